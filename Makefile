@@ -1,0 +1,47 @@
+# The README's two commands: `make test` and `make run`. Both install what
+# they need (scripts/install-deps.sh) and build with CMake.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build build-asan test test-plain test-asan test-valgrind check run clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DNTLM_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+# Source checks: layering, banned functions, exported symbols.
+check: build
+	bash scripts/check-layers.sh
+	bash scripts/check-src.sh
+	bash scripts/check-exports.sh $(BUILD)/libntlmssp.so
+
+test-plain: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
+
+# The vector tests (and the unit tests, which are cheap) under valgrind.
+test-valgrind: build
+	bash scripts/valgrind-tests.sh $(BUILD)
+
+test: check test-plain test-asan test-valgrind
+	@echo "make test: all suites passed"
+
+run: build
+	bash scripts/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,107 @@
+/*
+ * ntlmssp — a policy-enforcing NTLM Security Support Provider.
+ *
+ * The one stable public header. Opaque types only; every function that can
+ * fail returns an ntlm_status (0 = NTLM_OK). After a failure,
+ * ntlm_error_message() returns a one-line description naming the field or
+ * setting that caused it (thread-local, valid until the next failing call on
+ * the same thread).
+ */
+#ifndef NTLMSSP_H
+#define NTLMSSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define NTLM_API __attribute__((visibility("default")))
+#define NTLM_MUST_USE __attribute__((warn_unused_result))
+#else
+#define NTLM_API
+#define NTLM_MUST_USE
+#endif
+
+/* Largest token Windows accepts (MS-NLMP: 2888 bytes). */
+#define NTLM_MAX_TOKEN 2888
+
+/* Status codes. Grouped by kind; see docs/errors.md for the full table. */
+typedef enum ntlm_status {
+	NTLM_OK = 0,
+
+	/* MALFORMED: bytes from the peer (or a file) are not a valid message */
+	NTLM_E_BAD_SIGNATURE = 100,   /* not "NTLMSSP\0" */
+	NTLM_E_BAD_MESSAGE_TYPE,      /* MessageType is not the expected one */
+	NTLM_E_TRUNCATED,             /* shorter than its fixed header / field */
+	NTLM_E_BUFFER_OUT_OF_BOUNDS,  /* security buffer ends past the message */
+	NTLM_E_BUFFER_OVERFLOW,       /* offset + length wraps 32 bits */
+	NTLM_E_BUFFER_OVERLAPS_HEADER,/* security buffer points into the fixed header */
+	NTLM_E_UTF16_ODD_LENGTH,      /* UTF-16 string with an odd byte count */
+	NTLM_E_UTF16_INVALID,         /* unpaired surrogate, or not convertible */
+	NTLM_E_AV_NO_EOL,             /* AV list does not end with MsvAvEOL */
+	NTLM_E_AV_DUPLICATE,          /* the same AvId twice */
+	NTLM_E_AV_BAD_LENGTH,         /* fixed-size AV pair with the wrong AvLen */
+	NTLM_E_AV_TOO_MANY,           /* more AV pairs than we keep */
+	NTLM_E_TOKEN_TOO_LARGE,       /* over NTLM_MAX_TOKEN bytes */
+	NTLM_E_NO_CHARSET,            /* neither UNICODE nor OEM negotiated */
+	NTLM_E_BAD_RESPONSE,          /* LM/NT response of an impossible shape */
+	NTLM_E_BAD_ENCODING,          /* base64 / hex / token text not decodable */
+
+	/* AUTH_FAILED: crypto check on the peer's data failed */
+	NTLM_E_MESSAGE_ALTERED = 200, /* signature does not verify */
+	NTLM_E_OUT_OF_SEQUENCE,       /* sequence number is not the expected one */
+
+	/* USAGE: the caller did something wrong */
+	NTLM_E_INVALID_ARGUMENT = 400,
+	NTLM_E_BUFFER_TOO_SMALL,      /* output does not fit */
+	NTLM_E_BAD_STRING,            /* input string is not valid UTF-8 */
+	NTLM_E_UNREPRESENTABLE,       /* string has no OEM (CP850) form / LM limit */
+	NTLM_E_NOT_NEGOTIATED,        /* operation needs a flag that was not negotiated */
+
+	/* INTERNAL */
+	NTLM_E_NOMEM = 500,
+	NTLM_E_RANDOM,                /* getrandom() failed */
+	NTLM_E_INTERNAL
+} ntlm_status;
+
+enum ntlm_status_kind {
+	NTLM_KIND_OK = 0,
+	NTLM_KIND_MALFORMED,
+	NTLM_KIND_POLICY_DENIED,
+	NTLM_KIND_AUTH_FAILED,
+	NTLM_KIND_USAGE,
+	NTLM_KIND_INTERNAL
+};
+
+NTLM_API enum ntlm_status_kind ntlm_status_kind(ntlm_status st);
+/* "NTLM_E_AV_NO_EOL"; "NTLM_E_UNKNOWN" for a value not in the table. */
+NTLM_API const char *ntlm_status_name(ntlm_status st);
+/* A fixed sentence describing the code. */
+NTLM_API const char *ntlm_status_text(ntlm_status st);
+/* The Windows SEC_E_* / STATUS_* equivalent (0 for NTLM_OK). */
+NTLM_API uint32_t ntlm_status_win32(ntlm_status st);
+/* Detail of the last failure on this thread ("" if none). */
+NTLM_API const char *ntlm_error_message(void);
+
+/* Frees memory returned by this library. */
+NTLM_API void ntlm_free(void *p);
+
+/* Name of one NegotiateFlags bit ("NTLMSSP_NEGOTIATE_SEAL"), or NULL. */
+NTLM_API const char *ntlm_flag_name(uint32_t bit);
+
+/*
+ * Password hashes (MS-NLMP 3.3.1, 3.3.2). Passwords and names are UTF-8,
+ * NUL-terminated. The output is a secret: wipe it when done.
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_hash_nt(const char *password, uint8_t out[16]);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_hash_lm(const char *password, uint8_t out[16]);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_hash_ntv2(const char *password, const char *user,
+						  const char *domain, uint8_t out[16]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NTLMSSP_H */

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what `make test` and `make run` need on Debian 12, by package name.
+# Only missing packages are installed; nothing happens when all are present.
+set -euo pipefail
+
+PKGS=(build-essential cmake pkg-config nettle-dev libunistring-dev libcmocka-dev valgrind
+      python3)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

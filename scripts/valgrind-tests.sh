@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the vector tests (label "vectors") and the unit tests under valgrind
+# memcheck; any error or leak fails.
+set -euo pipefail
+build=${1:-build}
+fail=0
+for t in "$build"/test_*; do
+	[ -x "$t" ] || continue
+	if ! valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"$t" >"$t.valgrind.log" 2>&1; then
+		echo "valgrind: $(basename "$t") FAILED"; tail -40 "$t.valgrind.log"; fail=1
+	else
+		echo "valgrind: $(basename "$t") ok"
+	fi
+done
+exit $fail

@@ -1,0 +1,71 @@
+/*
+ * session: message integrity and confidentiality after authentication,
+ * MS-NLMP 3.4. SIGNKEY/SEALKEY per direction, 40/56/128-bit weakening,
+ * sign/verify/seal/unseal with sequence numbers, in the extended session
+ * security (ESS, HMAC-MD5) form and the legacy (CRC32) form.
+ * Connection-oriented only (no DATAGRAM).
+ */
+#ifndef NTLM_SESSION_H
+#define NTLM_SESSION_H
+
+#include "crypto/crypto.h"
+#include "internal.h"
+
+/* SIGNKEY, 3.4.5.2 (ESS only): MD5(key || "session key to <dir> signing key
+ * magic constant\0"). */
+void ntlm_session_signkey(const uint8_t exported_session_key[16], bool client_to_server,
+			  uint8_t out[16]);
+
+/* SEALKEY, 3.4.5.3. Returns the key length written to out (16, or 8 for the
+ * non-ESS LM_KEY/DATAGRAM 56- and 40-bit forms):
+ *   ESS:  MD5(key[0..n) || "...sealing key magic constant\0"), n = 16 / 7 / 5
+ *         for 128 / 56 / 40 bits;
+ *   LM_KEY (or DATAGRAM, revision >= W2K3): key[0..6]||a0 (56) or
+ *         key[0..4]||e538b0 (40);
+ *   otherwise: the key itself. */
+size_t ntlm_session_sealkey(uint32_t flags, const uint8_t exported_session_key[16],
+			    bool client_to_server, uint8_t out[16]);
+
+/* One direction's state. */
+struct ntlm_session_dir {
+	uint8_t sign_key[16];
+	struct ntlm_rc4 seal; /* sealing handle */
+	uint32_t seq;         /* next sequence number */
+};
+
+struct ntlm_session {
+	uint32_t flags; /* negotiated flags */
+	struct ntlm_session_dir send;
+	struct ntlm_session_dir recv;
+};
+
+/* Derives both directions from the exported session key. is_client picks
+ * which direction is `send`. Copies what it needs; the caller keeps (and
+ * wipes) its own key. */
+void ntlm_session_init(struct ntlm_session *s, uint32_t flags,
+		       const uint8_t exported_session_key[16], bool is_client);
+void ntlm_session_clear(struct ntlm_session *s);
+
+/* MIC of msg with the next send sequence number, 3.4.4. Needs SIGN (or SEAL);
+ * with only ALWAYS_SIGN, writes the 01 00.. dummy signature of 3.4.4.3.
+ * Otherwise NTLM_E_NOT_NEGOTIATED. */
+NTLM_RESULT ntlm_session_sign(struct ntlm_session *s, const uint8_t *msg, size_t len,
+			      uint8_t sig[16]);
+
+/* Verifies against the next expected receive sequence number. The state
+ * advances only on success: a failed check leaves the session as it was.
+ * Mismatch -> NTLM_E_MESSAGE_ALTERED; a valid signature for another sequence
+ * number (replay, reorder) -> NTLM_E_OUT_OF_SEQUENCE. */
+NTLM_RESULT ntlm_session_verify(struct ntlm_session *s, const uint8_t *msg, size_t len,
+				const uint8_t sig[16]);
+
+/* 3.4.3: encrypts len bytes (in == out allowed) and writes the signature of
+ * the plaintext. Needs SEAL. */
+NTLM_RESULT ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t *out,
+			      size_t len, uint8_t sig[16]);
+
+/* Decrypts and verifies; on failure out is wiped and the state unchanged. */
+NTLM_RESULT ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8_t *out,
+				size_t len, const uint8_t sig[16]);
+
+#endif

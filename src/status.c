@@ -1,0 +1,115 @@
+/* The status table: name, sentence, Windows equivalent (MS-ERREF). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+#define SEC_E_INVALID_TOKEN 0x80090308u
+#define SEC_E_MESSAGE_ALTERED 0x8009030Fu
+#define SEC_E_OUT_OF_SEQUENCE 0x80090310u
+#define SEC_E_INSUFFICIENT_MEMORY 0x80090300u
+#define SEC_E_INTERNAL_ERROR 0x80090304u
+#define SEC_E_UNSUPPORTED_FUNCTION 0x80090302u
+#define SEC_E_BUFFER_TOO_SMALL 0x80090321u
+#define STATUS_INVALID_PARAMETER 0xC000000Du
+
+struct status_row {
+	ntlm_status st;
+	const char *name;
+	const char *text;
+	uint32_t win32;
+};
+
+#define ROW(s, text, w) { s, #s, text, w }
+static const struct status_row rows[] = {
+	ROW(NTLM_OK, "success", 0),
+	ROW(NTLM_E_BAD_SIGNATURE, "token does not start with the NTLMSSP signature", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_BAD_MESSAGE_TYPE, "unexpected NTLMSSP message type", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_TRUNCATED, "message shorter than its fixed fields", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_BUFFER_OUT_OF_BOUNDS, "security buffer extends past the end of the message", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_BUFFER_OVERFLOW, "security buffer offset plus length overflows", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_BUFFER_OVERLAPS_HEADER, "security buffer points into the fixed header", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_UTF16_ODD_LENGTH, "UTF-16 string has an odd number of bytes", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_UTF16_INVALID, "UTF-16 string is not valid (unpaired surrogate)", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_AV_NO_EOL, "AV pair list does not end with MsvAvEOL", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_AV_DUPLICATE, "AV pair list repeats an AvId", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_AV_BAD_LENGTH, "fixed-size AV pair has the wrong length", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_AV_TOO_MANY, "AV pair list has too many pairs", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_TOKEN_TOO_LARGE, "token larger than 2888 bytes", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_NO_CHARSET, "neither NTLMSSP_NEGOTIATE_UNICODE nor NTLM_NEGOTIATE_OEM is set", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_BAD_RESPONSE, "challenge response has an impossible length or layout", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_BAD_ENCODING, "token text is neither valid base64 nor hex", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_MESSAGE_ALTERED, "message signature does not verify", SEC_E_MESSAGE_ALTERED),
+	ROW(NTLM_E_OUT_OF_SEQUENCE, "message sequence number is not the expected one", SEC_E_OUT_OF_SEQUENCE),
+	ROW(NTLM_E_INVALID_ARGUMENT, "invalid argument", STATUS_INVALID_PARAMETER),
+	ROW(NTLM_E_BUFFER_TOO_SMALL, "output buffer too small", SEC_E_BUFFER_TOO_SMALL),
+	ROW(NTLM_E_BAD_STRING, "string is not valid UTF-8", STATUS_INVALID_PARAMETER),
+	ROW(NTLM_E_UNREPRESENTABLE, "string cannot be represented in the OEM code page", STATUS_INVALID_PARAMETER),
+	ROW(NTLM_E_NOT_NEGOTIATED, "operation needs a flag that was not negotiated", SEC_E_UNSUPPORTED_FUNCTION),
+	ROW(NTLM_E_NOMEM, "out of memory", SEC_E_INSUFFICIENT_MEMORY),
+	ROW(NTLM_E_RANDOM, "the system random generator failed", SEC_E_INTERNAL_ERROR),
+	ROW(NTLM_E_INTERNAL, "internal error", SEC_E_INTERNAL_ERROR),
+};
+#undef ROW
+
+static const struct status_row *find(ntlm_status st)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		if (rows[i].st == st)
+			return &rows[i];
+	return NULL;
+}
+
+enum ntlm_status_kind ntlm_status_kind(ntlm_status st)
+{
+	if (st == NTLM_OK)
+		return NTLM_KIND_OK;
+	if (st < 200)
+		return NTLM_KIND_MALFORMED;
+	if (st < 300)
+		return NTLM_KIND_AUTH_FAILED;
+	if (st < 400)
+		return NTLM_KIND_POLICY_DENIED;
+	if (st < 500)
+		return NTLM_KIND_USAGE;
+	return NTLM_KIND_INTERNAL;
+}
+
+const char *ntlm_status_name(ntlm_status st)
+{
+	const struct status_row *r = find(st);
+	return r ? r->name : "NTLM_E_UNKNOWN";
+}
+
+const char *ntlm_status_text(ntlm_status st)
+{
+	const struct status_row *r = find(st);
+	return r ? r->text : "unknown status";
+}
+
+uint32_t ntlm_status_win32(ntlm_status st)
+{
+	const struct status_row *r = find(st);
+	return r ? r->win32 : SEC_E_INTERNAL_ERROR;
+}
+
+static _Thread_local char err_detail[256];
+
+ntlm_status ntlm_err(ntlm_status st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err_detail, sizeof(err_detail), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+void ntlm_err_clear(void)
+{
+	err_detail[0] = '\0';
+}
+
+const char *ntlm_error_message(void)
+{
+	return err_detail;
+}
