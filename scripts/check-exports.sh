@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The shared library exports exactly the NTLM_API functions of the public
+# headers: nothing internal leaks, nothing declared is missing.
+set -u
+cd "$(dirname "$0")/.."
+lib=${1:-build/libntlmssp.so}
+[ -f "$lib" ] || { echo "check-exports: $lib not built"; exit 1; }
+declared=$(cat include/ntlmssp.h include/ntlmssp/*.h | tr '\n' ' ' | sed 's/;/;\n/g' |
+	grep 'NTLM_API' | sed -nE 's/.*[^a-z0-9_](ntlm_[a-z0-9_]+)[[:space:]]*\(.*/\1/p' | sort -u)
+exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /[TDBR]/ {print $3}' | sed 's/@.*//' |
+	grep -v '^NTLMSSP_' | sort -u)
+extra=$(comm -13 <(echo "$declared") <(echo "$exported"))
+missing=$(comm -23 <(echo "$declared") <(echo "$exported"))
+fail=0
+[ -n "$extra" ] && { echo "check-exports: exported but not in the public headers:"; echo "$extra"; fail=1; }
+[ -n "$missing" ] && { echo "check-exports: declared but not exported:"; echo "$missing"; fail=1; }
+[ $fail -eq 0 ] && echo "check-exports: ok ($(echo "$exported" | wc -l) symbols)"
+exit $fail

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Checks each layer's #include lines against the layer table of
+# docs/architecture.md: a layer may include only the layers listed for it.
+set -u
+cd "$(dirname "$0")/.."
+
+# layer -> allowed project includes (besides its own folder, internal.h and ntlmssp.h)
+declare -A allow=(
+	[bytes]=""
+	[crypto]=""
+	[text]="crypto"
+	[wire]="bytes text"
+	[auth]="crypto text wire"
+	[session]="crypto wire"
+	[context]="bytes crypto text wire auth session policy audit accounts"
+)
+fail=0
+for dir in src/*/; do
+	layer=$(basename "$dir")
+	if [ -z "${allow[$layer]+x}" ]; then
+		echo "check-layers: src/$layer is not in the layer table"; fail=1; continue
+	fi
+	while IFS= read -r line; do
+		file=${line%%:*}
+		inc=$(sed -E 's/.*#include[[:space:]]*"([^"]+)".*/\1/' <<<"$line")
+		case "$inc" in
+		internal.h | ntlmssp.h | ntlmssp/*) continue ;;
+		esac
+		target=${inc%%/*}
+		[ "$target" = "$layer" ] && continue
+		ok=0
+		for a in ${allow[$layer]}; do [ "$a" = "$target" ] && ok=1; done
+		if [ $ok -eq 0 ]; then
+			echo "check-layers: $file includes \"$inc\": $layer may not use $target"
+			fail=1
+		fi
+	done < <(grep -Hn '#include[[:space:]]*"' "$dir"*.c "$dir"*.h 2>/dev/null)
+done
+
+# Third-party libraries stay in their one layer.
+bad=$(grep -ln '#include[[:space:]]*<nettle/' src tools tests -r 2>/dev/null | grep -v '^src/crypto/')
+[ -n "$bad" ] && { echo "check-layers: nettle included outside src/crypto: $bad"; fail=1; }
+bad=$(grep -lEn '#include[[:space:]]*<(unistr|unicase|uniconv|iconv)\.h>' src tools -r 2>/dev/null | grep -v '^src/text/')
+[ -n "$bad" ] && { echo "check-layers: libunistring/iconv included outside src/text: $bad"; fail=1; }
+
+# Front ends see only the public headers.
+for fe in tools gssapi http; do
+	[ -d "$fe" ] || continue
+	bad=$(grep -rHn '#include[[:space:]]*"' "$fe" | grep -vE '"(ntlmssp\.h|ntlmssp/unstable\.h|[a-z_]+\.h)"')
+	bad2=$(grep -rHnE '#include[[:space:]]*[<"](bytes|crypto|text|wire|auth|session|policy|audit|accounts|context)/' "$fe")
+	[ -n "$bad$bad2" ] && { echo "check-layers: $fe reaches into src/: $bad$bad2"; fail=1; }
+done
+
+[ $fail -eq 0 ] && echo "check-layers: ok"
+exit $fail
