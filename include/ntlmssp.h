@@ -49,10 +49,29 @@ typedef enum ntlm_status {
 	NTLM_E_NO_CHARSET,            /* neither UNICODE nor OEM negotiated */
 	NTLM_E_BAD_RESPONSE,          /* LM/NT response of an impossible shape */
 	NTLM_E_BAD_ENCODING,          /* base64 / hex / token text not decodable */
+	NTLM_E_CONFIG,                /* policy file: syntax, unknown key, bad value */
+	NTLM_E_ACCOUNTS_FILE,         /* account store file: malformed line */
+	NTLM_E_BAD_KEY_EXCHANGE,      /* KEY_EXCH without a 16-byte EncryptedRandomSessionKey */
 
 	/* AUTH_FAILED: crypto check on the peer's data failed */
 	NTLM_E_MESSAGE_ALTERED = 200, /* signature does not verify */
 	NTLM_E_OUT_OF_SEQUENCE,       /* sequence number is not the expected one */
+	NTLM_E_LOGON_FAILURE,         /* wrong password (response does not verify) */
+	NTLM_E_NO_SUCH_USER,          /* user not in the account store */
+	NTLM_E_MIC_MISMATCH,          /* MIC present but wrong */
+	NTLM_E_BAD_BINDINGS,          /* channel bindings differ from ours */
+	NTLM_E_REPLAY,                /* challenge already answered */
+	NTLM_E_TIME_SKEW,             /* NTLMv2 timestamp outside MaxClockSkew */
+	NTLM_E_TARGET_INFO_ALTERED,   /* client's AV pairs differ from what we sent */
+
+	/* POLICY_DENIED: a setting refused the exchange */
+	NTLM_E_POLICY_SEND_BLOCKED = 300, /* RestrictSendingNTLMTraffic */
+	NTLM_E_POLICY_MIN_SEC,            /* NtlmMinClientSec / NtlmMinServerSec */
+	NTLM_E_POLICY_RECEIVE_BLOCKED,    /* RestrictReceivingNTLMTraffic */
+	NTLM_E_POLICY_RESPONSE_REFUSED,   /* LmCompatibilityLevel */
+	NTLM_E_POLICY_ANONYMOUS,          /* anonymous logon not allowed */
+	NTLM_E_POLICY_MIC_REQUIRED,       /* RequireMIC and no MIC */
+	NTLM_E_POLICY_BINDINGS_REQUIRED,  /* ChannelBindings = Require and none */
 
 	/* USAGE: the caller did something wrong */
 	NTLM_E_INVALID_ARGUMENT = 400,
@@ -60,6 +79,7 @@ typedef enum ntlm_status {
 	NTLM_E_BAD_STRING,            /* input string is not valid UTF-8 */
 	NTLM_E_UNREPRESENTABLE,       /* string has no OEM (CP850) form / LM limit */
 	NTLM_E_NOT_NEGOTIATED,        /* operation needs a flag that was not negotiated */
+	NTLM_E_BAD_STATE,             /* call not valid in the context's current state */
 
 	/* INTERNAL */
 	NTLM_E_NOMEM = 500,

@@ -12,6 +12,9 @@ declare -A allow=(
 	[wire]="bytes text"
 	[auth]="crypto text wire"
 	[session]="crypto wire"
+	[policy]="wire bytes text"
+	[audit]="policy wire"
+	[accounts]="crypto text"
 	[context]="bytes crypto text wire auth session policy audit accounts"
 )
 fail=0

@@ -12,6 +12,11 @@
 #define SEC_E_UNSUPPORTED_FUNCTION 0x80090302u
 #define SEC_E_BUFFER_TOO_SMALL 0x80090321u
 #define STATUS_INVALID_PARAMETER 0xC000000Du
+#define STATUS_NOT_SUPPORTED 0xC00000BBu
+#define SEC_E_LOGON_DENIED 0x8009030Cu
+#define SEC_E_BAD_BINDINGS 0x80090346u
+#define SEC_E_TIME_SKEW 0x80090324u
+#define SEC_E_INVALID_HANDLE 0x80090301u
 
 struct status_row {
 	ntlm_status st;
@@ -39,13 +44,31 @@ static const struct status_row rows[] = {
 	ROW(NTLM_E_NO_CHARSET, "neither NTLMSSP_NEGOTIATE_UNICODE nor NTLM_NEGOTIATE_OEM is set", SEC_E_INVALID_TOKEN),
 	ROW(NTLM_E_BAD_RESPONSE, "challenge response has an impossible length or layout", SEC_E_INVALID_TOKEN),
 	ROW(NTLM_E_BAD_ENCODING, "token text is neither valid base64 nor hex", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_CONFIG, "policy file is not valid", STATUS_INVALID_PARAMETER),
+	ROW(NTLM_E_ACCOUNTS_FILE, "account store file is not valid", STATUS_INVALID_PARAMETER),
+	ROW(NTLM_E_BAD_KEY_EXCHANGE, "KEY_EXCH negotiated without a valid EncryptedRandomSessionKey", SEC_E_INVALID_TOKEN),
 	ROW(NTLM_E_MESSAGE_ALTERED, "message signature does not verify", SEC_E_MESSAGE_ALTERED),
 	ROW(NTLM_E_OUT_OF_SEQUENCE, "message sequence number is not the expected one", SEC_E_OUT_OF_SEQUENCE),
+	ROW(NTLM_E_LOGON_FAILURE, "the response does not match the account's password", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_NO_SUCH_USER, "no such account", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_MIC_MISMATCH, "the AUTHENTICATE message's MIC does not verify", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_BAD_BINDINGS, "channel bindings do not match", SEC_E_BAD_BINDINGS),
+	ROW(NTLM_E_REPLAY, "this challenge was already answered", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_TIME_SKEW, "NTLMv2 timestamp outside the allowed clock skew", SEC_E_TIME_SKEW),
+	ROW(NTLM_E_TARGET_INFO_ALTERED, "the client's copy of the target information differs", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_POLICY_SEND_BLOCKED, "outgoing NTLM blocked by RestrictSendingNTLMTraffic", STATUS_NOT_SUPPORTED),
+	ROW(NTLM_E_POLICY_MIN_SEC, "minimum session security not met", SEC_E_UNSUPPORTED_FUNCTION),
+	ROW(NTLM_E_POLICY_RECEIVE_BLOCKED, "incoming NTLM blocked by RestrictReceivingNTLMTraffic", STATUS_NOT_SUPPORTED),
+	ROW(NTLM_E_POLICY_RESPONSE_REFUSED, "response type refused by LmCompatibilityLevel", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_POLICY_ANONYMOUS, "anonymous logon not allowed by policy", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_POLICY_MIC_REQUIRED, "RequireMIC is set and the AUTHENTICATE carries no MIC", SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_POLICY_BINDINGS_REQUIRED, "ChannelBindings = Require and the client sent none", SEC_E_BAD_BINDINGS),
 	ROW(NTLM_E_INVALID_ARGUMENT, "invalid argument", STATUS_INVALID_PARAMETER),
 	ROW(NTLM_E_BUFFER_TOO_SMALL, "output buffer too small", SEC_E_BUFFER_TOO_SMALL),
 	ROW(NTLM_E_BAD_STRING, "string is not valid UTF-8", STATUS_INVALID_PARAMETER),
 	ROW(NTLM_E_UNREPRESENTABLE, "string cannot be represented in the OEM code page", STATUS_INVALID_PARAMETER),
 	ROW(NTLM_E_NOT_NEGOTIATED, "operation needs a flag that was not negotiated", SEC_E_UNSUPPORTED_FUNCTION),
+	ROW(NTLM_E_BAD_STATE, "call not valid in the context's current state", SEC_E_INVALID_HANDLE),
 	ROW(NTLM_E_NOMEM, "out of memory", SEC_E_INSUFFICIENT_MEMORY),
 	ROW(NTLM_E_RANDOM, "the system random generator failed", SEC_E_INTERNAL_ERROR),
 	ROW(NTLM_E_INTERNAL, "internal error", SEC_E_INTERNAL_ERROR),
