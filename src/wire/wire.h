@@ -5,8 +5,9 @@
  *
  * Decoders locate every payload by its security buffer, never by an assumed
  * struct size, and borrow slices of the input: a decoded struct is valid as
- * long as the input bytes are. Encoders write into a struct ntlm_wr. The
- * wire layer decides nothing and computes no crypto.
+ * long as the input bytes are. Encoders write into a struct ntlm_wr, which
+ * must be empty (offsets count from its start; else NTLM_E_INVALID_ARGUMENT).
+ * The wire layer decides nothing and computes no crypto.
  */
 #ifndef NTLM_WIRE_H
 #define NTLM_WIRE_H
