@@ -68,4 +68,23 @@ NTLM_RESULT ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t
 NTLM_RESULT ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8_t *out,
 				size_t len, const uint8_t sig[16]);
 
+/* ---- internal to session/ (sign.c <-> seal.c) ------------------------ */
+
+/*
+ * MAC(Handle, SigningKey, SeqNum, Message) of 3.4.4, split in two so that
+ * seal can encrypt in place between the halves while keeping the RC4 order
+ * of 3.4.3 (message first, then the checksum):
+ *   _begin: the part that reads the plaintext (HMAC_MD5 prefix with ESS,
+ *           CRC32 without); no RC4;
+ *   _end:   the RC4 step(s) on `handle` and the 16-byte signature.
+ * _check compares a computed signature with a received one in constant time
+ * and names the failure (NTLM_E_OUT_OF_SEQUENCE or NTLM_E_MESSAGE_ALTERED).
+ */
+void ntlm_session_mac_begin(uint32_t flags, const uint8_t sign_key[16], uint32_t seq,
+			    const uint8_t *msg, size_t len, uint8_t cksum[8]);
+void ntlm_session_mac_end(uint32_t flags, struct ntlm_rc4 *handle, uint32_t seq,
+			  const uint8_t cksum[8], uint8_t sig[16]);
+NTLM_RESULT ntlm_session_mac_check(uint32_t flags, uint32_t seq, const uint8_t want[16],
+				   const uint8_t sig[16]);
+
 #endif
