@@ -4,46 +4,81 @@
  * plaintext passwords). Names compare case-insensitively as Windows does
  * (Unicode upper-casing of both sides). A callback store (and later a domain
  * pass-through) implements the same interface.
+ *
+ * File format and matching rules: docs/accounts.md.
  */
 #ifndef NTLM_ACCOUNTS_H
 #define NTLM_ACCOUNTS_H
 
 #include "internal.h"
 
+#define NTLM_ACCOUNTS_NAME_MAX 127           /* bytes of UTF-8 in a domain or user name */
+#define NTLM_ACCOUNTS_LINE_MAX 1024          /* bytes in one line, newline excluded */
+#define NTLM_ACCOUNTS_FILE_MAX (16u << 20)   /* bytes in a store file */
+
 struct ntlm_accounts;
 
 /* Result of a lookup: the NT hash, and the canonical names as stored. */
 struct ntlm_account {
 	uint8_t nt_hash[16]; /* secret: wiped by ntlm_account_clear */
-	char domain[128];
-	char user[128];
+	char domain[NTLM_ACCOUNTS_NAME_MAX + 1]; /* "" for an any-domain entry */
+	char user[NTLM_ACCOUNTS_NAME_MAX + 1];
 };
+/* Wipes the whole struct (hash and names). */
 void ntlm_account_clear(struct ntlm_account *a);
 
 /* Store interface. lookup returns NTLM_OK and fills *acct when found,
  * NTLM_E_NO_SUCH_USER when not, or another error. domain may be "" (any domain matches
- * an entry with an empty domain; see docs/accounts.md). */
+ * an entry with an empty domain; see docs/accounts.md). Called concurrently
+ * from several threads: an implementation must allow that. */
 struct ntlm_accounts_ops {
 	ntlm_status (*lookup)(void *self, const char *domain, const char *user,
 			      struct ntlm_account *acct);
-	void (*free)(void *self);
+	void (*free)(void *self); /* may be NULL */
 };
 
 struct ntlm_accounts {
 	const struct ntlm_accounts_ops *ops;
-	void *self;
+	void *self; /* owned: released with ops->free */
 };
 
+/* Wraps an implementation. Takes ownership of self, also on failure. */
+NTLM_RESULT ntlm_accounts_new(const struct ntlm_accounts_ops *ops, void *self,
+			      struct ntlm_accounts **out);
+/* Checks the arguments, clears *acct, calls the store. Names longer than
+ * NTLM_ACCOUNTS_NAME_MAX bytes -> NTLM_E_NO_SUCH_USER without asking it. On
+ * any failure *acct is left wiped. */
 NTLM_RESULT ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, const char *user,
 				 struct ntlm_account *acct);
-void ntlm_accounts_free(struct ntlm_accounts *s);
+void ntlm_accounts_free(struct ntlm_accounts *s); /* NULL is a no-op */
 
-/* Loads a file store. Errors "file:line: ..." for malformed lines (not three
- * fields, bad hex, empty user, duplicate entry, over-long names, invalid
- * UTF-8). The file is read once; hashes are kept in memory and wiped on free. */
+/* Loads a file store. Errors (NTLM_E_ACCOUNTS_FILE) carry "file:line: ..."
+ * for malformed lines (not three fields, not 32 hex digits, empty user,
+ * duplicate entry, over-long names or lines, invalid UTF-8, control
+ * characters) and "file: ..." for an unreadable or over-large file; no
+ * message repeats the content of a hash field. The file is read once; hashes
+ * are kept in memory and wiped on free, and so is the read buffer. */
 NTLM_RESULT ntlm_accounts_file_open(const char *path, struct ntlm_accounts **out);
 
-/* A store backed by a callback. */
+/*
+ * One line of the file format, for the loader and a later writer. An entry
+ * holds the names as written, the hash, and the upper-case forms used to
+ * compare names. Release with ntlm_accounts_entry_clear.
+ */
+struct ntlm_accounts_entry {
+	struct ntlm_account acct;
+	char *domain_key; /* owned: ntlm_text_upper(domain) */
+	char *user_key;   /* owned: ntlm_text_upper(user) */
+};
+/* Parses p[0..len) (no newline). *is_entry = false for a blank or comment
+ * line (out untouched). Errors are NTLM_E_ACCOUNTS_FILE with a message
+ * without position (the caller adds "file:line: "), or NTLM_E_NOMEM. */
+NTLM_RESULT ntlm_accounts_parse_line(const char *p, size_t len, bool *is_entry,
+				     struct ntlm_accounts_entry *out);
+void ntlm_accounts_entry_clear(struct ntlm_accounts_entry *e);
+
+/* A store backed by a callback: it returns NTLM_OK with the hash, or
+ * NTLM_E_NO_SUCH_USER. The account's names are those asked for. */
 typedef ntlm_status (*ntlm_accounts_cb)(void *arg, const char *domain, const char *user,
 					 uint8_t nt_hash[16]);
 NTLM_RESULT ntlm_accounts_callback_new(ntlm_accounts_cb cb, void *arg,

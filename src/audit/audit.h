@@ -2,6 +2,8 @@
  * audit: typed events (Windows NTLM/Operational ids + ours) sent to sinks:
  * a JSON Lines file (one object per line, each appended with one write(2)
  * on an O_APPEND descriptor), syslog, and a callback. Decides nothing.
+ *
+ * Event ids, when each fires, and the JSON form: docs/audit-events.md.
  */
 #ifndef NTLM_AUDIT_H
 #define NTLM_AUDIT_H
@@ -22,9 +24,23 @@ enum ntlm_audit_outcome {
 	NTLM_OUTCOME_FAILED       /* authentication failed (password, MIC, bindings, ...) */
 };
 
+/* Derived from the outcome (and the id for NTLM_EVENT_INSECURE_POLICY). */
+enum ntlm_audit_severity {
+	NTLM_SEVERITY_INFO = 0, /* success */
+	NTLM_SEVERITY_NOTICE,   /* audited */
+	NTLM_SEVERITY_WARNING   /* blocked, failed, insecure policy used */
+};
+
+/*
+ * One event. Every string is UTF-8 and NUL-terminated inside its array; fill
+ * them with NTLM_AUDIT_SET so a long value is cut at a character boundary.
+ * Renderers read at most sizeof(field) bytes and replace invalid UTF-8, so a
+ * hostile name cannot break a log line.
+ */
 struct ntlm_audit_event {
 	uint32_t id;                    /* 8001, 4002, 9004, ... */
 	int64_t time_us;                /* UTC, microseconds since the Unix epoch */
+	int32_t pid;                    /* the emitting process (Windows: CallerPID) */
 	enum ntlm_audit_direction direction;
 	enum ntlm_audit_outcome outcome;
 	char target[256];               /* client: SPN; server: our name */
@@ -33,6 +49,7 @@ struct ntlm_audit_event {
 	char user[128];
 	char domain[128];
 	uint32_t flags;                 /* negotiated flags (0 if not yet known) */
+	uint32_t missing;               /* NtlmMin*Sec bits not met (4010/4011), else 0 */
 	bool has_response_type;
 	enum ntlm_response_type response_type;
 	char setting[40];               /* the deciding setting's name, "" if none */
@@ -40,36 +57,69 @@ struct ntlm_audit_event {
 	bool insecure;                  /* policy profile/settings marked insecure */
 };
 
-/* Fills id, time, direction, outcome, reason (from a verdict when given). */
+/* Zeroes e, then fills id, time (now), pid, direction and outcome. */
 void ntlm_audit_event_init(struct ntlm_audit_event *e, uint32_t id,
 			   enum ntlm_audit_direction dir, enum ntlm_audit_outcome outcome);
+/* ntlm_audit_event_init from a verdict: id = v->event_id, outcome from
+ * v->kind (DENY -> BLOCKED, ALLOW_AUDIT -> AUDITED, ALLOW -> SUCCESS),
+ * setting = the setting's name, reason and missing copied. */
 void ntlm_audit_event_from_verdict(struct ntlm_audit_event *e, enum ntlm_audit_direction dir,
 				   const struct ntlm_verdict *v);
 
+/* Copies src (NULL = "") into dst[len], cutting at a UTF-8 character
+ * boundary when it does not fit. Always NUL-terminates (len > 0). */
+void ntlm_audit_set_str(char *dst, size_t len, const char *src);
+#define NTLM_AUDIT_SET(e, field, src) \
+	ntlm_audit_set_str((e)->field, sizeof((e)->field), (src))
+
+/* "outgoing-blocked", "logon-failure", ...; "unknown" for other ids. */
+const char *ntlm_audit_event_name(uint32_t id);
+enum ntlm_audit_severity ntlm_audit_event_severity(const struct ntlm_audit_event *e);
+
+/* Large enough for the JSON of any event (every string at its worst-case
+ * escaping, all 32 flag bits), newline and NUL included. */
+#define NTLM_AUDIT_JSON_MAX 8192
+
 /* Renders one JSON object without a newline into buf (always terminated).
- * Keys: event, time (ISO-8601 UTC with microseconds), direction, outcome,
- * target, peer, workstation, user, domain, flags (hex), flag_names (array),
- * response_type (or null), setting, reason, insecure. */
+ * Keys, in this order: event, name, time (ISO-8601 UTC with microseconds),
+ * pid, severity, direction, outcome, target, peer, workstation, user, domain,
+ * flags (hex), flag_names (array), response_type (or null), setting, reason,
+ * missing (hex), missing_names (array), insecure.
+ * NTLM_E_BUFFER_TOO_SMALL if it does not fit (buf then holds "", never a
+ * partial object). */
 NTLM_RESULT ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, size_t len);
 
 typedef void (*ntlm_audit_cb)(const struct ntlm_audit_event *e, void *arg);
 
 #define NTLM_AUDIT_MAX_SINKS 4
 struct ntlm_audit_sink;
+/*
+ * Sinks are added while setting up, before the object is shared; after that
+ * ntlm_audit_emit may be called from any number of threads at once (the file
+ * sink writes each line with one write(2), syslog(3) is thread-safe, and a
+ * callback must be). Reference-counted so contexts can share one.
+ */
 struct ntlm_audit {
 	size_t n;
 	struct ntlm_audit_sink *sinks[NTLM_AUDIT_MAX_SINKS]; /* owned */
-	int refs;
+	int refs;                                            /* atomic builtins only */
 };
 
 NTLM_RESULT ntlm_audit_new(struct ntlm_audit **out);
-void ntlm_audit_free(struct ntlm_audit *a); /* closes and frees the sinks */
-/* Opens (creating 0600) the file for appending. */
+/* Takes one more reference; returns a. */
+struct ntlm_audit *ntlm_audit_ref(struct ntlm_audit *a);
+/* Drops a reference; the last one closes and frees the sinks. NULL is a no-op. */
+void ntlm_audit_free(struct ntlm_audit *a);
+/* Opens (creating it 0600 if absent) the file for appending; an existing
+ * file keeps its mode. Errors name the path. */
 NTLM_RESULT ntlm_audit_add_jsonl(struct ntlm_audit *a, const char *path);
+/* openlog(ident, LOG_PID, LOG_AUTHPRIV): process-wide, so it replaces the
+ * program's own ident; ident NULL keeps the program's openlog settings.
+ * Every message is sent with the LOG_AUTHPRIV facility either way. */
 NTLM_RESULT ntlm_audit_add_syslog(struct ntlm_audit *a, const char *ident);
 NTLM_RESULT ntlm_audit_add_callback(struct ntlm_audit *a, ntlm_audit_cb cb, void *arg);
-/* Sends to every sink. A sink failure is reported (first failure returned)
- * but does not stop the other sinks. NULL audit = no sinks. */
+/* Sends to every sink. A sink failure is reported (first failure returned,
+ * with its message) but does not stop the other sinks. NULL audit = no sinks. */
 NTLM_RESULT ntlm_audit_emit(struct ntlm_audit *a, const struct ntlm_audit_event *e);
 
 #endif

@@ -1,0 +1,122 @@
+/*
+ * accounts: the interface dispatch (argument checks, wiping on failure) and
+ * the callback store.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts/accounts.h"
+#include "crypto/crypto.h"
+
+void ntlm_account_clear(struct ntlm_account *a)
+{
+	if (a)
+		ntlm_crypto_wipe(a, sizeof(*a));
+}
+
+ntlm_status ntlm_accounts_new(const struct ntlm_accounts_ops *ops, void *self,
+			      struct ntlm_accounts **out)
+{
+	struct ntlm_accounts *s;
+
+	if (out)
+		*out = NULL;
+	if (!ops || !ops->lookup || !out) {
+		if (ops && ops->free)
+			ops->free(self);
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "account store: missing ops or output");
+	}
+	s = malloc(sizeof(*s));
+	if (!s) {
+		if (ops->free)
+			ops->free(self);
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	}
+	s->ops = ops;
+	s->self = self;
+	*out = s;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, const char *user,
+				 struct ntlm_account *acct)
+{
+	ntlm_status st;
+
+	if (!s || !domain || !user || !acct)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "account lookup: NULL argument");
+	ntlm_account_clear(acct);
+	if (strlen(domain) > NTLM_ACCOUNTS_NAME_MAX || strlen(user) > NTLM_ACCOUNTS_NAME_MAX)
+		return ntlm_err(NTLM_E_NO_SUCH_USER, "no such account: name longer than %d bytes",
+				NTLM_ACCOUNTS_NAME_MAX);
+	st = s->ops->lookup(s->self, domain, user, acct);
+	if (st != NTLM_OK)
+		ntlm_account_clear(acct);
+	return st;
+}
+
+void ntlm_accounts_free(struct ntlm_accounts *s)
+{
+	if (!s)
+		return;
+	if (s->ops->free)
+		s->ops->free(s->self);
+	free(s);
+}
+
+/* ---- the callback store ------------------------------------------------ */
+
+struct cbstore {
+	ntlm_accounts_cb cb;
+	void *arg; /* borrowed */
+};
+
+/* Copies a name that the dispatcher has bounded already. */
+static void setname(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static ntlm_status cb_lookup(void *self, const char *domain, const char *user,
+			     struct ntlm_account *acct)
+{
+	struct cbstore *c = self;
+	uint8_t h[16] = { 0 };
+	ntlm_status st;
+
+	ntlm_err_clear(); /* so a callback that sets no message gets ours */
+	st = c->cb(c->arg, domain, user, h);
+	if (st == NTLM_OK) {
+		memcpy(acct->nt_hash, h, sizeof(h));
+		setname(acct->domain, sizeof(acct->domain), domain);
+		setname(acct->user, sizeof(acct->user), user);
+	} else if (ntlm_error_message()[0] == '\0') {
+		st = ntlm_err(st, "account callback: %s", ntlm_status_text(st));
+	}
+	ntlm_crypto_wipe(h, sizeof(h));
+	return st;
+}
+
+static const struct ntlm_accounts_ops cb_ops = {
+	.lookup = cb_lookup,
+	.free = free,
+};
+
+ntlm_status ntlm_accounts_callback_new(ntlm_accounts_cb cb, void *arg,
+				       struct ntlm_accounts **out)
+{
+	struct cbstore *c;
+
+	if (out)
+		*out = NULL;
+	if (!cb || !out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "account callback: NULL argument");
+	c = malloc(sizeof(*c));
+	if (!c)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	c->cb = cb;
+	c->arg = arg;
+	return ntlm_accounts_new(&cb_ops, c, out);
+}

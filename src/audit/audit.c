@@ -1,0 +1,99 @@
+/*
+ * audit: the sink list. Emitting sends the event to every sink in the order
+ * they were added; a failing sink does not stop the others, and the first
+ * failure (status and message) is what the caller sees.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/sink.h"
+
+ntlm_status ntlm_audit_new(struct ntlm_audit **out)
+{
+	struct ntlm_audit *a;
+
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit: NULL output");
+	*out = NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	a->refs = 1;
+	*out = a;
+	return NTLM_OK;
+}
+
+struct ntlm_audit *ntlm_audit_ref(struct ntlm_audit *a)
+{
+	if (a)
+		__atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
+	return a;
+}
+
+void ntlm_audit_free(struct ntlm_audit *a)
+{
+	if (!a || __atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	for (size_t i = 0; i < a->n; i++)
+		a->sinks[i]->ops->close(a->sinks[i]);
+	free(a);
+}
+
+/* Refuses before opening anything, so a full list leaves no file behind. */
+static ntlm_status check(struct ntlm_audit *a, bool arg_ok, const char *kind)
+{
+	if (!a || !arg_ok)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit: NULL %s argument", kind);
+	if (a->n == NTLM_AUDIT_MAX_SINKS)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit: more than %d sinks (adding %s)",
+				NTLM_AUDIT_MAX_SINKS, kind);
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_audit_add_jsonl(struct ntlm_audit *a, const char *path)
+{
+	struct ntlm_audit_sink *s = NULL;
+	NTLM_TRY(check(a, path != NULL, "jsonl"));
+	NTLM_TRY(ntlm_audit_sink_jsonl_open(path, &s));
+	a->sinks[a->n++] = s;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_audit_add_syslog(struct ntlm_audit *a, const char *ident)
+{
+	struct ntlm_audit_sink *s = NULL;
+	NTLM_TRY(check(a, true, "syslog")); /* ident may be NULL */
+	NTLM_TRY(ntlm_audit_sink_syslog_open(ident, &s));
+	a->sinks[a->n++] = s;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_audit_add_callback(struct ntlm_audit *a, ntlm_audit_cb cb, void *arg)
+{
+	struct ntlm_audit_sink *s = NULL;
+	NTLM_TRY(check(a, cb != NULL, "callback"));
+	NTLM_TRY(ntlm_audit_sink_cb_open(cb, arg, &s));
+	a->sinks[a->n++] = s;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_audit_emit(struct ntlm_audit *a, const struct ntlm_audit_event *e)
+{
+	ntlm_status first = NTLM_OK;
+	char msg[256] = "";
+
+	if (!a)
+		return NTLM_OK;
+	if (!e)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit: NULL event");
+	for (size_t i = 0; i < a->n; i++) {
+		ntlm_status st = a->sinks[i]->ops->emit(a->sinks[i], e);
+		if (st != NTLM_OK && first == NTLM_OK) {
+			first = st;
+			ntlm_audit_set_str(msg, sizeof(msg), ntlm_error_message());
+		}
+	}
+	if (first != NTLM_OK)
+		return ntlm_err(first, "%s", msg);
+	return NTLM_OK;
+}

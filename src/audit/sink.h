@@ -1,0 +1,24 @@
+/*
+ * audit: what a sink is, private to src/audit/. Each sink embeds struct
+ * ntlm_audit_sink as its first member; audit.c only sequences them.
+ */
+#ifndef NTLM_AUDIT_SINK_H
+#define NTLM_AUDIT_SINK_H
+
+#include "audit/audit.h"
+
+struct ntlm_audit_sink_ops {
+	const char *kind; /* "jsonl", "syslog", "callback" */
+	ntlm_status (*emit)(struct ntlm_audit_sink *s, const struct ntlm_audit_event *e);
+	void (*close)(struct ntlm_audit_sink *s); /* also frees s */
+};
+
+struct ntlm_audit_sink {
+	const struct ntlm_audit_sink_ops *ops;
+};
+
+NTLM_RESULT ntlm_audit_sink_jsonl_open(const char *path, struct ntlm_audit_sink **out);
+NTLM_RESULT ntlm_audit_sink_syslog_open(const char *ident, struct ntlm_audit_sink **out);
+NTLM_RESULT ntlm_audit_sink_cb_open(ntlm_audit_cb cb, void *arg, struct ntlm_audit_sink **out);
+
+#endif

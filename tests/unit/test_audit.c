@@ -1,0 +1,758 @@
+/* audit: event filling, the JSON form and its escaping, the sinks. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "audit/audit.h"
+
+/* 2026-11-22T04:30:00.123456Z */
+#define T0 (1795321800LL * 1000000 + 123456)
+
+/* ---- a strict JSON validator (RFC 8259), for what we read back --------- */
+
+struct jp {
+	const unsigned char *p, *end;
+	int depth;
+};
+
+static void ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool lit(struct jp *j, const char *s)
+{
+	size_t n = strlen(s);
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, s, n) != 0)
+		return false;
+	j->p += n;
+	return true;
+}
+
+static bool is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* One well-formed UTF-8 character (RFC 3629). */
+static bool utf8_char(struct jp *j)
+{
+	const unsigned char *s = j->p;
+	size_t left = (size_t)(j->end - s), len;
+	unsigned c;
+	if (s[0] < 0x80) {
+		j->p++;
+		return true;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, c = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, c = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return false;
+	if (len > left)
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return false;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	static const unsigned min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return false;
+	j->p += len;
+	return true;
+}
+
+static bool jstring(struct jp *j)
+{
+	if (!lit(j, "\""))
+		return false;
+	while (j->p < j->end) {
+		unsigned char c = *j->p;
+		if (c == '"') {
+			j->p++;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c == '\\') {
+			j->p++;
+			if (j->p >= j->end)
+				return false;
+			c = *j->p++;
+			if (c == 'u') {
+				for (int i = 0; i < 4; i++)
+					if (j->p >= j->end || !is_hex(*j->p++))
+						return false;
+			} else if (!strchr("\"\\/bfnrt", c)) {
+				return false;
+			}
+			continue;
+		}
+		if (!utf8_char(j))
+			return false;
+	}
+	return false;
+}
+
+static bool jnumber(struct jp *j)
+{
+	const unsigned char *s = j->p;
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+		return false;
+	if (*j->p == '0')
+		j->p++;
+	else
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return false;
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	return j->p > s;
+}
+
+static bool jvalue(struct jp *j);
+
+static bool jcontainer(struct jp *j, char open, char close, bool keyed)
+{
+	if (!lit(j, (char[]){ open, 0 }) || ++j->depth > 16)
+		return false;
+	ws(j);
+	if (j->p < j->end && *j->p == (unsigned char)close) {
+		j->p++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		ws(j);
+		if (keyed) {
+			if (!jstring(j))
+				return false;
+			ws(j);
+			if (!lit(j, ":"))
+				return false;
+		}
+		if (!jvalue(j))
+			return false;
+		ws(j);
+		if (lit(j, ","))
+			continue;
+		if (!lit(j, (char[]){ close, 0 }))
+			return false;
+		j->depth--;
+		return true;
+	}
+}
+
+static bool jvalue(struct jp *j)
+{
+	ws(j);
+	if (j->p >= j->end)
+		return false;
+	switch (*j->p) {
+	case '{':
+		return jcontainer(j, '{', '}', true);
+	case '[':
+		return jcontainer(j, '[', ']', false);
+	case '"':
+		return jstring(j);
+	case 't':
+		return lit(j, "true");
+	case 'f':
+		return lit(j, "false");
+	case 'n':
+		return lit(j, "null");
+	default:
+		return jnumber(j);
+	}
+}
+
+/* True when s[0..n) is exactly one JSON object. */
+static bool json_object_ok(const char *s, size_t n)
+{
+	struct jp j = { (const unsigned char *)s, (const unsigned char *)s + n, 0 };
+	ws(&j);
+	if (j.p >= j.end || *j.p != '{' || !jvalue(&j))
+		return false;
+	ws(&j);
+	return j.p == j.end;
+}
+
+static void test_validator_itself(void **state)
+{
+	(void)state;
+	const char *good = "{\"a\":[1,-2.5,\"x\\u00e9\\n\"],\"b\":{},\"c\":null,\"d\":true}";
+	assert_true(json_object_ok(good, strlen(good)));
+	const char *bad[] = { "{\"a\":1,}", "{\"a\":\"\x01\"}", "{\"a\":\"\xff\"}", "{\"a\":1}x",
+			      "{\"a\":\"\\x\"}", "[1]", "{\"a\":\"abc}", "{\"a\" 1}" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_false(json_object_ok(bad[i], strlen(bad[i])));
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static void sample(struct ntlm_audit_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = NTLM_EVENT_OUT_BLOCKED;
+	e->time_us = T0;
+	e->pid = 4242;
+	e->direction = NTLM_AUDIT_OUTGOING;
+	e->outcome = NTLM_OUTCOME_BLOCKED;
+	NTLM_AUDIT_SET(e, target, "HTTP/web.corp.example");
+	NTLM_AUDIT_SET(e, peer, "192.0.2.7:443");
+	NTLM_AUDIT_SET(e, workstation, "WS01");
+	NTLM_AUDIT_SET(e, user, "alice");
+	NTLM_AUDIT_SET(e, domain, "CORP");
+	e->flags = 0xa208820du;
+	e->has_response_type = true;
+	e->response_type = NTLM_RESP_NTLMV2;
+	NTLM_AUDIT_SET(e, setting, "RestrictSendingNTLMTraffic");
+	NTLM_AUDIT_SET(e, reason, "RestrictSendingNTLMTraffic = 2");
+	e->missing = 0;
+	e->insecure = false;
+}
+
+static const char sample_json[] =
+	"{\"event\":4001,\"name\":\"outgoing-blocked\",\"time\":\"2026-11-22T04:30:00.123456Z\","
+	"\"pid\":4242,\"severity\":\"warning\",\"direction\":\"outgoing\",\"outcome\":\"blocked\","
+	"\"target\":\"HTTP/web.corp.example\",\"peer\":\"192.0.2.7:443\",\"workstation\":\"WS01\","
+	"\"user\":\"alice\",\"domain\":\"CORP\",\"flags\":\"0xa208820d\",\"flag_names\":["
+	"\"NTLMSSP_NEGOTIATE_UNICODE\",\"NTLMSSP_REQUEST_TARGET\",\"0x00000008\","
+	"\"NTLMSSP_NEGOTIATE_NTLM\",\"NTLMSSP_NEGOTIATE_ALWAYS_SIGN\","
+	"\"NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY\",\"NTLMSSP_NEGOTIATE_VERSION\","
+	"\"NTLMSSP_NEGOTIATE_128\",\"NTLMSSP_NEGOTIATE_56\"],\"response_type\":\"NTLMv2\","
+	"\"setting\":\"RestrictSendingNTLMTraffic\",\"reason\":\"RestrictSendingNTLMTraffic = 2\","
+	"\"missing\":\"0x00000000\",\"missing_names\":[],\"insecure\":false}";
+
+static void test_json_exact(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	char buf[NTLM_AUDIT_JSON_MAX];
+	sample(&e);
+	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
+	assert_string_equal(buf, sample_json);
+	assert_true(json_object_ok(buf, strlen(buf)));
+}
+
+static void test_json_null_response_and_missing(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	char buf[NTLM_AUDIT_JSON_MAX];
+	sample(&e);
+	e.id = NTLM_EVENT_MIN_SERVER_SEC;
+	e.direction = NTLM_AUDIT_INCOMING;
+	e.has_response_type = false;
+	e.flags = 0;
+	e.missing = NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY;
+	e.insecure = true;
+	e.time_us = 0;
+	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
+	assert_true(json_object_ok(buf, strlen(buf)));
+	assert_non_null(strstr(buf, "\"event\":4011,\"name\":\"min-server-sec-blocked\","
+				    "\"time\":\"1970-01-01T00:00:00.000000Z\""));
+	assert_non_null(strstr(buf, "\"direction\":\"incoming\""));
+	assert_non_null(strstr(buf, "\"flags\":\"0x00000000\",\"flag_names\":[],"
+				    "\"response_type\":null,"));
+	assert_non_null(strstr(buf, "\"missing\":\"0x20080000\",\"missing_names\":["
+				    "\"NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY\","
+				    "\"NTLMSSP_NEGOTIATE_128\"],\"insecure\":true}"));
+	/* Before the epoch: floor, not truncation toward zero. */
+	e.time_us = -1;
+	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
+	assert_non_null(strstr(buf, "\"time\":\"1969-12-31T23:59:59.999999Z\""));
+}
+
+static void test_json_escaping(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	char buf[NTLM_AUDIT_JSON_MAX];
+	sample(&e);
+	/* quote, backslash, newline, CR, tab, \x01, DEL, then a line-injection try */
+	NTLM_AUDIT_SET(&e, user, "a\"b\\c\nd\re\tf\x01g\x7f\"}\n{\"event\":9005");
+	/* invalid UTF-8: lone continuation, truncated, overlong '/', surrogate,
+	 * above U+10FFFF, 0xFF; then valid é, ß, U+2028, a C1 control, an emoji */
+	NTLM_AUDIT_SET(&e, domain, "x\x80y\xc3z\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xff"
+				   "\xc3\xa9\xc3\x9f\xe2\x80\xa8\xc2\x9b\xf0\x9f\x98\x80");
+	NTLM_AUDIT_SET(&e, workstation, "WS\\01");
+	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
+	assert_true(json_object_ok(buf, strlen(buf)));
+	assert_null(strchr(buf, '\n'));
+	assert_null(strchr(buf, '\r'));
+	assert_non_null(strstr(buf, "\"user\":\"a\\\"b\\\\c\\u000ad\\u000de\\u0009f\\u0001g"
+				    "\\u007f\\\"}\\u000a{\\\"event\\\":9005\","));
+	assert_non_null(strstr(buf, "\"domain\":\"x\\ufffdy\\ufffdz\\ufffd\\ufffd"
+				    "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
+				    "\xc3\xa9\xc3\x9f\\u2028\\u009b\xf0\x9f\x98\x80\","));
+	assert_non_null(strstr(buf, "\"workstation\":\"WS\\\\01\""));
+}
+
+/* Arrays filled to the brim without a NUL are read only up to their size. */
+static void test_json_unterminated_fields(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	char buf[NTLM_AUDIT_JSON_MAX], want[sizeof(e.user) + 16];
+	sample(&e);
+	memset(e.user, 'A', sizeof(e.user));
+	memset(e.setting, 'S', sizeof(e.setting));
+	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
+	assert_true(json_object_ok(buf, strlen(buf)));
+	memset(want, 0, sizeof(want));
+	memcpy(want, "\"user\":\"", 8);
+	memset(want + 8, 'A', sizeof(e.user));
+	memcpy(want + 8 + sizeof(e.user), "\",", 2);
+	assert_non_null(strstr(buf, want));
+}
+
+/* Every buffer too small gives the error and "", never a partial line. */
+static void test_json_buffer_too_small(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	char full[NTLM_AUDIT_JSON_MAX], buf[NTLM_AUDIT_JSON_MAX];
+	sample(&e);
+	NTLM_AUDIT_SET(&e, user, "\x01\x02\"\\\xff");
+	assert_int_equal(ntlm_audit_event_json(&e, full, sizeof(full)), NTLM_OK);
+	size_t n = strlen(full);
+	for (size_t len = 0; len <= n; len++) {
+		memset(buf, 'X', sizeof(buf));
+		ntlm_err_clear();
+		assert_int_equal(ntlm_audit_event_json(&e, buf, len), NTLM_E_BUFFER_TOO_SMALL);
+		assert_true(ntlm_error_message()[0] != '\0');
+		if (len)
+			assert_int_equal(buf[0], '\0');
+		assert_int_equal(buf[len], 'X'); /* nothing written past len */
+	}
+	assert_int_equal(ntlm_audit_event_json(&e, buf, n + 1), NTLM_OK);
+	assert_string_equal(buf, full);
+}
+
+/* The worst case (every byte escaped to six characters, every flag) fits
+ * NTLM_AUDIT_JSON_MAX with room for the newline. */
+static void test_json_worst_case_fits(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	char buf[NTLM_AUDIT_JSON_MAX];
+	const char fill[] = { '\x01', '\xff' };
+	for (size_t k = 0; k < ARRAY_SIZE(fill); k++) {
+		sample(&e);
+		memset(e.target, fill[k], sizeof(e.target));
+		memset(e.peer, fill[k], sizeof(e.peer));
+		memset(e.workstation, fill[k], sizeof(e.workstation));
+		memset(e.user, fill[k], sizeof(e.user));
+		memset(e.domain, fill[k], sizeof(e.domain));
+		memset(e.setting, fill[k], sizeof(e.setting));
+		memset(e.reason, fill[k], sizeof(e.reason));
+		e.flags = e.missing = 0xffffffffu;
+		e.id = 4294967295u;
+		e.pid = -2147483647 - 1;
+		e.time_us = INT64_MAX;
+		e.direction = (enum ntlm_audit_direction)77;
+		e.outcome = (enum ntlm_audit_outcome)77;
+		assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf) - 1), NTLM_OK);
+		assert_true(json_object_ok(buf, strlen(buf)));
+	}
+}
+
+static void test_set_str(void **state)
+{
+	(void)state;
+	char b4[4], b1[1] = { 'x' };
+	ntlm_audit_set_str(b4, sizeof(b4), "\xc3\xa9\xc3\xa9\xc3\xa9"); /* é é é */
+	assert_string_equal(b4, "\xc3\xa9");
+	ntlm_audit_set_str(b4, sizeof(b4), "abcdef");
+	assert_string_equal(b4, "abc");
+	ntlm_audit_set_str(b4, sizeof(b4), "\xf0\x9f\x98\x80"); /* 4-byte char: nothing fits */
+	assert_string_equal(b4, "");
+	ntlm_audit_set_str(b4, sizeof(b4), NULL);
+	assert_string_equal(b4, "");
+	ntlm_audit_set_str(b1, sizeof(b1), "abc");
+	assert_int_equal(b1[0], '\0');
+}
+
+static void test_init_and_from_verdict(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	struct ntlm_verdict v;
+	struct timespec ts;
+	memset(&v, 0, sizeof(v));
+	v.kind = NTLM_DENY;
+	v.setting = NTLM_SET_MIN_SERVER_SEC;
+	v.event_id = NTLM_EVENT_MIN_SERVER_SEC;
+	v.missing = NTLMSSP_NEGOTIATE_128;
+	snprintf(v.reason, sizeof(v.reason), "NtlmMinServerSec requires 0x20000000");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000;
+
+	ntlm_audit_event_from_verdict(&e, NTLM_AUDIT_INCOMING, &v);
+	assert_int_equal(e.id, 4011);
+	assert_int_equal(e.direction, NTLM_AUDIT_INCOMING);
+	assert_int_equal(e.outcome, NTLM_OUTCOME_BLOCKED);
+	assert_int_equal(e.missing, NTLMSSP_NEGOTIATE_128);
+	assert_string_equal(e.setting, ntlm_policy_setting_name(NTLM_SET_MIN_SERVER_SEC));
+	assert_string_equal(e.reason, "NtlmMinServerSec requires 0x20000000");
+	assert_int_equal(e.pid, (int32_t)getpid());
+	assert_true(e.time_us >= now - 1000000 && e.time_us <= now + 5000000);
+	assert_string_equal(e.user, "");
+	assert_false(e.has_response_type);
+
+	v.kind = NTLM_ALLOW_AUDIT;
+	v.event_id = NTLM_EVENT_IN_AUDIT;
+	ntlm_audit_event_from_verdict(&e, NTLM_AUDIT_INCOMING, &v);
+	assert_int_equal(e.outcome, NTLM_OUTCOME_AUDITED);
+	assert_int_equal(ntlm_audit_event_severity(&e), NTLM_SEVERITY_NOTICE);
+	v.kind = NTLM_ALLOW;
+	ntlm_audit_event_from_verdict(&e, NTLM_AUDIT_OUTGOING, &v);
+	assert_int_equal(e.outcome, NTLM_OUTCOME_SUCCESS);
+
+	/* A reason without a terminator is cut, not over-read. */
+	memset(v.reason, 'r', sizeof(v.reason));
+	ntlm_audit_event_from_verdict(&e, NTLM_AUDIT_OUTGOING, &v);
+	assert_int_equal(strlen(e.reason), sizeof(e.reason) - 1);
+
+	ntlm_audit_event_init(&e, NTLM_EVENT_SUCCESS, NTLM_AUDIT_INCOMING, NTLM_OUTCOME_SUCCESS);
+	assert_int_equal(e.id, 9005);
+	assert_int_equal(ntlm_audit_event_severity(&e), NTLM_SEVERITY_INFO);
+}
+
+static void test_names_and_severity(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t id;
+		const char *name;
+	} t[] = {
+		{ 8001, "outgoing-audit" },	    { 8002, "incoming-audit" },
+		{ 4001, "outgoing-blocked" },	    { 4002, "incoming-blocked" },
+		{ 4010, "min-client-sec-blocked" }, { 4011, "min-server-sec-blocked" },
+		{ 9001, "response-refused" },	    { 9002, "mic-failure" },
+		{ 9003, "bad-bindings" },	    { 9004, "logon-failure" },
+		{ 9005, "success" },		    { 9006, "insecure-policy" },
+		{ 9007, "anonymous-refused" },	    { 9008, "replay" },
+		{ 1234, "unknown" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		assert_string_equal(ntlm_audit_event_name(t[i].id), t[i].name);
+
+	struct ntlm_audit_event e;
+	ntlm_audit_event_init(&e, NTLM_EVENT_LOGON_FAILURE, NTLM_AUDIT_INCOMING,
+			      NTLM_OUTCOME_FAILED);
+	assert_int_equal(ntlm_audit_event_severity(&e), NTLM_SEVERITY_WARNING);
+	e.outcome = NTLM_OUTCOME_BLOCKED;
+	assert_int_equal(ntlm_audit_event_severity(&e), NTLM_SEVERITY_WARNING);
+	/* Insecure settings in use: a warning even though nothing was refused. */
+	ntlm_audit_event_init(&e, NTLM_EVENT_INSECURE_POLICY, NTLM_AUDIT_INCOMING,
+			      NTLM_OUTCOME_AUDITED);
+	assert_int_equal(ntlm_audit_event_severity(&e), NTLM_SEVERITY_WARNING);
+}
+
+/* ---- sinks ------------------------------------------------------------- */
+
+struct seen {
+	int calls;
+	struct ntlm_audit_event last;
+};
+
+static void on_event(const struct ntlm_audit_event *e, void *arg)
+{
+	struct seen *s = arg;
+	s->calls++;
+	s->last = *e;
+}
+
+static void test_callback_sink(void **state)
+{
+	(void)state;
+	struct ntlm_audit *a = NULL;
+	struct seen s1 = { 0 }, s2 = { 0 };
+	struct ntlm_audit_event e;
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_callback(a, on_event, &s1), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_callback(a, on_event, &s2), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_callback(a, NULL, &s2), NTLM_E_INVALID_ARGUMENT);
+	sample(&e);
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	assert_int_equal(s1.calls, 1);
+	assert_int_equal(s2.calls, 1);
+	assert_int_equal(s1.last.id, 4001);
+	assert_int_equal(s1.last.outcome, NTLM_OUTCOME_BLOCKED);
+	assert_int_equal(s1.last.direction, NTLM_AUDIT_OUTGOING);
+	assert_string_equal(s1.last.user, "alice");
+	assert_string_equal(s1.last.domain, "CORP");
+	assert_string_equal(s1.last.workstation, "WS01");
+	assert_string_equal(s1.last.target, "HTTP/web.corp.example");
+	assert_int_equal(s1.last.flags, 0xa208820du);
+	assert_true(s1.last.has_response_type);
+	assert_int_equal(s1.last.response_type, NTLM_RESP_NTLMV2);
+	assert_string_equal(s1.last.setting, "RestrictSendingNTLMTraffic");
+	assert_true(s1.last.time_us == T0);
+
+	/* A NULL audit object has no sinks. */
+	assert_int_equal(ntlm_audit_emit(NULL, &e), NTLM_OK);
+	assert_int_equal(ntlm_audit_emit(a, NULL), NTLM_E_INVALID_ARGUMENT);
+	ntlm_audit_free(a);
+	ntlm_audit_free(NULL);
+}
+
+static void test_max_sinks_and_refs(void **state)
+{
+	(void)state;
+	struct ntlm_audit *a = NULL;
+	struct seen s = { 0 };
+	struct ntlm_audit_event e;
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	for (int i = 0; i < NTLM_AUDIT_MAX_SINKS; i++)
+		assert_int_equal(ntlm_audit_add_callback(a, on_event, &s), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_callback(a, on_event, &s), NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_audit_add_syslog(a, "x"), NTLM_E_INVALID_ARGUMENT);
+	assert_ptr_equal(ntlm_audit_ref(a), a);
+	ntlm_audit_free(a); /* one reference left */
+	sample(&e);
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	assert_int_equal(s.calls, NTLM_AUDIT_MAX_SINKS);
+	ntlm_audit_free(a);
+}
+
+static void test_syslog_sink(void **state)
+{
+	(void)state;
+	struct ntlm_audit *a = NULL;
+	struct ntlm_audit_event e;
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_syslog(a, "ntlmssp-test"), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_syslog(a, NULL), NTLM_OK);
+	sample(&e);
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	e.outcome = NTLM_OUTCOME_SUCCESS;
+	e.id = NTLM_EVENT_SUCCESS;
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	ntlm_audit_free(a);
+}
+
+/* A temporary directory per test. */
+static char *tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *d = malloc(4096);
+	assert_non_null(d);
+	snprintf(d, 4096, "%s/ntlm-audit-XXXXXX", base && *base ? base : "/tmp");
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap);
+	assert_non_null(b);
+	for (;;) {
+		size_t r = fread(b + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
+			break;
+		cap *= 2;
+		b = realloc(b, cap);
+		assert_non_null(b);
+	}
+	fclose(f);
+	*len = n;
+	return b;
+}
+
+static void test_jsonl_unwritable(void **state)
+{
+	(void)state;
+	struct ntlm_audit *a = NULL;
+	char *d = tmpdir(), path[4200];
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	snprintf(path, sizeof(path), "%s/no/such/dir/audit.jsonl", d);
+	assert_int_equal(ntlm_audit_add_jsonl(a, path), NTLM_E_INVALID_ARGUMENT);
+	assert_non_null(strstr(ntlm_error_message(), path));
+	assert_non_null(strstr(ntlm_error_message(), "No such file"));
+	/* A directory is not writable as a file either. */
+	assert_int_equal(ntlm_audit_add_jsonl(a, d), NTLM_E_INVALID_ARGUMENT);
+	assert_non_null(strstr(ntlm_error_message(), d));
+	assert_int_equal(a->n, 0);
+	ntlm_audit_free(a);
+	rmdir(d);
+	free(d);
+}
+
+/* A sink that fails (a full disk) does not keep the event from the others,
+ * and its error is what emit returns. */
+static void test_failing_sink_does_not_stop_others(void **state)
+{
+	(void)state;
+	struct ntlm_audit *a = NULL;
+	struct seen s = { 0 };
+	struct ntlm_audit_event e;
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_jsonl(a, "/dev/full"), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_callback(a, on_event, &s), NTLM_OK);
+	sample(&e);
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_E_INTERNAL);
+	assert_non_null(strstr(ntlm_error_message(), "/dev/full"));
+	assert_int_equal(s.calls, 1);
+	ntlm_audit_free(a);
+}
+
+#define THREADS 8
+#define PER_THREAD 400
+
+struct worker {
+	struct ntlm_audit *a;
+	int id;
+	ntlm_status st;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct ntlm_audit_event e;
+	char reason[200];
+	w->st = NTLM_OK;
+	for (int i = 0; i < PER_THREAD; i++) {
+		sample(&e);
+		char user[32];
+		snprintf(user, sizeof(user), "t%02d-%05d", w->id, i);
+		NTLM_AUDIT_SET(&e, user, user);
+		/* A long reason with characters that must be escaped, so lines are
+		 * large and vary in length. */
+		memset(reason, 0, sizeof(reason));
+		for (int k = 0; k < 150 + (i % 40); k++)
+			reason[k] = "ab\"\\\n\x01\xff"[(k + i) % 7];
+		NTLM_AUDIT_SET(&e, reason, reason);
+		ntlm_status st = ntlm_audit_emit(w->a, &e);
+		if (st != NTLM_OK && w->st == NTLM_OK)
+			w->st = st;
+	}
+	return NULL;
+}
+
+/* Many threads, two audit objects (two descriptors) on one file: every line
+ * is a whole JSON object, none lost, none interleaved. */
+static void test_jsonl_threads(void **state)
+{
+	(void)state;
+	char *d = tmpdir(), path[4200];
+	struct ntlm_audit *a1 = NULL, *a2 = NULL;
+	pthread_t th[THREADS];
+	struct worker w[THREADS];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/audit.jsonl", d);
+	mode_t old = umask(022);
+	assert_int_equal(ntlm_audit_new(&a1), NTLM_OK);
+	assert_int_equal(ntlm_audit_new(&a2), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_jsonl(a1, path), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_jsonl(a2, path), NTLM_OK);
+	umask(old);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+
+	for (int i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ i % 2 ? a2 : a1, i, NTLM_OK };
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(w[i].st, NTLM_OK);
+	}
+	ntlm_audit_free(a1);
+	ntlm_audit_free(a2);
+
+	size_t len, lines = 0;
+	char *buf = slurp(path, &len);
+	static unsigned char seen[THREADS][PER_THREAD];
+	memset(seen, 0, sizeof(seen));
+	assert_true(len > 0 && buf[len - 1] == '\n');
+	for (size_t pos = 0; pos < len;) {
+		char *nl = memchr(buf + pos, '\n', len - pos);
+		assert_non_null(nl);
+		size_t n = (size_t)(nl - (buf + pos));
+		if (!json_object_ok(buf + pos, n))
+			fail_msg("line %zu is not one JSON object: %.*s", lines + 1, (int)n,
+				 buf + pos);
+		*nl = '\0';
+		const char *u = strstr(buf + pos, "\"user\":\"t");
+		assert_non_null(u);
+		int t = -1, i = -1;
+		assert_int_equal(sscanf(u, "\"user\":\"t%2d-%5d\"", &t, &i), 2);
+		assert_true(t >= 0 && t < THREADS && i >= 0 && i < PER_THREAD);
+		assert_int_equal(seen[t][i], 0);
+		seen[t][i] = 1;
+		lines++;
+		pos += n + 1;
+	}
+	assert_int_equal(lines, THREADS * PER_THREAD);
+	free(buf);
+
+	/* Appending keeps what is there; an existing file keeps its mode. */
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(ntlm_audit_new(&a1), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_jsonl(a1, path), NTLM_OK);
+	struct ntlm_audit_event e;
+	sample(&e);
+	assert_int_equal(ntlm_audit_emit(a1, &e), NTLM_OK);
+	ntlm_audit_free(a1);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+	buf = slurp(path, &len);
+	assert_true(len > strlen(sample_json) + 1);
+	assert_memory_equal(buf + len - strlen(sample_json) - 1, sample_json, strlen(sample_json));
+	assert_int_equal(buf[len - 1], '\n');
+	free(buf);
+
+	unlink(path);
+	rmdir(d);
+	free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_validator_itself),
+		cmocka_unit_test(test_json_exact),
+		cmocka_unit_test(test_json_null_response_and_missing),
+		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_json_unterminated_fields),
+		cmocka_unit_test(test_json_buffer_too_small),
+		cmocka_unit_test(test_json_worst_case_fits),
+		cmocka_unit_test(test_set_str),
+		cmocka_unit_test(test_init_and_from_verdict),
+		cmocka_unit_test(test_names_and_severity),
+		cmocka_unit_test(test_callback_sink),
+		cmocka_unit_test(test_max_sinks_and_refs),
+		cmocka_unit_test(test_syslog_sink),
+		cmocka_unit_test(test_jsonl_unwritable),
+		cmocka_unit_test(test_failing_sink_does_not_stop_others),
+		cmocka_unit_test(test_jsonl_threads),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
