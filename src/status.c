@@ -4,6 +4,7 @@
 
 #include "internal.h"
 
+#define SEC_I_CONTINUE_NEEDED 0x00090312u
 #define SEC_E_INVALID_TOKEN 0x80090308u
 #define SEC_E_MESSAGE_ALTERED 0x8009030Fu
 #define SEC_E_OUT_OF_SEQUENCE 0x80090310u
@@ -28,6 +29,7 @@ struct status_row {
 #define ROW(s, text, w) { s, #s, text, w }
 static const struct status_row rows[] = {
 	ROW(NTLM_OK, "success", 0),
+	ROW(NTLM_CONTINUE, "continue: send the token and call again", SEC_I_CONTINUE_NEEDED),
 	ROW(NTLM_E_BAD_SIGNATURE, "token does not start with the NTLMSSP signature", SEC_E_INVALID_TOKEN),
 	ROW(NTLM_E_BAD_MESSAGE_TYPE, "unexpected NTLMSSP message type", SEC_E_INVALID_TOKEN),
 	ROW(NTLM_E_TRUNCATED, "message shorter than its fixed fields", SEC_E_INVALID_TOKEN),
@@ -85,7 +87,7 @@ static const struct status_row *find(ntlm_status st)
 
 enum ntlm_status_kind ntlm_status_kind(ntlm_status st)
 {
-	if (st == NTLM_OK)
+	if (st == NTLM_OK || st == NTLM_CONTINUE)
 		return NTLM_KIND_OK;
 	if (st < 200)
 		return NTLM_KIND_MALFORMED;
