@@ -12,11 +12,11 @@
 #include "wire/wire.h"
 
 /* The four bits NtlmMinClientSec / NtlmMinServerSec may hold. */
-#define NTLM_MINSEC_INTEGRITY NTLMSSP_NEGOTIATE_SIGN                  /* 0x00000010 */
-#define NTLM_MINSEC_CONFIDENTIALITY NTLMSSP_NEGOTIATE_SEAL            /* 0x00000020 */
-#define NTLM_MINSEC_NTLM2 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY  /* 0x00080000 */
-#define NTLM_MINSEC_128 NTLMSSP_NEGOTIATE_128                         /* 0x20000000 */
-#define NTLM_MINSEC_ALLOWED                                                               \
+#define NTLM_MINSEC_INTEGRITY NTLMSSP_NEGOTIATE_SIGN		     /* 0x00000010 */
+#define NTLM_MINSEC_CONFIDENTIALITY NTLMSSP_NEGOTIATE_SEAL	     /* 0x00000020 */
+#define NTLM_MINSEC_NTLM2 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY /* 0x00080000 */
+#define NTLM_MINSEC_128 NTLMSSP_NEGOTIATE_128			     /* 0x20000000 */
+#define NTLM_MINSEC_ALLOWED                                                                        \
 	(NTLM_MINSEC_INTEGRITY | NTLM_MINSEC_CONFIDENTIALITY | NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128)
 
 enum ntlm_cb_mode {
@@ -27,60 +27,72 @@ enum ntlm_cb_mode {
 
 /* Identifies one setting; the index into struct ntlm_policy's source table. */
 enum ntlm_setting {
-	NTLM_SET_LM_COMPAT = 0,           /* [Lsa] LmCompatibilityLevel */
-	NTLM_SET_MIN_CLIENT_SEC,          /* [MSV1_0] NtlmMinClientSec */
-	NTLM_SET_MIN_SERVER_SEC,          /* [MSV1_0] NtlmMinServerSec */
-	NTLM_SET_RESTRICT_SENDING,        /* [MSV1_0] RestrictSendingNTLMTraffic */
-	NTLM_SET_CLIENT_ALLOWED_SERVERS,  /* [MSV1_0] ClientAllowedNTLMServers */
-	NTLM_SET_RESTRICT_RECEIVING,      /* [MSV1_0] RestrictReceivingNTLMTraffic */
-	NTLM_SET_AUDIT_RECEIVING,         /* [MSV1_0] AuditReceivingNTLMTraffic */
-	NTLM_SET_RESTRICT_IN_DOMAIN,      /* [Netlogon] RestrictNTLMInDomain */
-	NTLM_SET_AUDIT_IN_DOMAIN,         /* [Netlogon] AuditNTLMInDomain */
-	NTLM_SET_DC_ALLOWED_SERVERS,      /* [Netlogon] DCAllowedNTLMServers */
-	NTLM_SET_STRICT_MIN_SEC,          /* [ntlmssp] StrictMinSec (ours) */
-	NTLM_SET_REQUIRE_MIC,             /* [ntlmssp] RequireMIC (ours) */
-	NTLM_SET_CHANNEL_BINDINGS,        /* [ntlmssp] ChannelBindings = Off|Accept|Require */
-	NTLM_SET_MAX_CLOCK_SKEW,          /* [ntlmssp] MaxClockSkew (seconds) */
-	NTLM_SET_ALLOW_ANONYMOUS,         /* [ntlmssp] AllowAnonymous (insecure) */
+	NTLM_SET_LM_COMPAT = 0,		 /* [Lsa] LmCompatibilityLevel */
+	NTLM_SET_MIN_CLIENT_SEC,	 /* [MSV1_0] NtlmMinClientSec */
+	NTLM_SET_MIN_SERVER_SEC,	 /* [MSV1_0] NtlmMinServerSec */
+	NTLM_SET_RESTRICT_SENDING,	 /* [MSV1_0] RestrictSendingNTLMTraffic */
+	NTLM_SET_CLIENT_ALLOWED_SERVERS, /* [MSV1_0] ClientAllowedNTLMServers */
+	NTLM_SET_RESTRICT_RECEIVING,	 /* [MSV1_0] RestrictReceivingNTLMTraffic */
+	NTLM_SET_AUDIT_RECEIVING,	 /* [MSV1_0] AuditReceivingNTLMTraffic */
+	NTLM_SET_RESTRICT_IN_DOMAIN,	 /* [Netlogon] RestrictNTLMInDomain */
+	NTLM_SET_AUDIT_IN_DOMAIN,	 /* [Netlogon] AuditNTLMInDomain */
+	NTLM_SET_DC_ALLOWED_SERVERS,	 /* [Netlogon] DCAllowedNTLMServers */
+	NTLM_SET_STRICT_MIN_SEC,	 /* [ntlmssp] StrictMinSec (ours) */
+	NTLM_SET_REQUIRE_MIC,		 /* [ntlmssp] RequireMIC (ours) */
+	NTLM_SET_CHANNEL_BINDINGS,	 /* [ntlmssp] ChannelBindings = Off|Accept|Require */
+	NTLM_SET_MAX_CLOCK_SKEW,	 /* [ntlmssp] MaxClockSkew (seconds) */
+	NTLM_SET_ALLOW_ANONYMOUS,	 /* [ntlmssp] AllowAnonymous (insecure) */
 	NTLM_SET_COUNT
 };
-/* The Windows (or our) value name, e.g. "NtlmMinClientSec". */
+/* The Windows (or our) value name, e.g. "NtlmMinClientSec"; "?" if out of range. */
 const char *ntlm_policy_setting_name(enum ntlm_setting s);
+/* The native config section of a setting: "MSV1_0", "Lsa", "Netlogon", "ntlmssp". */
+const char *ntlm_policy_setting_section(enum ntlm_setting s);
 
-#define NTLM_POLICY_MAX_SERVERS 64
+#define NTLM_POLICY_MAX_SERVERS 64	  /* entries per exception list */
+#define NTLM_POLICY_MAX_PATTERN 255	  /* bytes per entry (printable ASCII) */
+#define NTLM_POLICY_MAX_CLOCK_SKEW 86400u /* MaxClockSkew range is 1..this */
 
-/* Where a value came from: a profile default, or file:line. */
+/* Where a value came from: a profile default, file:line, or ntlm_policy_set. */
 struct ntlm_policy_source {
-	char file[128]; /* "" = the profile's default */
-	unsigned line;
+	char file[128]; /* "" = the profile's default; "(set)" = ntlm_policy_set();
+			 * else the file name (its last 127 bytes) */
+	unsigned line;	/* 0 unless from a file */
 };
 
 struct ntlm_policy {
-	char profile[32];          /* "cis", "windows-default", "legacy-insecure" */
-	bool insecure;             /* profile or settings re-enable LM/NTLMv1/no-MIC/anonymous */
-	unsigned lm_compat;        /* 0..5 */
-	uint32_t min_client_sec;   /* subset of NTLM_MINSEC_ALLOWED */
+	char profile[32]; /* "cis", "windows-default", "strict", "legacy-insecure" */
+	/* where `Profile =` was read ("" = the default) */
+	struct ntlm_policy_source profile_source;
+	bool insecure;		 /* derived: lm_compat < 3 or allow_anonymous (docs/policy.md);
+				  * kept up to date by every loader / setter */
+	unsigned lm_compat;	 /* 0..5 */
+	uint32_t min_client_sec; /* subset of NTLM_MINSEC_ALLOWED */
 	uint32_t min_server_sec;
 	unsigned restrict_sending; /* 0 allow, 1 audit, 2 deny */
 	size_t n_client_allowed;
-	char client_allowed[NTLM_POLICY_MAX_SERVERS][256]; /* patterns, '*' wildcard */
+	char client_allowed[NTLM_POLICY_MAX_SERVERS]
+			   [NTLM_POLICY_MAX_PATTERN + 1]; /* patterns, '*' wildcard */
 	unsigned restrict_receiving; /* 0 allow, 1 deny domain accounts, 2 deny all */
 	unsigned audit_receiving;    /* 0 off, 1 domain accounts, 2 all */
 	unsigned restrict_in_domain; /* 0,1,3,5,7 (DC setting; loaded and shown only) */
 	unsigned audit_in_domain;    /* 0,1,3,5,7 (DC setting; loaded and shown only) */
 	size_t n_dc_allowed;
-	char dc_allowed[NTLM_POLICY_MAX_SERVERS][256];
-	bool strict_min_sec;       /* every NtlmMin*Sec bit absolute (see docs/policy.md) */
+	char dc_allowed[NTLM_POLICY_MAX_SERVERS][NTLM_POLICY_MAX_PATTERN + 1];
+	bool strict_min_sec; /* every NtlmMin*Sec bit absolute (see docs/policy.md) */
 	bool require_mic;
 	enum ntlm_cb_mode channel_bindings;
-	uint32_t max_clock_skew;   /* seconds; NTLMv2 timestamp bound */
+	uint32_t max_clock_skew; /* seconds; NTLMv2 timestamp bound */
 	bool allow_anonymous;
 	struct ntlm_policy_source source[NTLM_SET_COUNT];
 };
 
 /* ---- profiles (const tables in profiles.c) ---------------------------- */
-/* "cis" (the default), "windows-default", "legacy-insecure". */
+/* "cis" (the default), "windows-default", "strict", "legacy-insecure";
+ * names are matched case-insensitively. Unknown -> NTLM_E_CONFIG. */
 NTLM_RESULT ntlm_policy_profile(const char *name, struct ntlm_policy *out);
+/* The default profile's name: "cis". */
+#define NTLM_POLICY_DEFAULT_PROFILE "cis"
 /* NULL-terminated list of profile names. */
 const char *const *ntlm_policy_profile_names(void);
 
@@ -90,17 +102,36 @@ const char *const *ntlm_policy_profile_names(void);
  * BOM or "[Unicode]"/"[Version]"/"[Registry Values]" -> INF; "REGEDIT4" or
  * "Windows Registry Editor Version 5.00" -> .reg; otherwise native config)
  * on top of the "cis" profile (or the `Profile = NAME` the native file names).
- * Errors carry "file:line: ..." in ntlm_error_message(). When `errors` is not
- * NULL, every error is appended to it (one per line, up to errors_len) and
- * loading goes on to report them all; the status is that of the first.
+ * Errors carry "file:line: ..." in ntlm_error_message(). Loading always goes
+ * on to find every error; when `errors` is not NULL, each is appended to it
+ * as one "file:line: message\n" line (whole lines only; when it fills up, a
+ * last line says how many were left out); the status is that of the first
+ * error (NTLM_E_CONFIG; NTLM_E_NOMEM; NTLM_E_INVALID_ARGUMENT for NULLs).
+ * On any failure *out is set to the "cis" profile, never to a half-applied
+ * file. Files over 4 MiB are refused.
  */
 NTLM_RESULT ntlm_policy_load_file(const char *path, struct ntlm_policy *out, char *errors,
 				  size_t errors_len);
 /* The same over bytes already in memory; `name` is used in messages. */
 NTLM_RESULT ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_t len,
 				    struct ntlm_policy *out, char *errors, size_t errors_len);
-/* Writes the native config equivalent of a policy (for `ntlm policy import`). */
+/* Sets one setting from its native-config spelling ("RestrictSendingNTLMTraffic",
+ * "Deny"), as a [section] line would; the source becomes "(set)". Errors:
+ * NTLM_E_CONFIG with the same message a file would get (without file:line). */
+NTLM_RESULT ntlm_policy_set(struct ntlm_policy *p, const char *name, const char *value);
+
+/* Big enough for ntlm_policy_dump / ntlm_policy_write_native of any policy. */
+#define NTLM_POLICY_TEXT_MAX 40960u
+
+/* Writes the native config equivalent of a policy (for `ntlm policy import`):
+ * a Profile line, then every setting in its section. NUL-terminated;
+ * NTLM_E_BUFFER_TOO_SMALL if it does not fit. */
 NTLM_RESULT ntlm_policy_write_native(const struct ntlm_policy *p, char *buf, size_t len);
+
+/* Renders the effective settings (for `ntlm policy show` and the snapshot
+ * tests): two header comments (profile, insecure), then one line per setting
+ * in enum order, "Name = value  # symbolic; source[; INSECURE]". */
+NTLM_RESULT ntlm_policy_dump(const struct ntlm_policy *p, char *buf, size_t len);
 
 /* ---- decisions (pure) ------------------------------------------------- */
 enum ntlm_verdict_kind {
@@ -112,22 +143,33 @@ enum ntlm_verdict_kind {
 struct ntlm_verdict {
 	enum ntlm_verdict_kind kind;
 	enum ntlm_setting setting; /* the setting that decided */
-	uint32_t event_id;         /* Windows-compatible or our event id; 0 = none */
-	uint32_t missing;          /* NtlmMin*Sec bits not met (0 otherwise) */
-	char reason[200];          /* one line naming the setting and value */
+	uint32_t event_id;	   /* Windows-compatible or our event id; 0 = none */
+	uint32_t missing;	   /* NtlmMin*Sec bits not met (0 otherwise) */
+	char reason[200];	   /* one line naming the setting and value */
 };
 
 /* RestrictSendingNTLMTraffic + ClientAllowedNTLMServers, before any NEGOTIATE.
- * Deny -> event 4001; audit -> 8001. target is the SPN ("HTTP/host.dom") or a
- * host name; matching: case-insensitive, '*' = any run of characters, against
- * the full SPN, its host part, and the host's first DNS label. */
-void ntlm_policy_may_send(const struct ntlm_policy *p, const char *target,
-			  struct ntlm_verdict *v);
+ * 0 -> allow; 1 -> allow + audit 8001 (every target, listed or not);
+ * 2 -> allow (no event) when the target matches ClientAllowedNTLMServers,
+ * else deny with event 4001. target (NULL = "") is the SPN ("HTTP/host.dom"),
+ * a GSS host-based name ("HTTP@host.dom") or a host name. */
+void ntlm_policy_may_send(const struct ntlm_policy *p, const char *target, struct ntlm_verdict *v);
+/* Whether target matches an entry of ClientAllowedNTLMServers. */
 bool ntlm_policy_server_allowed(const struct ntlm_policy *p, const char *target);
+/* One exception-list entry against a target: ASCII case-insensitive, '*'
+ * matches any run of characters (also empty), tried against the full target,
+ * its authority (after the first '/', or without one the first '@', up to the
+ * next '/' or '@': "host:port"), the authority's host (without ":port" or
+ * [brackets] or a trailing dot) and the host's first DNS label (not for IP
+ * addresses). */
+bool ntlm_policy_target_matches(const char *pattern, const char *target);
 
-/* The flags a client puts in its NEGOTIATE: UNICODE|OEM|REQUEST_TARGET|NTLM|
- * ALWAYS_SIGN|128|56|VERSION|ESS(level >= 1)|TARGET_INFO? (see client.c) plus
- * SIGN/SEAL/KEY_EXCH when asked or required by NtlmMinClientSec. */
+/* The flags a client puts in its NEGOTIATE (docs/policy.md "Client flags"):
+ * UNICODE|OEM|REQUEST_TARGET|NTLM|ALWAYS_SIGN|128|56|VERSION, plus ESS when
+ * LmCompatibilityLevel >= 1 or NtlmMinClientSec has 0x80000, SIGN when
+ * want_sign or 0x10 required, SEAL|SIGN when want_seal or 0x20 required,
+ * KEY_EXCH whenever SIGN or SEAL is set. Never LM_KEY, TARGET_INFO, DATAGRAM,
+ * IDENTIFY, ANONYMOUS. */
 uint32_t ntlm_policy_client_negotiate_flags(const struct ntlm_policy *p, bool want_sign,
 					    bool want_seal);
 
@@ -140,16 +182,49 @@ void ntlm_policy_check_min_sec(const struct ntlm_policy *p, bool is_server, uint
 			       struct ntlm_verdict *v);
 
 /* LmCompatibilityLevel on the server: 0-3 accept all, 4 refuses LM, 5 refuses
- * LM and NTLMv1 (ESS included). Deny -> our event (NTLM_EVENT_RESPONSE_REFUSED). */
+ * LM and NTLMv1 (ESS included). Deny -> our event (NTLM_EVENT_RESPONSE_REFUSED).
+ * An accepted LM / NTLMv1 response is allow + audit NTLM_EVENT_INSECURE_POLICY.
+ * NTLM_RESP_ANONYMOUS is decided by AllowAnonymous instead: deny with
+ * NTLM_EVENT_ANONYMOUS_REFUSED when off, allow + audit
+ * NTLM_EVENT_INSECURE_POLICY when on (setting NTLM_SET_ALLOW_ANONYMOUS). */
 void ntlm_policy_accept_response(const struct ntlm_policy *p, enum ntlm_response_type t,
 				 struct ntlm_verdict *v);
 
+/* LmCompatibilityLevel on the client, given the flags the server chose in
+ * its CHALLENGE: level >= 3 -> NTLMv2 (allow); 0..2 -> NTLMv1-ESS when ESS
+ * is in `flags`, else NTLMv1 (allow + audit NTLM_EVENT_INSECURE_POLICY). */
+enum ntlm_response_type ntlm_policy_client_response(const struct ntlm_policy *p, uint32_t flags,
+						    struct ntlm_verdict *v);
+/* Whether a client at this level puts a real LM response (DESL(LMOWFv1, ...))
+ * in LmChallengeResponse: levels 0 and 1 without ESS. Level 2 copies the NT
+ * response there; ESS puts CC||Z(16); NTLMv2 puts LMv2 or Z(24). */
+bool ntlm_policy_client_sends_lm(const struct ntlm_policy *p, uint32_t flags);
+
 /* RestrictReceivingNTLMTraffic / AuditReceivingNTLMTraffic.
  * At NEGOTIATE (domain_account unknown: pass at_negotiate = true): 2 denies
- * (4002); audit 2 with restrict 0 logs 8002. At AUTHENTICATE: 1 denies domain
- * accounts (4002); audit logs 8002 for what the deny options would block. */
-void ntlm_policy_may_receive(const struct ntlm_policy *p, bool at_negotiate,
-			     bool domain_account, struct ntlm_verdict *v);
+ * (4002); nothing is audited there. At AUTHENTICATE (the user is known):
+ * 2 denies all, 1 denies domain accounts (4002); otherwise
+ * AuditReceivingNTLMTraffic 2 (any account) or 1 (domain accounts) gives
+ * allow + audit 8002 for what the deny options would block: exactly one 8002
+ * per exchange, carrying the user. */
+void ntlm_policy_may_receive(const struct ntlm_policy *p, bool at_negotiate, bool domain_account,
+			     struct ntlm_verdict *v);
+
+/* RequireMIC: deny (NTLM_EVENT_MIC_FAILURE) when set and the AUTHENTICATE
+ * carries no MIC. A MIC that is present is verified whatever this says. */
+void ntlm_policy_check_mic(const struct ntlm_policy *p, bool mic_present, struct ntlm_verdict *v);
+
+/* ChannelBindings: Require and no (or all-zero) MsvAvChannelBindings -> deny
+ * (NTLM_EVENT_BAD_BINDINGS). Accept / Require: present bindings are verified
+ * by the caller; Off: they are ignored. */
+void ntlm_policy_check_bindings(const struct ntlm_policy *p, bool bindings_present,
+				struct ntlm_verdict *v);
+
+/* MaxClockSkew: the NTLMv2 timestamp (FILETIME, 100 ns units) against the
+ * server's clock; further apart than MaxClockSkew seconds -> deny
+ * (NTLM_EVENT_REPLAY). */
+void ntlm_policy_check_timestamp(const struct ntlm_policy *p, uint64_t client_filetime,
+				 uint64_t now_filetime, struct ntlm_verdict *v);
 
 /* Our event ids for what Windows leaves silent (documented in docs/audit-events.md). */
 #define NTLM_EVENT_OUT_AUDIT 8001u
@@ -159,12 +234,12 @@ void ntlm_policy_may_receive(const struct ntlm_policy *p, bool at_negotiate,
 #define NTLM_EVENT_MIN_CLIENT_SEC 4010u
 #define NTLM_EVENT_MIN_SERVER_SEC 4011u
 #define NTLM_EVENT_RESPONSE_REFUSED 9001u /* LmCompatibilityLevel refused the response type */
-#define NTLM_EVENT_MIC_FAILURE 9002u      /* MIC missing when required, or wrong */
-#define NTLM_EVENT_BAD_BINDINGS 9003u     /* channel bindings mismatch / missing */
-#define NTLM_EVENT_LOGON_FAILURE 9004u    /* bad password or unknown user */
-#define NTLM_EVENT_SUCCESS 9005u          /* authentication succeeded */
+#define NTLM_EVENT_MIC_FAILURE 9002u	  /* MIC missing when required, or wrong */
+#define NTLM_EVENT_BAD_BINDINGS 9003u	  /* channel bindings mismatch / missing */
+#define NTLM_EVENT_LOGON_FAILURE 9004u	  /* bad password or unknown user */
+#define NTLM_EVENT_SUCCESS 9005u	  /* authentication succeeded */
 #define NTLM_EVENT_INSECURE_POLICY 9006u  /* an insecure setting was used */
 #define NTLM_EVENT_ANONYMOUS_REFUSED 9007u
-#define NTLM_EVENT_REPLAY 9008u           /* AUTHENTICATE for a used challenge, or timestamp skew */
+#define NTLM_EVENT_REPLAY 9008u /* AUTHENTICATE for a used challenge, or timestamp skew */
 
 #endif

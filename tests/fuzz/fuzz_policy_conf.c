@@ -73,7 +73,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ntlm_policy_may_send(&p, "HTTP/web01.example.com:8080", &v);
 	ntlm_policy_may_send(&p, "cifs@[fe80::1]", &v);
 	ntlm_policy_check_min_sec(&p, true, 0x00088206, &v);
-	ntlm_policy_check_min_sec(&p, false, ntlm_policy_client_negotiate_flags(&p, true, false), &v);
+	ntlm_policy_check_min_sec(&p, false, ntlm_policy_client_negotiate_flags(&p, true, false),
+				  &v);
 	if (v.kind != NTLM_ALLOW)
 		abort(); /* our own request always meets our own NtlmMinClientSec */
 	ntlm_policy_accept_response(&p, NTLM_RESP_NTLMV1, &v);
