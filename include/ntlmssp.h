@@ -31,6 +31,7 @@ extern "C" {
 /* Status codes. Grouped by kind; see docs/errors.md for the full table. */
 typedef enum ntlm_status {
 	NTLM_OK = 0,
+	NTLM_CONTINUE = 1, /* ntlm_step: send the output token and call again */
 
 	/* MALFORMED: bytes from the peer (or a file) are not a valid message */
 	NTLM_E_BAD_SIGNATURE = 100,   /* not "NTLMSSP\0" */
@@ -120,6 +121,115 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_hash_nt(const char *password, uint8_t ou
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_hash_lm(const char *password, uint8_t out[16]);
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_hash_ntv2(const char *password, const char *user,
 						  const char *domain, uint8_t out[16]);
+
+/* ---- policy (the Windows NTLM security settings) ----------------------- */
+struct ntlm_policy;
+/* A named profile: "cis" (the default when name is NULL), "windows-default",
+ * "legacy-insecure". */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_new(const char *profile, struct ntlm_policy **out);
+/* Loads a native config, security template INF or .reg file (docs/policy.md). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_load(const char *path, struct ntlm_policy **out);
+NTLM_API void ntlm_policy_free(struct ntlm_policy *p);
+
+/* ---- client credentials -------------------------------------------------- */
+struct ntlm_cred;
+/* Only the hashes are kept; the password is not stored. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_cred_new_password(const char *domain, const char *user,
+							  const char *password,
+							  struct ntlm_cred **out);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_cred_new_hash(const char *domain, const char *user,
+						      const uint8_t nt_hash[16],
+						      struct ntlm_cred **out);
+NTLM_API void ntlm_cred_free(struct ntlm_cred *c); /* wipes the hashes */
+
+/* ---- server account store ------------------------------------------------ */
+struct ntlm_accounts;
+/* A file of DOMAIN:USER:NTHASH lines (docs/accounts.md). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open(const char *path, struct ntlm_accounts **out);
+NTLM_API void ntlm_accounts_close(struct ntlm_accounts *a);
+
+/* ---- audit --------------------------------------------------------------- */
+struct ntlm_audit;
+struct ntlm_audit_event;
+typedef void (*ntlm_audit_fn)(const struct ntlm_audit_event *e, void *arg);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_open(struct ntlm_audit **out);
+/* JSON Lines file (created 0600, appended atomically). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_file(struct ntlm_audit *a, const char *path);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_syslog(struct ntlm_audit *a, const char *ident);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_callback(struct ntlm_audit *a, ntlm_audit_fn fn,
+							  void *arg);
+NTLM_API void ntlm_audit_close(struct ntlm_audit *a);
+/* Event accessors (valid during the callback only). */
+NTLM_API uint32_t ntlm_audit_event_id(const struct ntlm_audit_event *e);
+/* The event as one JSON object (docs/audit-events.md). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_event_to_json(const struct ntlm_audit_event *e,
+							    char *buf, size_t len);
+
+/* ---- security contexts --------------------------------------------------- */
+struct ntlm_ctx;
+
+#define NTLM_REQ_INTEGRITY 0x1u       /* ask for SIGN */
+#define NTLM_REQ_CONFIDENTIALITY 0x2u /* ask for SEAL (and SIGN) */
+
+/* policy, cred, accounts and audit are borrowed: they must outlive the
+ * context. target is the SPN ("HTTP/web.example.com") or host name. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_client_new(const struct ntlm_policy *policy,
+						   const struct ntlm_cred *cred, const char *target,
+						   unsigned req, struct ntlm_ctx **out);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_server_new(const struct ntlm_policy *policy,
+						   struct ntlm_accounts *accounts,
+						   struct ntlm_ctx **out);
+NTLM_API void ntlm_ctx_free(struct ntlm_ctx *ctx); /* wipes keys */
+
+/* Optional settings, before the first ntlm_step. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_audit(struct ntlm_ctx *ctx, struct ntlm_audit *a);
+/* Channel bindings: the application data of gss_channel_bindings_struct
+ * (e.g. "tls-server-end-point:" || hash of the certificate); addresses empty. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_channel_bindings(struct ntlm_ctx *ctx,
+								 const uint8_t *app_data,
+								 size_t len);
+/* Server: the names sent in the CHALLENGE (NetBIOS computer / domain, DNS
+ * computer / domain; NULL keeps the default from gethostname()). Client:
+ * only nb_computer is used, as the workstation name. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_names(struct ntlm_ctx *ctx, const char *nb_computer,
+						      const char *nb_domain,
+						      const char *dns_computer,
+						      const char *dns_domain);
+/* Where the peer is, for audit records ("192.0.2.1:50000"). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_peer(struct ntlm_ctx *ctx, const char *peer);
+
+/*
+ * One step of the exchange, for both roles. Client: first call with in = NULL.
+ * Returns NTLM_CONTINUE when *out (allocated; ntlm_free) must be sent and a
+ * reply awaited, NTLM_OK when the exchange is complete (a client then still
+ * sends *out, the AUTHENTICATE; a server's *out is NULL), or an error (the
+ * context is then unusable; ntlm_error_message() says why).
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_step(struct ntlm_ctx *ctx, const uint8_t *in, size_t in_len,
+					     uint8_t **out, size_t *out_len);
+
+/* Message protection after NTLM_OK. sig is the 16-byte NTLMSSP_MESSAGE_SIGNATURE. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_sign(struct ntlm_ctx *ctx, const uint8_t *msg, size_t len,
+					     uint8_t sig[16]);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_verify(struct ntlm_ctx *ctx, const uint8_t *msg, size_t len,
+					       const uint8_t sig[16]);
+/* Wrap layout (as SSPI / gss_wrap): out = 16-byte signature || sealed data;
+ * out must hold len + 16 bytes. Unseal takes that layout and writes len - 16
+ * plaintext bytes. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_seal(struct ntlm_ctx *ctx, const uint8_t *in, size_t len,
+					     uint8_t *out);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_unseal(struct ntlm_ctx *ctx, const uint8_t *in, size_t len,
+					       uint8_t *out);
+
+/* Queries (after NTLM_OK unless noted). Strings are owned by the context. */
+NTLM_API uint32_t ntlm_ctx_flags(const struct ntlm_ctx *ctx); /* negotiated so far */
+NTLM_API const char *ntlm_ctx_response_type(const struct ntlm_ctx *ctx); /* "NTLMv2", ... or "" */
+NTLM_API const char *ntlm_ctx_user(const struct ntlm_ctx *ctx);
+NTLM_API const char *ntlm_ctx_domain(const struct ntlm_ctx *ctx);
+NTLM_API const char *ntlm_ctx_workstation(const struct ntlm_ctx *ctx);
+/* 128, 56 or 40 when a key is in use for signing/sealing; 0 otherwise. */
+NTLM_API unsigned ntlm_ctx_key_strength(const struct ntlm_ctx *ctx);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_session_key(const struct ntlm_ctx *ctx, uint8_t key[16]);
 
 #ifdef __cplusplus
 }

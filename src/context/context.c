@@ -1,0 +1,360 @@
+/*
+ * The public context API: construction, ntlm_step dispatch, message
+ * protection, queries; plus the helpers client.c and server.c share.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "context/ctx.h"
+#include "crypto/crypto.h"
+#include "text/text.h"
+
+/* ---- shared helpers ------------------------------------------------------ */
+
+uint64_t ntlm_ctx_filetime_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* 11644473600 s between 1601-01-01 and 1970-01-01 */
+	return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100;
+}
+
+ntlm_status ntlm_ctx_output(const struct ntlm_wr *w, uint8_t **out, size_t *out_len)
+{
+	NTLM_TRY(ntlm_wr_status(w));
+	uint8_t *p = malloc(w->len ? w->len : 1);
+	if (!p)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	memcpy(p, w->p, w->len);
+	*out = p;
+	*out_len = w->len;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_ctx_wire_string(struct ntlm_slice s, uint32_t flags, char *dst, size_t len,
+				 const char *what)
+{
+	char *u;
+	NTLM_TRY(ntlm_wire_str_to_utf8(s, flags & NTLMSSP_NEGOTIATE_UNICODE, &u, what));
+	size_t n = strlen(u);
+	if (n >= len) {
+		free(u);
+		return ntlm_err(NTLM_E_BAD_RESPONSE, "%s: %zu bytes is too long (max %zu)", what,
+				n, len - 1);
+	}
+	memcpy(dst, u, n + 1);
+	free(u);
+	return NTLM_OK;
+}
+
+unsigned ntlm_ctx_key_bits(uint32_t flags)
+{
+	/* Without ESS and without LM_KEY the whole 16-byte key seals (3.4.5.3). */
+	if (!(flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) &&
+	    !(flags & NTLMSSP_NEGOTIATE_LM_KEY))
+		return 128;
+	if (flags & NTLMSSP_NEGOTIATE_128)
+		return 128;
+	if (flags & NTLMSSP_NEGOTIATE_56)
+		return 56;
+	return 40;
+}
+
+void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e)
+{
+	if (!c->audit)
+		return;
+	snprintf(e->target, sizeof(e->target), "%s", c->target);
+	snprintf(e->peer, sizeof(e->peer), "%s", c->peer);
+	if (!e->workstation[0])
+		snprintf(e->workstation, sizeof(e->workstation), "%s", c->workstation);
+	if (!e->user[0])
+		snprintf(e->user, sizeof(e->user), "%s",
+			 c->is_server ? c->user : (c->cred ? c->cred->user : ""));
+	if (!e->domain[0])
+		snprintf(e->domain, sizeof(e->domain), "%s",
+			 c->is_server ? c->domain : (c->cred ? c->cred->domain : ""));
+	if (!e->flags)
+		e->flags = c->flags;
+	if (c->has_resp && !e->has_response_type) {
+		e->has_response_type = true;
+		e->response_type = c->resp;
+	}
+	e->insecure = e->insecure || c->policy->insecure;
+	/* An audit sink failure must not change the authentication outcome; the
+	 * sinks report their own errors (docs/audit-events.md). */
+	if (ntlm_audit_emit(c->audit, e) != NTLM_OK)
+		c->audit_errors++;
+}
+
+void ntlm_ctx_audit_verdict(struct ntlm_ctx *c, const struct ntlm_verdict *v)
+{
+	struct ntlm_audit_event e;
+	ntlm_audit_event_from_verdict(&e, c->is_server ? NTLM_AUDIT_INCOMING : NTLM_AUDIT_OUTGOING,
+				      v);
+	ntlm_ctx_audit(c, &e);
+}
+
+/* ---- construction -------------------------------------------------------- */
+
+static void default_names(struct ntlm_ctx *c)
+{
+	char host[256] = "localhost";
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(c->dns_computer, sizeof(c->dns_computer), "%s", host);
+	size_t i;
+	for (i = 0; host[i] && host[i] != '.' && i < 15; i++)
+		c->nb_computer[i] = (char)toupper((unsigned char)host[i]);
+	c->nb_computer[i] = '\0';
+	const char *dot = strchr(host, '.');
+	snprintf(c->dns_domain, sizeof(c->dns_domain), "%s", dot ? dot + 1 : "");
+	/* A stand-alone server's accounts live in its own name, as a Windows
+	 * machine's SAM does. */
+	snprintf(c->nb_domain, sizeof(c->nb_domain), "%s", c->nb_computer);
+}
+
+static ntlm_status ctx_alloc(const struct ntlm_policy *policy, struct ntlm_ctx **out)
+{
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "out is NULL");
+	*out = NULL;
+	if (!policy)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy is NULL");
+	struct ntlm_ctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	c->policy = policy;
+	default_names(c);
+	*out = c;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_client_new(const struct ntlm_policy *policy, const struct ntlm_cred *cred,
+			    const char *target, unsigned req, struct ntlm_ctx **out)
+{
+	struct ntlm_ctx *c;
+	ntlm_err_clear();
+	if (!cred || !target)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "cred and target are required");
+	if (req & ~(NTLM_REQ_INTEGRITY | NTLM_REQ_CONFIDENTIALITY))
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "unknown request bits 0x%x", req);
+	if (strlen(target) >= sizeof(c->target))
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "target longer than %zu bytes",
+				sizeof(c->target) - 1);
+	NTLM_TRY(ctx_alloc(policy, &c));
+	c->cred = cred;
+	c->req = req;
+	snprintf(c->target, sizeof(c->target), "%s", target);
+	*out = c;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_server_new(const struct ntlm_policy *policy, struct ntlm_accounts *accounts,
+			    struct ntlm_ctx **out)
+{
+	struct ntlm_ctx *c;
+	ntlm_err_clear();
+	if (!accounts)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "accounts is NULL");
+	NTLM_TRY(ctx_alloc(policy, &c));
+	c->is_server = true;
+	c->accounts = accounts;
+	snprintf(c->target, sizeof(c->target), "%s", c->nb_computer);
+	*out = c;
+	return NTLM_OK;
+}
+
+void ntlm_ctx_free(struct ntlm_ctx *c)
+{
+	if (!c)
+		return;
+	if (c->has_session)
+		ntlm_session_clear(&c->session);
+	ntlm_crypto_wipe(c, sizeof(*c));
+	free(c);
+}
+
+ntlm_status ntlm_ctx_set_audit(struct ntlm_ctx *c, struct ntlm_audit *a)
+{
+	ntlm_err_clear();
+	if (!c)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ctx is NULL");
+	c->audit = a;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_ctx_set_channel_bindings(struct ntlm_ctx *c, const uint8_t *app_data, size_t len)
+{
+	ntlm_err_clear();
+	if (!c || (!app_data && len) || len > UINT32_MAX)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "bad channel bindings arguments");
+	if (c->state != CTX_INIT)
+		return ntlm_err(NTLM_E_BAD_STATE, "channel bindings must be set before ntlm_step");
+	struct ntlm_auth_cb cb = { 0 };
+	cb.application_data = app_data;
+	cb.application_data_len = (uint32_t)len;
+	ntlm_auth_cbt_hash(&cb, c->cb_hash);
+	c->has_cb = true;
+	return NTLM_OK;
+}
+
+static ntlm_status set_name(char *dst, size_t cap, const char *v, const char *what)
+{
+	if (!v)
+		return NTLM_OK;
+	if (strlen(v) >= cap)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "%s longer than %zu bytes", what, cap - 1);
+	snprintf(dst, cap, "%s", v);
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_ctx_set_names(struct ntlm_ctx *c, const char *nb_computer, const char *nb_domain,
+			       const char *dns_computer, const char *dns_domain)
+{
+	ntlm_err_clear();
+	if (!c)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ctx is NULL");
+	if (c->state != CTX_INIT)
+		return ntlm_err(NTLM_E_BAD_STATE, "names must be set before ntlm_step");
+	NTLM_TRY(set_name(c->nb_computer, sizeof(c->nb_computer), nb_computer, "nb_computer"));
+	NTLM_TRY(set_name(c->nb_domain, sizeof(c->nb_domain), nb_domain, "nb_domain"));
+	NTLM_TRY(set_name(c->dns_computer, sizeof(c->dns_computer), dns_computer, "dns_computer"));
+	NTLM_TRY(set_name(c->dns_domain, sizeof(c->dns_domain), dns_domain, "dns_domain"));
+	if (c->is_server)
+		snprintf(c->target, sizeof(c->target), "%s", c->nb_computer);
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_ctx_set_peer(struct ntlm_ctx *c, const char *peer)
+{
+	ntlm_err_clear();
+	if (!c || !peer)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ctx and peer are required");
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	return NTLM_OK;
+}
+
+/* ---- the exchange -------------------------------------------------------- */
+
+ntlm_status ntlm_step(struct ntlm_ctx *c, const uint8_t *in, size_t in_len, uint8_t **out,
+		      size_t *out_len)
+{
+	ntlm_err_clear();
+	if (!c || !out || !out_len)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ctx, out and out_len are required");
+	*out = NULL;
+	*out_len = 0;
+	if (!in && in_len)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "in is NULL with in_len %zu", in_len);
+	if (in_len > NTLM_MAX_TOKEN) {
+		c->state = c->state == CTX_DONE ? CTX_DONE : CTX_FAILED;
+		return ntlm_err(NTLM_E_TOKEN_TOO_LARGE, "token of %zu bytes (max %d)", in_len,
+				NTLM_MAX_TOKEN);
+	}
+	if (c->is_server)
+		return ntlm_ctx_server_step(c, in, in_len, out, out_len);
+	return ntlm_ctx_client_step(c, in, in_len, out, out_len);
+}
+
+static ntlm_status need_session(const struct ntlm_ctx *c)
+{
+	if (!c)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ctx is NULL");
+	if (c->state != CTX_DONE)
+		return ntlm_err(NTLM_E_BAD_STATE, "the exchange is not complete");
+	if (!c->has_session)
+		return ntlm_err(NTLM_E_NOT_NEGOTIATED,
+				"neither SIGN, SEAL nor ALWAYS_SIGN was negotiated");
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_sign(struct ntlm_ctx *c, const uint8_t *msg, size_t len, uint8_t sig[16])
+{
+	ntlm_err_clear();
+	NTLM_TRY(need_session(c));
+	if ((!msg && len) || !sig)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "msg and sig are required");
+	return ntlm_session_sign(&c->session, msg, len, sig);
+}
+
+ntlm_status ntlm_verify(struct ntlm_ctx *c, const uint8_t *msg, size_t len, const uint8_t sig[16])
+{
+	ntlm_err_clear();
+	NTLM_TRY(need_session(c));
+	if ((!msg && len) || !sig)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "msg and sig are required");
+	return ntlm_session_verify(&c->session, msg, len, sig);
+}
+
+ntlm_status ntlm_seal(struct ntlm_ctx *c, const uint8_t *in, size_t len, uint8_t *out)
+{
+	ntlm_err_clear();
+	NTLM_TRY(need_session(c));
+	if ((!in && len) || !out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "in and out are required");
+	return ntlm_session_seal(&c->session, in, out + 16, len, out);
+}
+
+ntlm_status ntlm_unseal(struct ntlm_ctx *c, const uint8_t *in, size_t len, uint8_t *out)
+{
+	ntlm_err_clear();
+	NTLM_TRY(need_session(c));
+	if (!in || (!out && len > 16))
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "in and out are required");
+	if (len < 16)
+		return ntlm_err(NTLM_E_TRUNCATED, "wrapped message of %zu bytes has no signature",
+				len);
+	return ntlm_session_unseal(&c->session, in + 16, out, len - 16, in);
+}
+
+/* ---- queries ------------------------------------------------------------- */
+
+uint32_t ntlm_ctx_flags(const struct ntlm_ctx *c)
+{
+	return c ? c->flags : 0;
+}
+
+const char *ntlm_ctx_response_type(const struct ntlm_ctx *c)
+{
+	return c && c->has_resp ? ntlm_wire_response_type_name(c->resp) : "";
+}
+
+const char *ntlm_ctx_user(const struct ntlm_ctx *c)
+{
+	return c ? c->user : "";
+}
+
+const char *ntlm_ctx_domain(const struct ntlm_ctx *c)
+{
+	return c ? c->domain : "";
+}
+
+const char *ntlm_ctx_workstation(const struct ntlm_ctx *c)
+{
+	return c ? c->workstation : "";
+}
+
+unsigned ntlm_ctx_key_strength(const struct ntlm_ctx *c)
+{
+	if (!c || c->state != CTX_DONE || !c->has_session ||
+	    !(c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
+		return 0;
+	return ntlm_ctx_key_bits(c->flags);
+}
+
+ntlm_status ntlm_ctx_session_key(const struct ntlm_ctx *c, uint8_t key[16])
+{
+	ntlm_err_clear();
+	if (!c || !key)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ctx and key are required");
+	if (c->state != CTX_DONE || !c->has_key)
+		return ntlm_err(NTLM_E_BAD_STATE, "no session key: the exchange is not complete");
+	memcpy(key, c->exported_key, 16);
+	return NTLM_OK;
+}

@@ -1,0 +1,186 @@
+/*
+ * Public constructors for the objects a context borrows: credentials,
+ * policies, account stores, audit sinks. Thin wrappers over the layers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "context/ctx.h"
+#include "crypto/crypto.h"
+
+/* ---- credentials ---------------------------------------------------------- */
+
+static ntlm_status cred_alloc(const char *domain, const char *user, struct ntlm_cred **out)
+{
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "out is NULL");
+	*out = NULL;
+	if (!user || !domain)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "user and domain are required");
+	if (strlen(user) > 127 || strlen(domain) > 127)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "user or domain longer than 127 bytes");
+	struct ntlm_cred *c = calloc(1, sizeof(*c));
+	if (!c)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	c->user = strdup(user);
+	c->domain = strdup(domain);
+	if (!c->user || !c->domain) {
+		ntlm_cred_free(c);
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	}
+	*out = c;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_cred_new_password(const char *domain, const char *user, const char *password,
+				   struct ntlm_cred **out)
+{
+	struct ntlm_cred *c;
+	ntlm_err_clear();
+	if (!password)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "password is NULL");
+	NTLM_TRY(cred_alloc(domain, user, &c));
+	ntlm_status st = ntlm_auth_ntowfv1(password, c->nt_hash);
+	if (st != NTLM_OK) {
+		ntlm_cred_free(c);
+		return st;
+	}
+	/* An LM hash only when the password has one (<= 14 OEM characters). */
+	c->has_lm = ntlm_auth_lmowfv1(password, c->lm_hash) == NTLM_OK;
+	ntlm_err_clear();
+	*out = c;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_cred_new_hash(const char *domain, const char *user, const uint8_t nt_hash[16],
+			       struct ntlm_cred **out)
+{
+	struct ntlm_cred *c;
+	ntlm_err_clear();
+	if (!nt_hash)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "nt_hash is NULL");
+	NTLM_TRY(cred_alloc(domain, user, &c));
+	memcpy(c->nt_hash, nt_hash, 16);
+	*out = c;
+	return NTLM_OK;
+}
+
+void ntlm_cred_free(struct ntlm_cred *c)
+{
+	if (!c)
+		return;
+	free(c->user);
+	free(c->domain);
+	ntlm_crypto_wipe(c, sizeof(*c));
+	free(c);
+}
+
+/* ---- policy ------------------------------------------------------------- */
+
+ntlm_status ntlm_policy_new(const char *profile, struct ntlm_policy **out)
+{
+	ntlm_err_clear();
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "out is NULL");
+	*out = NULL;
+	struct ntlm_policy *p = calloc(1, sizeof(*p));
+	if (!p)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	ntlm_status st = ntlm_policy_profile(profile ? profile : "cis", p);
+	if (st != NTLM_OK) {
+		free(p);
+		return st;
+	}
+	*out = p;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_policy_load(const char *path, struct ntlm_policy **out)
+{
+	ntlm_err_clear();
+	if (!out || !path)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "path and out are required");
+	*out = NULL;
+	struct ntlm_policy *p = calloc(1, sizeof(*p));
+	if (!p)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	ntlm_status st = ntlm_policy_load_file(path, p, NULL, 0);
+	if (st != NTLM_OK) {
+		free(p);
+		return st;
+	}
+	*out = p;
+	return NTLM_OK;
+}
+
+void ntlm_policy_free(struct ntlm_policy *p)
+{
+	free(p);
+}
+
+/* ---- accounts ------------------------------------------------------------ */
+
+ntlm_status ntlm_accounts_open(const char *path, struct ntlm_accounts **out)
+{
+	ntlm_err_clear();
+	if (!out || !path)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "path and out are required");
+	return ntlm_accounts_file_open(path, out);
+}
+
+void ntlm_accounts_close(struct ntlm_accounts *a)
+{
+	ntlm_accounts_free(a);
+}
+
+/* ---- audit --------------------------------------------------------------- */
+
+ntlm_status ntlm_audit_open(struct ntlm_audit **out)
+{
+	ntlm_err_clear();
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "out is NULL");
+	return ntlm_audit_new(out);
+}
+
+ntlm_status ntlm_audit_to_file(struct ntlm_audit *a, const char *path)
+{
+	ntlm_err_clear();
+	if (!a || !path)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit and path are required");
+	return ntlm_audit_add_jsonl(a, path);
+}
+
+ntlm_status ntlm_audit_to_syslog(struct ntlm_audit *a, const char *ident)
+{
+	ntlm_err_clear();
+	if (!a)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit is NULL");
+	return ntlm_audit_add_syslog(a, ident ? ident : "ntlmssp");
+}
+
+ntlm_status ntlm_audit_to_callback(struct ntlm_audit *a, ntlm_audit_fn fn, void *arg)
+{
+	ntlm_err_clear();
+	if (!a || !fn)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit and fn are required");
+	return ntlm_audit_add_callback(a, fn, arg);
+}
+
+void ntlm_audit_close(struct ntlm_audit *a)
+{
+	ntlm_audit_free(a);
+}
+
+uint32_t ntlm_audit_event_id(const struct ntlm_audit_event *e)
+{
+	return e ? e->id : 0;
+}
+
+ntlm_status ntlm_audit_event_to_json(const struct ntlm_audit_event *e, char *buf, size_t len)
+{
+	ntlm_err_clear();
+	if (!e || !buf)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "event and buf are required");
+	return ntlm_audit_event_json(e, buf, len);
+}
