@@ -1,0 +1,91 @@
+/*
+ * ntlm: the command-line front end of ntlmssp. One file per subcommand
+ * (cmd_*.c); this file only dispatches.
+ */
+#include <string.h>
+
+#include "tool.h"
+
+static const struct tool_cmd cmds[] = {
+	{ "hash", "print the NT, LM or NTOWFv2 hash of a password read from stdin", cmd_hash,
+	  cmd_hash_usage },
+	{ "decode", "show every field of an NTLM message (base64, header line or hex)",
+	  cmd_decode, cmd_decode_usage },
+	{ "httpd", "serve HTTP with NTLM authentication (docs/httpd.md)", cmd_httpd,
+	  cmd_httpd_usage },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+void main_usage(FILE *f)
+{
+	fputs("usage: ntlm <command> [options]\n"
+	      "       ntlm help [<command>]\n"
+	      "       ntlm --version\n"
+	      "\n"
+	      "commands:\n",
+	      f);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-8s  %s\n", cmds[i].name, cmds[i].summary);
+	fputs("  help      show this help, or the help of one command\n"
+	      "\n"
+	      "Run 'ntlm <command> --help' for the options of a command.\n"
+	      "\n"
+	      "exit status: 0 success, 1 authentication or policy failure,\n"
+	      "             2 usage error or malformed input\n",
+	      f);
+}
+
+static const struct tool_cmd *find(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+static int finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("ntlm: error writing to stdout\n", stderr);
+		return EXIT_USAGE;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const struct tool_cmd *c;
+	char buf[64];
+
+	if (argc < 2)
+		usage_error(NULL, "no command given");
+	const char *name = argv[1];
+	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
+		main_usage(stdout);
+		return finish(0);
+	}
+	if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
+		printf("ntlm (ntlmssp) %s\n", NTLM_VERSION);
+		return finish(0);
+	}
+	if (strcmp(name, "help") == 0) {
+		if (argc == 2) {
+			main_usage(stdout);
+			return finish(0);
+		}
+		if (argc > 3)
+			usage_error(NULL, "help takes at most one command name");
+		c = find(argv[2]);
+		if (!c)
+			usage_error(NULL, "no command '%s'", safe_arg(argv[2], false, buf, 40));
+		c->usage(stdout);
+		return finish(0);
+	}
+	if (name[0] == '-')
+		usage_error(NULL, "unknown option '%s'", safe_arg(name, true, buf, 40));
+	c = find(name);
+	if (!c)
+		usage_error(NULL, "unknown command '%s'", safe_arg(name, false, buf, 40));
+	return finish(c->run(c, argc - 1, argv + 1));
+}

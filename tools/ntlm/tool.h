@@ -1,0 +1,79 @@
+/*
+ * The ntlm command-line tool: shared declarations. The tool is a front end:
+ * it includes only the public headers and links the shared library.
+ */
+#ifndef NTLM_TOOL_H
+#define NTLM_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <ntlmssp.h>
+
+#ifndef NTLM_VERSION
+#define NTLM_VERSION "unknown"
+#endif
+
+/* Exit statuses (docs/cli.md). */
+#define EXIT_AUTH 1  /* authentication or policy failure */
+#define EXIT_USAGE 2 /* usage error, malformed input, I/O or internal error */
+
+struct tool_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(const struct tool_cmd *self, int argc, char **argv); /* argv[0] = name */
+	void (*usage)(FILE *f);
+};
+
+/* main.c */
+void main_usage(FILE *f);
+
+/* cmd_*.c */
+int cmd_hash(const struct tool_cmd *self, int argc, char **argv);
+void cmd_hash_usage(FILE *f);
+int cmd_decode(const struct tool_cmd *self, int argc, char **argv);
+void cmd_decode_usage(FILE *f);
+int cmd_httpd(const struct tool_cmd *self, int argc, char **argv);
+void cmd_httpd_usage(FILE *f);
+
+/* util.c */
+
+/* "ntlm <cmd>: <message>", a blank line, the command's usage on stderr, then
+ * exit(EXIT_USAGE). c == NULL: the top-level usage. */
+__attribute__((noreturn, format(printf, 2, 3))) void usage_error(const struct tool_cmd *c,
+								  const char *fmt, ...);
+
+/* "ntlm <cmd>: <STATUS_NAME>: <detail>" on stderr, then exit: 1 for an
+ * authentication or policy failure, 2 otherwise. */
+__attribute__((noreturn)) void die_status(const struct tool_cmd *c, ntlm_status st);
+
+/* "ntlm <cmd>: <message>" on stderr, then exit(EXIT_USAGE). */
+__attribute__((noreturn, format(printf, 2, 3))) void die(const struct tool_cmd *c,
+							  const char *fmt, ...);
+
+void *xmalloc(size_t n);
+
+/* Reads all of stdin into a NUL-terminated buffer; *len excludes the NUL.
+ * Returns NULL (and sets *len to the bytes seen so far) if there are more
+ * than max bytes. Dies on a read error. */
+char *read_stdin(const struct tool_cmd *c, size_t max, size_t *len);
+
+/* Matches argv[*i] against "--name" or "--name=value". Returns the value
+ * (the next argument for the first form; a missing one is a usage error),
+ * or NULL if argv[*i] is not this option. */
+const char *opt_value(const struct tool_cmd *c, int argc, char **argv, int *i, const char *name);
+
+/* Is arg exactly "--name" or does it start with "--name="? */
+bool opt_is(const char *arg, const char *name);
+
+/* Copies s into buf (truncated to len - 1 bytes) with bytes outside
+ * printable ASCII shown as '?' and, with name_only, only up to the first '='
+ * (so "--opt=secret" shows as "--opt"): arguments are echoed without risk of
+ * terminal escapes or of repeating a secret. Returns buf. */
+const char *safe_arg(const char *s, bool name_only, char *buf, size_t len);
+
+/* Wipes memory that held a secret (explicit_bzero). */
+void wipe(void *p, size_t n);
+
+#endif
