@@ -11,8 +11,6 @@ static const struct tool_cmd cmds[] = {
 	  cmd_hash_usage },
 	{ "decode", "show every field of an NTLM message (base64, header line or hex)",
 	  cmd_decode, cmd_decode_usage },
-	{ "httpd", "serve HTTP with NTLM authentication (docs/httpd.md)", cmd_httpd,
-	  cmd_httpd_usage },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

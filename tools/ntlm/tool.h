@@ -34,8 +34,6 @@ int cmd_hash(const struct tool_cmd *self, int argc, char **argv);
 void cmd_hash_usage(FILE *f);
 int cmd_decode(const struct tool_cmd *self, int argc, char **argv);
 void cmd_decode_usage(FILE *f);
-int cmd_httpd(const struct tool_cmd *self, int argc, char **argv);
-void cmd_httpd_usage(FILE *f);
 
 /* util.c */
 
