@@ -146,6 +146,13 @@ NTLM_API void ntlm_cred_free(struct ntlm_cred *c); /* wipes the hashes */
 struct ntlm_accounts;
 /* A file of DOMAIN:USER:NTHASH lines (docs/accounts.md). */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open(const char *path, struct ntlm_accounts **out);
+/* A store backed by the caller: fn fills nt_hash for (domain, user) and
+ * returns NTLM_OK, or NTLM_E_NO_SUCH_USER. It may be called from several
+ * threads at once. */
+typedef ntlm_status (*ntlm_accounts_fn)(void *arg, const char *domain, const char *user,
+					 uint8_t nt_hash[16]);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_new_callback(ntlm_accounts_fn fn, void *arg,
+							      struct ntlm_accounts **out);
 NTLM_API void ntlm_accounts_close(struct ntlm_accounts *a);
 
 /* ---- audit --------------------------------------------------------------- */

@@ -128,6 +128,14 @@ ntlm_status ntlm_accounts_open(const char *path, struct ntlm_accounts **out)
 	return ntlm_accounts_file_open(path, out);
 }
 
+ntlm_status ntlm_accounts_new_callback(ntlm_accounts_fn fn, void *arg, struct ntlm_accounts **out)
+{
+	ntlm_err_clear();
+	if (!out || !fn)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "fn and out are required");
+	return ntlm_accounts_callback_new(fn, arg, out);
+}
+
 void ntlm_accounts_close(struct ntlm_accounts *a)
 {
 	ntlm_accounts_free(a);

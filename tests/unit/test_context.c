@@ -86,7 +86,7 @@ static struct peer *peer_new(const char *cprofile, const char *sprofile)
 	assert_int_equal(ntlm_policy_profile(cprofile, &p->cpol), NTLM_OK);
 	assert_int_equal(ntlm_policy_profile(sprofile, &p->spol), NTLM_OK);
 	assert_int_equal(ntlm_cred_new_password(DOMAIN, USER, PASSWORD, &p->cred), NTLM_OK);
-	assert_int_equal(ntlm_accounts_callback_new(lookup_cb, NULL, &p->acc), NTLM_OK);
+	assert_int_equal(ntlm_accounts_new_callback(lookup_cb, NULL, &p->acc), NTLM_OK);
 	assert_int_equal(ntlm_audit_new(&p->caud), NTLM_OK);
 	assert_int_equal(ntlm_audit_new(&p->saud), NTLM_OK);
 	assert_int_equal(ntlm_audit_add_callback(p->caud, collect, &p->cev), NTLM_OK);
@@ -117,7 +117,7 @@ static void peer_free(struct peer *p)
 	ntlm_ctx_free(p->client);
 	ntlm_ctx_free(p->server);
 	ntlm_cred_free(p->cred);
-	ntlm_accounts_free(p->acc);
+	ntlm_accounts_close(p->acc);
 	ntlm_audit_free(p->caud);
 	ntlm_audit_free(p->saud);
 	free(p);
