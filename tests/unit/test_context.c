@@ -377,49 +377,106 @@ static void strip_challenge(uint8_t *tok, size_t len, void *arg)
 	clear_bit_at(tok, 20, *(uint32_t *)arg);
 }
 
-/* A peer that does not offer a required bit: the CHALLENGE loses it -> the
- * client refuses with 4010; the NEGOTIATE loses it -> the server refuses with
- * 4011. The 128 bit alone is satisfied without SIGN/SEAL unless StrictMinSec. */
+/* A peer that does not offer a required bit, for every NtlmMinClientSec x
+ * NtlmMinServerSec combination, both StrictMinSec modes, and each of the four
+ * bits removed from the NEGOTIATE or from the CHALLENGE in flight. An oracle
+ * computes the expected step, status and event from the flags actually seen:
+ * the server checks the NEGOTIATE (4011), the client the CHALLENGE (4010), the
+ * server again the final flags (4011); an edit that passed the policy is then
+ * caught by the MIC. */
+struct strip {
+	uint32_t bit;
+	bool in_negotiate;
+	uint32_t seen; /* flags of the edited message before the edit */
+};
+
+static void strip_edit(uint8_t *tok, size_t len, void *arg, bool negotiate)
+{
+	struct strip *s = arg;
+	uint32_t off = negotiate ? 12 : 20;
+	(void)len;
+	s->seen = (uint32_t)tok[off] | (uint32_t)tok[off + 1] << 8 |
+		  (uint32_t)tok[off + 2] << 16 | (uint32_t)tok[off + 3] << 24;
+	if (s->in_negotiate == negotiate)
+		clear_bit_at(tok, off, s->bit);
+}
+
+static void strip_neg_cb(uint8_t *tok, size_t len, void *arg)
+{
+	strip_edit(tok, len, arg, true);
+}
+
+static uint32_t chal_seen;
+static void strip_chal_cb(uint8_t *tok, size_t len, void *arg)
+{
+	strip_edit(tok, len, arg, false);
+	chal_seen = ((struct strip *)arg)->seen;
+}
+
+static uint32_t unmet(uint32_t required, uint32_t flags, bool strict)
+{
+	uint32_t m = required & ~flags;
+	if (!strict && !(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
+		m &= ~NTLM_MINSEC_128;
+	return m;
+}
+
 static void test_minsec_peer_lacks_bit(void **state)
 {
 	(void)state;
 	struct peer *p = peer_new("windows-default", "windows-default");
-	for (unsigned b = 0; b < 4; b++) {
-		for (int strict = 0; strict <= 1; strict++) {
-			uint32_t bit = bits[b];
-			bool sign_or_seal = bit & (NTLM_MINSEC_INTEGRITY |
-						   NTLM_MINSEC_CONFIDENTIALITY);
-			bool excused = bit == NTLM_MINSEC_128 && !strict;
-
-			/* client requires it, the CHALLENGE lacks it */
-			p->cpol.min_client_sec = bit;
-			p->spol.min_server_sec = 0;
-			p->cpol.strict_min_sec = p->spol.strict_min_sec = strict;
-			struct result r = run(p, NULL, strip_challenge, NULL, &bit);
-			if (excused) {
-				/* goes on; the MIC then catches the edit */
-				assert_failure(r, 4, NTLM_E_MIC_MISMATCH);
-			} else {
-				assert_failure(r, 3, NTLM_E_POLICY_MIN_SEC);
-				assert_true(has_event(&p->cev, NTLM_EVENT_MIN_CLIENT_SEC));
-				assert_int_equal(p->cev.missing[p->cev.n - 1], bit);
-				assert_non_null(strstr(r.msg, "NtlmMinClientSec"));
-			}
-
-			/* server requires it, the NEGOTIATE lacks it */
-			p->cpol.min_client_sec = sign_or_seal ? bit : 0;
-			p->spol.min_server_sec = bit;
-			r = run(p, strip_negotiate, NULL, NULL, &bit);
-			if (excused) {
-				assert_failure(r, 4, NTLM_E_MIC_MISMATCH);
-			} else {
-				assert_failure(r, 2, NTLM_E_POLICY_MIN_SEC);
-				assert_true(has_event(&p->sev, NTLM_EVENT_MIN_SERVER_SEC));
-				assert_int_equal(p->sev.missing[p->sev.n - 1], bit);
-				assert_non_null(strstr(r.msg, "NtlmMinServerSec"));
-			}
+	size_t runs = 0, outcome[5] = { 0 };
+	for (unsigned ci = 0; ci < 16; ci++)
+	for (unsigned si = 0; si < 16; si++)
+	for (int strict = 0; strict <= 1; strict++)
+	for (unsigned b = 0; b < 8; b++) {
+		struct strip s = { bits[b % 4], b < 4, 0 };
+		p->cpol.min_client_sec = subset(ci);
+		p->spol.min_server_sec = subset(si);
+		p->cpol.strict_min_sec = p->spol.strict_min_sec = strict;
+		uint32_t neg = ntlm_policy_client_negotiate_flags(&p->cpol, false, false);
+		uint32_t neg_seen = neg & ~(s.in_negotiate ? s.bit : 0);
+		chal_seen = 0;
+		struct result r = run(p, strip_neg_cb, strip_chal_cb, NULL, &s);
+		runs++;
+		uint32_t m = unmet(p->spol.min_server_sec, neg_seen, strict);
+		if (m) {
+			assert_failure(r, 2, NTLM_E_POLICY_MIN_SEC);
+			assert_int_equal(p->sev.id[p->sev.n - 1], NTLM_EVENT_MIN_SERVER_SEC);
+			assert_int_equal(p->sev.missing[p->sev.n - 1], m);
+			outcome[0]++;
+			continue;
+		}
+		uint32_t chal = chal_seen & ~(s.in_negotiate ? 0 : s.bit);
+		m = unmet(p->cpol.min_client_sec, chal, strict);
+		if (m) {
+			assert_failure(r, 3, NTLM_E_POLICY_MIN_SEC);
+			assert_int_equal(p->cev.id[p->cev.n - 1], NTLM_EVENT_MIN_CLIENT_SEC);
+			assert_int_equal(p->cev.missing[p->cev.n - 1], m);
+			assert_false(has_event(&p->sev, NTLM_EVENT_SUCCESS));
+			outcome[1]++;
+			continue;
+		}
+		m = unmet(p->spol.min_server_sec, chal & neg, strict);
+		bool edited = s.in_negotiate ? (neg & s.bit) != 0 : (chal_seen & s.bit) != 0;
+		if (m) {
+			assert_failure(r, 4, NTLM_E_POLICY_MIN_SEC);
+			assert_true(has_event(&p->sev, NTLM_EVENT_MIN_SERVER_SEC));
+			outcome[2]++;
+		} else if (edited) {
+			assert_failure(r, 4, NTLM_E_MIC_MISMATCH);
+			assert_true(has_event(&p->sev, NTLM_EVENT_MIC_FAILURE));
+			outcome[3]++;
+		} else {
+			assert_success(r);
+			assert_true(has_event(&p->sev, NTLM_EVENT_SUCCESS));
+			outcome[4]++;
 		}
 	}
+	assert_int_equal(runs, 16 * 16 * 2 * 8);
+	/* every branch of the oracle is exercised */
+	for (int i = 0; i < 5; i++)
+		assert_true(outcome[i] > 0);
 	peer_free(p);
 }
 
