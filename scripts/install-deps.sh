@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config nettle-dev libunistring-dev libcmocka-dev valgrind
-      python3)
+      python3 gss-ntlmssp gss-ntlmssp-dev libkrb5-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

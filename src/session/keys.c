@@ -89,10 +89,8 @@ size_t ntlm_session_sealkey(uint32_t flags, const uint8_t exported_session_key[1
  * server.
  *
  * Without ESS, SEALKEY has no direction: both directions get the same key,
- * but each still gets its own RC4 handle, initialised separately (3.4.5.3
- * sets ClientSealingKey and ServerSealingKey, and each handle is
- * RC4Init(SealingKey) of its own direction). A client's send stream and a
- * server's receive stream therefore stay in step.
+ * and ntlm_session_rx() makes sending and receiving share the `send` RC4
+ * handle and sequence number (as Samba and gss-ntlmssp do).
  */
 void ntlm_session_init(struct ntlm_session *s, uint32_t flags,
 		       const uint8_t exported_session_key[16], bool is_client)

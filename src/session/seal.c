@@ -48,14 +48,15 @@ ntlm_status ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8
 	if (!(s->flags & NTLMSSP_NEGOTIATE_SEAL))
 		return ntlm_err(NTLM_E_NOT_NEGOTIATED,
 				"unseal: NTLMSSP_NEGOTIATE_SEAL was not negotiated");
-	h = s->recv.seal;
+	struct ntlm_session_dir *rx = ntlm_session_rx(s);
+	h = rx->seal;
 	ntlm_crypto_rc4(&h, in, out, len);
-	ntlm_session_mac_begin(s->flags, s->recv.sign_key, s->recv.seq, out, len, cksum);
-	ntlm_session_mac_end(s->flags, &h, s->recv.seq, cksum, want);
-	st = ntlm_session_mac_check(s->flags, s->recv.seq, want, sig);
+	ntlm_session_mac_begin(s->flags, rx->sign_key, rx->seq, out, len, cksum);
+	ntlm_session_mac_end(s->flags, &h, rx->seq, cksum, want);
+	st = ntlm_session_mac_check(s->flags, rx->seq, want, sig);
 	if (st == NTLM_OK) {
-		s->recv.seal = h;
-		s->recv.seq++;
+		rx->seal = h;
+		rx->seq++;
 	} else {
 		ntlm_crypto_wipe(out, len);
 	}

@@ -36,8 +36,19 @@ struct ntlm_session_dir {
 struct ntlm_session {
 	uint32_t flags; /* negotiated flags */
 	struct ntlm_session_dir send;
-	struct ntlm_session_dir recv;
+	struct ntlm_session_dir recv; /* unused without ESS: see ntlm_session_rx */
 };
+
+/* The state that checks received messages. With ESS each direction has its
+ * own keys, RC4 handle and sequence number. Without ESS (NTLMv1 session
+ * security) there is one sealing key, and one RC4 handle and one sequence
+ * counter serve both directions, so sent and received messages advance the
+ * same stream: that is what Samba and gss-ntlmssp do, and what the
+ * gss-ntlmssp interop test (tests/interop) checks in both directions. */
+static inline struct ntlm_session_dir *ntlm_session_rx(struct ntlm_session *s)
+{
+	return (s->flags & 0x00080000u /* EXTENDED_SESSIONSECURITY */) ? &s->recv : &s->send;
+}
 
 /* Derives both directions from the exported session key. is_client picks
  * which direction is `send`. Copies what it needs; the caller keeps (and

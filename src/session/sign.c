@@ -164,13 +164,14 @@ ntlm_status ntlm_session_verify(struct ntlm_session *s, const uint8_t *msg, size
 		return ntlm_err(NTLM_E_MESSAGE_ALTERED,
 				"verify: not the NTLMSSP_NEGOTIATE_ALWAYS_SIGN dummy signature");
 	}
-	h = s->recv.seal;
-	ntlm_session_mac_begin(s->flags, s->recv.sign_key, s->recv.seq, msg, len, cksum);
-	ntlm_session_mac_end(s->flags, &h, s->recv.seq, cksum, want);
-	st = ntlm_session_mac_check(s->flags, s->recv.seq, want, sig);
+	struct ntlm_session_dir *rx = ntlm_session_rx(s);
+	h = rx->seal;
+	ntlm_session_mac_begin(s->flags, rx->sign_key, rx->seq, msg, len, cksum);
+	ntlm_session_mac_end(s->flags, &h, rx->seq, cksum, want);
+	st = ntlm_session_mac_check(s->flags, rx->seq, want, sig);
 	if (st == NTLM_OK) {
-		s->recv.seal = h;
-		s->recv.seq++;
+		rx->seal = h;
+		rx->seq++;
 	}
 	ntlm_crypto_rc4_clear(&h);
 	ntlm_crypto_wipe(cksum, sizeof(cksum));
