@@ -6,6 +6,8 @@ build=${1:-build}
 fail=0
 for t in "$build"/test_*; do
 	[ -x "$t" ] || continue
+	# interop tests run peer libraries whose own leaks are not ours
+	case "$(basename "$t")" in test_interop_*) continue ;; esac
 	if ! valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		"$t" >"$t.valgrind.log" 2>&1; then
 		echo "valgrind: $(basename "$t") FAILED"; tail -40 "$t.valgrind.log"; fail=1
