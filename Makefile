@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build build-asan test test-plain test-asan test-valgrind check run clean
+.PHONY: all deps build build-asan test test-plain test-asan test-valgrind check run bench clean
 
 all: build
 
@@ -42,6 +42,10 @@ test: check test-plain test-asan test-valgrind
 
 run: build
 	bash scripts/run.sh $(BUILD)
+
+# Load on `ntlm httpd` (docs/performance.md); BENCH_CONNECTIONS, BENCH_REQUESTS.
+bench: build
+	bash bench/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

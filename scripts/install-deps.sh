@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config nettle-dev libunistring-dev libcmocka-dev valgrind
-      python3 gss-ntlmssp gss-ntlmssp-dev libkrb5-dev)
+      python3 gss-ntlmssp gss-ntlmssp-dev libkrb5-dev
+      libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm)
 
 missing=()
 for p in "${PKGS[@]}"; do

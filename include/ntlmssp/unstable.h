@@ -41,6 +41,77 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_token_from_text(const char *text, uint8_
  * allocated; release it with ntlm_free(). */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_base64_encode(const uint8_t *p, size_t len, char **out);
 
+/* Strict base64, the rules of ntlm_token_from_text() (standard alphabet,
+ * '=' padding required, nothing else inside, zero unused bits), over exactly
+ * len bytes of text; "" decodes to nothing. Errors: NTLM_E_BAD_ENCODING,
+ * NTLM_E_TOKEN_TOO_LARGE (more than max bytes; checked before allocating).
+ * *out is allocated even for 0 bytes; release it with ntlm_free(). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_base64_decode(const char *text, size_t len, size_t max,
+						      uint8_t **out, size_t *out_len);
+
+/* ---- policy as text (`ntlm policy`) -------------------------------------- */
+
+#define NTLM_POLICY_TEXT_SHOW 0u   /* per setting: value, Windows name, meaning, source */
+#define NTLM_POLICY_TEXT_DUMP 1u   /* one "Name = value  # symbolic; source" line each */
+#define NTLM_POLICY_TEXT_NATIVE 2u /* a native config file that loads back the same */
+
+/*
+ * Renders a policy as text in one of the formats above (docs/cli.md,
+ * docs/policy.md). *out is allocated, NUL-terminated; release it with
+ * ntlm_free().
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_render(const struct ntlm_policy *p,
+						      unsigned format, char **out);
+
+/*
+ * Loads a native config, security template INF or .reg file, as
+ * ntlm_policy_load() does, but reports every error rather than the first:
+ * on failure *errors (when not NULL) holds each one as a "file:line: message"
+ * line, in file order (allocated; ntlm_free()), and *n_errors (when not
+ * NULL) their number; the status is that of the first. A file that cannot be
+ * read gives one "file: ..." line. On success *errors is NULL, *n_errors 0
+ * and, when out is not NULL, *out the policy (ntlm_policy_free()).
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_check_file(const char *path,
+							  struct ntlm_policy **out,
+							  char **errors, size_t *n_errors);
+
+/* ---- editing an account store file (`ntlm accounts`) --------------------- */
+
+#define NTLM_ACCOUNTS_REPLACE 0x1u /* ntlm_accounts_add: replace an existing entry's hash */
+
+/*
+ * Adds DOMAIN:USER:NTHASH to the store file at path (docs/accounts.md),
+ * creating it with mode 0600 when absent. domain may be "" (an entry for
+ * any domain). The names must be storable: user not empty, each at most 127
+ * bytes of UTF-8, no ':' or control characters, no leading or trailing
+ * spaces, and a domain must not start with '#'. An entry with the same names
+ * (compared as lookups compare them) is an error (NTLM_E_INVALID_ARGUMENT)
+ * unless flags has NTLM_ACCOUNTS_REPLACE, which rewrites that line.
+ *
+ * Every edit takes an exclusive lock on "<path>.lock" (created beside the
+ * file and left there), reads the file, refuses to edit one the loader
+ * would refuse (NTLM_E_ACCOUNTS_FILE, "file:line: ..."), and replaces it
+ * atomically: a temporary file in the same directory, fsync, rename. Other
+ * lines, comments included, are kept byte for byte; an existing file keeps
+ * its mode and owner. Concurrent editors (processes or threads) never lose
+ * each other's entries.
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_add(const char *path, const char *domain,
+						     const char *user, const uint8_t nt_hash[16],
+						     unsigned flags);
+/* Removes the entry for exactly this domain ("" = the any-domain entry) and
+ * user; NTLM_E_NO_SUCH_USER when there is none. Locking and rewriting as
+ * ntlm_accounts_add. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_remove(const char *path, const char *domain,
+							const char *user);
+/* The names in a store file, never the hashes: one line per entry, in file
+ * order: DOMAIN\USER, or USER alone when the domain is empty. The file is
+ * checked as the loader checks it. *out is allocated, NUL-terminated
+ * (ntlm_free()); *count gets the number of entries. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_list(const char *path, char **out,
+						      size_t *count);
+
 #ifdef __cplusplus
 }
 #endif

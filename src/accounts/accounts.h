@@ -77,6 +77,40 @@ NTLM_RESULT ntlm_accounts_parse_line(const char *p, size_t len, bool *is_entry,
 				     struct ntlm_accounts_entry *out);
 void ntlm_accounts_entry_clear(struct ntlm_accounts_entry *e);
 
+/* Reads an open store file (a regular file of at most NTLM_ACCOUNTS_FILE_MAX
+ * bytes) into a malloc'd buffer (not NUL-terminated); the caller wipes and
+ * frees it. Errors: NTLM_E_ACCOUNTS_FILE "path: ...", NTLM_E_NOMEM. */
+NTLM_RESULT ntlm_accounts_read_fd(int fd, const char *path, char **out, size_t *out_len);
+/* Checks a file's text exactly as ntlm_accounts_file_open does (every line,
+ * then duplicates), with the same "path:line: ..." errors. */
+NTLM_RESULT ntlm_accounts_check_text(const char *path, const char *buf, size_t len);
+
+/*
+ * Editing a file store (store_edit.c; `ntlm accounts`). Each edit locks
+ * "<path>.lock" (flock, exclusive; the lock file is created beside the store
+ * and never removed, so every editor locks the same inode), reads and checks
+ * the file, and replaces it atomically (temporary file in the same
+ * directory, fsync, rename, fsync of the directory). Lines other than the
+ * edited one are kept byte for byte. A new file is created 0600; an
+ * existing one keeps its mode and owner. A symbolic link is refused (the
+ * rename would replace the link, not its target).
+ */
+#define NTLM_ACCOUNTS_EDIT_REPLACE 0x1u
+/* Adds an entry (error NTLM_E_INVALID_ARGUMENT if the names are already
+ * there, unless REPLACE, which rewrites that line in place). The names are
+ * checked to be storable as given: see ntlm_accounts_edit_check_names. */
+NTLM_RESULT ntlm_accounts_edit_add(const char *path, const char *domain, const char *user,
+				   const uint8_t nt_hash[16], unsigned flags);
+/* Removes the entry with exactly these names (case-insensitive as lookups;
+ * no any-domain fallback). None -> NTLM_E_NO_SUCH_USER. */
+NTLM_RESULT ntlm_accounts_edit_remove(const char *path, const char *domain, const char *user);
+/* One DOMAIN\USER line per entry (USER alone for an empty domain), in file
+ * order, NUL-terminated; *count = the number of entries. */
+NTLM_RESULT ntlm_accounts_edit_list(const char *path, char **out, size_t *count);
+/* NTLM_OK when domain:user:hash would be written and read back as exactly
+ * these names; else NTLM_E_INVALID_ARGUMENT naming the field and the rule. */
+NTLM_RESULT ntlm_accounts_edit_check_names(const char *domain, const char *user);
+
 /* A store backed by a callback: it returns NTLM_OK with the hash, or
  * NTLM_E_NO_SUCH_USER. The account's names are those asked for. */
 typedef ntlm_status (*ntlm_accounts_cb)(void *arg, const char *domain, const char *user,

@@ -324,8 +324,7 @@ static ntlm_status sort_check(struct store *s, const char *path)
 	return NTLM_OK;
 }
 
-/* Reads the whole file into a malloc'd buffer (the caller wipes it). */
-static ntlm_status slurp(const char *path, char **out, size_t *out_len)
+ntlm_status ntlm_accounts_read_fd(int fd, const char *path, char **out, size_t *out_len)
 {
 	struct stat sb;
 	char eb[128];
@@ -333,16 +332,9 @@ static ntlm_status slurp(const char *path, char **out, size_t *out_len)
 	size_t n = 0, cap = 0;
 	ssize_t r;
 	ntlm_status st = NTLM_OK;
-	int fd;
 
 	*out = NULL;
 	*out_len = 0;
-	do {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	} while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return ntlm_err(NTLM_E_ACCOUNTS_FILE, "%s: cannot open: %s", path,
-				strerror_r(errno, eb, sizeof(eb)));
 	if (fstat(fd, &sb) != 0) {
 		st = ntlm_err(NTLM_E_ACCOUNTS_FILE, "%s: cannot stat: %s", path,
 			      strerror_r(errno, eb, sizeof(eb)));
@@ -389,6 +381,25 @@ out:
 		ntlm_crypto_wipe(buf, cap);
 		free(buf);
 	}
+	return st;
+}
+
+/* Reads the whole file into a malloc'd buffer (the caller wipes it). */
+static ntlm_status slurp(const char *path, char **out, size_t *out_len)
+{
+	char eb[128];
+	ntlm_status st;
+	int fd;
+
+	*out = NULL;
+	*out_len = 0;
+	do {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return ntlm_err(NTLM_E_ACCOUNTS_FILE, "%s: cannot open: %s", path,
+				strerror_r(errno, eb, sizeof(eb)));
+	st = ntlm_accounts_read_fd(fd, path, out, out_len);
 	close(fd);
 	return st;
 }
@@ -424,6 +435,19 @@ static ntlm_status parse_all(struct store *s, const char *path, const char *buf,
 			NTLM_TRY(append(s, &e, line));
 	}
 	return sort_check(s, path);
+}
+
+ntlm_status ntlm_accounts_check_text(const char *path, const char *buf, size_t len)
+{
+	struct store *s;
+	ntlm_status st;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	st = parse_all(s, path, buf ? buf : "", len);
+	store_free(s);
+	return st;
 }
 
 ntlm_status ntlm_accounts_file_open(const char *path, struct ntlm_accounts **out)

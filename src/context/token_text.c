@@ -128,8 +128,9 @@ static void hex_decode(const char *p, size_t n, uint8_t *out)
 	}
 }
 
-/* Strict base64 -> malloc'd bytes. */
-static ntlm_status b64_decode(const char *p, size_t n, uint8_t **out, size_t *out_len)
+/* Strict base64 -> malloc'd bytes, at most max of them; n > 0. */
+static ntlm_status b64_decode(const char *p, size_t n, size_t max, uint8_t **out,
+			      size_t *out_len)
 {
 	size_t pad = 0, len, k = 0;
 	uint8_t *b;
@@ -155,9 +156,9 @@ static ntlm_status b64_decode(const char *p, size_t n, uint8_t **out, size_t *ou
 	if (p[n - 1] == '=')
 		pad = p[n - 2] == '=' ? 2 : 1;
 	len = n / 4 * 3 - pad;
-	if (len > NTLM_MAX_TOKEN)
-		return ntlm_err(NTLM_E_TOKEN_TOO_LARGE, "token of %zu bytes; the limit is %u",
-				len, (unsigned)NTLM_MAX_TOKEN);
+	if (len > max)
+		return ntlm_err(NTLM_E_TOKEN_TOO_LARGE, "token of %zu bytes; the limit is %zu",
+				len, max);
 
 	/* The last symbol before the padding must not carry stray low bits. */
 	if ((pad == 1 && (b64_val(p[n - 2]) & 0x03)) || (pad == 2 && (b64_val(p[n - 3]) & 0x0f)))
@@ -266,13 +267,30 @@ ntlm_status ntlm_token_from_text(const char *text, uint8_t **out, size_t *len)
 		free(b);
 		b = NULL;
 	}
-	NTLM_TRY_GOTO(st, b64_decode(p, n, &b, &hlen), out);
+	NTLM_TRY_GOTO(st, b64_decode(p, n, NTLM_MAX_TOKEN, &b, &hlen), out);
 	*out = b;
 	*len = hlen;
 	b = NULL;
 out:
 	free(b);
 	return st;
+}
+
+ntlm_status ntlm_base64_decode(const char *text, size_t len, size_t max, uint8_t **out,
+			       size_t *out_len)
+{
+	ntlm_err_clear();
+	if (!out || !out_len || (!text && len))
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_base64_decode: NULL argument");
+	*out = NULL;
+	*out_len = 0;
+	if (len == 0) {
+		*out = malloc(1);
+		if (!*out)
+			return ntlm_err(NTLM_E_NOMEM, "out of memory");
+		return NTLM_OK;
+	}
+	return b64_decode(text, len, max, out, out_len);
 }
 
 ntlm_status ntlm_base64_encode(const uint8_t *p, size_t len, char **out)

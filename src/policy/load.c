@@ -631,8 +631,17 @@ static void reset_to_default(struct ntlm_policy *out)
 		memset(out, 0, sizeof(*out)); /* unreachable: the default profile exists */
 }
 
-ntlm_status ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_t len,
-				    struct ntlm_policy *out, char *errors, size_t errors_len)
+static void report(struct ntlm_policy_load_report *rep, const struct policy_load *l)
+{
+	if (!rep)
+		return;
+	rep->n_errors = l->n_errors;
+	rep->n_dropped = l->n_dropped;
+}
+
+static ntlm_status load_buffer(const char *name, const uint8_t *data, size_t len,
+			       struct ntlm_policy *out, char *errors, size_t errors_len,
+			       struct ntlm_policy_load_report *rep)
 {
 	struct policy_load l;
 	struct ntlm_policy *tmp = NULL;
@@ -685,9 +694,13 @@ ntlm_status ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_
 		*out = *tmp;
 	st = l.n_errors ? l.first : NTLM_OK;
 out:
-	if (st == NTLM_E_NOMEM)
+	if (st == NTLM_E_NOMEM) {
 		snprintf(l.first_msg, sizeof(l.first_msg), "%s: out of memory", l.name);
+		if (l.n_errors == 0)
+			l.n_errors = 1;
+	}
 	errors_finish(&l);
+	report(rep, &l);
 	free(l.text);
 	free(tmp);
 	if (st != NTLM_OK)
@@ -695,8 +708,14 @@ out:
 	return NTLM_OK;
 }
 
-ntlm_status ntlm_policy_load_file(const char *path, struct ntlm_policy *out, char *errors,
-				  size_t errors_len)
+ntlm_status ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_t len,
+				    struct ntlm_policy *out, char *errors, size_t errors_len)
+{
+	return load_buffer(name, data, len, out, errors, errors_len, NULL);
+}
+
+ntlm_status ntlm_policy_load_file_report(const char *path, struct ntlm_policy *out, char *errors,
+					 size_t errors_len, struct ntlm_policy_load_report *rep)
 {
 	FILE *f = NULL;
 	uint8_t *buf = NULL;
@@ -706,6 +725,10 @@ ntlm_status ntlm_policy_load_file(const char *path, struct ntlm_policy *out, cha
 
 	if (errors && errors_len)
 		errors[0] = '\0';
+	if (rep) {
+		rep->n_errors = 1; /* until the loader says otherwise */
+		rep->n_dropped = 0;
+	}
 	if (!path || !out) {
 		if (out)
 			reset_to_default(out);
@@ -744,7 +767,7 @@ ntlm_status ntlm_policy_load_file(const char *path, struct ntlm_policy *out, cha
 	}
 	fclose(f);
 	f = NULL;
-	st = ntlm_policy_load_buffer(path, buf, len, out, errors, errors_len);
+	st = load_buffer(path, buf, len, out, errors, errors_len, rep);
 	free(buf);
 	return st;
 fail:
@@ -755,4 +778,10 @@ fail:
 	if (errors && errors_len)
 		snprintf(errors, errors_len, "%s\n", ntlm_error_message());
 	return st;
+}
+
+ntlm_status ntlm_policy_load_file(const char *path, struct ntlm_policy *out, char *errors,
+				  size_t errors_len)
+{
+	return ntlm_policy_load_file_report(path, out, errors, errors_len, NULL);
 }

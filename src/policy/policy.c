@@ -494,6 +494,41 @@ static void render_insecure_list(struct out *o, const struct ntlm_policy *p)
 		out_printf(o, ")");
 }
 
+const char *policy_value_text(const struct ntlm_policy *p, const struct policy_desc *d, char *buf,
+			      size_t len)
+{
+	struct out o = {buf, len, 0, false};
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	render_value(&o, p, d);
+	return buf;
+}
+
+const char *policy_source_text(const struct ntlm_policy *p, const struct ntlm_policy_source *s,
+			       char *buf, size_t len)
+{
+	struct out o = {buf, len, 0, false};
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	render_source(&o, p, s);
+	return buf;
+}
+
+const char *policy_insecure_text(const struct ntlm_policy *p, char *buf, size_t len)
+{
+	struct out o = {buf, len, 0, false};
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	render_insecure_list(&o, p);
+	return buf;
+}
+
 static ntlm_status out_done(struct out *o)
 {
 	if (o->full)

@@ -112,6 +112,15 @@ const char *const *ntlm_policy_profile_names(void);
  */
 NTLM_RESULT ntlm_policy_load_file(const char *path, struct ntlm_policy *out, char *errors,
 				  size_t errors_len);
+/* How a load went, for callers that show every error (`ntlm policy check`):
+ * n_errors counts them all, n_dropped those that did not fit in `errors`. */
+struct ntlm_policy_load_report {
+	unsigned n_errors;
+	unsigned n_dropped;
+};
+/* ntlm_policy_load_file, also filling *rep (which may be NULL). */
+NTLM_RESULT ntlm_policy_load_file_report(const char *path, struct ntlm_policy *out, char *errors,
+					 size_t errors_len, struct ntlm_policy_load_report *rep);
 /* The same over bytes already in memory; `name` is used in messages. */
 NTLM_RESULT ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_t len,
 				    struct ntlm_policy *out, char *errors, size_t errors_len);
@@ -132,6 +141,15 @@ NTLM_RESULT ntlm_policy_write_native(const struct ntlm_policy *p, char *buf, siz
  * tests): two header comments (profile, insecure), then one line per setting
  * in enum order, "Name = value  # symbolic; source[; INSECURE]". */
 NTLM_RESULT ntlm_policy_dump(const struct ntlm_policy *p, char *buf, size_t len);
+
+/* Renders the effective settings for people (`ntlm policy show`): a header
+ * (profile and where it was named, insecure and why), then one block per
+ * setting in enum order: "Name = value (symbolic)" with "  INSECURE" when it
+ * makes the policy insecure, then indented "windows:" (the Group Policy
+ * name and the value's label there), "registry:" (the value's path and type),
+ * "meaning:" (what the value does, in words) and "source:" (profile default
+ * or file:line) lines. Format: docs/cli.md "ntlm policy show". */
+NTLM_RESULT ntlm_policy_show(const struct ntlm_policy *p, char *buf, size_t len);
 
 /* ---- decisions (pure) ------------------------------------------------- */
 enum ntlm_verdict_kind {

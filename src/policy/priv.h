@@ -72,6 +72,17 @@ void policy_set_u32(struct ntlm_policy *p, enum ntlm_setting id, uint32_t v);
 /* Checks one server-name pattern; false + message when unusable. */
 bool policy_check_pattern(struct sv s, char *msg, size_t len);
 
+/* A setting's value as the native config spells it ("5", "0x20080000",
+ * "Accept", "a, b"; "" for an empty list), cut to fit buf. */
+const char *policy_value_text(const struct ntlm_policy *p, const struct policy_desc *d, char *buf,
+			      size_t len);
+/* Where a value came from: "profile cis", "file:line" or "(set)". */
+const char *policy_source_text(const struct ntlm_policy *p, const struct ntlm_policy_source *s,
+			       char *buf, size_t len);
+/* The "(LmCompatibilityLevel, AllowAnonymous)" list of what makes p
+ * insecure ("" when nothing does). */
+const char *policy_insecure_text(const struct ntlm_policy *p, char *buf, size_t len);
+
 /* Formats a mask as "RequireNTLMv2SessionSecurity|Require128" ("None" for 0). */
 const char *policy_mask_names(uint32_t mask, char *buf, size_t len);
 

@@ -1,6 +1,7 @@
 /*
  * context: ntlm_token_describe (text and JSON) over the MS-NLMP 4.2, Chromium
- * and Windows 7 vector messages; ntlm_token_from_text and ntlm_base64_encode.
+ * and Windows 7 vector messages; ntlm_token_from_text, ntlm_base64_encode and
+ * ntlm_base64_decode.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -798,6 +799,56 @@ static void test_base64_encode(void **state)
 	}
 }
 
+static void test_base64_decode(void **state)
+{
+	(void)state;
+	uint8_t *o, data[70000];
+	size_t n;
+	char *s;
+
+	assert_int_equal(ntlm_base64_decode("Zm9vYmE=", 8, 6, &o, &n), NTLM_OK);
+	assert_int_equal(n, 5);
+	assert_memory_equal(o, "fooba", 5);
+	ntlm_free(o);
+	/* Exactly len bytes are read: no NUL needed, nothing after them looked at. */
+	assert_int_equal(ntlm_base64_decode("Zm9v!!", 4, 3, &o, &n), NTLM_OK);
+	assert_int_equal(n, 3);
+	ntlm_free(o);
+	assert_int_equal(ntlm_base64_decode("", 0, 0, &o, &n), NTLM_OK);
+	assert_non_null(o);
+	assert_int_equal(n, 0);
+	ntlm_free(o);
+	assert_int_equal(ntlm_base64_decode(NULL, 0, 0, &o, &n), NTLM_OK);
+	ntlm_free(o);
+
+	/* The limit is checked before anything is allocated. */
+	assert_int_equal(ntlm_base64_decode("Zm9vYmE=", 8, 4, &o, &n), NTLM_E_TOKEN_TOO_LARGE);
+	assert_null(o);
+	assert_non_null(strstr(ntlm_error_message(), "token of 5 bytes; the limit is 4"));
+	static const char *const bad[] = { "Zm9", "Zm9v YmE=", "Zg=a", "Zh==", "Z===", "Zm9v\n",
+					   "=Zm9", "Zm-v", "Zm_v" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(ntlm_base64_decode(bad[i], strlen(bad[i]), 100, &o, &n),
+				 NTLM_E_BAD_ENCODING);
+		assert_null(o);
+	}
+	assert_int_equal(ntlm_base64_decode(NULL, 1, 10, &o, &n), NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_base64_decode("Zg==", 4, 10, NULL, &n), NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_base64_decode("Zg==", 4, 10, &o, NULL), NTLM_E_INVALID_ARGUMENT);
+
+	/* Larger than a token: a 64 KiB message round-trips. */
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	assert_int_equal(ntlm_base64_encode(data, sizeof(data), &s), NTLM_OK);
+	assert_int_equal(ntlm_base64_decode(s, strlen(s), sizeof(data), &o, &n), NTLM_OK);
+	assert_int_equal(n, sizeof(data));
+	assert_memory_equal(o, data, sizeof(data));
+	ntlm_free(o);
+	assert_int_equal(ntlm_base64_decode(s, strlen(s), sizeof(data) - 1, &o, &n),
+			 NTLM_E_TOKEN_TOO_LARGE);
+	ntlm_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_from_text_forms),
 		cmocka_unit_test(test_from_text_rejects),
 		cmocka_unit_test(test_base64_encode),
+		cmocka_unit_test(test_base64_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,14 +6,9 @@
  * and shell history). It is read with read(2) one byte at a time into one
  * fixed buffer, so no stdio buffer keeps a copy, and wiped before exit.
  */
-#include <errno.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "tool.h"
-
-#define PASSWORD_MAX 1024 /* bytes of UTF-8; Windows allows 256 UTF-16 units */
 
 void cmd_hash_usage(FILE *f)
 {
@@ -34,74 +29,12 @@ void cmd_hash_usage(FILE *f)
 	      f);
 }
 
-/* Reads the first line of stdin into buf (NUL-terminated); dies on errors. */
-static void read_password(const struct tool_cmd *c, char *buf, size_t cap)
-{
-	size_t n = 0;
-	bool any = false, newline = false;
-	char ch = 0;
-
-	for (;;) {
-		ssize_t r = read(STDIN_FILENO, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			wipe(buf, cap);
-			die(c, "reading the password from stdin: %s", strerror(errno));
-		}
-		if (r == 0)
-			break;
-		any = true;
-		if (ch == '\n') {
-			newline = true;
-			break;
-		}
-		if (ch == '\0') {
-			wipe(buf, cap);
-			die(c, "the password contains a NUL byte");
-		}
-		if (n + 1 >= cap) {
-			wipe(buf, cap);
-			wipe(&ch, sizeof(ch));
-			die(c, "the password is longer than %d bytes", PASSWORD_MAX);
-		}
-		buf[n++] = ch;
-	}
-	wipe(&ch, sizeof(ch));
-	if (!any)
-		die(c, "no password on stdin");
-	if (newline && n && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-}
-
-/* With a terminal on stdin: prompt on stderr and turn echo off. */
-static bool echo_off(struct termios *saved)
-{
-	struct termios t;
-
-	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, saved) != 0)
-		return false;
-	fputs("Password: ", stderr);
-	fflush(stderr);
-	t = *saved;
-	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	return tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
-}
-
-static void echo_restore(const struct termios *saved)
-{
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, saved);
-	fputc('\n', stderr);
-}
-
 int cmd_hash(const struct tool_cmd *self, int argc, char **argv)
 {
 	bool lm = false, v2 = false;
 	const char *user = NULL, *domain = NULL, *v;
 	char pw[PASSWORD_MAX + 1], buf[64];
 	uint8_t h[16];
-	struct termios saved;
 	ntlm_status st;
 
 	for (int i = 1; i < argc; i++) {
@@ -134,10 +67,7 @@ int cmd_hash(const struct tool_cmd *self, int argc, char **argv)
 	if (!v2 && (user || domain))
 		usage_error(self, "--user and --domain go with --v2");
 
-	bool quiet = echo_off(&saved);
-	read_password(self, pw, sizeof(pw));
-	if (quiet)
-		echo_restore(&saved);
+	read_password(self, "Password: ", pw, sizeof(pw));
 
 	if (lm)
 		st = ntlm_hash_lm(pw, h);

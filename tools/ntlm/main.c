@@ -11,6 +11,16 @@ static const struct tool_cmd cmds[] = {
 	  cmd_hash_usage },
 	{ "decode", "show every field of an NTLM message (base64, header line or hex)",
 	  cmd_decode, cmd_decode_usage },
+	{ "accounts", "add, remove or list the entries of an account store file", cmd_accounts,
+	  cmd_accounts_usage },
+	{ "policy", "show, check or import the NTLM security policy", cmd_policy,
+	  cmd_policy_usage },
+	{ "client", "authenticate to an ntlm server (TCP), or speak ntlm-lines/1 (--stdio)",
+	  cmd_client, cmd_client_usage },
+	{ "server", "accept NTLM clients (TCP), or serve ntlm-lines/1 (--stdio)", cmd_server,
+	  cmd_server_usage },
+	{ "httpd", "serve HTTP with NTLM authentication (docs/httpd.md)", cmd_httpd,
+	  cmd_httpd_usage },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -34,6 +34,16 @@ int cmd_hash(const struct tool_cmd *self, int argc, char **argv);
 void cmd_hash_usage(FILE *f);
 int cmd_decode(const struct tool_cmd *self, int argc, char **argv);
 void cmd_decode_usage(FILE *f);
+int cmd_accounts(const struct tool_cmd *self, int argc, char **argv);
+void cmd_accounts_usage(FILE *f);
+int cmd_policy(const struct tool_cmd *self, int argc, char **argv);
+void cmd_policy_usage(FILE *f);
+int cmd_client(const struct tool_cmd *self, int argc, char **argv);
+void cmd_client_usage(FILE *f);
+int cmd_server(const struct tool_cmd *self, int argc, char **argv);
+void cmd_server_usage(FILE *f);
+int cmd_httpd(const struct tool_cmd *self, int argc, char **argv);
+void cmd_httpd_usage(FILE *f);
 
 /* util.c */
 
@@ -73,5 +83,20 @@ const char *safe_arg(const char *s, bool name_only, char *buf, size_t len);
 
 /* Wipes memory that held a secret (explicit_bzero). */
 void wipe(void *p, size_t n);
+
+/* Passwords are at most this many bytes of UTF-8 (Windows allows 256 UTF-16
+ * units); buffers for read_password are one byte larger. */
+#define PASSWORD_MAX 1024
+
+/* Whether stdin is a terminal (read_password then prompts with echo off). */
+bool stdin_is_tty(void);
+
+/* Reads one password into buf (NUL-terminated; cap >= 2): the first line of
+ * stdin, without its \n or \r\n, read with read(2) one byte at a time so no
+ * stdio buffer keeps a copy. With a terminal on stdin, prompt is written to
+ * stderr and echo is off while reading, and restored before anything else
+ * (an error exit or a signal included). Dies, with buf wiped, on no input,
+ * a NUL byte, more than cap - 1 bytes or a read error. */
+void read_password(const struct tool_cmd *c, const char *prompt, char *buf, size_t cap);
 
 #endif

@@ -1,8 +1,11 @@
-/* Helpers for the ntlm tool only: dying with a message, reading stdin. */
+/* Helpers for the ntlm tool only: dying with a message, reading stdin and
+ * passwords. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "tool.h"
@@ -128,4 +131,119 @@ const char *safe_arg(const char *s, bool name_only, char *buf, size_t len)
 void wipe(void *p, size_t n)
 {
 	explicit_bzero(p, n);
+}
+
+/* ---- passwords --------------------------------------------------------- */
+
+bool stdin_is_tty(void)
+{
+	return isatty(STDIN_FILENO) == 1;
+}
+
+/* The terminal's settings while echo is off, for the signal handler. */
+static struct termios tty_saved;
+static volatile sig_atomic_t tty_quiet;
+
+static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* A signal while echo is off: turn it back on, then die of the signal. */
+static void tty_signal(int sig)
+{
+	if (tty_quiet)
+		tcsetattr(STDIN_FILENO, TCSANOW, &tty_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+enum pw_result { PW_OK, PW_NONE, PW_NUL, PW_LONG, PW_ERROR };
+
+/* The first line of stdin into buf, byte by byte. */
+static enum pw_result read_line(char *buf, size_t cap, int *err)
+{
+	size_t n = 0;
+	bool any = false, newline = false;
+	enum pw_result res = PW_OK;
+	char ch = 0;
+
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*err = errno;
+			res = PW_ERROR;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		any = true;
+		if (ch == '\n') {
+			newline = true;
+			break;
+		}
+		if (ch == '\0') {
+			res = PW_NUL;
+			goto out;
+		}
+		if (n + 1 >= cap) {
+			res = PW_LONG;
+			goto out;
+		}
+		buf[n++] = ch;
+	}
+	if (!any) {
+		res = PW_NONE;
+		goto out;
+	}
+	if (newline && n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+out:
+	wipe(&ch, sizeof(ch));
+	return res;
+}
+
+void read_password(const struct tool_cmd *c, const char *prompt, char *buf, size_t cap)
+{
+	struct sigaction sa, old[sizeof(tty_signals) / sizeof(tty_signals[0])];
+	struct termios t;
+	enum pw_result res;
+	int err = 0;
+
+	if (stdin_is_tty() && tcgetattr(STDIN_FILENO, &tty_saved) == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = tty_signal;
+		sigemptyset(&sa.sa_mask);
+		for (size_t i = 0; i < sizeof(tty_signals) / sizeof(tty_signals[0]); i++)
+			sigaction(tty_signals[i], &sa, &old[i]);
+		/* Echo off first: what is typed once the prompt shows is not echoed. */
+		t = tty_saved;
+		t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tty_quiet = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+		fputs(prompt, stderr);
+		fflush(stderr);
+		res = read_line(buf, cap, &err);
+		if (tty_quiet) {
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &tty_saved);
+			fputc('\n', stderr);
+		}
+		tty_quiet = 0;
+		for (size_t i = 0; i < sizeof(tty_signals) / sizeof(tty_signals[0]); i++)
+			sigaction(tty_signals[i], &old[i], NULL);
+	} else {
+		res = read_line(buf, cap, &err);
+	}
+	if (res == PW_OK)
+		return;
+	wipe(buf, cap);
+	switch (res) {
+	case PW_NONE:
+		die(c, "no password on stdin");
+	case PW_NUL:
+		die(c, "the password contains a NUL byte");
+	case PW_LONG:
+		die(c, "the password is longer than %zu bytes", cap - 1);
+	default:
+		die(c, "reading the password from stdin: %s", strerror(err));
+	}
 }

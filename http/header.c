@@ -1,0 +1,261 @@
+/*
+ * http/header.c: the small text jobs of the endpoint: the Authorization
+ * header, header-name classes, escaping for HTML and JSON, and request
+ * paths. Everything here reads untrusted text and stops at the first thing
+ * it does not expect.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "httpd.h"
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+enum httpd_scheme httpd_auth_scheme(const char *value, const char **cred, size_t *cred_len)
+{
+	static const struct {
+		const char *name;
+		enum httpd_scheme scheme;
+	} schemes[] = { { "NTLM", SCHEME_NTLM }, { "Negotiate", SCHEME_NEGOTIATE } };
+	enum httpd_scheme found = SCHEME_OTHER;
+	const char *p = value;
+	size_t n = 0;
+
+	*cred = "";
+	*cred_len = 0;
+	if (!value)
+		return SCHEME_NONE;
+	while (is_space(*p))
+		p++;
+	while (p[n] && !is_space(p[n]))
+		n++;
+	if (n == 0)
+		return SCHEME_NONE;
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strlen(schemes[i].name) == n && strncasecmp(p, schemes[i].name, n) == 0)
+			found = schemes[i].scheme;
+	p += n;
+	while (is_space(*p))
+		p++;
+	n = strlen(p);
+	while (n && is_space(p[n - 1]))
+		n--;
+	*cred = p;
+	*cred_len = n;
+	return found;
+}
+
+/* ASCII case-insensitive compare where '_' equals '-'. */
+static bool name_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+bool httpd_is_remote_user_header(const char *name)
+{
+	return name && name_eq(name, "x-remote-user");
+}
+
+bool httpd_is_hop_header(const char *name)
+{
+	static const char *const hop[] = {
+		"connection",	      "keep-alive", "proxy-connection",	  "te",
+		"trailer",	      "upgrade",    "transfer-encoding",  "content-length",
+		"expect",	      "host",	    "proxy-authorization", "authorization",
+		"proxy-authenticate",
+	};
+	if (!name)
+		return true;
+	for (size_t i = 0; i < sizeof(hop) / sizeof(hop[0]); i++)
+		if (strcasecmp(name, hop[i]) == 0)
+			return true;
+	return false;
+}
+
+bool httpd_header_value_ok(const char *value)
+{
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* ---- text buffer ------------------------------------------------------------ */
+
+void httpd_buf_put(struct httpd_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->cap - b->len <= n) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap - b->len <= n) {
+			if (cap > ((size_t)1 << 30)) {
+				b->failed = true;
+				return;
+			}
+			cap *= 2;
+		}
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void httpd_buf_puts(struct httpd_buf *b, const char *s)
+{
+	httpd_buf_put(b, s, strlen(s));
+}
+
+void httpd_buf_printf(struct httpd_buf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		b->failed = true;
+		return;
+	}
+	httpd_buf_put(b, tmp, (size_t)n);
+}
+
+void httpd_buf_html(struct httpd_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			httpd_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			httpd_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			httpd_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			httpd_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			httpd_buf_puts(b, "&#39;");
+			break;
+		default:
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				httpd_buf_puts(b, "&#xfffd;");
+			else
+				httpd_buf_put(b, s, 1);
+		}
+	}
+}
+
+void httpd_buf_json(struct httpd_buf *b, const char *s)
+{
+	httpd_buf_put(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			httpd_buf_put(b, "\\", 1);
+			httpd_buf_put(b, s, 1);
+		} else if (c < 0x20 || c == 0x7f) {
+			httpd_buf_printf(b, "\\u%04x", c);
+		} else {
+			/* UTF-8 from the library is well-formed; bytes >= 0x80 pass. */
+			httpd_buf_put(b, s, 1);
+		}
+	}
+	httpd_buf_put(b, "\"", 1);
+}
+
+void httpd_buf_free(struct httpd_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- request paths ------------------------------------------------------------ */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Is the segment [s, s + n) "." or ".." or does it start with "."? Dot
+ * files (.git, .htpasswd) are never served, which also covers both. */
+static bool bad_segment(const char *s, size_t n)
+{
+	return n > 0 && s[0] == '.';
+}
+
+bool httpd_target_to_path(const char *target, char *dst, size_t len)
+{
+	size_t k = 0, seg = 0;
+	const char *p = target;
+
+	if (!target || target[0] != '/' || len == 0)
+		return false;
+	p++;
+	for (; *p && *p != '?' && *p != '#'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '%') {
+			int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+			if (hi < 0 || lo < 0)
+				return false;
+			c = (unsigned char)(hi * 16 + lo);
+			p += 2;
+			/* An encoded '/' would hide a segment boundary: refused. */
+			if (c == '/' || c == 0)
+				return false;
+		}
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			return false;
+		if (c == '/') {
+			if (bad_segment(dst + seg, k - seg))
+				return false;
+			if (k == seg)
+				continue; /* empty segment: "//" */
+			if (k + 1 >= len)
+				return false;
+			dst[k++] = '/';
+			seg = k;
+			continue;
+		}
+		if (k + 1 >= len)
+			return false;
+		dst[k++] = (char)c;
+	}
+	if (bad_segment(dst + seg, k - seg))
+		return false;
+	if (k > 0 && dst[k - 1] == '/')
+		k--;
+	dst[k] = '\0';
+	return true;
+}

@@ -1,0 +1,158 @@
+/*
+ * http/: the NTLM-protected HTTP endpoint ("Windows Integrated
+ * Authentication" as IIS gives it), a thin adapter over include/ntlmssp.h
+ * on libmicrohttpd (server) and libcurl (proxy mode). docs/httpd.md.
+ *
+ * Files: server.c (daemon, connections, the NTLM handshake over HTTP),
+ * header.c (Authorization parsing, escaping, paths), page.c (the built-in
+ * page), files.c (--root), proxy.c (--proxy), note.c (audit records for
+ * what happens before the library sees a token).
+ */
+#ifndef NTLM_HTTPD_H
+#define NTLM_HTTPD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ntlmssp.h>
+
+/* ---- configuration (filled by tools/ntlm/cmd_httpd.c) ---------------------- */
+
+#define HTTPD_DEFAULT_MAX_CONNECTIONS 256u
+#define HTTPD_DEFAULT_MAX_PER_IP 64u
+#define HTTPD_DEFAULT_HANDSHAKE_TIMEOUT 15u /* seconds */
+#define HTTPD_DEFAULT_IDLE_TIMEOUT 120u     /* seconds, once authenticated */
+#define HTTPD_DEFAULT_MAX_HEADER_SIZE 16384u
+#define HTTPD_DEFAULT_MAX_BODY_SIZE (8u * 1024u * 1024u)
+#define HTTPD_DEFAULT_PROXY_TIMEOUT 60u     /* seconds */
+#define HTTPD_MAX_HANDSHAKES 16u             /* NEGOTIATEs per connection */
+
+struct httpd_config {
+	const char *listen;        /* "HOST:PORT", "[v6]:PORT"; port 0 = any free port */
+	const char *config;        /* policy file (ntlm_policy_load), or NULL */
+	const char *profile;       /* policy profile (ntlm_policy_new) when no config */
+	const char *accounts;      /* DOMAIN:USER:NTHASH file */
+	const char *audit;         /* JSON Lines file, or NULL */
+	bool audit_syslog;         /* also to syslog */
+	const char *root;          /* static files, or NULL */
+	const char *proxy;         /* backend base URL, or NULL */
+	const char *nb_computer;   /* names in the CHALLENGE; NULL = library default */
+	const char *nb_domain;
+	const char *dns_computer;
+	const char *dns_domain;
+	unsigned max_connections;
+	unsigned max_per_ip;       /* 0 = no per-address limit */
+	unsigned handshake_timeout;
+	unsigned idle_timeout;
+	size_t max_header_size;
+	size_t max_body_size;
+	unsigned proxy_timeout;
+	unsigned threads;          /* unused with thread-per-connection; reserved */
+	bool quiet;                /* no request log on stderr */
+};
+
+void httpd_config_defaults(struct httpd_config *cfg);
+
+/* Runs until SIGINT or SIGTERM. Prints "ntlm httpd: listening on
+ * http://HOST:PORT/" on stdout once the socket accepts connections. Returns
+ * 0 after a clean shutdown, 1 when a file (policy, accounts, audit) cannot
+ * be loaded, 2 for a usage or system error; *why says what failed. */
+int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len);
+
+/* ---- header.c ----------------------------------------------------------------- */
+
+enum httpd_scheme { SCHEME_NONE = 0, SCHEME_NTLM, SCHEME_NEGOTIATE, SCHEME_OTHER };
+
+/* Splits an Authorization value into its scheme and credentials (the
+ * token68 after one or more spaces; leading and trailing whitespace
+ * ignored). NTLM and Negotiate are matched case-insensitively; *cred points
+ * into value (NUL-terminated there, or "" when absent). */
+enum httpd_scheme httpd_auth_scheme(const char *value, const char **cred, size_t *cred_len);
+
+/* Is name "X-Remote-User" in any case, with '_' counting as '-' (CGI and
+ * some proxies map both to HTTP_X_REMOTE_USER)? */
+bool httpd_is_remote_user_header(const char *name);
+/* Hop-by-hop and framing headers a proxy must not forward (RFC 9110 7.6.1),
+ * plus Authorization / Proxy-Authorization (the NTLM tokens). */
+bool httpd_is_hop_header(const char *name);
+/* Is value safe inside a header line (no CR, LF or NUL; printable or tab)? */
+bool httpd_header_value_ok(const char *value);
+
+/* A growable NUL-terminated text buffer; on allocation failure it keeps
+ * `failed` set and ignores further appends. */
+struct httpd_buf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+void httpd_buf_put(struct httpd_buf *b, const char *s, size_t n);
+void httpd_buf_puts(struct httpd_buf *b, const char *s);
+__attribute__((format(printf, 2, 3))) void httpd_buf_printf(struct httpd_buf *b,
+							     const char *fmt, ...);
+void httpd_buf_html(struct httpd_buf *b, const char *s); /* HTML-escaped */
+void httpd_buf_json(struct httpd_buf *b, const char *s); /* a quoted JSON string */
+void httpd_buf_free(struct httpd_buf *b);
+
+/* Decodes the path of a request target ("/a/b%20c?x=1" -> "a/b c", the
+ * leading '/' dropped, query and fragment cut) into dst. Refuses (returns
+ * false) %00, bad %-escapes, backslashes, control bytes, and every "." or
+ * ".." segment, before and after decoding. Empty segments are dropped. */
+bool httpd_target_to_path(const char *target, char *dst, size_t len);
+
+/* ---- page.c --------------------------------------------------------------------- */
+
+/* Who the connection authenticated as. */
+struct httpd_identity {
+	char user[128];
+	char domain[128];
+	char workstation[128];
+	char response_type[16];
+	uint32_t flags;
+	unsigned key_strength;
+	char peer[64];
+	unsigned requests; /* served on this connection, this one included */
+	unsigned handshakes;
+};
+
+/* The built-in page: HTML, or JSON when json. Returns false on allocation
+ * failure. */
+bool httpd_page(const struct httpd_identity *id, bool json, struct httpd_buf *out);
+
+/* ---- files.c -------------------------------------------------------------------- */
+
+struct MHD_Connection;
+struct MHD_Response;
+
+/* Opens root (once, at start). */
+int httpd_files_open(const char *root, char *why, size_t why_len);
+void httpd_files_close(void);
+/* Builds the response for a request target under root: *status is 200,
+ * 400, 403, 404 or 500. Never NULL unless out of memory. */
+struct MHD_Response *httpd_files_response(const char *target, unsigned *status);
+const char *httpd_content_type(const char *path);
+
+/* ---- proxy.c -------------------------------------------------------------------- */
+
+int httpd_proxy_init(const char *base, unsigned timeout, char *why, size_t why_len);
+void httpd_proxy_cleanup(void);
+/* Forwards one request; *status is the backend's status, or 400 / 502 /
+ * 504. *handle is the connection's libcurl handle (created on first use;
+ * release it with httpd_proxy_free_handle). */
+struct MHD_Response *httpd_proxy_response(struct MHD_Connection *conn, void **handle,
+					  const char *method, const char *target,
+					  const char *remote_user, const char *peer,
+					  const uint8_t *body, size_t body_len, unsigned *status);
+void httpd_proxy_free_handle(void *handle);
+
+/* ---- note.c --------------------------------------------------------------------- */
+
+/* The front end's own audit records (docs/httpd.md "Audit"), for refusals
+ * the library never sees: one JSON line in the same format and file as the
+ * library's events. */
+int httpd_note_open(const char *path, char *why, size_t why_len);
+void httpd_note_close(void);
+void httpd_note(uint32_t id, const char *name, const char *target, const char *peer,
+		const char *reason);
+
+#endif

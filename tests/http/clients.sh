@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Other real clients: python3-requests-ntlm (OEM, a MIC, SIGN|SEAL asked),
+# raw NTLMSSP under the Negotiate scheme (the reply uses the client's scheme),
+# and the connection binding: an AUTHENTICATE sent on a new connection
+# (mid-handshake) is refused with 401 and an audit record saying why.
+set -u
+source "$(dirname "$0")/lib.bash"
+
+jget() { $PY -c 'import json,sys; v=json.loads(sys.argv[1]); [v:=v[k] if not k.isdigit() else v[int(k)] for k in sys.argv[2].split(".")]; print(v)' "$1" "$2"; }
+
+start_server clients --profile cis
+
+# python3-requests-ntlm: 200, and its session keeps one connection: one
+# handshake for four requests.
+out=$($PY - "$BASE" "$DEMO_PW" <<'EOF'
+import json, sys
+import requests
+from requests_ntlm import HttpNtlmAuth
+base, pw = sys.argv[1], sys.argv[2]
+s = requests.Session()
+s.auth = HttpNtlmAuth("DEMO\\demo", pw)
+r = s.get(base + "/?format=json", timeout=60)
+codes = [r.status_code]
+page = r.json()
+for i in range(3):
+    codes.append(s.get(base + "/x%d" % i, timeout=60).status_code)
+bad = requests.get(base + "/", auth=HttpNtlmAuth("DEMO\\demo", "wrong"), timeout=60)
+print(json.dumps({"codes": codes, "page": page, "bad": bad.status_code}))
+EOF
+)
+eq "requests-ntlm statuses" "[200, 200, 200, 200]" "$(jget "$out" codes)"
+eq "requests-ntlm user" demo "$(jget "$out" page.user)"
+eq "requests-ntlm response type" NTLMv2 "$(jget "$out" page.response_type)"
+contains "requests-ntlm negotiated SEAL" NTLMSSP_NEGOTIATE_SEAL "$(jget "$out" page.flag_names)"
+eq "requests-ntlm key strength" 128 "$(jget "$out" page.key_strength)"
+eq "requests-ntlm wrong password" 401 "$(jget "$out" bad)"
+eq "one handshake for the session" 1 "$(count_events 9005)"
+
+# Raw NTLMSSP in the Negotiate scheme: the CHALLENGE comes back as Negotiate.
+before=$(count_events 9005)
+out=$($PY "$HERE/ntlmclient.py" "$PORT" handshake --scheme Negotiate --then 2)
+eq "Negotiate: NEGOTIATE -> 401" 401 "$(jget "$out" negotiate_status)"
+eq "Negotiate: challenge scheme" Negotiate "$(jget "$out" challenge_scheme)"
+eq "Negotiate: AUTHENTICATE -> 200" 200 "$(jget "$out" auth_status)"
+eq "Negotiate: later requests" "[200, 200]" "$(jget "$out" then)"
+eq "Negotiate: one handshake" $((before + 1)) "$(count_events 9005)"
+out=$($PY "$HERE/ntlmclient.py" "$PORT" handshake --scheme NTLM)
+eq "NTLM: challenge scheme" NTLM "$(jget "$out" challenge_scheme)"
+
+# A SPNEGO (Kerberos) token under Negotiate: not ours; 401 offering NTLM only.
+spnego=$($PY -c 'import base64; print(base64.b64encode(bytes.fromhex("6082012a06062b0601050502a0")).decode())')
+hdrs=$(curl -sS --max-time 60 -D - -o /dev/null -H "Authorization: Negotiate $spnego" "$BASE/")
+contains "SPNEGO token: 401" "HTTP/1.1 401" "$hdrs"
+contains "SPNEGO token: NTLM offered" "WWW-Authenticate: NTLM" "$hdrs"
+lacks "SPNEGO token: Negotiate not offered again" "WWW-Authenticate: Negotiate" "$hdrs"
+
+# The handshake is bound to its connection: an AUTHENTICATE on a new one is
+# refused (401), audited with the reason, and nothing succeeds.
+# (The record is the front end's 9008 "replay" unless the library itself
+# audits an AUTHENTICATE that reaches a context with no CHALLENGE.)
+before=$(count_events 9005)
+lines=$(wc -l <"$AUDIT")
+out=$($PY "$HERE/ntlmclient.py" "$PORT" handshake --split)
+eq "split: NEGOTIATE -> 401" 401 "$(jget "$out" negotiate_status)"
+eq "split: AUTHENTICATE on a new connection" 401 "$(jget "$out" auth_status)"
+contains "split: invitation again" NTLM "$(jget "$out" auth_www_authenticate)"
+eq "split: no success" "$before" "$(count_events 9005)"
+eq "split: one audit record" $((lines + 1)) "$(wc -l <"$AUDIT")"
+last=$(tail -n1 "$AUDIT")
+contains "split: audited as a failure" '"outcome":"failed"' "$last"
+contains "split: audit peer" '"peer":"127.0.0.1:' "$last"
+if grep -q '"source":"httpd"' <<<"$last"; then
+	contains "split: audit event" '"event":9008' "$last"
+	contains "split: audit reason" "holds no NTLM handshake" "$last"
+fi
+# ... and the server serves the next client as usual.
+code=$(curl_ntlm 'DEMO\demo:'"$DEMO_PW" -o /dev/null -w '%{http_code}' "$BASE/")
+eq "after the split attempt" 200 "$code"
+
+server_alive "after the clients"
+finish

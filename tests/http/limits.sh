@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Limits: an idle unauthenticated connection is closed after
+# --handshake-timeout; an authenticated one lives on (--idle-timeout);
+# --max-per-ip and --max-connections refuse connections beyond them, and the
+# server serves again once they are gone; SIGTERM stops it cleanly.
+set -u
+source "$(dirname "$0")/lib.bash"
+
+jget() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+start_server limits --profile cis --handshake-timeout 2 --idle-timeout 60 --max-per-ip 3 \
+	--max-connections 8
+
+# A connection that says nothing is dropped after about 2 s.
+out=$($PY "$HERE/ntlmclient.py" "$PORT" idle)
+CHECKS=$((CHECKS + 1))
+$PY -c 'import json,sys; t=json.loads(sys.argv[1])["closed_after"]; sys.exit(0 if 1.0 <= t <= 40 else 1)' \
+	"$out" || fail "idle connection: $out"
+eq "nothing sent to an idle connection" "" "$(jget "$out" data)"
+
+# Authenticated, the connection outlives the handshake timeout.
+out=$($PY "$HERE/ntlmclient.py" "$PORT" handshake --then 1 --pause 3)
+eq "authenticated" 200 "$(jget "$out" auth_status)"
+eq "served after 3 s idle" "[200]" "$(jget "$out" then)"
+
+# Per-address limit: 3 connections held, the 4th is refused.
+out=$($PY "$HERE/ntlmclient.py" "$PORT" hold 3)
+contains "4th connection refused" '"error"' "$out"
+# Once they are closed, clients are served again (the server notices the
+# closed sockets on its own schedule: poll).
+code=000
+for ((i = 0; i < 200; i++)); do
+	code=$(curl_ntlm 'DEMO\demo:'"$DEMO_PW" -o /dev/null -w '%{http_code}' "$BASE/" 2>/dev/null)
+	[ "$code" = 200 ] && break
+	sleep 0.1
+done
+eq "served again after the limit" 200 "$code"
+server_alive "after the limits"
+finish

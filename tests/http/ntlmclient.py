@@ -1,0 +1,166 @@
+"""A scriptable NTLM-over-HTTP client for the tests of `ntlm httpd`.
+
+Messages come from python3-ntlm-auth (an independent implementation; it needs
+MD4, so OPENSSL_CONF must enable the legacy provider). The HTTP side is
+http.client, so each step's connection is under the test's control.
+
+  ntlmclient.py PORT handshake [--user D\\U] [--password P] [--scheme NTLM|Negotiate]
+                [--compat N] [--split] [--then N] [--pause S] [--path P]
+  ntlmclient.py PORT raw --auth VALUE [--auth VALUE ...]     (one connection)
+  ntlmclient.py PORT idle                                    (seconds until closed)
+  ntlmclient.py PORT hold N                                  (N idle sockets; then GET)
+  ntlmclient.py PORT bigheader BYTES
+
+Prints one JSON object on stdout.
+"""
+import argparse
+import base64
+import http.client
+import json
+import socket
+import sys
+import time
+
+
+def conn(port, timeout=60):
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+
+def request(c, path, auth=None, method="GET"):
+    headers = {}
+    if auth is not None:
+        headers["Authorization"] = auth
+    c.request(method, path, headers=headers)
+    r = c.getresponse()
+    body = r.read()
+    return r.status, r.getheaders(), body
+
+
+def www_auth(headers):
+    return [v for k, v in headers if k.lower() == "www-authenticate"]
+
+
+def handshake(a):
+    from ntlm_auth.ntlm import NtlmContext
+
+    domain, _, user = a.user.rpartition("\\")
+    ctx = NtlmContext(user, a.password, domain or None, "TESTWKS",
+                      ntlm_compatibility=a.compat)
+    out = {}
+    c = conn(a.port)
+    neg = base64.b64encode(ctx.step()).decode()
+    status, headers, _ = request(c, a.path, "%s %s" % (a.scheme, neg))
+    out["negotiate_status"] = status
+    chal = None
+    for v in www_auth(headers):
+        scheme, _, tok = v.partition(" ")
+        if tok:
+            out["challenge_scheme"] = scheme
+            chal = base64.b64decode(tok)
+    if chal is None:
+        out["www_authenticate"] = www_auth(headers)
+        return out
+    auth = base64.b64encode(ctx.step(chal)).decode()
+    if a.split:
+        c.close()
+        c = conn(a.port)
+    status, headers, body = request(c, a.path, "%s %s" % (a.scheme, auth))
+    out["auth_status"] = status
+    out["auth_www_authenticate"] = www_auth(headers)
+    out["body"] = body.decode("utf-8", "replace")
+    out["then"] = []
+    if a.pause:
+        time.sleep(a.pause)
+    for _ in range(a.then):
+        status, _, body = request(c, a.path)
+        out["then"].append(status)
+        out["body"] = body.decode("utf-8", "replace")
+    c.close()
+    return out
+
+
+def raw(a):
+    c = conn(a.port)
+    statuses = []
+    for v in a.auth:
+        try:
+            status, headers, _ = request(c, a.path, v)
+            closing = any(k.lower() == "connection" and val.lower() == "close"
+                          for k, val in headers)
+            statuses.append("%d+closed" % status if closing else status)
+        except (http.client.HTTPException, OSError) as e:
+            statuses.append("closed:" + type(e).__name__)
+            c.close()
+            c = conn(a.port)
+    return {"statuses": statuses}
+
+
+def idle(a):
+    s = socket.create_connection(("127.0.0.1", a.port), timeout=120)
+    t0 = time.monotonic()
+    try:
+        data = s.recv(1)
+    except OSError:
+        data = b""
+    return {"closed_after": time.monotonic() - t0, "data": data.decode("latin-1")}
+
+
+def hold(a):
+    socks = []
+    for _ in range(a.n):
+        socks.append(socket.create_connection(("127.0.0.1", a.port), timeout=60))
+    # One more connection beyond the limit: refused or closed without a reply.
+    extra = {}
+    try:
+        c = conn(a.port, timeout=30)
+        status, _, _ = request(c, "/")
+        extra["status"] = status
+    except (http.client.HTTPException, OSError) as e:
+        extra["error"] = type(e).__name__
+    for s in socks:
+        s.close()
+    return {"extra": extra}
+
+
+def bigheader(a):
+    c = conn(a.port)
+    try:
+        c.putrequest("GET", "/")
+        c.putheader("X-Big", "a" * a.n)
+        c.endheaders()
+        r = c.getresponse()
+        r.read()
+        return {"status": r.status}
+    except (http.client.HTTPException, OSError) as e:
+        return {"error": type(e).__name__}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("port", type=int)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    h = sub.add_parser("handshake")
+    h.add_argument("--user", default="DEMO\\demo")
+    h.add_argument("--password", default="Demo-Passw0rd!")
+    h.add_argument("--scheme", default="NTLM")
+    h.add_argument("--compat", type=int, default=3)
+    h.add_argument("--split", action="store_true")
+    h.add_argument("--then", type=int, default=0)
+    h.add_argument("--pause", type=float, default=0)
+    h.add_argument("--path", default="/?format=json")
+    r = sub.add_parser("raw")
+    r.add_argument("--auth", action="append", default=[])
+    r.add_argument("--path", default="/")
+    sub.add_parser("idle")
+    ho = sub.add_parser("hold")
+    ho.add_argument("n", type=int)
+    b = sub.add_parser("bigheader")
+    b.add_argument("n", type=int)
+    a = p.parse_args()
+    fn = {"handshake": handshake, "raw": raw, "idle": idle, "hold": hold,
+          "bigheader": bigheader}[a.cmd]
+    print(json.dumps(fn(a)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+/*
+ * ntlm policy: show the effective settings of a profile or a policy file,
+ * check a file (every error, not just the first), and import an INF or .reg
+ * file as a native config. The loading, checking and rendering are the
+ * library's (ntlm_policy_check_file, ntlm_policy_render).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntlmssp/unstable.h>
+
+#include "tool.h"
+
+void cmd_policy_usage(FILE *f)
+{
+	fputs("usage: ntlm policy show [--config FILE | --profile NAME] [--brief]\n"
+	      "       ntlm policy check FILE\n"
+	      "       ntlm policy import FILE\n"
+	      "\n"
+	      "FILE is a native config, a security template (INF, e.g. a GPO's\n"
+	      "GptTmpl.inf) or a .reg export; the format is detected from the content\n"
+	      "(docs/policy.md).\n"
+	      "\n"
+	      "  show    every setting's effective value, its Windows (Group Policy)\n"
+	      "          name and registry path, its meaning in words, and where it came\n"
+	      "          from: 'profile NAME' or FILE:LINE. Without --config or\n"
+	      "          --profile: the default profile, cis.\n"
+	      "          --config FILE   the policy a file gives\n"
+	      "          --profile NAME  cis, windows-default, strict or legacy-insecure\n"
+	      "          --brief         one 'Name = value  # meaning; source' line each\n"
+	      "  check   validate FILE; print 'FILE: ok', or every error as a\n"
+	      "          'FILE:LINE: message' line on stderr\n"
+	      "  import  print the native config equivalent to FILE on stdout\n"
+	      "  -h, --help  show this help\n"
+	      "\n"
+	      "exit status: 0 success, 2 usage error or a file with errors (each error\n"
+	      "is printed as 'FILE:LINE: message')\n",
+	      f);
+}
+
+/* Loads a file; on errors prints each one and exits 2. */
+static struct ntlm_policy *load(const struct tool_cmd *self, const char *path)
+{
+	struct ntlm_policy *p = NULL;
+	char *errors = NULL;
+	size_t n = 0;
+	ntlm_status st;
+
+	st = ntlm_policy_check_file(path, &p, &errors, &n);
+	if (st == NTLM_OK)
+		return p;
+	if (errors && *errors)
+		fputs(errors, stderr); /* "file:line: message" lines */
+	else
+		die_status(self, st);
+	ntlm_free(errors);
+	exit(EXIT_USAGE);
+}
+
+static void print_rendered(const struct tool_cmd *self, const struct ntlm_policy *p,
+			   unsigned format)
+{
+	char *text = NULL;
+	ntlm_status st = ntlm_policy_render(p, format, &text);
+
+	if (st != NTLM_OK)
+		die_status(self, st);
+	fputs(text, stdout);
+	ntlm_free(text);
+}
+
+/* The one FILE operand of check / import. */
+static const char *one_file(const struct tool_cmd *self, const char *action, int argc, char **argv)
+{
+	const char *file = NULL;
+	bool options = true;
+	char buf[64];
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (options && strcmp(a, "--") == 0) {
+			options = false;
+		} else if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+			cmd_policy_usage(stdout);
+			exit(0);
+		} else if (options && a[0] == '-' && a[1] != '\0') {
+			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
+		} else if (!file) {
+			file = a;
+		} else {
+			usage_error(self, "%s takes one file", action);
+		}
+	}
+	if (!file)
+		usage_error(self, "%s needs a file", action);
+	if (!*file)
+		usage_error(self, "the file name is empty");
+	return file;
+}
+
+static int show(const struct tool_cmd *self, int argc, char **argv)
+{
+	const char *config = NULL, *profile = NULL, *v;
+	struct ntlm_policy *p = NULL;
+	bool brief = false;
+	char buf[64];
+	ntlm_status st;
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			cmd_policy_usage(stdout);
+			return 0;
+		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
+			if (config)
+				usage_error(self, "--config given twice");
+			config = v;
+		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
+			if (profile)
+				usage_error(self, "--profile given twice");
+			profile = v;
+		} else if (strcmp(a, "--brief") == 0) {
+			brief = true;
+		} else if (a[0] == '-') {
+			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
+		} else {
+			usage_error(self, "show takes no operand (use --config FILE)");
+		}
+	}
+	if (config && profile)
+		usage_error(self, "--config and --profile exclude each other (a file names its "
+				  "profile with 'Profile = NAME')");
+	if (config) {
+		if (!*config)
+			usage_error(self, "--config needs a file name");
+		p = load(self, config);
+	} else {
+		st = ntlm_policy_new(profile, &p);
+		if (st != NTLM_OK)
+			die_status(self, st);
+	}
+	print_rendered(self, p, brief ? NTLM_POLICY_TEXT_DUMP : NTLM_POLICY_TEXT_SHOW);
+	ntlm_policy_free(p);
+	return 0;
+}
+
+static int check(const struct tool_cmd *self, int argc, char **argv)
+{
+	const char *file = one_file(self, "check", argc, argv);
+	struct ntlm_policy *p = load(self, file);
+	char *name = xmalloc(strlen(file) + 1);
+
+	printf("%s: ok\n", safe_arg(file, false, name, strlen(file) + 1));
+	free(name);
+	ntlm_policy_free(p);
+	return 0;
+}
+
+static int import(const struct tool_cmd *self, int argc, char **argv)
+{
+	const char *file = one_file(self, "import", argc, argv);
+	struct ntlm_policy *p = load(self, file);
+	char *name = xmalloc(strlen(file) + 1);
+
+	/* The name goes in a comment: shown printable, it cannot end the line. */
+	printf("# Imported by 'ntlm policy import' from %s\n",
+	       safe_arg(file, false, name, strlen(file) + 1));
+	free(name);
+	print_rendered(self, p, NTLM_POLICY_TEXT_NATIVE);
+	ntlm_policy_free(p);
+	return 0;
+}
+
+int cmd_policy(const struct tool_cmd *self, int argc, char **argv)
+{
+	char buf[64];
+
+	if (argc < 2)
+		usage_error(self, "no action given (show, check or import)");
+	const char *action = argv[1];
+	if (strcmp(action, "-h") == 0 || strcmp(action, "--help") == 0) {
+		cmd_policy_usage(stdout);
+		return 0;
+	}
+	if (strcmp(action, "show") == 0)
+		return show(self, argc, argv);
+	if (strcmp(action, "check") == 0)
+		return check(self, argc, argv);
+	if (strcmp(action, "import") == 0)
+		return import(self, argc, argv);
+	usage_error(self, "unknown action '%s' (show, check or import)",
+		    safe_arg(action, true, buf, 40));
+}

@@ -1,0 +1,509 @@
+/* What `ntlm client` and `ntlm server` share (peer.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "peer.h"
+
+struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const char *config,
+				     const char *profile)
+{
+	struct ntlm_policy *p = NULL;
+	ntlm_status st;
+
+	if (config)
+		st = ntlm_policy_load(config, &p);
+	else
+		st = ntlm_policy_new(profile, &p);
+	if (st != NTLM_OK) {
+		/* A config error is a malformed file, whatever its kind says. */
+		const char *d = ntlm_error_message();
+		fprintf(stderr, "ntlm %s: %s: %s\n", c->name, ntlm_status_name(st),
+			d && *d ? d : ntlm_status_text(st));
+		exit(EXIT_USAGE);
+	}
+	return p;
+}
+
+struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path)
+{
+	struct ntlm_audit *a = NULL;
+	ntlm_status st;
+
+	if (!path)
+		return NULL;
+	st = ntlm_audit_open(&a);
+	if (st == NTLM_OK)
+		st = ntlm_audit_to_file(a, path);
+	if (st != NTLM_OK) {
+		ntlm_audit_close(a);
+		die_status(c, st);
+	}
+	return a;
+}
+
+void peer_read_password_file(const struct tool_cmd *c, const char *path, char *buf, size_t cap)
+{
+	struct stat sb;
+	size_t n = 0;
+	bool any = false, newline = false;
+	char ch = 0, shown[64];
+	int fd;
+
+	safe_arg(path, false, shown, sizeof(shown));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO: no hang */
+	if (fd < 0)
+		die(c, "password file %s: %s", shown, strerror(errno));
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		die(c, "password file %s: not a regular file", shown);
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
+		die(c, "password file %s: mode %04o lets group or others use it; chmod 600 it",
+		    shown, (unsigned)(sb.st_mode & 07777));
+	}
+	/* One byte at a time into buf only: no stdio buffer keeps a copy. */
+	for (;;) {
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			wipe(buf, cap);
+			die(c, "password file %s: %s", shown, strerror(e));
+		}
+		if (r == 0)
+			break;
+		any = true;
+		if (ch == '\n') {
+			newline = true;
+			break;
+		}
+		if (ch == '\0' || n + 1 >= cap) {
+			close(fd);
+			wipe(buf, cap);
+			wipe(&ch, sizeof(ch));
+			if (n + 1 >= cap)
+				die(c, "password file %s: the password is longer than %zu bytes",
+				    shown, cap - 1);
+			die(c, "password file %s: the password contains a NUL byte", shown);
+		}
+		buf[n++] = ch;
+	}
+	close(fd);
+	wipe(&ch, sizeof(ch));
+	if (!any)
+		die(c, "password file %s is empty", shown);
+	if (newline && n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s[0] || s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool peer_parse_seconds(const char *s, int *out)
+{
+	unsigned long v;
+	if (!parse_uint(s, 86400, &v) || v == 0)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+bool peer_parse_hostport(const char *s, bool allow_zero, char *host, size_t hostlen, char *port,
+			 size_t portlen, char *err, size_t errlen)
+{
+	const char *colon, *h = s;
+	size_t hl;
+	unsigned long v;
+
+	if (s[0] == '[') {
+		const char *close_br = strchr(s, ']');
+		if (!close_br || close_br[1] != ':') {
+			snprintf(err, errlen, "expected [IPV6]:PORT");
+			return false;
+		}
+		h = s + 1;
+		hl = (size_t)(close_br - h);
+		colon = close_br + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon) {
+			snprintf(err, errlen, "expected HOST:PORT (no ':')");
+			return false;
+		}
+		hl = (size_t)(colon - s);
+		if (memchr(s, ':', hl)) {
+			snprintf(err, errlen, "an IPv6 address goes in brackets: [ADDR]:PORT");
+			return false;
+		}
+	}
+	if (hl == 0) {
+		snprintf(err, errlen, "the host is empty");
+		return false;
+	}
+	if (hl >= hostlen) {
+		snprintf(err, errlen, "the host is longer than %zu bytes", hostlen - 1);
+		return false;
+	}
+	for (size_t i = 0; i < hl; i++) {
+		unsigned char ch = (unsigned char)h[i];
+		if (ch <= 0x20 || ch >= 0x7f) {
+			snprintf(err, errlen, "the host contains a space or a non-ASCII byte");
+			return false;
+		}
+	}
+	if (!parse_uint(colon + 1, 65535, &v) || strlen(colon + 1) > 5 || (v == 0 && !allow_zero)) {
+		snprintf(err, errlen, "the port must be a number from %d to 65535",
+			 allow_zero ? 0 : 1);
+		return false;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	snprintf(port, portlen, "%lu", v);
+	return true;
+}
+
+int64_t peer_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for fd to be readable (POLLIN) or writable (POLLOUT) until the
+ * deadline: FRAME_OK, FRAME_TIMEOUT or FRAME_IO. */
+static enum frame_rc wait_fd(int fd, short events, int64_t deadline_ms, char *err, size_t errlen)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = events };
+		int64_t left = deadline_ms - peer_now_ms();
+		if (left <= 0) {
+			snprintf(err, errlen, "timed out");
+			return FRAME_TIMEOUT;
+		}
+		int r = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return FRAME_IO;
+		}
+		if (r > 0)
+			return FRAME_OK; /* readable, writable, or an error the next call sees */
+	}
+}
+
+/* Reads exactly len bytes. first: a clean EOF before any byte is FRAME_EOF. */
+static enum frame_rc read_exact(int fd, uint8_t *p, size_t len, bool first, int64_t deadline_ms,
+				char *err, size_t errlen)
+{
+	size_t got = 0;
+	while (got < len) {
+		enum frame_rc rc = wait_fd(fd, POLLIN, deadline_ms, err, errlen);
+		if (rc != FRAME_OK)
+			return rc;
+		ssize_t r = recv(fd, p + got, len - got, MSG_DONTWAIT);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "read: %s", strerror(errno));
+			return FRAME_IO;
+		}
+		if (r == 0) {
+			if (first && got == 0) {
+				snprintf(err, errlen, "the peer closed the connection");
+				return FRAME_EOF;
+			}
+			snprintf(err, errlen, "the peer closed the connection inside a frame");
+			return FRAME_IO;
+		}
+		got += (size_t)r;
+	}
+	return FRAME_OK;
+}
+
+enum frame_rc frame_read(int fd, size_t max, int64_t deadline_ms, uint8_t **out, size_t *len,
+			 char *err, size_t errlen)
+{
+	uint8_t hdr[4], *b;
+	enum frame_rc rc;
+	size_t n;
+
+	*out = NULL;
+	*len = 0;
+	rc = read_exact(fd, hdr, sizeof(hdr), true, deadline_ms, err, errlen);
+	if (rc != FRAME_OK)
+		return rc;
+	n = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+	if (n > max) {
+		*len = n;
+		snprintf(err, errlen, "frame of %zu bytes; the limit is %zu", n, max);
+		return FRAME_TOO_LARGE;
+	}
+	b = malloc(n ? n : 1);
+	if (!b) {
+		snprintf(err, errlen, "out of memory");
+		return FRAME_IO;
+	}
+	rc = read_exact(fd, b, n, false, deadline_ms, err, errlen);
+	if (rc != FRAME_OK) {
+		free(b);
+		return rc;
+	}
+	*out = b;
+	*len = n;
+	return FRAME_OK;
+}
+
+static enum frame_rc send_exact(int fd, const uint8_t *p, size_t len, int64_t deadline_ms,
+				char *err, size_t errlen)
+{
+	size_t sent = 0;
+	while (sent < len) {
+		enum frame_rc rc = wait_fd(fd, POLLOUT, deadline_ms, err, errlen);
+		if (rc != FRAME_OK)
+			return rc;
+		ssize_t r = send(fd, p + sent, len - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "write: %s", strerror(errno));
+			return FRAME_IO;
+		}
+		sent += (size_t)r;
+	}
+	return FRAME_OK;
+}
+
+enum frame_rc frame_write(int fd, const uint8_t *p, size_t len, int64_t deadline_ms, char *err,
+			  size_t errlen)
+{
+	uint8_t *b;
+	enum frame_rc rc;
+
+	if (len > FRAME_DATA_MAX + 16) {
+		snprintf(err, errlen, "frame of %zu bytes is too large", len);
+		return FRAME_IO;
+	}
+	/* One buffer, one send: no small header segment waiting on Nagle. */
+	b = xmalloc(len + 4);
+	b[0] = (uint8_t)(len >> 24);
+	b[1] = (uint8_t)(len >> 16);
+	b[2] = (uint8_t)(len >> 8);
+	b[3] = (uint8_t)len;
+	if (len)
+		memcpy(b + 4, p, len);
+	rc = send_exact(fd, b, len + 4, deadline_ms, err, errlen);
+	free(b);
+	return rc;
+}
+
+void peer_linger(int fd, int64_t deadline_ms)
+{
+	uint8_t scratch[4096];
+	size_t total = 0;
+	char err[64];
+
+	shutdown(fd, SHUT_WR);
+	while (total < 1024 * 1024 &&
+	       wait_fd(fd, POLLIN, deadline_ms, err, sizeof(err)) == FRAME_OK) {
+		ssize_t r = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;
+		if (r <= 0)
+			break;
+		total += (size_t)r;
+	}
+}
+
+void line_reader_init(struct line_reader *r, int fd, size_t max)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->max = max;
+	r->buf = xmalloc(max + 2);
+}
+
+void line_reader_free(struct line_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+enum line_rc line_read(struct line_reader *r, bool strip_cr, char **line, size_t *len)
+{
+	char *nl;
+	size_t n;
+
+	/* Drop the line returned last time. */
+	if (r->drop) {
+		memmove(r->buf, r->buf + r->drop, r->len - r->drop);
+		r->len -= r->drop;
+		r->drop = 0;
+	}
+	for (;;) {
+		nl = memchr(r->buf, '\n', r->len);
+		if (nl || r->eof || r->len > r->max)
+			break;
+		ssize_t k = read(r->fd, r->buf + r->len, r->max + 1 - r->len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return LINE_IO;
+		if (k == 0)
+			r->eof = true;
+		r->len += (size_t)k;
+	}
+	if (nl) {
+		n = (size_t)(nl - r->buf);
+		r->drop = n + 1;
+	} else {
+		if (r->len == 0)
+			return LINE_EOF;
+		n = r->len; /* a last line without "\n" */
+		r->drop = n;
+	}
+	if (n > r->max)
+		return LINE_TOO_LONG;
+	if (strip_cr && n && r->buf[n - 1] == '\r')
+		n--;
+	r->buf[n] = '\0';
+	r->lineno++;
+	*line = r->buf;
+	*len = n;
+	return LINE_OK;
+}
+
+bool write_all(int fd, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	while (len) {
+		ssize_t r = write(fd, b, len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		b += r;
+		len -= (size_t)r;
+	}
+	return true;
+}
+
+ntlm_status peer_wrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out)
+{
+	ntlm_status st;
+
+	if (ntlm_ctx_flags(ctx) & NEG_SEAL)
+		return ntlm_seal(ctx, in, len, out);
+	st = ntlm_sign(ctx, in, len, out);
+	if (st == NTLM_OK && len)
+		memcpy(out + 16, in, len);
+	return st;
+}
+
+ntlm_status peer_unwrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t in_len, uint8_t *out)
+{
+	ntlm_status st;
+
+	if (ntlm_ctx_flags(ctx) & NEG_SEAL)
+		return ntlm_unseal(ctx, in, in_len, out);
+	st = ntlm_verify(ctx, in + 16, in_len - 16, in);
+	if (st == NTLM_OK && in_len > 16)
+		memcpy(out, in + 16, in_len - 16);
+	return st;
+}
+
+const char *peer_protection(uint32_t flags)
+{
+	if (flags & NEG_SEAL)
+		return "sealed";
+	if (flags & NEG_SIGN)
+		return "signed";
+	return "unprotected";
+}
+
+void peer_flag_names(uint32_t flags, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (!flags) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		uint32_t bit = 1u << i;
+		const char *name;
+		char hex[16];
+		int w;
+
+		if (!(flags & bit))
+			continue;
+		name = ntlm_flag_name(bit);
+		if (!name) {
+			snprintf(hex, sizeof(hex), "0x%08x", (unsigned)bit);
+			name = hex;
+		}
+		w = snprintf(buf + k, len - k, "%s%s", k ? "|" : "", name);
+		if (w < 0 || (size_t)w >= len - k)
+			return;
+		k += (size_t)w;
+	}
+}
+
+void peer_escape(const char *s, bool field, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7f || (field && (ch == ' ' || ch == '\\'))) {
+			if (k + 5 > len)
+				break;
+			snprintf(buf + k, len - k, "\\x%02x", ch);
+			k += 4;
+		} else {
+			if (k + 2 > len)
+				break;
+			buf[k++] = (char)ch;
+		}
+	}
+	buf[k] = '\0';
+}
+
+void peer_status_text(ntlm_status st, char *buf, size_t len)
+{
+	const char *d = ntlm_error_message();
+	char esc[512];
+
+	peer_escape(d && *d ? d : ntlm_status_text(st), false, esc, sizeof(esc));
+	snprintf(buf, len, "%s: %s", ntlm_status_name(st), esc);
+}
+
+int peer_exit_for(ntlm_status st)
+{
+	enum ntlm_status_kind k = ntlm_status_kind(st);
+	return k == NTLM_KIND_AUTH_FAILED || k == NTLM_KIND_POLICY_DENIED ? EXIT_AUTH : EXIT_USAGE;
+}

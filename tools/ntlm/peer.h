@@ -1,0 +1,132 @@
+/*
+ * What `ntlm client` and `ntlm server` share: loading the policy and the
+ * password, the length-prefixed TCP framing (with deadlines and size limits
+ * checked before anything is allocated), bounded line reading for the
+ * --stdio modes (ntlm-lines/1), and the wrap layout of the data phase.
+ */
+#ifndef NTLM_TOOL_PEER_H
+#define NTLM_TOOL_PEER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tool.h"
+
+/* NegotiateFlags bits (MS-NLMP 2.2.2.5) the data phase looks at; the public
+ * header has no flag constants (ntlm_flag_name() names them). */
+#define NEG_SIGN 0x00000010u /* NTLMSSP_NEGOTIATE_SIGN */
+#define NEG_SEAL 0x00000020u /* NTLMSSP_NEGOTIATE_SEAL */
+
+/* Frames: a 4-byte big-endian length, then that many bytes (docs/cli.md). */
+#define FRAME_TOKEN_MAX NTLM_MAX_TOKEN	     /* NEGOTIATE / CHALLENGE / AUTHENTICATE / result */
+#define FRAME_DATA_MAX 65536u		     /* a data-phase message: signature || data */
+#define LINE_DATA_MAX (FRAME_DATA_MAX - 16u) /* longest stdin line the client sends */
+
+/* ntlm-lines/1: the longest line, without its "\n" (a WRAP of 65536 + 6 bytes
+ * in base64 is about 87 KiB). */
+#define STDIO_LINE_MAX (128u * 1024u)
+
+#ifndef PASSWORD_MAX
+#define PASSWORD_MAX 1024 /* bytes of UTF-8, as `ntlm hash` */
+#endif
+#define DEFAULT_TIMEOUT 30 /* seconds */
+
+/* Loads --config F, or the --profile NAME, or the cis profile. Dies (exit 2)
+ * with the file:line of the first error. */
+struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const char *config,
+				     const char *profile);
+
+/* Opens the JSON Lines audit file (NULL path: no audit, returns NULL). */
+struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path);
+
+/* Reads the first line of a password file into buf (NUL-terminated, a
+ * trailing "\n" or "\r\n" dropped). The file must be a regular file that
+ * neither group nor others can read or write. Dies (exit 2) naming the file. */
+void peer_read_password_file(const struct tool_cmd *c, const char *path, char *buf, size_t cap);
+
+/* Splits "HOST:PORT" / "[V6]:PORT". PORT is 0..65535 in decimal (0 only with
+ * allow_zero). false with a reason in err. */
+bool peer_parse_hostport(const char *s, bool allow_zero, char *host, size_t hostlen, char *port,
+			 size_t portlen, char *err, size_t errlen);
+
+/* Parses a positive number of seconds (1..86400). */
+bool peer_parse_seconds(const char *s, int *out);
+
+/* Monotonic milliseconds. */
+int64_t peer_now_ms(void);
+
+enum frame_rc {
+	FRAME_OK = 0,
+	FRAME_EOF,	 /* the peer closed before the first byte of a frame */
+	FRAME_TIMEOUT,	 /* the deadline passed */
+	FRAME_TOO_LARGE, /* the length prefix is over the limit: nothing was read past it */
+	FRAME_IO	 /* a read/write error, or the peer closed inside a frame */
+};
+
+/* Reads one frame of at most max bytes, waiting until deadline_ms
+ * (peer_now_ms() scale). *out is allocated (at least 1 byte, so a 0-length
+ * frame is not NULL) only after the length was checked; free() it. On
+ * FRAME_TOO_LARGE, *len holds the announced length. err gets one line. */
+enum frame_rc frame_read(int fd, size_t max, int64_t deadline_ms, uint8_t **out, size_t *len,
+			 char *err, size_t errlen);
+
+/* Writes one frame (len <= FRAME_DATA_MAX + 16) before deadline_ms. */
+enum frame_rc frame_write(int fd, const uint8_t *p, size_t len, int64_t deadline_ms, char *err,
+			  size_t errlen);
+
+/* Before close(): ends our side (FIN), then reads and drops what the peer
+ * still sends (at most 1 MiB, until deadline_ms or its FIN), so a frame just
+ * sent is not lost to the RST that closing with unread data would cause. */
+void peer_linger(int fd, int64_t deadline_ms);
+
+/* A bounded reader of "\n"-terminated lines from a file descriptor. */
+struct line_reader {
+	int fd;
+	size_t max;  /* longest line accepted, without the "\n" */
+	char *buf;   /* owned: max + 2 bytes */
+	size_t len;  /* bytes in buf */
+	size_t drop; /* bytes of the line returned last, dropped on the next call */
+	bool eof;
+	unsigned long lineno; /* lines returned so far */
+};
+
+void line_reader_init(struct line_reader *r, int fd, size_t max);
+void line_reader_free(struct line_reader *r);
+
+enum line_rc { LINE_OK = 0, LINE_EOF, LINE_TOO_LONG, LINE_IO };
+
+/* The next line, NUL-terminated, without its "\n" (and a "\r" before it,
+ * when strip_cr). A last line without "\n" is returned as a line. *line
+ * points into the reader and is valid until the next call. */
+enum line_rc line_read(struct line_reader *r, bool strip_cr, char **line, size_t *len);
+
+/* Writes all of p to fd (retrying EINTR and short writes). */
+bool write_all(int fd, const void *p, size_t len);
+
+/* The data phase (docs/cli.md): with SEAL negotiated, ntlm_seal; otherwise
+ * the signature (ntlm_sign: a real one with SIGN, the ALWAYS_SIGN dummy with
+ * neither) followed by the plaintext. out holds len + 16 bytes. */
+ntlm_status peer_wrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out);
+/* The inverse; in_len >= 16; out holds in_len - 16 bytes. */
+ntlm_status peer_unwrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t in_len, uint8_t *out);
+
+/* "sealed", "signed" or "unprotected" (the ALWAYS_SIGN dummy signature). */
+const char *peer_protection(uint32_t flags);
+
+/* Every set bit by name, joined with '|' ("-" when none); reserved bits as
+ * hex. */
+void peer_flag_names(uint32_t flags, char *buf, size_t len);
+
+/* Copies s into buf with control bytes and DEL escaped as \xNN, so text from
+ * the peer stays on one line; with field, also ' ' and '\\', so a name stays
+ * one space-separated field. */
+void peer_escape(const char *s, bool field, char *buf, size_t len);
+
+/* "<STATUS_NAME>: <detail>" (the detail escaped) into buf. */
+void peer_status_text(ntlm_status st, char *buf, size_t len);
+
+/* Exit status for a library failure: 1 for authentication or policy, 2 else. */
+int peer_exit_for(ntlm_status st);
+
+#endif
