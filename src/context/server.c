@@ -462,6 +462,18 @@ ntlm_status ntlm_ctx_server_step(struct ntlm_ctx *c, const uint8_t *in, size_t i
 		audit_result(c, NTLM_EVENT_REPLAY, NTLM_OUTCOME_FAILED);
 		return fail(c, st);
 	}
+	/* An AUTHENTICATE for a challenge this context never issued: a replay,
+	 * or (HTTP) a client that moved to a new connection mid-handshake. It is
+	 * refused as out of order, and audited, since it carries credentials. */
+	if (c->state == CTX_INIT && type == NTLM_WIRE_AUTHENTICATE) {
+		st = ntlm_err(NTLM_E_BAD_MESSAGE_TYPE,
+			      "server expected message type %u, got an AUTHENTICATE for a "
+			      "challenge this context never issued (replayed, or sent on "
+			      "another connection)",
+			      (unsigned)NTLM_WIRE_NEGOTIATE);
+		audit_result(c, NTLM_EVENT_REPLAY, NTLM_OUTCOME_FAILED);
+		return fail(c, st);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(server_table); i++) {
 		if (server_table[i].state != c->state)
 			continue;

@@ -595,6 +595,15 @@ static void test_replay(void **state)
 	ntlm_free(chal);
 	ntlm_ctx_free(c2);
 	ntlm_ctx_free(s2);
+
+	/* a fresh server context that issued no CHALLENGE: refused, audited */
+	size_t replays = count_event(&p->sev, NTLM_EVENT_REPLAY);
+	assert_int_equal(ntlm_server_new(&p->spol, p->acc, &s2), NTLM_OK);
+	assert_int_equal(ntlm_ctx_set_audit(s2, p->saud), NTLM_OK);
+	assert_int_equal(ntlm_step(s2, tok, len, &none, &none_len), NTLM_E_BAD_MESSAGE_TYPE);
+	assert_non_null(strstr(ntlm_error_message(), "never issued"));
+	assert_int_equal(count_event(&p->sev, NTLM_EVENT_REPLAY), replays + 1);
+	ntlm_ctx_free(s2);
 	free(copy);
 	peer_free(p);
 }
