@@ -51,9 +51,7 @@ struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path)
 void peer_read_password_file(const struct tool_cmd *c, const char *path, char *buf, size_t cap)
 {
 	struct stat sb;
-	size_t n = 0;
-	bool any = false, newline = false;
-	char ch = 0, shown[64];
+	char shown[64];
 	int fd;
 
 	safe_arg(path, false, shown, sizeof(shown));
@@ -69,42 +67,22 @@ void peer_read_password_file(const struct tool_cmd *c, const char *path, char *b
 		die(c, "password file %s: mode %04o lets group or others use it; chmod 600 it",
 		    shown, (unsigned)(sb.st_mode & 07777));
 	}
-	/* One byte at a time into buf only: no stdio buffer keeps a copy. */
-	for (;;) {
-		ssize_t r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			wipe(buf, cap);
-			die(c, "password file %s: %s", shown, strerror(e));
-		}
-		if (r == 0)
-			break;
-		any = true;
-		if (ch == '\n') {
-			newline = true;
-			break;
-		}
-		if (ch == '\0' || n + 1 >= cap) {
-			close(fd);
-			wipe(buf, cap);
-			wipe(&ch, sizeof(ch));
-			if (n + 1 >= cap)
-				die(c, "password file %s: the password is longer than %zu bytes",
-				    shown, cap - 1);
-			die(c, "password file %s: the password contains a NUL byte", shown);
-		}
-		buf[n++] = ch;
-	}
+	int err = 0;
+	enum pw_result res = read_secret_line(fd, buf, cap, &err);
 	close(fd);
-	wipe(&ch, sizeof(ch));
-	if (!any)
+	if (res == PW_OK)
+		return;
+	wipe(buf, cap);
+	switch (res) {
+	case PW_NONE:
 		die(c, "password file %s is empty", shown);
-	if (newline && n && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
+	case PW_NUL:
+		die(c, "password file %s: the password contains a NUL byte", shown);
+	case PW_LONG:
+		die(c, "password file %s: the password is longer than %zu bytes", shown, cap - 1);
+	default:
+		die(c, "password file %s: %s", shown, strerror(err));
+	}
 }
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)

@@ -88,6 +88,14 @@ void wipe(void *p, size_t n);
  * units); buffers for read_password are one byte larger. */
 #define PASSWORD_MAX 1024
 
+enum pw_result { PW_OK, PW_NONE, PW_NUL, PW_LONG, PW_ERROR };
+
+/* The first line of fd into buf, one byte at a time (no stdio buffer keeps
+ * a copy), without its "\n" or "\r\n", NUL-terminated. PW_NONE: nothing
+ * to read; PW_NUL: a NUL byte; PW_LONG: more than cap - 1 bytes; PW_ERROR:
+ * *err holds errno. buf may hold part of the secret on failure. */
+enum pw_result read_secret_line(int fd, char *buf, size_t cap, int *err);
+
 /* Whether stdin is a terminal (read_password then prompts with echo off). */
 bool stdin_is_tty(void);
 

@@ -155,10 +155,7 @@ static void tty_signal(int sig)
 	raise(sig);
 }
 
-enum pw_result { PW_OK, PW_NONE, PW_NUL, PW_LONG, PW_ERROR };
-
-/* The first line of stdin into buf, byte by byte. */
-static enum pw_result read_line(char *buf, size_t cap, int *err)
+enum pw_result read_secret_line(int fd, char *buf, size_t cap, int *err)
 {
 	size_t n = 0;
 	bool any = false, newline = false;
@@ -166,7 +163,7 @@ static enum pw_result read_line(char *buf, size_t cap, int *err)
 	char ch = 0;
 
 	for (;;) {
-		ssize_t r = read(STDIN_FILENO, &ch, 1);
+		ssize_t r = read(fd, &ch, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -222,7 +219,7 @@ void read_password(const struct tool_cmd *c, const char *prompt, char *buf, size
 		tty_quiet = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
 		fputs(prompt, stderr);
 		fflush(stderr);
-		res = read_line(buf, cap, &err);
+		res = read_secret_line(STDIN_FILENO, buf, cap, &err);
 		if (tty_quiet) {
 			tcsetattr(STDIN_FILENO, TCSAFLUSH, &tty_saved);
 			fputc('\n', stderr);
@@ -231,7 +228,7 @@ void read_password(const struct tool_cmd *c, const char *prompt, char *buf, size
 		for (size_t i = 0; i < sizeof(tty_signals) / sizeof(tty_signals[0]); i++)
 			sigaction(tty_signals[i], &old[i], NULL);
 	} else {
-		res = read_line(buf, cap, &err);
+		res = read_secret_line(STDIN_FILENO, buf, cap, &err);
 	}
 	if (res == PW_OK)
 		return;
