@@ -367,15 +367,7 @@ void policy_update_insecure(struct ntlm_policy *p)
 
 /* ---- rendering ----------------------------------------------------------- */
 
-struct out {
-	char *p;
-	size_t cap;
-	size_t len;
-	bool full;
-};
-
-static void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out_printf(struct out *o, const char *fmt, ...)
+void policy_out_printf(struct policy_out *o, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -392,7 +384,7 @@ static void out_printf(struct out *o, const char *fmt, ...)
 	o->len += (size_t)w;
 }
 
-static void render_list(struct out *o, const struct ntlm_policy *p, enum ntlm_setting id)
+static void render_list(struct policy_out *o, const struct ntlm_policy *p, enum ntlm_setting id)
 {
 	bool client = id == NTLM_SET_CLIENT_ALLOWED_SERVERS;
 	size_t n = client ? p->n_client_allowed : p->n_dc_allowed;
@@ -405,12 +397,12 @@ static void render_list(struct out *o, const struct ntlm_policy *p, enum ntlm_se
 		struct sv s = {e, strnlen(e, NTLM_POLICY_MAX_PATTERN + 1)};
 		if (s.n > NTLM_POLICY_MAX_PATTERN)
 			s.n = NTLM_POLICY_MAX_PATTERN;
-		out_printf(o, "%s%s", i ? ", " : "", sv_quote(s, q, sizeof(q)));
+		policy_out_printf(o, "%s%s", i ? ", " : "", sv_quote(s, q, sizeof(q)));
 	}
 }
 
 /* The value as the native config spells it. */
-static void render_value(struct out *o, const struct ntlm_policy *p, const struct policy_desc *d)
+static void render_value(struct policy_out *o, const struct ntlm_policy *p, const struct policy_desc *d)
 {
 	uint32_t v = policy_get_u32(p, d->id);
 	const char *sym;
@@ -420,26 +412,26 @@ static void render_value(struct out *o, const struct ntlm_policy *p, const struc
 		render_list(o, p, d->id);
 		return;
 	case PK_MASK:
-		out_printf(o, "0x%08x", v);
+		policy_out_printf(o, "0x%08x", v);
 		return;
 	case PK_BOOL:
-		out_printf(o, "%s", v ? "yes" : "no");
+		policy_out_printf(o, "%s", v ? "yes" : "no");
 		return;
 	case PK_SECONDS:
-		out_printf(o, "%u", v);
+		policy_out_printf(o, "%u", v);
 		return;
 	case PK_ENUM:
 		sym = policy_sym_name(d, v);
 		if (d->reg_key == NULL && sym) /* ours: the name is the value */
-			out_printf(o, "%s", sym);
+			policy_out_printf(o, "%s", sym);
 		else
-			out_printf(o, "%u", v);
+			policy_out_printf(o, "%u", v);
 		return;
 	}
 }
 
 /* The comment's first part: the symbolic meaning of a Windows value. */
-static void render_meaning(struct out *o, const struct ntlm_policy *p, const struct policy_desc *d)
+static void render_meaning(struct policy_out *o, const struct ntlm_policy *p, const struct policy_desc *d)
 {
 	uint32_t v = policy_get_u32(p, d->id);
 	char buf[160];
@@ -447,18 +439,18 @@ static void render_meaning(struct out *o, const struct ntlm_policy *p, const str
 
 	switch (d->kind) {
 	case PK_MASK:
-		out_printf(o, "%s; ", policy_mask_names(v, buf, sizeof(buf)));
+		policy_out_printf(o, "%s; ", policy_mask_names(v, buf, sizeof(buf)));
 		return;
 	case PK_ENUM:
 		sym = policy_sym_name(d, v);
 		if (d->reg_key != NULL)
-			out_printf(o, "%s; ", sym ? sym : "invalid");
+			policy_out_printf(o, "%s; ", sym ? sym : "invalid");
 		return;
 	case PK_SECONDS:
-		out_printf(o, "seconds; ");
+		policy_out_printf(o, "seconds; ");
 		return;
 	case PK_LIST:
-		out_printf(o, "%zu entr%s; ", v > NTLM_POLICY_MAX_SERVERS ? 0 : (size_t)v,
+		policy_out_printf(o, "%zu entr%s; ", v > NTLM_POLICY_MAX_SERVERS ? 0 : (size_t)v,
 			   v == 1 ? "y" : "ies");
 		return;
 	case PK_BOOL:
@@ -466,7 +458,7 @@ static void render_meaning(struct out *o, const struct ntlm_policy *p, const str
 	}
 }
 
-static void render_source(struct out *o, const struct ntlm_policy *p,
+static void render_source(struct policy_out *o, const struct ntlm_policy *p,
 			  const struct ntlm_policy_source *s)
 {
 	char q[SV_QUOTE_LEN * 2];
@@ -474,30 +466,30 @@ static void render_source(struct out *o, const struct ntlm_policy *p,
 	struct sv prof = {p->profile, strnlen(p->profile, sizeof(p->profile))};
 
 	if (f.n == 0)
-		out_printf(o, "profile %s", sv_quote(prof, q, sizeof(q)));
+		policy_out_printf(o, "profile %s", sv_quote(prof, q, sizeof(q)));
 	else if (s->line)
-		out_printf(o, "%s:%u", sv_quote(f, q, sizeof(q)), s->line);
+		policy_out_printf(o, "%s:%u", sv_quote(f, q, sizeof(q)), s->line);
 	else
-		out_printf(o, "%s", sv_quote(f, q, sizeof(q)));
+		policy_out_printf(o, "%s", sv_quote(f, q, sizeof(q)));
 }
 
-static void render_insecure_list(struct out *o, const struct ntlm_policy *p)
+static void render_insecure_list(struct policy_out *o, const struct ntlm_policy *p)
 {
 	bool any = false;
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
 		if (!policy_setting_insecure(p, (enum ntlm_setting)i))
 			continue;
-		out_printf(o, "%s%s", any ? ", " : " (", descs[i].name);
+		policy_out_printf(o, "%s%s", any ? ", " : " (", descs[i].name);
 		any = true;
 	}
 	if (any)
-		out_printf(o, ")");
+		policy_out_printf(o, ")");
 }
 
 const char *policy_value_text(const struct ntlm_policy *p, const struct policy_desc *d, char *buf,
 			      size_t len)
 {
-	struct out o = {buf, len, 0, false};
+	struct policy_out o = {buf, len, 0, false};
 
 	if (len == 0)
 		return buf;
@@ -509,7 +501,7 @@ const char *policy_value_text(const struct ntlm_policy *p, const struct policy_d
 const char *policy_source_text(const struct ntlm_policy *p, const struct ntlm_policy_source *s,
 			       char *buf, size_t len)
 {
-	struct out o = {buf, len, 0, false};
+	struct policy_out o = {buf, len, 0, false};
 
 	if (len == 0)
 		return buf;
@@ -520,7 +512,7 @@ const char *policy_source_text(const struct ntlm_policy *p, const struct ntlm_po
 
 const char *policy_insecure_text(const struct ntlm_policy *p, char *buf, size_t len)
 {
-	struct out o = {buf, len, 0, false};
+	struct policy_out o = {buf, len, 0, false};
 
 	if (len == 0)
 		return buf;
@@ -529,7 +521,7 @@ const char *policy_insecure_text(const struct ntlm_policy *p, char *buf, size_t 
 	return buf;
 }
 
-static ntlm_status out_done(struct out *o)
+static ntlm_status out_done(struct policy_out *o)
 {
 	if (o->full)
 		return ntlm_err(NTLM_E_BUFFER_TOO_SMALL,
@@ -539,37 +531,37 @@ static ntlm_status out_done(struct out *o)
 
 ntlm_status ntlm_policy_dump(const struct ntlm_policy *p, char *buf, size_t len)
 {
-	struct out o = {buf, len, 0, false};
+	struct policy_out o = {buf, len, 0, false};
 	char q[SV_QUOTE_LEN];
 
 	if (!p || !buf || len == 0)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy dump: no policy or buffer");
 	buf[0] = '\0';
-	out_printf(&o, "# profile = %s",
+	policy_out_printf(&o, "# profile = %s",
 		   sv_quote((struct sv){p->profile, strnlen(p->profile, sizeof(p->profile))}, q,
 			    sizeof(q)));
 	if (p->profile_source.file[0]) {
-		out_printf(&o, "  # ");
+		policy_out_printf(&o, "  # ");
 		render_source(&o, p, &p->profile_source);
 	}
-	out_printf(&o, "\n# insecure = %s", p->insecure ? "yes" : "no");
+	policy_out_printf(&o, "\n# insecure = %s", p->insecure ? "yes" : "no");
 	render_insecure_list(&o, p);
-	out_printf(&o, "\n");
+	policy_out_printf(&o, "\n");
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
 		const struct policy_desc *d = &descs[i];
 		size_t before;
-		out_printf(&o, "%s =", d->name);
+		policy_out_printf(&o, "%s =", d->name);
 		before = o.len;
-		out_printf(&o, " ");
+		policy_out_printf(&o, " ");
 		render_value(&o, p, d);
 		if (o.len == before + 1 && !o.full) /* empty list: no trailing space */
 			o.p[--o.len] = '\0';
-		out_printf(&o, "  # ");
+		policy_out_printf(&o, "  # ");
 		render_meaning(&o, p, d);
 		render_source(&o, p, &p->source[i]);
 		if (policy_setting_insecure(p, d->id))
-			out_printf(&o, "; INSECURE");
-		out_printf(&o, "\n");
+			policy_out_printf(&o, "; INSECURE");
+		policy_out_printf(&o, "\n");
 	}
 	return out_done(&o);
 }
@@ -577,44 +569,44 @@ ntlm_status ntlm_policy_dump(const struct ntlm_policy *p, char *buf, size_t len)
 ntlm_status ntlm_policy_write_native(const struct ntlm_policy *p, char *buf, size_t len)
 {
 	static const char *const sections[] = {"Lsa", "MSV1_0", "Netlogon", "ntlmssp"};
-	struct out o = {buf, len, 0, false};
+	struct policy_out o = {buf, len, 0, false};
 	char q[SV_QUOTE_LEN];
 
 	if (!p || !buf || len == 0)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy write: no policy or buffer");
 	buf[0] = '\0';
-	out_printf(&o, "# ntlmssp policy, native format (see docs/policy.md).\n"
+	policy_out_printf(&o, "# ntlmssp policy, native format (see docs/policy.md).\n"
 		       "# Every setting is spelled out; Profile only names the starting point.\n");
 	if (p->insecure) {
-		out_printf(&o, "# WARNING: this policy is insecure");
+		policy_out_printf(&o, "# WARNING: this policy is insecure");
 		render_insecure_list(&o, p);
-		out_printf(&o, ".\n");
+		policy_out_printf(&o, ".\n");
 	}
-	out_printf(&o, "Profile = %s\n",
+	policy_out_printf(&o, "Profile = %s\n",
 		   sv_quote((struct sv){p->profile, strnlen(p->profile, sizeof(p->profile))}, q,
 			    sizeof(q)));
 	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
-		out_printf(&o, "\n[%s]\n", sections[s]);
+		policy_out_printf(&o, "\n[%s]\n", sections[s]);
 		for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
 			const struct policy_desc *d = &descs[i];
 			if (strcmp(d->section, sections[s]) != 0)
 				continue;
 			size_t before;
-			out_printf(&o, "%s =", d->name);
+			policy_out_printf(&o, "%s =", d->name);
 			before = o.len;
-			out_printf(&o, " ");
+			policy_out_printf(&o, " ");
 			render_value(&o, p, d);
 			if (o.len == before + 1 && !o.full) /* empty list: no trailing space */
 				o.p[--o.len] = '\0';
 			if (d->reg_key && d->kind != PK_LIST) {
-				out_printf(&o, "  # ");
+				policy_out_printf(&o, "  # ");
 				size_t mark = o.len;
 				render_meaning(&o, p, d);
 				/* drop the "; " separator render_meaning ends with */
 				if (!o.full && o.len >= mark + 2)
 					o.p[o.len -= 2] = '\0';
 			}
-			out_printf(&o, "\n");
+			policy_out_printf(&o, "\n");
 		}
 	}
 	return out_done(&o);

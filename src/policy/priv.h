@@ -90,6 +90,18 @@ const char *policy_mask_names(uint32_t mask, char *buf, size_t len);
 bool policy_profile_apply(const char *name, struct ntlm_policy *p);
 /* Recomputes p->insecure from the settings (see docs/policy.md). */
 void policy_update_insecure(struct ntlm_policy *p);
+
+/* A bounded text buffer for the renderers (policy.c, show.c): appends stop
+ * at the first that does not fit, which sets full; p stays NUL-terminated. */
+struct policy_out {
+	char *p;
+	size_t cap;
+	size_t len;
+	bool full;
+};
+
+void policy_out_printf(struct policy_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* True when this one setting makes the policy insecure. */
 bool policy_setting_insecure(const struct ntlm_policy *p, enum ntlm_setting id);
 

@@ -51,8 +51,8 @@ static const char *const send_labels[] = {"Allow all", "Audit all", "Deny all"};
 static const char *const send_meanings[] = {
     "a client sends NTLM to any server",
     "a client sends NTLM to any server and audits each use (event 8001)",
-    "a client refuses to send NTLM (event 4001) except to the servers in "
-    "ClientAllowedNTLMServers",
+    ("a client refuses to send NTLM (event 4001) except to the servers in "
+     "ClientAllowedNTLMServers"),
 };
 
 static const char *const recv_labels[] = {"Allow all", "Deny all domain accounts",
@@ -104,8 +104,8 @@ static const char *const audit_dom_meanings[] = {
 static const char *const cb_meanings[] = {
     "a server ignores channel bindings (MsvAvChannelBindings)",
     "a server verifies channel bindings when the client sends them and accepts their absence",
-    "a server refuses an AUTHENTICATE without channel bindings (event 9003) and verifies them "
-    "when present",
+    ("a server refuses an AUTHENTICATE without channel bindings (event 9003) and verifies them "
+     "when present"),
 };
 
 /* clang-format off */
@@ -156,38 +156,13 @@ static const struct {
 
 /* ---- output ---------------------------------------------------------------- */
 
-struct out {
-	char *p;
-	size_t cap;
-	size_t len;
-	bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	int w = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= o->cap - o->len) {
-		o->full = true;
-		o->p[o->len] = '\0';
-		return;
-	}
-	o->len += (size_t)w;
-}
-
 static const char *lookup(const char *const *tab, size_t n, uint32_t v)
 {
 	return v < n && tab[v] ? tab[v] : NULL;
 }
 
 /* The Windows UI label of the value (after the GPO name). */
-static void put_label(struct out *o, const struct ntlm_policy *p, enum ntlm_setting id,
+static void put_label(struct policy_out *o, const struct ntlm_policy *p, enum ntlm_setting id,
 		      const char *val)
 {
 	const struct words *w = &words[id];
@@ -201,25 +176,25 @@ static void put_label(struct out *o, const struct ntlm_policy *p, enum ntlm_sett
 		for (size_t i = 0; i < ARRAY_SIZE(minsec_bits); i++) {
 			if (!(v & minsec_bits[i].bit))
 				continue;
-			put(o, "%s%s", any ? ", " : "", minsec_bits[i].label);
+			policy_out_printf(o, "%s%s", any ? ", " : "", minsec_bits[i].label);
 			any = true;
 		}
 		if (!any)
-			put(o, "(no box checked)");
+			policy_out_printf(o, "(no box checked)");
 		return;
 	case NTLM_SET_CLIENT_ALLOWED_SERVERS:
 	case NTLM_SET_DC_ALLOWED_SERVERS:
-		put(o, "%s", v ? val : "(empty)");
+		policy_out_printf(o, "%s", v ? val : "(empty)");
 		return;
 	default:
 		l = lookup(w->labels, w->n, v);
-		put(o, "%s", l ? l : "(no such option)");
+		policy_out_printf(o, "%s", l ? l : "(no such option)");
 		return;
 	}
 }
 
 /* The bits of a NtlmMin*Sec mask in words: "a, b and c". */
-static void put_bits(struct out *o, uint32_t v)
+static void put_bits(struct policy_out *o, uint32_t v)
 {
 	size_t n = 0, k = 0;
 
@@ -229,7 +204,7 @@ static void put_bits(struct out *o, uint32_t v)
 		if (!(v & minsec_bits[i].bit))
 			continue;
 		k++;
-		put(o, "%s%s (0x%08x %s)",
+		policy_out_printf(o, "%s%s (0x%08x %s)",
 		    k == 1   ? ""
 		    : k == n ? " and "
 			     : ", ",
@@ -237,7 +212,7 @@ static void put_bits(struct out *o, uint32_t v)
 	}
 }
 
-static void put_meaning(struct out *o, const struct ntlm_policy *p, enum ntlm_setting id)
+static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum ntlm_setting id)
 {
 	const struct words *w = &words[id];
 	uint32_t v = policy_get_u32(p, id);
@@ -248,79 +223,79 @@ static void put_meaning(struct out *o, const struct ntlm_policy *p, enum ntlm_se
 	case NTLM_SET_MIN_SERVER_SEC: {
 		bool client = id == NTLM_SET_MIN_CLIENT_SEC;
 		if (v == 0) {
-			put(o, "no minimum: a %s accepts whatever session security the %s offers",
+			policy_out_printf(o, "no minimum: a %s accepts whatever session security the %s offers",
 			    client ? "client" : "server", client ? "server" : "client");
 			return;
 		}
-		put(o, "a %s fails the exchange (event %u) unless %s ",
+		policy_out_printf(o, "a %s fails the exchange (event %u) unless %s ",
 		    client ? "client" : "server",
 		    client ? NTLM_EVENT_MIN_CLIENT_SEC : NTLM_EVENT_MIN_SERVER_SEC,
 		    client ? "the server's CHALLENGE negotiates"
 			   : "the client's NEGOTIATE and AUTHENTICATE negotiate");
 		put_bits(o, v);
 		if ((v & NTLM_MINSEC_128) && !p->strict_min_sec)
-			put(o, "; 128-bit keys are only required when signing or sealing is "
+			policy_out_printf(o, "; 128-bit keys are only required when signing or sealing is "
 			       "negotiated (StrictMinSec = no)");
 		return;
 	}
 	case NTLM_SET_CLIENT_ALLOWED_SERVERS:
 		if (v == 0)
-			put(o, "no exceptions to RestrictSendingNTLMTraffic = 2 (Deny)");
+			policy_out_printf(o, "no exceptions to RestrictSendingNTLMTraffic = 2 (Deny)");
 		else
-			put(o,
+			policy_out_printf(o,
 			    "%u server name pattern%s ('*' matches any run of characters) that "
 			    "a client may still send NTLM to under RestrictSendingNTLMTraffic = "
 			    "2 (Deny)",
 			    v, v == 1 ? "" : "s");
 		if (p->restrict_sending != 2)
-			put(o, "; not in effect at RestrictSendingNTLMTraffic = %u",
+			policy_out_printf(o, "; not in effect at RestrictSendingNTLMTraffic = %u",
 			    p->restrict_sending);
 		return;
 	case NTLM_SET_DC_ALLOWED_SERVERS:
 		if (v == 0)
-			put(o, "no exceptions");
+			policy_out_printf(o, "no exceptions");
 		else
-			put(o, "%u server name pattern%s exempt from RestrictNTLMInDomain", v,
+			policy_out_printf(o, "%u server name pattern%s exempt from RestrictNTLMInDomain", v,
 			    v == 1 ? "" : "s");
-		put(o, " (a domain controller setting: loaded and shown, not enforced)");
+		policy_out_printf(o, " (a domain controller setting: loaded and shown, not enforced)");
 		return;
 	case NTLM_SET_RESTRICT_IN_DOMAIN:
 	case NTLM_SET_AUDIT_IN_DOMAIN:
 		m = lookup(w->meanings, w->n, v);
-		put(o, "%s (a domain controller setting: loaded and shown, not enforced)",
+		policy_out_printf(o, "%s (a domain controller setting: loaded and shown, not enforced)",
 		    m ? m : "invalid value");
 		return;
 	case NTLM_SET_STRICT_MIN_SEC:
 		if (v)
-			put(o, "every bit of NtlmMinClientSec / NtlmMinServerSec is required as "
+			policy_out_printf(o, "every bit of NtlmMinClientSec / NtlmMinServerSec is required as "
 			       "written, Require128 also when neither signing nor sealing is "
 			       "negotiated");
 		else
-			put(o,
+			policy_out_printf(o,
 			    "Require128 in NtlmMinClientSec / NtlmMinServerSec is met when "
 			    "neither signing nor sealing is negotiated (as Windows behaves); the "
 			    "other bits are required as written");
 		return;
 	case NTLM_SET_REQUIRE_MIC:
 		if (v)
-			put(o, "a server refuses an AUTHENTICATE without a MIC (event %u)",
+			policy_out_printf(o, "a server refuses an AUTHENTICATE without a MIC (event %u)",
 			    NTLM_EVENT_MIC_FAILURE);
 		else
-			put(o, "a server accepts an AUTHENTICATE without a MIC; a MIC that is "
+			policy_out_printf(o, "a server accepts an AUTHENTICATE without a MIC; a MIC that is "
 			       "present is always verified");
 		return;
 	case NTLM_SET_MAX_CLOCK_SKEW:
-		put(o,
+		policy_out_printf(o,
 		    "a server refuses an NTLMv2 response whose timestamp is more than %u "
 		    "second%s from its clock (event %u)",
 		    v, v == 1 ? "" : "s", NTLM_EVENT_REPLAY);
 		return;
 	case NTLM_SET_ALLOW_ANONYMOUS:
 		if (v)
-			put(o, "a server accepts anonymous logons (audited as event %u)",
+			policy_out_printf(o, "a server accepts anonymous logons (audited as event %u)",
 			    NTLM_EVENT_INSECURE_POLICY);
 		else
-			put(o, "a server refuses anonymous logons (event %u)",
+			policy_out_printf(o, "a server refuses anonymous logons (event %u)",
 			    NTLM_EVENT_ANONYMOUS_REFUSED);
 		return;
 	case NTLM_SET_LM_COMPAT:
@@ -332,10 +307,10 @@ static void put_meaning(struct out *o, const struct ntlm_policy *p, enum ntlm_se
 		break;
 	}
 	m = lookup(w->meanings, w->n, v);
-	put(o, "%s", m ? m : "invalid value");
+	policy_out_printf(o, "%s", m ? m : "invalid value");
 }
 
-static void put_setting(struct out *o, const struct ntlm_policy *p, const struct policy_desc *d,
+static void put_setting(struct policy_out *o, const struct ntlm_policy *p, const struct policy_desc *d,
 			char *val, size_t val_len)
 {
 	const struct words *w = &words[d->id];
@@ -343,49 +318,49 @@ static void put_setting(struct out *o, const struct ntlm_policy *p, const struct
 	const char *s;
 
 	policy_value_text(p, d, val, val_len);
-	put(o, "%s =%s%s", d->name, val[0] ? " " : "", val);
+	policy_out_printf(o, "%s =%s%s", d->name, val[0] ? " " : "", val);
 	switch (d->kind) {
 	case PK_MASK:
-		put(o, " (%s)", policy_mask_names(policy_get_u32(p, d->id), sym, sizeof(sym)));
+		policy_out_printf(o, " (%s)", policy_mask_names(policy_get_u32(p, d->id), sym, sizeof(sym)));
 		break;
 	case PK_ENUM:
 		s = policy_sym_name(d, policy_get_u32(p, d->id));
 		if (d->reg_key && s) /* ours spell the name as the value already */
-			put(o, " (%s)", s);
+			policy_out_printf(o, " (%s)", s);
 		break;
 	case PK_SECONDS:
-		put(o, " (seconds)");
+		policy_out_printf(o, " (seconds)");
 		break;
 	case PK_LIST:
 	case PK_BOOL:
 		break;
 	}
 	if (policy_setting_insecure(p, d->id))
-		put(o, "  INSECURE");
-	put(o, "\n");
+		policy_out_printf(o, "  INSECURE");
+	policy_out_printf(o, "\n");
 
 	if (w->gpo) {
-		put(o, "  windows:  %s = ", w->gpo);
+		policy_out_printf(o, "  windows:  %s = ", w->gpo);
 		put_label(o, p, d->id, val);
-		put(o, "\n");
+		policy_out_printf(o, "\n");
 	} else {
-		put(o, "  windows:  none (an ntlmssp setting, section [%s])\n", d->section);
+		policy_out_printf(o, "  windows:  none (an ntlmssp setting, section [%s])\n", d->section);
 	}
 	if (d->reg_key)
-		put(o, "  registry: HKLM\\SYSTEM\\CurrentControlSet\\%s\\%s (%s)\n", d->reg_key,
+		policy_out_printf(o, "  registry: HKLM\\SYSTEM\\CurrentControlSet\\%s\\%s (%s)\n", d->reg_key,
 		    d->name, d->kind == PK_LIST ? "REG_MULTI_SZ" : "REG_DWORD");
 	else
-		put(o, "  registry: none\n");
-	put(o, "  meaning:  ");
+		policy_out_printf(o, "  registry: none\n");
+	policy_out_printf(o, "  meaning:  ");
 	put_meaning(o, p, d->id);
-	put(o, "\n  source:   %s\n", policy_source_text(p, &p->source[d->id], src, sizeof(src)));
+	policy_out_printf(o, "\n  source:   %s\n", policy_source_text(p, &p->source[d->id], src, sizeof(src)));
 }
 
 ntlm_status ntlm_policy_show(const struct ntlm_policy *p, char *buf, size_t len)
 {
 	/* A whole list: every entry is printable ASCII, so it is not escaped. */
 	const size_t val_len = NTLM_POLICY_MAX_SERVERS * (NTLM_POLICY_MAX_PATTERN + 2) + 16;
-	struct out o = {buf, len, 0, false};
+	struct policy_out o = {buf, len, 0, false};
 	char q[SV_QUOTE_LEN], src[256], ins[512];
 	char *val;
 
@@ -395,16 +370,16 @@ ntlm_status ntlm_policy_show(const struct ntlm_policy *p, char *buf, size_t len)
 	val = malloc(val_len);
 	if (!val)
 		return ntlm_err(NTLM_E_NOMEM, "out of memory");
-	put(&o, "profile: %s",
+	policy_out_printf(&o, "profile: %s",
 	    sv_quote((struct sv){p->profile, strnlen(p->profile, sizeof(p->profile))}, q,
 		     sizeof(q)));
 	if (p->profile_source.file[0])
-		put(&o, " (named at %s)",
+		policy_out_printf(&o, " (named at %s)",
 		    policy_source_text(p, &p->profile_source, src, sizeof(src)));
-	put(&o, "\ninsecure: %s%s\n", p->insecure ? "yes" : "no",
+	policy_out_printf(&o, "\ninsecure: %s%s\n", p->insecure ? "yes" : "no",
 	    policy_insecure_text(p, ins, sizeof(ins)));
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
-		put(&o, "\n");
+		policy_out_printf(&o, "\n");
 		put_setting(&o, p, policy_desc((enum ntlm_setting)i), val, val_len);
 	}
 	free(val);
