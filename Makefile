@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build build-asan test test-plain test-asan test-valgrind check run bench clean
+.PHONY: all deps build build-asan test test-plain test-asan test-valgrind check run bench interop clean
 
 all: build
 
@@ -43,7 +43,14 @@ test: check test-plain test-asan test-valgrind
 run: build
 	bash scripts/run.sh $(BUILD)
 
-# Load on `ntlm httpd` (docs/performance.md); BENCH_CONNECTIONS, BENCH_REQUESTS.
+# Interop with independent NTLM peers (docs/interop.md, which it rewrites); the
+# same script runs under ctest (label interop) in `make test`.
+interop: build
+	/usr/bin/python3 tests/interop/run.py --ntlm $(BUILD)/ntlm \
+	  --gss-driver $(BUILD)/gss_driver --doc docs/interop.md
+
+# ntlmssp vs gss-ntlmssp vs the nettle limit (BENCH_REPS, BENCH_MS), then load on
+# `ntlm httpd` (BENCH_CONNECTIONS, BENCH_REQUESTS); docs/performance.md.
 bench: build
 	bash bench/run.sh $(BUILD)
 

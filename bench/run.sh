@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# `make bench`: starts `ntlm httpd` (cis profile, built-in page, audit log in
-# a temporary directory) on a free port, runs bench_httpd against it, and
-# stops it. BENCH_CONNECTIONS (N) and BENCH_REQUESTS (M) set the load.
-# Exit status: bench_httpd's (1 when a request or an audit event is missing).
+# `make bench`, in two parts (docs/performance.md):
+#  1. bench_ntlm: ntlmssp against gss-ntlmssp and the raw nettle limit, in
+#     one run, one process per measurement, printed as one table
+#     (BENCH_REPS repetitions of BENCH_MS ms each; BENCH_NTLM=0 skips it);
+#  2. starts `ntlm httpd` (cis profile, built-in page, audit log in a
+#     temporary directory) on a free port, runs bench_httpd against it, and
+#     stops it. BENCH_CONNECTIONS (N) and BENCH_REQUESTS (M) set the load.
+# Exit status: 1 when bench_ntlm fails, or bench_httpd's (1 when a request
+# or an audit event is missing).
 set -euo pipefail
 build=${1:-build}
 N=${BENCH_CONNECTIONS:-64}
@@ -19,6 +24,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "== machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+if [ "${BENCH_NTLM:-1}" != 0 ]; then
+	if [ -x "$build/bench_ntlm" ]; then
+		"$build/bench_ntlm"
+	else
+		echo "bench: $build/bench_ntlm was not built (needs gss-ntlmssp-dev, libkrb5-dev)" >&2
+		exit 1
+	fi
+fi
+
 pw='Bench-Passw0rd!'
 printf 'BENCH:user:%s\n' "$(printf '%s' "$pw" | "$build/ntlm" hash)" >"$tmp/accounts"
 "$build/ntlm" httpd --listen 127.0.0.1:0 --accounts "$tmp/accounts" --profile cis \
@@ -34,7 +49,6 @@ for ((i = 0; i < 600; i++)); do
 done
 [ -n "$port" ] || { echo "bench: the server did not start" >&2; cat "$tmp/err" >&2; exit 1; }
 
-echo "== machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 echo "== bench_httpd --connections $N --requests $M (ntlm httpd, cis profile, built-in page)"
 rc=0
 "$build/bench_httpd" --url "http://127.0.0.1:$port/" --user 'BENCH\user' --password "$pw" \

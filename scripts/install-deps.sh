@@ -5,7 +5,8 @@ set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config nettle-dev libunistring-dev libcmocka-dev valgrind
       python3 gss-ntlmssp gss-ntlmssp-dev libkrb5-dev
-      libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm)
+      libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm
+      winbind python3-ntlm-auth python3-impacket tshark)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -18,5 +19,8 @@ echo "install-deps: installing ${missing[*]}" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# tshark's wireshark-common asks whether non-root users may capture: no.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+	$SUDO debconf-set-selections
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

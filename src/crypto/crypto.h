@@ -29,6 +29,19 @@ static inline void ntlm_crypto_hmac_md5(const uint8_t *key, size_t key_len, cons
 	ntlm_crypto_hmac_md5v(key, key_len, &v, 1, out);
 }
 
+/* HMAC-MD5 with the key schedule kept (RFC 2104's precomputed inner and outer
+ * states): keyed once, then any number of messages, each update... digest;
+ * digest leaves the context keyed for the next message. A secret: the owner
+ * wipes it with ntlm_crypto_hmac_md5_clear. Opaque storage for nettle's
+ * hmac_md5_ctx. */
+struct ntlm_hmac_md5 {
+	_Alignas(8) unsigned char opaque[320];
+};
+void ntlm_crypto_hmac_md5_key(struct ntlm_hmac_md5 *h, const uint8_t *key, size_t key_len);
+void ntlm_crypto_hmac_md5_update(struct ntlm_hmac_md5 *h, const void *in, size_t len);
+void ntlm_crypto_hmac_md5_digest(struct ntlm_hmac_md5 *h, uint8_t out[16]);
+void ntlm_crypto_hmac_md5_clear(struct ntlm_hmac_md5 *h);
+
 /* DES-ECB of one block under a 7-byte key, expanded to 8 bytes with parity
  * bits (MS-NLMP 6, "DES(K, D)"). */
 void ntlm_crypto_des7(const uint8_t key7[7], const uint8_t in[8], uint8_t out[8]);
@@ -41,6 +54,14 @@ void ntlm_crypto_rc4_init(struct ntlm_rc4 *s, const uint8_t *key, size_t key_len
 /* in and out may be the same buffer. */
 void ntlm_crypto_rc4(struct ntlm_rc4 *s, const uint8_t *in, uint8_t *out, size_t len);
 void ntlm_crypto_rc4_clear(struct ntlm_rc4 *s);
+/* RC4 over len bytes and HMAC-MD5 update over the plaintext, chunk by
+ * chunk while the chunk is in cache. encrypt: h absorbs `in`, then it is
+ * encrypted to out; otherwise `in` is decrypted to out, then h absorbs
+ * `out`. The same bytes, in the same order, as one
+ * ntlm_crypto_hmac_md5_update and one ntlm_crypto_rc4 over the whole
+ * buffer. in == out allowed. */
+void ntlm_crypto_hmac_md5_rc4(struct ntlm_hmac_md5 *h, struct ntlm_rc4 *s, const uint8_t *in,
+			      uint8_t *out, size_t len, bool encrypt);
 /* One-shot RC4K(key, data) (MS-NLMP 6). */
 void ntlm_crypto_rc4k(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out,
 		      size_t len);

@@ -63,6 +63,38 @@ void ntlm_crypto_hmac_md5v(const uint8_t *key, size_t key_len, const struct ntlm
 	ntlm_crypto_wipe(&ctx, sizeof(ctx));
 }
 
+_Static_assert(sizeof(struct hmac_md5_ctx) <= sizeof(((struct ntlm_hmac_md5 *)0)->opaque),
+	       "struct ntlm_hmac_md5 too small for nettle's hmac_md5_ctx");
+
+static struct hmac_md5_ctx *hmacctx(struct ntlm_hmac_md5 *h)
+{
+	return (struct hmac_md5_ctx *)(void *)h->opaque;
+}
+
+void ntlm_crypto_hmac_md5_key(struct ntlm_hmac_md5 *h, const uint8_t *key, size_t key_len)
+{
+	memset(h, 0, sizeof(*h));
+	hmac_md5_set_key(hmacctx(h), key_len, key);
+}
+
+void ntlm_crypto_hmac_md5_update(struct ntlm_hmac_md5 *h, const void *in, size_t len)
+{
+	if (len)
+		hmac_md5_update(hmacctx(h), len, in);
+}
+
+/* nettle's digest re-initialises the running state from the kept inner one,
+ * which also overwrites what the message left in it. */
+void ntlm_crypto_hmac_md5_digest(struct ntlm_hmac_md5 *h, uint8_t out[16])
+{
+	DIGEST(hmac_md5_digest, hmacctx(h), MD5_DIGEST_SIZE, out);
+}
+
+void ntlm_crypto_hmac_md5_clear(struct ntlm_hmac_md5 *h)
+{
+	ntlm_crypto_wipe(h, sizeof(*h));
+}
+
 void ntlm_crypto_des7(const uint8_t key7[7], const uint8_t in[8], uint8_t out[8])
 {
 	/* MS-NLMP 6: spread 56 key bits over 8 bytes, 7 bits each, then
@@ -108,6 +140,26 @@ void ntlm_crypto_rc4(struct ntlm_rc4 *s, const uint8_t *in, uint8_t *out, size_t
 void ntlm_crypto_rc4_clear(struct ntlm_rc4 *s)
 {
 	ntlm_crypto_wipe(s, sizeof(*s));
+}
+
+/* Both passes are nettle's own; the buffer goes through in chunks small
+ * enough to stay in L1 between the MAC and the cipher. */
+void ntlm_crypto_hmac_md5_rc4(struct ntlm_hmac_md5 *h, struct ntlm_rc4 *s, const uint8_t *in,
+			      uint8_t *out, size_t len, bool encrypt)
+{
+	enum { CHUNK = 4096 };
+
+	while (len) {
+		size_t n = len < CHUNK ? len : CHUNK;
+		if (encrypt) {
+			hmac_md5_update(hmacctx(h), n, in);
+			arcfour_crypt(rc4ctx(s), n, out, in);
+		} else {
+			arcfour_crypt(rc4ctx(s), n, out, in);
+			hmac_md5_update(hmacctx(h), n, out);
+		}
+		in += n, out += n, len -= n;
+	}
 }
 
 void ntlm_crypto_rc4k(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out,

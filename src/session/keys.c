@@ -112,6 +112,10 @@ void ntlm_session_init(struct ntlm_session *s, uint32_t flags,
 	struct ntlm_session_dir *s2c = is_client ? &s->recv : &s->send;
 	memcpy(c2s->sign_key, c2s_sign, 16);
 	memcpy(s2c->sign_key, s2c_sign, 16);
+	if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
+		ntlm_crypto_hmac_md5_key(&c2s->mac, c2s_sign, 16);
+		ntlm_crypto_hmac_md5_key(&s2c->mac, s2c_sign, 16);
+	}
 	ntlm_crypto_rc4_init(&c2s->seal, c2s_seal, n);
 	ntlm_crypto_rc4_init(&s2c->seal, s2c_seal, n);
 

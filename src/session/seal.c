@@ -5,8 +5,10 @@
  * signs the plaintext with the same handle, so the keystream is consumed in
  * the order message, then checksum (3.4.3: "the RC4 handle is used for
  * encrypting the message before it is used to compute the signature"). The
- * plaintext-dependent half of the MAC is computed before the encryption,
- * which lets in == out work.
+ * plaintext-dependent half of the MAC and the message's RC4 run in one pass
+ * (ntlm_session_mac_begin_rc4), each 64-byte chunk MACed before it is
+ * encrypted (or after it is decrypted), which lets in == out work and lets
+ * the CPU overlap MD5 with RC4.
  */
 #include <string.h>
 
@@ -26,8 +28,8 @@ ntlm_status ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t
 	if (!(s->flags & NTLMSSP_NEGOTIATE_SEAL))
 		return ntlm_err(NTLM_E_NOT_NEGOTIATED,
 				"seal: NTLMSSP_NEGOTIATE_SEAL was not negotiated");
-	ntlm_session_mac_begin(s->flags, s->send.sign_key, s->send.seq, in, len, cksum);
-	ntlm_crypto_rc4(&s->send.seal, in, out, len);
+	ntlm_session_mac_begin_rc4(s->flags, &s->send.mac, &s->send.seal, s->send.seq, in, out,
+				   len, true, cksum);
 	ntlm_session_mac_end(s->flags, &s->send.seal, s->send.seq, cksum, sig);
 	s->send.seq++;
 	ntlm_crypto_wipe(cksum, sizeof(cksum));
@@ -50,8 +52,7 @@ ntlm_status ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8
 				"unseal: NTLMSSP_NEGOTIATE_SEAL was not negotiated");
 	struct ntlm_session_dir *rx = ntlm_session_rx(s);
 	h = rx->seal;
-	ntlm_crypto_rc4(&h, in, out, len);
-	ntlm_session_mac_begin(s->flags, rx->sign_key, rx->seq, out, len, cksum);
+	ntlm_session_mac_begin_rc4(s->flags, &rx->mac, &h, rx->seq, in, out, len, false, cksum);
 	ntlm_session_mac_end(s->flags, &h, rx->seq, cksum, want);
 	st = ntlm_session_mac_check(s->flags, rx->seq, want, sig);
 	if (st == NTLM_OK) {

@@ -45,20 +45,44 @@ static bool ess(uint32_t flags)
 /* MS-NLMP 3.4.4 mac, first half (reads the message):
  *   with ESS (3.4.4.2):  HMAC_MD5(SigningKey, ConcatenationOf(SeqNum, Message))[0..7]
  *   without (3.4.4.1):   CRC32(Message), little-endian, then 4 zero bytes */
-void ntlm_session_mac_begin(uint32_t flags, const uint8_t sign_key[16], uint32_t seq,
+void ntlm_session_mac_begin(uint32_t flags, struct ntlm_hmac_md5 *mac, uint32_t seq,
 			    const uint8_t *msg, size_t len, uint8_t cksum[8])
 {
 	if (ess(flags)) {
-		uint8_t seqb[4], mac[16];
+		uint8_t seqb[4], h[16];
 		le32(seqb, seq);
-		struct ntlm_iov v[2] = { { seqb, 4 }, { msg, msg ? len : 0 } };
-		ntlm_crypto_hmac_md5v(sign_key, 16, v, ARRAY_SIZE(v), mac);
-		memcpy(cksum, mac, 8);
-		ntlm_crypto_wipe(mac, sizeof(mac));
+		/* the key's inner and outer states were computed once, in
+		 * ntlm_session_init: two MD5 blocks fewer per message */
+		ntlm_crypto_hmac_md5_update(mac, seqb, 4);
+		ntlm_crypto_hmac_md5_update(mac, msg, msg ? len : 0);
+		ntlm_crypto_hmac_md5_digest(mac, h);
+		memcpy(cksum, h, 8);
+		ntlm_crypto_wipe(h, sizeof(h));
 	} else {
 		le32(cksum, ntlm_crypto_crc32(msg, msg ? len : 0));
 		memset(cksum + 4, 0, 4);
 	}
+}
+
+void ntlm_session_mac_begin_rc4(uint32_t flags, struct ntlm_hmac_md5 *mac,
+				struct ntlm_rc4 *handle, uint32_t seq, const uint8_t *in,
+				uint8_t *out, size_t len, bool sealing, uint8_t cksum[8])
+{
+	if (!ess(flags) || len == 0) {
+		if (sealing)
+			ntlm_session_mac_begin(flags, mac, seq, in, len, cksum);
+		ntlm_crypto_rc4(handle, in, out, len);
+		if (!sealing)
+			ntlm_session_mac_begin(flags, mac, seq, out, len, cksum);
+		return;
+	}
+	uint8_t seqb[4], h[16];
+	le32(seqb, seq);
+	ntlm_crypto_hmac_md5_update(mac, seqb, 4);
+	ntlm_crypto_hmac_md5_rc4(mac, handle, in, out, len, sealing);
+	ntlm_crypto_hmac_md5_digest(mac, h);
+	memcpy(cksum, h, 8);
+	ntlm_crypto_wipe(h, sizeof(h));
 }
 
 /* MS-NLMP 3.4.4 mac, second half (the RC4 steps and the layout of 2.2.2.9):
@@ -136,7 +160,7 @@ ntlm_status ntlm_session_sign(struct ntlm_session *s, const uint8_t *msg, size_t
 		memcpy(sig, dummy_sig, sizeof(dummy_sig));
 		return NTLM_OK;
 	}
-	ntlm_session_mac_begin(s->flags, s->send.sign_key, s->send.seq, msg, len, cksum);
+	ntlm_session_mac_begin(s->flags, &s->send.mac, s->send.seq, msg, len, cksum);
 	ntlm_session_mac_end(s->flags, &s->send.seal, s->send.seq, cksum, sig);
 	s->send.seq++;
 	ntlm_crypto_wipe(cksum, sizeof(cksum));
@@ -166,7 +190,7 @@ ntlm_status ntlm_session_verify(struct ntlm_session *s, const uint8_t *msg, size
 	}
 	struct ntlm_session_dir *rx = ntlm_session_rx(s);
 	h = rx->seal;
-	ntlm_session_mac_begin(s->flags, rx->sign_key, rx->seq, msg, len, cksum);
+	ntlm_session_mac_begin(s->flags, &rx->mac, rx->seq, msg, len, cksum);
 	ntlm_session_mac_end(s->flags, &h, rx->seq, cksum, want);
 	st = ntlm_session_mac_check(s->flags, rx->seq, want, sig);
 	if (st == NTLM_OK) {

@@ -187,6 +187,68 @@ static void test_wipe(void **state)
 	ntlm_crypto_wipe(a, 0);
 }
 
+/* Keyed HMAC-MD5 (key set once, reused) equals the one-shot form, and the
+ * chunked HMAC-MD5 + RC4 pass equals the two done one after the other, for
+ * every length around the MD5 block, after prefixes that leave the MD5
+ * buffer part-full, encrypting and decrypting, in place and not. */
+static void test_hmac_md5_rc4(void **state)
+{
+	(void)state;
+	static const uint8_t key[16] = "0123456789abcdef", rkey[16] = "fedcba9876543210";
+	static const size_t prefixes[] = { 0, 4, 63, 64, 65 };
+	static uint8_t msg[1100], a[1100], b[1100];
+	uint8_t want[16], got[16];
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(i * 131 + 7);
+	for (size_t pi = 0; pi < ARRAY_SIZE(prefixes); pi++) {
+		size_t pre = prefixes[pi];
+		for (size_t len = 0; len <= 1030; len += (len < 260 ? 1 : 77)) {
+			for (int mode = 0; mode < 4; mode++) {
+				bool enc = mode & 1, inplace = mode & 2;
+				struct ntlm_hmac_md5 h1, h2;
+				struct ntlm_rc4 r1, r2;
+				ntlm_crypto_hmac_md5_key(&h1, key, 16);
+				ntlm_crypto_hmac_md5_key(&h2, key, 16);
+				ntlm_crypto_rc4_init(&r1, rkey, 16);
+				ntlm_crypto_rc4_init(&r2, rkey, 16);
+				ntlm_crypto_hmac_md5_update(&h1, msg, pre);
+				ntlm_crypto_hmac_md5_update(&h2, msg, pre);
+				/* reference: two passes */
+				if (enc) {
+					ntlm_crypto_hmac_md5_update(&h1, msg, len);
+					ntlm_crypto_rc4(&r1, msg, a, len);
+				} else {
+					ntlm_crypto_rc4(&r1, msg, a, len);
+					ntlm_crypto_hmac_md5_update(&h1, a, len);
+				}
+				ntlm_crypto_hmac_md5_digest(&h1, want);
+				/* chunked */
+				memcpy(b, msg, len);
+				ntlm_crypto_hmac_md5_rc4(&h2, &r2, inplace ? b : msg, b, len, enc);
+				ntlm_crypto_hmac_md5_digest(&h2, got);
+				assert_memory_equal(want, got, 16);
+				if (len)
+					assert_memory_equal(a, b, len);
+				/* both contexts are keyed again, RC4 streams in step */
+				ntlm_crypto_hmac_md5_update(&h1, msg, 5);
+				ntlm_crypto_hmac_md5_update(&h2, msg, 5);
+				ntlm_crypto_hmac_md5_digest(&h1, want);
+				ntlm_crypto_hmac_md5_digest(&h2, got);
+				assert_memory_equal(want, got, 16);
+				struct ntlm_iov v = { msg, 5 };
+				ntlm_crypto_hmac_md5v(key, 16, &v, 1, got);
+				assert_memory_equal(want, got, 16);
+				ntlm_crypto_rc4(&r1, msg, a, 3);
+				ntlm_crypto_rc4(&r2, msg, b, 3);
+				assert_memory_equal(a, b, 3);
+				ntlm_crypto_hmac_md5_clear(&h1);
+				ntlm_crypto_hmac_md5_clear(&h2);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_des7),   cmocka_unit_test(test_rc4),
 		cmocka_unit_test(test_crc32),  cmocka_unit_test(test_ct_eq),
 		cmocka_unit_test(test_random), cmocka_unit_test(test_wipe),
+		cmocka_unit_test(test_hmac_md5_rc4),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
