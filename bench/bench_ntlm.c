@@ -193,6 +193,7 @@ static void ours_handshake(void *arg)
 	ours_handshake_keep(o);
 	ntlm_ctx_free(o->cli);
 	ntlm_ctx_free(o->srv);
+	o->cli = o->srv = NULL;
 }
 
 static void ours_seal(void *arg)
@@ -236,6 +237,19 @@ static void ours_setup(struct ours *o)
 	    strcmp(ntlm_ctx_response_type(o->srv), "NTLMv2") != 0)
 		die("ours: negotiated %s without SIGN+SEAL+ESS+128+KEY_EXCH%s",
 		    ntlm_ctx_response_type(o->srv), "");
+}
+
+static void ours_teardown(struct ours *o)
+{
+	ntlm_ctx_free(o->cli);
+	ntlm_ctx_free(o->srv);
+	ntlm_accounts_close(o->acc);
+	ntlm_cred_free(o->cred);
+	ntlm_policy_free(o->pol);
+	o->cli = o->srv = NULL;
+	o->acc = NULL;
+	o->cred = NULL;
+	o->pol = NULL;
 }
 
 /* ---- gss-ntlmssp through MIT GSSAPI ---------------------------------------- */
@@ -592,6 +606,11 @@ static double one(int impl, const struct row *r, unsigned ms)
 	switch (impl) {
 	case OURS:
 		ours_setup(&o);
+		if (r->kind == 0) { /* each run makes (and frees) its own pair */
+			ntlm_ctx_free(o.cli);
+			ntlm_ctx_free(o.srv);
+			o.cli = o.srv = NULL;
+		}
 		o.size = r->size;
 		op.arg = &o;
 		op.run = r->kind == 0 ? ours_handshake : r->kind == 1 ? ours_seal : ours_sign;
@@ -614,6 +633,8 @@ static double one(int impl, const struct row *r, unsigned ms)
 	rate = measure(&op, ms);
 	if (impl == GSS)
 		gssn_teardown(&g);
+	else
+		ours_teardown(&o);
 	return rate;
 }
 
@@ -637,6 +658,8 @@ static void dump(int impl)
 			printf("%02x", tok[i][j]);
 		printf("\n");
 	}
+	if (impl != GSS)
+		ours_teardown(&o);
 }
 
 /* ---- the driver ------------------------------------------------------------- */
