@@ -2,10 +2,13 @@
 # they need (scripts/install-deps.sh) and build with CMake.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 10
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build build-asan test test-plain test-asan test-valgrind check run bench interop clean
+.PHONY: all deps build build-asan build-fuzz fuzz test-fuzz test test-plain test-asan test-valgrind check run bench interop clean
 
 all: build
 
@@ -37,7 +40,20 @@ test-asan: build-asan
 test-valgrind: build
 	bash scripts/valgrind-tests.sh $(BUILD)
 
-test: check test-plain test-asan test-valgrind
+# The libFuzzer targets (clang; docs/security.md): `make fuzz` runs each for
+# FUZZ_SECONDS, `make test` for FUZZ_TEST_SECONDS; a crash fails the run.
+build-fuzz: deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNTLM_FUZZ=ON \
+	  $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_all
+
+fuzz: build-fuzz
+	bash scripts/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
+test-fuzz: build-fuzz
+	bash scripts/fuzz.sh $(BUILD_FUZZ) $(FUZZ_TEST_SECONDS)
+
+test: check test-plain test-asan test-valgrind test-fuzz
 	@echo "make test: all suites passed"
 
 run: build
@@ -55,4 +71,4 @@ bench: build
 	bash bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

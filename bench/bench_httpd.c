@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	char *userpwd = NULL;
 	int rc = 2;
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) { /* every option takes a value */
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v) {
 			fprintf(stderr, "bench_httpd: %s needs a value\n", a);
@@ -158,7 +158,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_httpd: unknown option %s\n", a);
 			return 2;
 		}
-		i++;
 	}
 	if (!b.url || !user || !pw) {
 		fprintf(stderr, "usage: bench_httpd --url URL --user 'DOMAIN\\user' --password PW\n"

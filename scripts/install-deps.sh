@@ -6,7 +6,8 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config nettle-dev libunistring-dev libcmocka-dev valgrind
       python3 gss-ntlmssp gss-ntlmssp-dev libkrb5-dev
       libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm
-      winbind python3-ntlm-auth python3-impacket tshark)
+      winbind python3-ntlm-auth python3-impacket tshark
+      clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -272,7 +272,8 @@ static ntlm_status verify_v1(struct ntlm_ctx *c, const struct ntlm_wire_authenti
 				c->user);
 	ntlm_auth_session_base_key_v1(acct->nt_hash, out->session_base_key);
 	memset(lm, 0, sizeof(lm));
-	memcpy(lm, am->lm_response.p, am->lm_response.len < 24 ? am->lm_response.len : 24);
+	if (am->lm_response.len) /* an empty LM field has no bytes (p may be NULL) */
+		memcpy(lm, am->lm_response.p, am->lm_response.len < 24 ? am->lm_response.len : 24);
 	ntlm_auth_kxkey_v1(c->flags & ~NTLMSSP_NEGOTIATE_LM_KEY, out->session_base_key,
 			   acct->nt_hash, lm, c->server_challenge, out->kxkey);
 	out->mic_flagged = false;

@@ -1,19 +1,50 @@
 /*
  * Fuzz target: the text helpers of ntlm httpd (http/header.c) on arbitrary
  * bytes: the Authorization header split, header-name classes, request-path
- * decoding for --root, and the HTML / JSON escapers. Properties checked: the
- * credentials lie inside the input; an accepted path has no "." segment, no
- * NUL, backslash or control byte, and no leading or doubled '/'.
+ * decoding for --root, and the HTML / JSON escapers; and the library's
+ * parsing of pasted headers (ntlm_token_from_text: "Authorization: NTLM ...",
+ * "WWW-Authenticate: Negotiate ...", bare base64 or hex), its strict base64
+ * decoder on the credentials, and ntlm_token_describe on what decodes.
+ * Properties checked: the credentials lie inside the input, and strict
+ * base64 re-encodes to exactly the same text; an accepted path has no "."
+ * segment, no NUL, backslash or control byte, and no leading or doubled '/'.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "httpd.h"
+#include "ntlmssp/unstable.h"
 
 static void check(int ok)
 {
 	if (!ok)
 		abort();
+}
+
+static void describe(const uint8_t *tok, size_t n)
+{
+	char *text;
+	if (ntlm_token_describe(tok, n, NTLM_DESCRIBE_TEXT, &text) == NTLM_OK)
+		ntlm_free(text);
+	if (ntlm_token_describe(tok, n, NTLM_DESCRIBE_JSON, &text) == NTLM_OK)
+		ntlm_free(text);
+}
+
+/* What the server does with the credentials of an Authorization header. */
+static void credentials(const char *cred, size_t len)
+{
+	uint8_t *tok;
+	size_t n;
+	char *again;
+
+	if (ntlm_base64_decode(cred, len, NTLM_MAX_TOKEN, &tok, &n) != NTLM_OK)
+		return;
+	check(n <= NTLM_MAX_TOKEN);
+	check(ntlm_base64_encode(tok, n, &again) == NTLM_OK);
+	check(strlen(again) == len && memcmp(again, cred, len) == 0);
+	ntlm_free(again);
+	describe(tok, n);
+	ntlm_free(tok);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,8 +60,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 
 	enum httpd_scheme sc = httpd_auth_scheme(s, &cred, &len);
-	if (sc != SCHEME_NONE)
+	if (sc != SCHEME_NONE) {
 		check(cred >= s && cred + len <= s + strlen(s));
+		credentials(cred, len);
+	}
+	uint8_t *tok;
+	size_t tok_len;
+	if (ntlm_token_from_text(s, &tok, &tok_len) == NTLM_OK) {
+		check(tok_len <= NTLM_MAX_TOKEN);
+		describe(tok, tok_len);
+		ntlm_free(tok);
+	}
 	(void)httpd_is_remote_user_header(s);
 	(void)httpd_is_hop_header(s);
 	(void)httpd_header_value_ok(s);

@@ -664,6 +664,31 @@ static void test_lm_only_refused(void **state)
 	peer_free(p);
 }
 
+/* An NTLMv1 AUTHENTICATE with an empty LmChallengeResponse (Len 0, so no
+ * bytes to copy) still verifies by its NT response. Found by fuzz_server:
+ * the KXKEY input was copied from a NULL pointer (UBSan). */
+static void drop_lm(uint8_t *tok, size_t len, void *arg)
+{
+	(void)arg;
+	(void)len;
+	tok[12] = tok[13] = 0; /* LmChallengeResponse Len */
+}
+
+static void test_v1_empty_lm_field(void **state)
+{
+	(void)state;
+	struct peer *p = peer_new("legacy-insecure", "legacy-insecure");
+	p->cpol.lm_compat = 0;
+	p->spol.lm_compat = 0;
+	p->cpol.min_client_sec = p->spol.min_server_sec = 0;
+	p->req = NTLM_REQ_INTEGRITY;
+	struct result r = run(p, NULL, NULL, drop_lm, NULL);
+	assert_success(r);
+	assert_string_equal(ntlm_ctx_response_type(p->server), "NTLMv1");
+	check_traffic(p);
+	peer_free(p);
+}
+
 /* ---- RestrictSendingNTLMTraffic ---------------------------------------------- */
 
 static void test_restrict_sending(void **state)
@@ -981,6 +1006,7 @@ int main(void)
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_lmcompat_table),
 		cmocka_unit_test(test_lm_only_refused),
+		cmocka_unit_test(test_v1_empty_lm_field),
 		cmocka_unit_test(test_restrict_sending),
 		cmocka_unit_test(test_restrict_receiving),
 		cmocka_unit_test(test_bad_password_unknown_user),
