@@ -6,10 +6,11 @@
 
 Peers: gss-ntlmssp (through tests/interop/gss_driver), Samba ntlm_auth,
 python3-ntlm-auth, python3-impacket (tests/interop/peers.py), curl --ntlm and
-python3-requests-ntlm against `ntlm httpd`, and tshark on a loopback capture
-(tests/interop/tshark_check.py). Every case prints one line; the run ends with
-`N passed, N failed` and exits 1 if anything failed, including a peer that is
-not installed (never a silent skip). --doc writes the matrix from this run.
+python3-requests-ntlm against `ntlm httpd`, and tshark on loopback captures
+(tests/interop/tshark_check.py, tshark_dcerpc.py). Every case prints one line;
+the run ends with `N passed, N failed` and exits 1 if anything failed,
+including a peer that is not installed (never a silent skip). --doc writes the
+matrix from this run.
 """
 import argparse
 import base64
@@ -521,6 +522,24 @@ class Run:
             return
         for row in rows:
             self.record("tshark", "dissects our client <-> our server (HTTP)", "NTLMv2",
+                        row.get("protection", "seal"), row["ok"], row["result"],
+                        p.stderr if not row["ok"] else "")
+        # tshark itself decrypting our seal: the same exchange carried in DCE/RPC
+        direction = "decrypts our sealed payload (DCE/RPC)"
+        try:
+            p = subprocess.run([PY, os.path.join(HERE, "tshark_dcerpc.py"), "--ntlm", self.ntlm,
+                                "--workdir", self.path("tshark-dcerpc")], capture_output=True,
+                               text=True, env=self.env, timeout=120)
+        except subprocess.TimeoutExpired:
+            self.record("tshark", direction, "NTLMv2", "seal", False,
+                        "tshark_dcerpc.py did not finish within 120 s")
+            return
+        rows = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
+        if not rows:
+            self.record("tshark", direction, "NTLMv2", "seal", False,
+                        f"tshark_dcerpc.py exit {p.returncode}: {p.stderr.strip()[-300:]}")
+        for row in rows:
+            self.record("tshark", row.get("direction", direction), "NTLMv2",
                         row.get("protection", "seal"), row["ok"], row["result"],
                         p.stderr if not row["ok"] else "")
 

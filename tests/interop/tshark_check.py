@@ -11,7 +11,8 @@ CAP_NET_RAW), then reads the capture back with `-o ntlmssp.nt_password:PW` and
 the fields are compared with the bytes our client sent.
 
 tshark decrypts sealed payloads only inside protocols that carry GSS-wrapped
-data it knows (DCE/RPC, SMB...), not an HTTP body. So the sealing check takes
+data it knows (DCE/RPC, SMB...), not an HTTP body (tshark_dcerpc.py has tshark
+itself decrypt our seal, carried in DCE/RPC). So the sealing check here takes
 the session key tshark derives from the password (its expert info), and with
 it (SEALKEY/SIGNKEY, MS-NLMP 3.4.5) unseals the captured WRAP bodies of both
 directions and recomputes their signatures.
