@@ -49,6 +49,7 @@ wait_count() {
 start_server() {
 	local name=$1
 	shift
+	: >"$TMP/$name.out" # emptied now, not in the background: no stale line is read
 	"$NTLM" server --listen 127.0.0.1:0 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	local pid=$!
 	SERVERS+=("$pid")

@@ -14,6 +14,7 @@ mkdir -p "$W/scripts" "$W/etc"
 cp "$REPO/scripts/run.sh" "$W/scripts/"
 cp "$REPO/etc/ntlmssp.conf" "$W/etc/"
 
+: >"$TMP/run.out" # now, not in the background: no stale banner is read
 LISTEN=127.0.0.1:0 bash "$W/scripts/run.sh" "$BUILD" >"$TMP/run.out" 2>"$TMP/run.err" &
 SERVER_PID=$!
 SERVER_NAME=run
@@ -45,6 +46,7 @@ eq "wrong password" 401 "$code"
 # A second run keeps the existing account file.
 stop_server
 before=$(cat "$W/demo/accounts")
+: >"$TMP/run.out" # now, not in the background: no stale banner is read
 DEMO_PASSWORD=other LISTEN=127.0.0.1:0 bash "$W/scripts/run.sh" "$BUILD" >"$TMP/run.out" \
 	2>"$TMP/run.err" &
 SERVER_PID=$!
@@ -58,6 +60,7 @@ stop_server
 
 # The README's way to change the password: remove the file, run with DEMO_PASSWORD.
 rm "$W/demo/accounts"
+: >"$TMP/run.out" # now, not in the background: no stale banner is read
 DEMO_PASSWORD='another secret' LISTEN=127.0.0.1:0 bash "$W/scripts/run.sh" "$BUILD" \
 	>"$TMP/run.out" 2>"$TMP/run.err" &
 SERVER_PID=$!
