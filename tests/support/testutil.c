@@ -189,3 +189,20 @@ void t_vec_get(const struct t_vec *v, const char *name, uint8_t *out, size_t n)
 	memcpy(out, b, n);
 	free(b);
 }
+
+int t_mkdtemp(char *dir, size_t cap, const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	int n = snprintf(dir, cap, "%s/ntlm-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+	if (n < 0 || (size_t)n >= cap || !mkdtemp(dir))
+		return -1;
+	return 0;
+}
+
+void t_write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}

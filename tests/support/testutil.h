@@ -39,4 +39,10 @@ void t_vec_get(const struct t_vec *v, const char *name, uint8_t *out, size_t n);
 const char *t_vec_str(const struct t_vec *v, const char *name);
 int t_vec_has(const struct t_vec *v, const char *name);
 
+/* A fresh directory $TMPDIR/ntlm-TAG-XXXXXX (or under /tmp) into dir;
+ * 0, or -1 when it cannot be made (a cmocka setup then fails). */
+int t_mkdtemp(char *dir, size_t cap, const char *tag);
+/* Writes len bytes to path (created or truncated); aborts the test on error. */
+void t_write_file(const char *path, const void *data, size_t len);
+
 #endif

@@ -21,9 +21,7 @@ static char path[4200];
 static int setup(void **state)
 {
 	(void)state;
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof(dir), "%s/ntlm-accounts-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(dir))
+	if (t_mkdtemp(dir, sizeof(dir), "accounts") != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/accounts", dir);
 	return 0;
@@ -39,10 +37,7 @@ static int teardown(void **state)
 
 static void write_file(const char *data, size_t len)
 {
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
+	t_write_file(path, data, len);
 }
 
 static struct ntlm_accounts *load(const char *text)

@@ -31,9 +31,7 @@ static char path[4200];
 static int setup(void **state)
 {
 	(void)state;
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof(dir), "%s/ntlm-accounts-edit-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(dir))
+	if (t_mkdtemp(dir, sizeof(dir), "accounts-edit") != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/accounts", dir);
 	return 0;
@@ -74,10 +72,7 @@ static int teardown(void **state)
 
 static void write_file(const char *data)
 {
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
-	assert_int_equal(fclose(f), 0);
+	t_write_file(path, data, strlen(data));
 }
 
 /* The store's bytes (NUL-terminated; caller frees). */

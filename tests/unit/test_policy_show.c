@@ -17,9 +17,7 @@ static char path[300];
 static int setup(void **state)
 {
 	(void)state;
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof(dir), "%s/ntlm-policy-show-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(dir))
+	if (t_mkdtemp(dir, sizeof(dir), "policy-show") != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/p.conf", dir);
 	return 0;
@@ -35,10 +33,7 @@ static int teardown(void **state)
 
 static void write_file(const char *data)
 {
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
-	assert_int_equal(fclose(f), 0);
+	t_write_file(path, data, strlen(data));
 }
 
 /* How many lines of text are exactly `line`. */
