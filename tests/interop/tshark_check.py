@@ -33,7 +33,8 @@ import struct
 import subprocess
 import sys
 import threading
-import time
+
+from capture import Capture, make_fixture
 
 DOMAIN, USER, PASSWORD = "INTEROP", "alice", "Interop-Pa55!"
 ESS, SEAL, SIGN = 0x00080000, 0x20, 0x10
@@ -166,43 +167,13 @@ def main():
     ap.add_argument("--workdir", required=True)
     a = ap.parse_args()
     work = a.workdir
-    os.makedirs(work, exist_ok=True)
-    nt = subprocess.run([a.ntlm, "hash"], input=PASSWORD, capture_output=True, text=True,
-                        check=True).stdout.strip()
-    with open(os.path.join(work, "accounts"), "w") as f:
-        f.write(f"{DOMAIN}:{USER}:{nt}\n")
-    fd = os.open(os.path.join(work, "pw"), os.O_WRONLY | os.O_CREAT, 0o600)
-    os.write(fd, (PASSWORD + "\n").encode())
-    os.close(fd)
-    with open(os.path.join(work, "cis.conf"), "w") as f:
-        f.write("Profile = cis\n")
-    pcap = os.path.join(work, "capture.pcapng")
-    cap = {}
-
-    def start_capture(port):
-        err = open(os.path.join(work, "tshark.err"), "w+")
-        # Capturing needs root (or CAP_NET_RAW); install-deps makes the same
-        # assumption: root, or sudo without a password.
-        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-        cap["p"] = subprocess.Popen(sudo + ["tshark", "-q", "-i", "lo", "-f", f"tcp port {port}",
-                                            "-w", pcap], stdout=subprocess.DEVNULL, stderr=err)
-        cap["err"] = err
-        for _ in range(200):              # until it says it captures
-            err.seek(0)
-            if "Capturing on" in err.read() or cap["p"].poll() is not None:
-                break
-            time.sleep(0.05)
-        time.sleep(0.3)
-
-    seen = bridge(a.ntlm, work, start_capture)
-    time.sleep(0.5)
-    cap["p"].terminate()
-    cap["p"].wait(timeout=30)
-    cap["err"].seek(0)
-    capture_err = cap["err"].read()
-    if not os.path.exists(pcap) or cap["p"].returncode not in (0, -15):
-        emit(False, f"capture failed (tshark exit {cap['p'].returncode}): "
-             f"{capture_err.strip()[-200:]}")
+    make_fixture(a.ntlm, work, DOMAIN, USER, PASSWORD)
+    cap = Capture(work)
+    pcap = cap.pcap
+    seen = bridge(a.ntlm, work, cap.start)
+    why = cap.stop()
+    if why:
+        emit(False, why)
         return 1
     if seen["client_rc"] != 0 or seen["server_rc"] != 0 or not seen["wraps"]:
         emit(False, f"the bridged session failed: client {seen['client_rc']}, server "

@@ -43,8 +43,9 @@ import socket
 import struct
 import subprocess
 import sys
-import time
 import uuid
+
+from capture import Capture, make_fixture
 
 sys.dont_write_bytecode = True
 
@@ -245,54 +246,17 @@ def main():
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(DEADLINE)
 
-    nt = subprocess.run([a.ntlm, "hash"], input=PASSWORD, capture_output=True, text=True,
-                        check=True).stdout.strip()
-    with open(os.path.join(work, "accounts"), "w") as f:
-        f.write(f"{DOMAIN}:{USER}:{nt}\n")
-    pw = os.path.join(work, "pw")
-    if os.path.exists(pw):
-        os.unlink(pw)
-    fd = os.open(pw, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.write(fd, (PASSWORD + "\n").encode())
-    os.close(fd)
-    with open(os.path.join(work, "cis.conf"), "w") as f:
-        f.write("Profile = cis\n")
-    pcap = os.path.join(work, "capture.pcapng")
-    if os.path.exists(pcap):
-        os.unlink(pcap)
-    cap = {}
-
-    def start_capture(port):
-        err = open(os.path.join(work, "tshark.err"), "w+")
-        # capturing needs root (or CAP_NET_RAW): root, or sudo without a password
-        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-        cap["p"] = subprocess.Popen(sudo + ["tshark", "-q", "-i", "lo", "-f", f"tcp port {port}",
-                                            "-w", pcap], stdout=subprocess.DEVNULL, stderr=err)
-        cap["err"] = err
-        for _ in range(200):              # until it says it captures
-            err.seek(0)
-            if "Capturing on" in err.read() or cap["p"].poll() is not None:
-                break
-            time.sleep(0.05)
-        time.sleep(0.3)
+    make_fixture(a.ntlm, work, DOMAIN, USER, PASSWORD)
+    cap = Capture(work)
+    pcap = cap.pcap
 
     try:
         try:
-            seen = bridge(a.ntlm, work, start_capture)
+            seen = bridge(a.ntlm, work, cap.start)
         finally:
-            time.sleep(0.5)
-            if "p" in cap:
-                cap["p"].terminate()
-                try:
-                    cap["p"].wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    cap["p"].kill()
-                    cap["p"].wait()
-        cap["err"].seek(0)
-        capture_err = cap["err"].read()
-        if not os.path.exists(pcap) or cap["p"].returncode not in (0, -15):
-            raise Failed(f"capture failed (tshark exit {cap['p'].returncode}): "
-                         f"{capture_err.strip()[-200:]}")
+            why = cap.stop()
+        if why:
+            raise Failed(why)
         if seen["client_rc"] != 0 or seen["server_rc"] != 0 or len(seen["wraps"]) != 1:
             raise Failed(f"the bridged session failed: client exit {seen['client_rc']}, "
                          f"server exit {seen['server_rc']}, {len(seen['wraps'])} WRAPs")
