@@ -23,14 +23,13 @@
 #define TARGET_MAX 511 /* bytes of the SPN */
 
 struct client_opts {
-	const char *config, *profile, *user_arg, *password_file, *password, *target, *audit;
+	struct peer_opts p; /* --config, --profile, --audit, --timeout, --stdio */
+	const char *user_arg, *password_file, *password, *target;
 	const char *address; /* HOST:PORT */
 	char host[256], port[8];
 	char domain[256], user[256];
 	unsigned req;
-	bool stdio;
 	unsigned long rounds;
-	int timeout_ms;
 };
 
 /* What the exchange needs; released by client_state_free(). */
@@ -98,7 +97,7 @@ static void parse_user(const struct tool_cmd *self, struct client_opts *o)
 /* Fills o; false when --help was asked for (and shown). Usage errors exit 2. */
 static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struct client_opts *o)
 {
-	const char *v, *data = NULL, *timeout = NULL;
+	const char *v, *data = NULL;
 	char buf[64], err[128];
 	bool sign = false, seal = false;
 
@@ -107,10 +106,8 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cmd_client_usage(stdout);
 			return false;
-		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
-			o->config = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
-			o->profile = v;
+		} else if (peer_opt(self, argc, argv, &i, &o->p)) {
+			continue;
 		} else if ((v = opt_value(self, argc, argv, &i, "--user")) != NULL) {
 			o->user_arg = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--password-file")) != NULL) {
@@ -119,18 +116,12 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			o->password = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--target")) != NULL) {
 			o->target = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--audit")) != NULL) {
-			o->audit = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--timeout")) != NULL) {
-			timeout = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--data")) != NULL) {
 			data = v;
 		} else if (strcmp(a, "--sign") == 0) {
 			sign = true;
 		} else if (strcmp(a, "--seal") == 0) {
 			seal = true;
-		} else if (strcmp(a, "--stdio") == 0) {
-			o->stdio = true;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
 		} else if (o->address) {
@@ -140,8 +131,7 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			o->address = a;
 		}
 	}
-	if (o->config && o->profile)
-		usage_error(self, "--config and --profile exclude each other");
+	peer_opts_finish(self, &o->p);
 	if (!o->user_arg)
 		usage_error(self, "--user DOMAIN\\USER is required");
 	if (!o->password_file && !o->password)
@@ -151,10 +141,10 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 	if (sign && seal)
 		usage_error(self, "--sign and --seal exclude each other (--seal also signs)");
 	o->req = seal ? NTLM_REQ_CONFIDENTIALITY : sign ? NTLM_REQ_INTEGRITY : 0;
-	if (o->stdio) {
+	if (o->p.stdio) {
 		if (o->address)
 			usage_error(self, "--stdio takes no HOST:PORT");
-		if (timeout)
+		if (o->p.timeout)
 			usage_error(self, "--timeout goes with TCP, not --stdio");
 	} else {
 		if (!o->address)
@@ -174,11 +164,6 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			usage_error(self, "--data: '%s' is not a number from 0 to %u",
 				    safe_arg(data, false, buf, 40), DATA_ROUNDS_MAX);
 	}
-	int secs = DEFAULT_TIMEOUT;
-	if (timeout && !peer_parse_seconds(timeout, &secs))
-		usage_error(self, "--timeout: '%s' is not a number of seconds from 1 to 86400",
-			    safe_arg(timeout, false, buf, 40));
-	o->timeout_ms = secs * 1000;
 	if (o->target && (!o->target[0] || strlen(o->target) > TARGET_MAX))
 		usage_error(self, "--target: empty or longer than %d bytes", TARGET_MAX);
 	parse_user(self, o);
@@ -208,8 +193,8 @@ static void client_setup(const struct tool_cmd *self, struct client_opts *o, str
 	char pw[PASSWORD_MAX + 1];
 	ntlm_status st;
 
-	s->policy = peer_load_policy(self, o->config, o->profile);
-	s->audit = peer_open_audit(self, o->audit);
+	s->policy = peer_load_policy(self, o->p.config, o->p.profile);
+	s->audit = peer_open_audit(self, o->p.audit);
 	if (o->password_file) {
 		peer_read_password_file(self, o->password_file, pw, sizeof(pw));
 	} else {
@@ -227,11 +212,11 @@ static void client_setup(const struct tool_cmd *self, struct client_opts *o, str
 	if (o->target)
 		snprintf(s->target, sizeof(s->target), "%s", o->target);
 	else
-		snprintf(s->target, sizeof(s->target), "host/%s", o->stdio ? "localhost" : o->host);
+		snprintf(s->target, sizeof(s->target), "host/%s", o->p.stdio ? "localhost" : o->host);
 	st = ntlm_client_new(s->policy, s->cred, s->target, o->req, &s->ctx);
 	if (st == NTLM_OK && s->audit)
 		st = ntlm_ctx_set_audit(s->ctx, s->audit);
-	if (st == NTLM_OK && !o->stdio)
+	if (st == NTLM_OK && !o->p.stdio)
 		st = ntlm_ctx_set_peer(s->ctx, o->address);
 	if (st != NTLM_OK)
 		die_status(self, st);
@@ -274,7 +259,7 @@ static int connect_to(const struct tool_cmd *self, const struct client_opts *o)
 			int soerr = 0;
 			socklen_t sl = sizeof(soerr);
 			do
-				r = poll(&pfd, 1, o->timeout_ms);
+				r = poll(&pfd, 1, o->p.timeout_ms);
 			while (r < 0 && errno == EINTR);
 			if (r == 0)
 				snprintf(err, sizeof(err), "timed out");
@@ -339,7 +324,7 @@ static int send_frame(const struct tool_cmd *self, const struct client_opts *o, 
 	uint8_t *f = NULL;
 	size_t flen;
 	char err[256], err2[128];
-	enum frame_rc rc = frame_write(fd, p, len, peer_now_ms() + o->timeout_ms, err, sizeof(err));
+	enum frame_rc rc = frame_write(fd, p, len, peer_now_ms() + o->p.timeout_ms, err, sizeof(err));
 	int ret = 0;
 
 	if (rc == FRAME_OK)
@@ -359,7 +344,7 @@ static int send_frame(const struct tool_cmd *self, const struct client_opts *o, 
 static enum frame_rc next_frame(int fd, const struct client_opts *o, size_t max, uint8_t **p,
 				size_t *len, char *err, size_t errlen)
 {
-	return frame_read(fd, max, peer_now_ms() + o->timeout_ms, p, len, err, errlen);
+	return frame_read(fd, max, peer_now_ms() + o->p.timeout_ms, p, len, err, errlen);
 }
 
 /* Sends each stdin line, prints each echo. */
@@ -845,7 +830,7 @@ int cmd_client(const struct tool_cmd *self, int argc, char **argv)
 		return 0;
 	signal(SIGPIPE, SIG_IGN);
 	client_setup(self, &o, &s);
-	ret = o.stdio ? run_stdio(self, &o, &s) : run_tcp(self, &o, &s);
+	ret = o.p.stdio ? run_stdio(self, &o, &s) : run_tcp(self, &o, &s);
 	client_state_free(&s);
 	return ret;
 }

@@ -29,11 +29,10 @@
 #define THREAD_STACK (1024u * 1024u) /* a connection needs ~20 KiB; room for sanitizers */
 
 struct server_opts {
-	const char *listen, *config, *profile, *accounts, *audit;
+	struct peer_opts p; /* --config, --profile, --audit, --timeout, --stdio */
+	const char *listen, *accounts;
 	char host[256], port[8];
 	unsigned max_conns;
-	int timeout_ms;
-	bool stdio;
 };
 
 /* Shared by every connection thread. policy, accounts and audit are only
@@ -101,7 +100,7 @@ void cmd_server_usage(FILE *f)
 /* Fills o; false when --help was asked for (and shown). Usage errors exit 2. */
 static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struct server_opts *o)
 {
-	const char *v, *timeout = NULL, *maxc = NULL;
+	const char *v, *maxc = NULL;
 	char buf[64], err[128];
 
 	for (int i = 1; i < argc; i++) {
@@ -109,34 +108,25 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cmd_server_usage(stdout);
 			return false;
+		} else if (peer_opt(self, argc, argv, &i, &o->p)) {
+			continue;
 		} else if ((v = opt_value(self, argc, argv, &i, "--listen")) != NULL) {
 			o->listen = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
-			o->config = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
-			o->profile = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--accounts")) != NULL) {
 			o->accounts = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--audit")) != NULL) {
-			o->audit = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--timeout")) != NULL) {
-			timeout = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--max-connections")) != NULL) {
 			maxc = v;
-		} else if (strcmp(a, "--stdio") == 0) {
-			o->stdio = true;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
 		} else {
 			usage_error(self, "unexpected argument '%s'", safe_arg(a, false, buf, 40));
 		}
 	}
-	if (o->config && o->profile)
-		usage_error(self, "--config and --profile exclude each other");
+	peer_opts_finish(self, &o->p);
 	if (!o->accounts)
 		usage_error(self, "--accounts F is required");
-	if (o->stdio) {
-		if (o->listen || timeout || maxc)
+	if (o->p.stdio) {
+		if (o->listen || o->p.timeout || maxc)
 			usage_error(self, "--stdio takes no --listen, --timeout or "
 					  "--max-connections");
 	} else {
@@ -147,11 +137,6 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			usage_error(self, "bad --listen address '%s': %s",
 				    safe_arg(o->listen, false, buf, 60), err);
 	}
-	int secs = DEFAULT_TIMEOUT;
-	if (timeout && !peer_parse_seconds(timeout, &secs))
-		usage_error(self, "--timeout: '%s' is not a number of seconds from 1 to 86400",
-			    safe_arg(timeout, false, buf, 40));
-	o->timeout_ms = secs * 1000;
 	o->max_conns = MAX_CONNS_DEFAULT;
 	if (maxc) {
 		char *end;
@@ -995,12 +980,12 @@ int cmd_server(const struct tool_cmd *self, int argc, char **argv)
 	if (!parse_args(self, argc, argv, &o))
 		return 0;
 	signal(SIGPIPE, SIG_IGN);
-	srv.policy = peer_load_policy(self, o.config, o.profile);
+	srv.policy = peer_load_policy(self, o.p.config, o.p.profile);
 	srv.accounts = open_accounts(self, o.accounts);
-	srv.audit = peer_open_audit(self, o.audit);
-	srv.timeout_ms = o.timeout_ms;
+	srv.audit = peer_open_audit(self, o.p.audit);
+	srv.timeout_ms = o.p.timeout_ms;
 	srv.max_conns = o.max_conns;
-	if (o.stdio) {
+	if (o.p.stdio) {
 		ret = run_stdio(self, &srv);
 		goto out;
 	}

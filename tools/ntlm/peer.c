@@ -163,6 +163,38 @@ bool peer_parse_hostport(const char *s, bool allow_zero, char *host, size_t host
 	return true;
 }
 
+bool peer_opt(const struct tool_cmd *c, int argc, char **argv, int *i, struct peer_opts *p)
+{
+	const char *v;
+
+	if ((v = opt_value(c, argc, argv, i, "--config")) != NULL)
+		p->config = v;
+	else if ((v = opt_value(c, argc, argv, i, "--profile")) != NULL)
+		p->profile = v;
+	else if ((v = opt_value(c, argc, argv, i, "--audit")) != NULL)
+		p->audit = v;
+	else if ((v = opt_value(c, argc, argv, i, "--timeout")) != NULL)
+		p->timeout = v;
+	else if (strcmp(argv[*i], "--stdio") == 0)
+		p->stdio = true;
+	else
+		return false;
+	return true;
+}
+
+void peer_opts_finish(const struct tool_cmd *c, struct peer_opts *p)
+{
+	char buf[64];
+	int secs = DEFAULT_TIMEOUT;
+
+	if (p->config && p->profile)
+		usage_error(c, "--config and --profile exclude each other");
+	if (p->timeout && !peer_parse_seconds(p->timeout, &secs))
+		usage_error(c, "--timeout: '%s' is not a number of seconds from 1 to 86400",
+			    safe_arg(p->timeout, false, buf, 40));
+	p->timeout_ms = secs * 1000;
+}
+
 int64_t peer_now_ms(void)
 {
 	struct timespec ts;

@@ -32,6 +32,22 @@
 #endif
 #define DEFAULT_TIMEOUT 30 /* seconds */
 
+/* The options `ntlm client` and `ntlm server` both take. */
+struct peer_opts {
+	const char *config, *profile, *audit;
+	const char *timeout; /* as given; see peer_opts_finish */
+	bool stdio;
+	int timeout_ms;
+};
+
+/* When argv[*i] is --config, --profile, --audit, --timeout or --stdio,
+ * records it (taking its value) and returns true. */
+bool peer_opt(const struct tool_cmd *c, int argc, char **argv, int *i, struct peer_opts *p);
+
+/* After the options: --config and --profile exclude each other; --timeout
+ * (default DEFAULT_TIMEOUT s) into timeout_ms. Usage errors exit 2. */
+void peer_opts_finish(const struct tool_cmd *c, struct peer_opts *p);
+
 /* Loads --config F, or the --profile NAME, or the cis profile. Dies (exit 2)
  * with the file:line of the first error. */
 struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const char *config,
