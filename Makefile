@@ -23,8 +23,9 @@ build-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DNTLM_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 
-# Source checks: layering, banned functions, exported symbols.
+# Source checks: format, layering, banned functions, exported symbols.
 check: build
+	bash scripts/check-format.sh
 	bash scripts/check-layers.sh
 	bash scripts/check-src.sh
 	bash scripts/check-exports.sh $(BUILD)/libntlmssp.so

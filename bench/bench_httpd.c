@@ -160,8 +160,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!b.url || !user || !pw) {
-		fprintf(stderr, "usage: bench_httpd --url URL --user 'DOMAIN\\user' --password PW\n"
-				"                   [--connections N] [--requests M] [--audit FILE]\n");
+		fprintf(stderr,
+			"usage: bench_httpd --url URL --user 'DOMAIN\\user' --password PW\n"
+			"                   [--connections N] [--requests M] [--audit FILE]\n");
 		return 2;
 	}
 	size_t len = strlen(user) + strlen(pw) + 2;
@@ -210,8 +211,9 @@ int main(int argc, char **argv)
 		if (w[i].connects != 1)
 			extra_conns++;
 		if (w[i].failed && shown++ < 5)
-			fprintf(stderr, "bench_httpd: connection %u: %u failed (last status %ld%s%s)\n",
-				i, w[i].failed, w[i].last_status, w[i].error[0] ? ": " : "",
+			fprintf(stderr,
+				"bench_httpd: connection %u: %u failed (last status %ld%s%s)\n", i,
+				w[i].failed, w[i].last_status, w[i].error[0] ? ": " : "",
 				w[i].error);
 	}
 	double p1 = secs(&b.t0, &b.t1), p2 = secs(&b.t1, &b.t2), all = secs(&b.t0, &b.t2);

@@ -74,7 +74,7 @@
 #define F_WANT (F_SIGN | F_SEAL | F_ESS | F_128 | F_KEY_EXCH)
 
 enum impl { OURS, GSS, LIMIT, NIMPL };
-static const char *const impl_names[NIMPL] = {"ours", "gss", "limit"};
+static const char *const impl_names[NIMPL] = { "ours", "gss", "limit" };
 
 static const struct row {
 	const char *name;  /* --one argument */
@@ -82,13 +82,13 @@ static const struct row {
 	int kind;	   /* 0 handshake, 1 seal+unseal, 2 sign+verify */
 	size_t size;
 } rows[] = {
-    {"handshake", "handshake (NTLMv2+MIC, sign+seal)", 0, 0},
-    {"seal16", "seal+unseal 16 B", 1, 16},
-    {"seal1k", "seal+unseal 1 KiB", 1, 1024},
-    {"seal64k", "seal+unseal 64 KiB", 1, 65536},
-    {"sign16", "sign+verify 16 B", 2, 16},
-    {"sign1k", "sign+verify 1 KiB", 2, 1024},
-    {"sign64k", "sign+verify 64 KiB", 2, 65536},
+	{ "handshake", "handshake (NTLMv2+MIC, sign+seal)", 0, 0 },
+	{ "seal16", "seal+unseal 16 B", 1, 16 },
+	{ "seal1k", "seal+unseal 1 KiB", 1, 1024 },
+	{ "seal64k", "seal+unseal 64 KiB", 1, 65536 },
+	{ "sign16", "sign+verify 16 B", 2, 16 },
+	{ "sign1k", "sign+verify 1 KiB", 2, 1024 },
+	{ "sign64k", "sign+verify 64 KiB", 2, 65536 },
 };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
@@ -254,9 +254,9 @@ static void ours_teardown(struct ours *o)
 
 /* ---- gss-ntlmssp through MIT GSSAPI ---------------------------------------- */
 
-static gss_OID_desc ntlm_oid = {GSS_NTLMSSP_OID_LENGTH, (void *)GSS_NTLMSSP_OID_STRING};
-static gss_OID_desc spnego_mic_oid = {GSS_SPNEGO_REQUIRE_MIC_OID_LENGTH,
-				      (void *)GSS_SPNEGO_REQUIRE_MIC_OID_STRING};
+static gss_OID_desc ntlm_oid = { GSS_NTLMSSP_OID_LENGTH, (void *)GSS_NTLMSSP_OID_STRING };
+static gss_OID_desc spnego_mic_oid = { GSS_SPNEGO_REQUIRE_MIC_OID_LENGTH,
+				       (void *)GSS_SPNEGO_REQUIRE_MIC_OID_STRING };
 
 struct gss {
 	gss_cred_id_t icred, acred;
@@ -373,10 +373,10 @@ static void gssn_setup(struct gss *g)
 {
 	OM_uint32 maj, min;
 	gss_name_t uname;
-	gss_OID_set_desc mechs = {1, &ntlm_oid};
-	gss_buffer_desc ub = {strlen(DOMAIN "\\" USER), (void *)(DOMAIN "\\" USER)};
-	gss_buffer_desc pw = {strlen(PASSWORD), (void *)PASSWORD};
-	gss_buffer_desc tb = {strlen("HTTP@bench.example"), (void *)"HTTP@bench.example"};
+	gss_OID_set_desc mechs = { 1, &ntlm_oid };
+	gss_buffer_desc ub = { strlen(DOMAIN "\\" USER), (void *)(DOMAIN "\\" USER) };
+	gss_buffer_desc pw = { strlen(PASSWORD), (void *)PASSWORD };
+	gss_buffer_desc tb = { strlen("HTTP@bench.example"), (void *)"HTTP@bench.example" };
 	FILE *f;
 
 	snprintf(g->user_file, sizeof(g->user_file), "/tmp/bench-ntlm-%d.users", (int)getpid());
@@ -433,8 +433,8 @@ struct limit {
 /* HMAC_MD5(SigningKey, SeqNum || msg), with the key schedule kept. */
 static void limit_hmac(struct dir *d, const uint8_t *msg, size_t len, uint8_t mac[16])
 {
-	uint8_t seq[4] = {(uint8_t)d->seq, (uint8_t)(d->seq >> 8), (uint8_t)(d->seq >> 16),
-			  (uint8_t)(d->seq >> 24)};
+	uint8_t seq[4] = { (uint8_t)d->seq, (uint8_t)(d->seq >> 8), (uint8_t)(d->seq >> 16),
+			   (uint8_t)(d->seq >> 24) };
 	hmac_md5_update(&d->mac, 4, seq);
 	hmac_md5_update(&d->mac, len, msg);
 	DIGEST(hmac_md5_digest, &d->mac, 16, mac); /* leaves the key set */
@@ -505,10 +505,10 @@ static void md5_2(const uint8_t *a, size_t alen, const char *b, size_t blen, uin
 static void limit_side(struct limit *l, const uint8_t chal[8], uint8_t exported[16])
 {
 	static const char k[4][59] = {
-	    "session key to client-to-server signing key magic constant",
-	    "session key to server-to-client signing key magic constant",
-	    "session key to client-to-server sealing key magic constant",
-	    "session key to server-to-client sealing key magic constant",
+		"session key to client-to-server signing key magic constant",
+		"session key to server-to-client signing key magic constant",
+		"session key to client-to-server sealing key magic constant",
+		"session key to server-to-client sealing key magic constant",
 	};
 	uint8_t v2[16], proof[16], base[16], key[16], mic[16];
 	struct hmac_md5_ctx h;
@@ -542,8 +542,8 @@ static void limit_handshake(void *arg)
 static void limit_setup(struct limit *l, const struct ours *o)
 {
 	uint8_t key1[16], key2[16];
-	static const uint8_t ident[] = {'U', 0,	  'S', 0,   'E', 0,   'R', 0,	'B',
-					0,   'E', 0,   'N', 0,	 'C', 0,   'H', 0};
+	static const uint8_t ident[] = { 'U', 0,   'S', 0,   'E', 0,   'R', 0,	 'B',
+					 0,   'E', 0,	'N', 0,	  'C', 0,   'H', 0 };
 	struct md4_ctx m;
 	uint8_t pw[64];
 	size_t n = strlen(PASSWORD);
@@ -600,7 +600,7 @@ static double one(int impl, const struct row *r, unsigned ms)
 	static struct ours o;
 	static struct gss g;
 	static struct limit l;
-	struct op op = {0};
+	struct op op = { 0 };
 	double rate;
 
 	switch (impl) {
@@ -667,7 +667,7 @@ static void dump(int impl)
 static double child(const char *self, int impl, const struct row *r, unsigned ms)
 {
 	int fd[2], status;
-	char msarg[16], buf[64] = {0};
+	char msarg[16], buf[64] = { 0 };
 	ssize_t got;
 	pid_t pid;
 

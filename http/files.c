@@ -183,6 +183,6 @@ not_found:
 	if (fd >= 0)
 		close(fd);
 	*status = err == ELOOP || err == ENOTDIR || err == EACCES ? MHD_HTTP_FORBIDDEN
-								   : MHD_HTTP_NOT_FOUND;
+								  : MHD_HTTP_NOT_FOUND;
 	return text(*status == MHD_HTTP_FORBIDDEN ? "forbidden\n" : "not found\n");
 }

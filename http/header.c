@@ -74,9 +74,18 @@ bool httpd_is_remote_user_header(const char *name)
 bool httpd_is_hop_header(const char *name)
 {
 	static const char *const hop[] = {
-		"connection",	      "keep-alive", "proxy-connection",	  "te",
-		"trailer",	      "upgrade",    "transfer-encoding",  "content-length",
-		"expect",	      "host",	    "proxy-authorization", "authorization",
+		"connection",
+		"keep-alive",
+		"proxy-connection",
+		"te",
+		"trailer",
+		"upgrade",
+		"transfer-encoding",
+		"content-length",
+		"expect",
+		"host",
+		"proxy-authorization",
+		"authorization",
 		"proxy-authenticate",
 	};
 	if (!name)

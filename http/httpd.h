@@ -22,34 +22,34 @@
 #define HTTPD_DEFAULT_MAX_CONNECTIONS 256u
 #define HTTPD_DEFAULT_MAX_PER_IP 64u
 #define HTTPD_DEFAULT_HANDSHAKE_TIMEOUT 15u /* seconds */
-#define HTTPD_DEFAULT_IDLE_TIMEOUT 120u     /* seconds, once authenticated */
+#define HTTPD_DEFAULT_IDLE_TIMEOUT 120u	    /* seconds, once authenticated */
 #define HTTPD_DEFAULT_MAX_HEADER_SIZE 16384u
 #define HTTPD_DEFAULT_MAX_BODY_SIZE (8u * 1024u * 1024u)
-#define HTTPD_DEFAULT_PROXY_TIMEOUT 60u     /* seconds */
-#define HTTPD_MAX_HANDSHAKES 16u             /* NEGOTIATEs per connection */
+#define HTTPD_DEFAULT_PROXY_TIMEOUT 60u /* seconds */
+#define HTTPD_MAX_HANDSHAKES 16u	/* NEGOTIATEs per connection */
 
 struct httpd_config {
-	const char *listen;        /* "HOST:PORT", "[v6]:PORT"; port 0 = any free port */
-	const char *config;        /* policy file (ntlm_policy_load), or NULL */
-	const char *profile;       /* policy profile (ntlm_policy_new) when no config */
-	const char *accounts;      /* DOMAIN:USER:NTHASH file */
-	const char *audit;         /* JSON Lines file, or NULL */
-	bool audit_syslog;         /* also to syslog */
-	const char *root;          /* static files, or NULL */
-	const char *proxy;         /* backend base URL, or NULL */
-	const char *nb_computer;   /* names in the CHALLENGE; NULL = library default */
+	const char *listen;	 /* "HOST:PORT", "[v6]:PORT"; port 0 = any free port */
+	const char *config;	 /* policy file (ntlm_policy_load), or NULL */
+	const char *profile;	 /* policy profile (ntlm_policy_new) when no config */
+	const char *accounts;	 /* DOMAIN:USER:NTHASH file */
+	const char *audit;	 /* JSON Lines file, or NULL */
+	bool audit_syslog;	 /* also to syslog */
+	const char *root;	 /* static files, or NULL */
+	const char *proxy;	 /* backend base URL, or NULL */
+	const char *nb_computer; /* names in the CHALLENGE; NULL = library default */
 	const char *nb_domain;
 	const char *dns_computer;
 	const char *dns_domain;
 	unsigned max_connections;
-	unsigned max_per_ip;       /* 0 = no per-address limit */
+	unsigned max_per_ip; /* 0 = no per-address limit */
 	unsigned handshake_timeout;
 	unsigned idle_timeout;
 	size_t max_header_size;
 	size_t max_body_size;
 	unsigned proxy_timeout;
-	unsigned threads;          /* unused with thread-per-connection; reserved */
-	bool quiet;                /* no request log on stderr */
+	unsigned threads; /* unused with thread-per-connection; reserved */
+	bool quiet;	  /* no request log on stderr */
 };
 
 void httpd_config_defaults(struct httpd_config *cfg);
@@ -88,8 +88,8 @@ struct httpd_buf {
 };
 void httpd_buf_put(struct httpd_buf *b, const char *s, size_t n);
 void httpd_buf_puts(struct httpd_buf *b, const char *s);
-__attribute__((format(printf, 2, 3))) void httpd_buf_printf(struct httpd_buf *b,
-							     const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void httpd_buf_printf(struct httpd_buf *b, const char *fmt,
+							    ...);
 void httpd_buf_html(struct httpd_buf *b, const char *s); /* HTML-escaped */
 void httpd_buf_json(struct httpd_buf *b, const char *s); /* a quoted JSON string */
 void httpd_buf_free(struct httpd_buf *b);

@@ -94,8 +94,7 @@ static void page_html(const struct httpd_identity *id, struct httpd_buf *b)
 	}
 	httpd_buf_puts(b, "</ul></td></tr>\n");
 	row(b, "Client address", id->peer);
-	snprintf(tmp, sizeof(tmp), "%u request(s), %u handshake(s)", id->requests,
-		 id->handshakes);
+	snprintf(tmp, sizeof(tmp), "%u request(s), %u handshake(s)", id->requests, id->handshakes);
 	row(b, "This connection", tmp);
 	httpd_buf_puts(b, "</table>\n<p>The authentication belongs to this TCP connection: "
 			  "later requests on it are served without a new handshake.</p>\n"

@@ -78,10 +78,10 @@ struct hdr {
 };
 
 struct fwd {
-	struct curl_slist *req;   /* request headers for the backend; owned */
+	struct curl_slist *req; /* request headers for the backend; owned */
 	bool req_failed;
-	const char *connection;   /* the client's Connection header (names to drop) */
-	struct httpd_buf body;    /* the backend's response body */
+	const char *connection; /* the client's Connection header (names to drop) */
+	struct httpd_buf body;	/* the backend's response body */
 	bool too_large;
 	long status;
 	struct hdr hdrs[PROXY_MAX_HEADERS];

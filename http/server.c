@@ -49,26 +49,26 @@
 
 struct hconn {
 	char peer[64];
-	struct ntlm_ctx *ctx;     /* handshake in progress (CHALLENGE sent); owned */
+	struct ntlm_ctx *ctx; /* handshake in progress (CHALLENGE sent); owned */
 	struct timespec hs_started;
 	bool authed;
 	struct httpd_identity id;
 	unsigned handshakes;
 	unsigned refusals;
 	bool long_timeout; /* --idle-timeout in force (else --handshake-timeout) */
-	void *curl; /* proxy mode: this connection's libcurl handle; owned */
+	void *curl;	   /* proxy mode: this connection's libcurl handle; owned */
 };
 
 struct hreq {
 	char *target; /* the raw request target, as received; owned */
 	bool started;
-	bool serve;   /* authorized: serve it once the body is in */
+	bool serve;		   /* authorized: serve it once the body is in */
 	struct MHD_Response *resp; /* else: this response; owned until queued */
 	unsigned status;
 	bool queued;
 	struct httpd_buf body; /* proxy mode, authorized: the request body */
 	bool body_too_large;
-	size_t body_seen;      /* bytes of body received, kept or not */
+	size_t body_seen; /* bytes of body received, kept or not */
 	char detail[320]; /* why it was refused, for the request log */
 };
 
@@ -95,8 +95,8 @@ static double since(const struct timespec *t0)
 
 static struct MHD_Response *text_response(const char *msg)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(msg), (void *)msg,
-								  MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
 	if (r)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 					"text/plain; charset=utf-8");
@@ -148,8 +148,8 @@ static const char *printable(const char *s, bool quoted, char *buf, size_t len)
 
 	for (size_t i = 0; i < n && k + 4 < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		buf[k++] = c < 0x20 || c == 0x7f || (quoted && (c == '"' || c == ' ')) ? '?'
-										: (char)c;
+		buf[k++] =
+			c < 0x20 || c == 0x7f || (quoted && (c == '"' || c == ' ')) ? '?' : (char)c;
 	}
 	if (k < n && k + 3 < len)
 		buf[k++] = '.', buf[k++] = '.', buf[k++] = '.';
@@ -346,7 +346,7 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 		set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(NULL, false));
 		hc->refusals++;
 		set_detail(rq, "(AUTHENTICATE without a handshake on this "
-						  "connection)");
+			       "connection)");
 		return;
 	}
 	double waited = since(&hc->hs_started);
@@ -473,8 +473,8 @@ static bool get_or_head(const char *method)
 	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 }
 
-static struct MHD_Response *serve(struct MHD_Connection *conn, struct hconn *hc,
-				  struct hreq *rq, const char *method, unsigned *status)
+static struct MHD_Response *serve(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq,
+				  const char *method, unsigned *status)
 {
 	const struct httpd_config *cfg = S.cfg;
 	struct MHD_Response *r = NULL;
@@ -551,7 +551,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct hconn *hc, stru
 }
 
 static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key,
-			       const char *value)
+				const char *value)
 {
 	size_t *n = cls;
 	(void)kind;
@@ -569,8 +569,8 @@ static size_t header_size(struct MHD_Connection *conn, const struct hreq *rq, co
 
 static unsigned long long declared_length(struct MHD_Connection *conn)
 {
-	const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *v =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	char *end;
 	if (!v)
 		return 0;
@@ -582,8 +582,8 @@ static unsigned long long declared_length(struct MHD_Connection *conn)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_size, void **req_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **req_cls)
 {
 	struct hreq *rq = *req_cls;
 	const union MHD_ConnectionInfo *ci =
@@ -609,7 +609,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		/* Idle limit: --handshake-timeout until authenticated, then
 		 * --idle-timeout (and back for a new handshake). */
 		if (hc->authed != hc->long_timeout) {
-			unsigned int t = hc->authed ? S.cfg->idle_timeout : S.cfg->handshake_timeout;
+			unsigned int t =
+				hc->authed ? S.cfg->idle_timeout : S.cfg->handshake_timeout;
 			hc->long_timeout = hc->authed;
 			MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, t);
 		}
@@ -831,13 +832,12 @@ static void our_name(const struct httpd_config *cfg)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	for (i = 0; host[i] && host[i] != '.' && i < 15; i++)
-		S.target[i] = (char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 'a' + 'A'
-								     : host[i]);
+		S.target[i] =
+			(char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 'a' + 'A' : host[i]);
 	S.target[i] = '\0';
 }
 
-static int load_error(char *why, size_t why_len, const char *what, const char *path,
-		      ntlm_status st)
+static int load_error(char *why, size_t why_len, const char *what, const char *path, ntlm_status st)
 {
 	const char *detail = ntlm_error_message();
 	snprintf(why, why_len, "%s %s: %s: %s", what, path ? path : "", ntlm_status_name(st),
@@ -927,13 +927,12 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		flags |= MHD_USE_IPv6;
 	S.daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-		NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->handshake_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
+		NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned int)cfg->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)cfg->handshake_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
 	if (!S.daemon) {
 		snprintf(why, why_len, "cannot start the HTTP server on %s", shown);
 		close(fd);

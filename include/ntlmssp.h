@@ -34,57 +34,57 @@ typedef enum ntlm_status {
 	NTLM_CONTINUE = 1, /* ntlm_step: send the output token and call again */
 
 	/* MALFORMED: bytes from the peer (or a file) are not a valid message */
-	NTLM_E_BAD_SIGNATURE = 100,   /* not "NTLMSSP\0" */
-	NTLM_E_BAD_MESSAGE_TYPE,      /* MessageType is not the expected one */
-	NTLM_E_TRUNCATED,             /* shorter than its fixed header / field */
-	NTLM_E_BUFFER_OUT_OF_BOUNDS,  /* security buffer ends past the message */
-	NTLM_E_BUFFER_OVERFLOW,       /* offset + length wraps 32 bits */
-	NTLM_E_BUFFER_OVERLAPS_HEADER,/* security buffer points into the fixed header */
-	NTLM_E_UTF16_ODD_LENGTH,      /* UTF-16 string with an odd byte count */
-	NTLM_E_UTF16_INVALID,         /* unpaired surrogate, or not convertible */
-	NTLM_E_AV_NO_EOL,             /* AV list does not end with MsvAvEOL */
-	NTLM_E_AV_DUPLICATE,          /* the same AvId twice */
-	NTLM_E_AV_BAD_LENGTH,         /* fixed-size AV pair with the wrong AvLen */
-	NTLM_E_AV_TOO_MANY,           /* more AV pairs than we keep */
-	NTLM_E_TOKEN_TOO_LARGE,       /* over NTLM_MAX_TOKEN bytes */
-	NTLM_E_NO_CHARSET,            /* neither UNICODE nor OEM negotiated */
-	NTLM_E_BAD_RESPONSE,          /* LM/NT response of an impossible shape */
-	NTLM_E_BAD_ENCODING,          /* base64 / hex / token text not decodable */
-	NTLM_E_CONFIG,                /* policy file: syntax, unknown key, bad value */
-	NTLM_E_ACCOUNTS_FILE,         /* account store file: malformed line */
-	NTLM_E_BAD_KEY_EXCHANGE,      /* KEY_EXCH without a 16-byte EncryptedRandomSessionKey */
+	NTLM_E_BAD_SIGNATURE = 100,    /* not "NTLMSSP\0" */
+	NTLM_E_BAD_MESSAGE_TYPE,       /* MessageType is not the expected one */
+	NTLM_E_TRUNCATED,	       /* shorter than its fixed header / field */
+	NTLM_E_BUFFER_OUT_OF_BOUNDS,   /* security buffer ends past the message */
+	NTLM_E_BUFFER_OVERFLOW,	       /* offset + length wraps 32 bits */
+	NTLM_E_BUFFER_OVERLAPS_HEADER, /* security buffer points into the fixed header */
+	NTLM_E_UTF16_ODD_LENGTH,       /* UTF-16 string with an odd byte count */
+	NTLM_E_UTF16_INVALID,	       /* unpaired surrogate, or not convertible */
+	NTLM_E_AV_NO_EOL,	       /* AV list does not end with MsvAvEOL */
+	NTLM_E_AV_DUPLICATE,	       /* the same AvId twice */
+	NTLM_E_AV_BAD_LENGTH,	       /* fixed-size AV pair with the wrong AvLen */
+	NTLM_E_AV_TOO_MANY,	       /* more AV pairs than we keep */
+	NTLM_E_TOKEN_TOO_LARGE,	       /* over NTLM_MAX_TOKEN bytes */
+	NTLM_E_NO_CHARSET,	       /* neither UNICODE nor OEM negotiated */
+	NTLM_E_BAD_RESPONSE,	       /* LM/NT response of an impossible shape */
+	NTLM_E_BAD_ENCODING,	       /* base64 / hex / token text not decodable */
+	NTLM_E_CONFIG,		       /* policy file: syntax, unknown key, bad value */
+	NTLM_E_ACCOUNTS_FILE,	       /* account store file: malformed line */
+	NTLM_E_BAD_KEY_EXCHANGE,       /* KEY_EXCH without a 16-byte EncryptedRandomSessionKey */
 
 	/* AUTH_FAILED: crypto check on the peer's data failed */
 	NTLM_E_MESSAGE_ALTERED = 200, /* signature does not verify */
-	NTLM_E_OUT_OF_SEQUENCE,       /* sequence number is not the expected one */
-	NTLM_E_LOGON_FAILURE,         /* wrong password (response does not verify) */
-	NTLM_E_NO_SUCH_USER,          /* user not in the account store */
-	NTLM_E_MIC_MISMATCH,          /* MIC present but wrong */
-	NTLM_E_BAD_BINDINGS,          /* channel bindings differ from ours */
-	NTLM_E_REPLAY,                /* challenge already answered */
-	NTLM_E_TIME_SKEW,             /* NTLMv2 timestamp outside MaxClockSkew */
+	NTLM_E_OUT_OF_SEQUENCE,	      /* sequence number is not the expected one */
+	NTLM_E_LOGON_FAILURE,	      /* wrong password (response does not verify) */
+	NTLM_E_NO_SUCH_USER,	      /* user not in the account store */
+	NTLM_E_MIC_MISMATCH,	      /* MIC present but wrong */
+	NTLM_E_BAD_BINDINGS,	      /* channel bindings differ from ours */
+	NTLM_E_REPLAY,		      /* challenge already answered */
+	NTLM_E_TIME_SKEW,	      /* NTLMv2 timestamp outside MaxClockSkew */
 	NTLM_E_TARGET_INFO_ALTERED,   /* client's AV pairs differ from what we sent */
 
 	/* POLICY_DENIED: a setting refused the exchange */
 	NTLM_E_POLICY_SEND_BLOCKED = 300, /* RestrictSendingNTLMTraffic */
-	NTLM_E_POLICY_MIN_SEC,            /* NtlmMinClientSec / NtlmMinServerSec */
-	NTLM_E_POLICY_RECEIVE_BLOCKED,    /* RestrictReceivingNTLMTraffic */
-	NTLM_E_POLICY_RESPONSE_REFUSED,   /* LmCompatibilityLevel */
-	NTLM_E_POLICY_ANONYMOUS,          /* anonymous logon not allowed */
-	NTLM_E_POLICY_MIC_REQUIRED,       /* RequireMIC and no MIC */
+	NTLM_E_POLICY_MIN_SEC,		  /* NtlmMinClientSec / NtlmMinServerSec */
+	NTLM_E_POLICY_RECEIVE_BLOCKED,	  /* RestrictReceivingNTLMTraffic */
+	NTLM_E_POLICY_RESPONSE_REFUSED,	  /* LmCompatibilityLevel */
+	NTLM_E_POLICY_ANONYMOUS,	  /* anonymous logon not allowed */
+	NTLM_E_POLICY_MIC_REQUIRED,	  /* RequireMIC and no MIC */
 	NTLM_E_POLICY_BINDINGS_REQUIRED,  /* ChannelBindings = Require and none */
 
 	/* USAGE: the caller did something wrong */
 	NTLM_E_INVALID_ARGUMENT = 400,
-	NTLM_E_BUFFER_TOO_SMALL,      /* output does not fit */
-	NTLM_E_BAD_STRING,            /* input string is not valid UTF-8 */
-	NTLM_E_UNREPRESENTABLE,       /* string has no OEM (CP850) form / LM limit */
-	NTLM_E_NOT_NEGOTIATED,        /* operation needs a flag that was not negotiated */
-	NTLM_E_BAD_STATE,             /* call not valid in the context's current state */
+	NTLM_E_BUFFER_TOO_SMALL, /* output does not fit */
+	NTLM_E_BAD_STRING,	 /* input string is not valid UTF-8 */
+	NTLM_E_UNREPRESENTABLE,	 /* string has no OEM (CP850) form / LM limit */
+	NTLM_E_NOT_NEGOTIATED,	 /* operation needs a flag that was not negotiated */
+	NTLM_E_BAD_STATE,	 /* call not valid in the context's current state */
 
 	/* INTERNAL */
 	NTLM_E_NOMEM = 500,
-	NTLM_E_RANDOM,                /* getrandom() failed */
+	NTLM_E_RANDOM, /* getrandom() failed */
 	NTLM_E_INTERNAL
 } ntlm_status;
 
@@ -150,7 +150,7 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open(const char *path, struct n
  * returns NTLM_OK, or NTLM_E_NO_SUCH_USER. It may be called from several
  * threads at once. */
 typedef ntlm_status (*ntlm_accounts_fn)(void *arg, const char *domain, const char *user,
-					 uint8_t nt_hash[16]);
+					uint8_t nt_hash[16]);
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_new_callback(ntlm_accounts_fn fn, void *arg,
 							      struct ntlm_accounts **out);
 NTLM_API void ntlm_accounts_close(struct ntlm_accounts *a);
@@ -175,7 +175,7 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_event_to_json(const struct ntlm_au
 /* ---- security contexts --------------------------------------------------- */
 struct ntlm_ctx;
 
-#define NTLM_REQ_INTEGRITY 0x1u       /* ask for SIGN */
+#define NTLM_REQ_INTEGRITY 0x1u	      /* ask for SIGN */
 #define NTLM_REQ_CONFIDENTIALITY 0x2u /* ask for SEAL (and SIGN) */
 
 /* policy, cred, accounts and audit are borrowed: they must outlive the
@@ -229,14 +229,15 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_unseal(struct ntlm_ctx *ctx, const uint8
 					       uint8_t *out);
 
 /* Queries (after NTLM_OK unless noted). Strings are owned by the context. */
-NTLM_API uint32_t ntlm_ctx_flags(const struct ntlm_ctx *ctx); /* negotiated so far */
+NTLM_API uint32_t ntlm_ctx_flags(const struct ntlm_ctx *ctx);		 /* negotiated so far */
 NTLM_API const char *ntlm_ctx_response_type(const struct ntlm_ctx *ctx); /* "NTLMv2", ... or "" */
 NTLM_API const char *ntlm_ctx_user(const struct ntlm_ctx *ctx);
 NTLM_API const char *ntlm_ctx_domain(const struct ntlm_ctx *ctx);
 NTLM_API const char *ntlm_ctx_workstation(const struct ntlm_ctx *ctx);
 /* 128, 56 or 40 when a key is in use for signing/sealing; 0 otherwise. */
 NTLM_API unsigned ntlm_ctx_key_strength(const struct ntlm_ctx *ctx);
-NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_session_key(const struct ntlm_ctx *ctx, uint8_t key[16]);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_session_key(const struct ntlm_ctx *ctx,
+							uint8_t key[16]);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail
 
-PKGS=(build-essential cmake pkg-config nettle-dev libunistring-dev libcmocka-dev valgrind
+PKGS=(build-essential cmake pkg-config clang-format nettle-dev libunistring-dev libcmocka-dev valgrind
       python3 gss-ntlmssp gss-ntlmssp-dev libkrb5-dev
       libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm
       winbind python3-ntlm-auth python3-impacket tshark

@@ -21,26 +21,25 @@
  * returns st, so a failure site reads:
  *     return ntlm_err(NTLM_E_AV_NO_EOL, "TargetInfo: no MsvAvEOL");
  */
-ntlm_status ntlm_err(ntlm_status st, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+ntlm_status ntlm_err(ntlm_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Clears the thread's error detail (called by public entry points). */
 void ntlm_err_clear(void);
 
 /* Propagate a failure unchanged. */
-#define NTLM_TRY(expr)                              \
-	do {                                        \
-		ntlm_status try_st_ = (expr);       \
-		if (try_st_ != NTLM_OK)             \
-			return try_st_;             \
+#define NTLM_TRY(expr)                        \
+	do {                                  \
+		ntlm_status try_st_ = (expr); \
+		if (try_st_ != NTLM_OK)       \
+			return try_st_;       \
 	} while (0)
 
 /* Propagate into a local `st` and jump to a cleanup label. */
-#define NTLM_TRY_GOTO(st, expr, label)              \
-	do {                                        \
-		(st) = (expr);                      \
-		if ((st) != NTLM_OK)                \
-			goto label;                 \
+#define NTLM_TRY_GOTO(st, expr, label) \
+	do {                           \
+		(st) = (expr);         \
+		if ((st) != NTLM_OK)   \
+			goto label;    \
 	} while (0)
 
 /* A borrowed, read-only view of bytes inside some larger buffer. */

@@ -60,8 +60,8 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_base64_decode(const char *text, size_t l
  * docs/policy.md). *out is allocated, NUL-terminated; release it with
  * ntlm_free().
  */
-NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_render(const struct ntlm_policy *p,
-						      unsigned format, char **out);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_render(const struct ntlm_policy *p, unsigned format,
+						      char **out);
 
 /*
  * Loads a native config, security template INF or .reg file, as
@@ -73,8 +73,8 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_render(const struct ntlm_policy *
  * and, when out is not NULL, *out the policy (ntlm_policy_free()).
  */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_check_file(const char *path,
-							  struct ntlm_policy **out,
-							  char **errors, size_t *n_errors);
+							  struct ntlm_policy **out, char **errors,
+							  size_t *n_errors);
 
 /* ---- editing an account store file (`ntlm accounts`) --------------------- */
 
@@ -109,8 +109,7 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_remove(const char *path, const 
  * order: DOMAIN\USER, or USER alone when the domain is empty. The file is
  * checked as the loader checks it. *out is allocated, NUL-terminated
  * (ntlm_free()); *count gets the number of entries. */
-NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_list(const char *path, char **out,
-						      size_t *count);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_list(const char *path, char **out, size_t *count);
 
 #ifdef __cplusplus
 }

@@ -12,15 +12,15 @@
 
 #include "internal.h"
 
-#define NTLM_ACCOUNTS_NAME_MAX 127           /* bytes of UTF-8 in a domain or user name */
-#define NTLM_ACCOUNTS_LINE_MAX 1024          /* bytes in one line, newline excluded */
-#define NTLM_ACCOUNTS_FILE_MAX (16u << 20)   /* bytes in a store file */
+#define NTLM_ACCOUNTS_NAME_MAX 127	   /* bytes of UTF-8 in a domain or user name */
+#define NTLM_ACCOUNTS_LINE_MAX 1024	   /* bytes in one line, newline excluded */
+#define NTLM_ACCOUNTS_FILE_MAX (16u << 20) /* bytes in a store file */
 
 struct ntlm_accounts;
 
 /* Result of a lookup: the NT hash, and the canonical names as stored. */
 struct ntlm_account {
-	uint8_t nt_hash[16]; /* secret: wiped by ntlm_account_clear */
+	uint8_t nt_hash[16];			 /* secret: wiped by ntlm_account_clear */
 	char domain[NTLM_ACCOUNTS_NAME_MAX + 1]; /* "" for an any-domain entry */
 	char user[NTLM_ACCOUNTS_NAME_MAX + 1];
 };
@@ -68,7 +68,7 @@ NTLM_RESULT ntlm_accounts_file_open(const char *path, struct ntlm_accounts **out
 struct ntlm_accounts_entry {
 	struct ntlm_account acct;
 	char *domain_key; /* owned: ntlm_text_upper(domain) */
-	char *user_key;   /* owned: ntlm_text_upper(user) */
+	char *user_key;	  /* owned: ntlm_text_upper(user) */
 };
 /* Parses p[0..len) (no newline). *is_entry = false for a blank or comment
  * line (out untouched). Errors are NTLM_E_ACCOUNTS_FILE with a message
@@ -114,8 +114,7 @@ NTLM_RESULT ntlm_accounts_edit_check_names(const char *domain, const char *user)
 /* A store backed by a callback: it returns NTLM_OK with the hash, or
  * NTLM_E_NO_SUCH_USER. The account's names are those asked for. */
 typedef ntlm_status (*ntlm_accounts_cb)(void *arg, const char *domain, const char *user,
-					 uint8_t nt_hash[16]);
-NTLM_RESULT ntlm_accounts_callback_new(ntlm_accounts_cb cb, void *arg,
-				       struct ntlm_accounts **out);
+					uint8_t nt_hash[16]);
+NTLM_RESULT ntlm_accounts_callback_new(ntlm_accounts_cb cb, void *arg, struct ntlm_accounts **out);
 
 #endif

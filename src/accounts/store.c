@@ -104,8 +104,7 @@ static const struct ntlm_accounts_ops cb_ops = {
 	.free = free,
 };
 
-ntlm_status ntlm_accounts_callback_new(ntlm_accounts_cb cb, void *arg,
-				       struct ntlm_accounts **out)
+ntlm_status ntlm_accounts_callback_new(ntlm_accounts_cb cb, void *arg, struct ntlm_accounts **out)
 {
 	struct cbstore *c;
 

@@ -288,14 +288,14 @@ static ntlm_status find(const struct edit *e, const char *dkey, const char *ukey
 			struct line *at)
 {
 	struct ntlm_accounts_entry ent;
-	struct line l = {0, 0, 0};
+	struct line l = { 0, 0, 0 };
 	size_t pos = text_start(e);
 
 	*found = false;
 	while (next_line(e, &pos, &l)) {
 		bool is_entry = false;
-		NTLM_TRY(
-		    ntlm_accounts_parse_line(e->buf + l.start, line_len(e, &l), &is_entry, &ent));
+		NTLM_TRY(ntlm_accounts_parse_line(e->buf + l.start, line_len(e, &l), &is_entry,
+						  &ent));
 		if (!is_entry)
 			continue;
 		bool same = strcmp(ent.domain_key, dkey) == 0 && strcmp(ent.user_key, ukey) == 0;
@@ -466,8 +466,8 @@ ntlm_status ntlm_accounts_edit_add(const char *path, const char *domain, const c
 				   const uint8_t nt_hash[16], unsigned flags)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct edit e = {path, -1, false, {0}, NULL, 0};
-	struct line at = {0, 0, 0};
+	struct edit e = { path, -1, false, { 0 }, NULL, 0 };
+	struct line at = { 0, 0, 0 };
 	char text[2 * NTLM_ACCOUNTS_NAME_MAX + 48], hx[33], nm[300];
 	char *dkey = NULL, *ukey = NULL, *nbuf = NULL;
 	size_t nlen = 0;
@@ -524,8 +524,8 @@ out:
 
 ntlm_status ntlm_accounts_edit_remove(const char *path, const char *domain, const char *user)
 {
-	struct edit e = {path, -1, false, {0}, NULL, 0};
-	struct line at = {0, 0, 0};
+	struct edit e = { path, -1, false, { 0 }, NULL, 0 };
+	struct line at = { 0, 0, 0 };
 	char *dkey = NULL, *ukey = NULL, *nbuf = NULL, nm[300];
 	size_t nlen = 0;
 	bool found = false;
@@ -559,9 +559,9 @@ out:
 
 ntlm_status ntlm_accounts_edit_list(const char *path, char **out, size_t *count)
 {
-	struct edit e = {path, -1, false, {0}, NULL, 0};
+	struct edit e = { path, -1, false, { 0 }, NULL, 0 };
 	struct ntlm_accounts_entry ent;
-	struct line l = {0, 0, 0};
+	struct line l = { 0, 0, 0 };
 	size_t pos, cap, used = 0, n = 0;
 	char *list = NULL;
 	ntlm_status st;
@@ -584,10 +584,10 @@ ntlm_status ntlm_accounts_edit_list(const char *path, char **out, size_t *count)
 	pos = text_start(&e);
 	while (next_line(&e, &pos, &l)) {
 		bool is_entry = false;
-		NTLM_TRY_GOTO(
-		    st,
-		    ntlm_accounts_parse_line(e.buf + l.start, line_len(&e, &l), &is_entry, &ent),
-		    out);
+		NTLM_TRY_GOTO(st,
+			      ntlm_accounts_parse_line(e.buf + l.start, line_len(&e, &l), &is_entry,
+						       &ent),
+			      out);
 		if (!is_entry)
 			continue;
 		size_t ld = strlen(ent.acct.domain), lu = strlen(ent.acct.user);

@@ -158,7 +158,7 @@ fail:
 struct rec {
 	uint8_t nt_hash[16];
 	unsigned line;
-	char *domain, *user;         /* as written */
+	char *domain, *user;	     /* as written */
 	char *domain_key, *user_key; /* upper-case forms */
 };
 

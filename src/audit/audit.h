@@ -14,21 +14,21 @@
 
 enum ntlm_audit_direction {
 	NTLM_AUDIT_OUTGOING = 0, /* we are the client */
-	NTLM_AUDIT_INCOMING = 1  /* we are the server */
+	NTLM_AUDIT_INCOMING = 1	 /* we are the server */
 };
 
 enum ntlm_audit_outcome {
 	NTLM_OUTCOME_SUCCESS = 0, /* authenticated */
-	NTLM_OUTCOME_AUDITED,     /* allowed, logged because a setting asks */
-	NTLM_OUTCOME_BLOCKED,     /* refused by policy */
-	NTLM_OUTCOME_FAILED       /* authentication failed (password, MIC, bindings, ...) */
+	NTLM_OUTCOME_AUDITED,	  /* allowed, logged because a setting asks */
+	NTLM_OUTCOME_BLOCKED,	  /* refused by policy */
+	NTLM_OUTCOME_FAILED	  /* authentication failed (password, MIC, bindings, ...) */
 };
 
 /* Derived from the outcome (and the id for NTLM_EVENT_INSECURE_POLICY). */
 enum ntlm_audit_severity {
 	NTLM_SEVERITY_INFO = 0, /* success */
-	NTLM_SEVERITY_NOTICE,   /* audited */
-	NTLM_SEVERITY_WARNING   /* blocked, failed, insecure policy used */
+	NTLM_SEVERITY_NOTICE,	/* audited */
+	NTLM_SEVERITY_WARNING	/* blocked, failed, insecure policy used */
 };
 
 /*
@@ -38,28 +38,28 @@ enum ntlm_audit_severity {
  * hostile name cannot break a log line.
  */
 struct ntlm_audit_event {
-	uint32_t id;                    /* 8001, 4002, 9004, ... */
-	int64_t time_us;                /* UTC, microseconds since the Unix epoch */
-	int32_t pid;                    /* the emitting process (Windows: CallerPID) */
+	uint32_t id;	 /* 8001, 4002, 9004, ... */
+	int64_t time_us; /* UTC, microseconds since the Unix epoch */
+	int32_t pid;	 /* the emitting process (Windows: CallerPID) */
 	enum ntlm_audit_direction direction;
 	enum ntlm_audit_outcome outcome;
-	char target[256];               /* client: SPN; server: our name */
-	char peer[64];                  /* peer address when the front end knows it */
-	char workstation[128];          /* client workstation from the AUTHENTICATE */
+	char target[256];      /* client: SPN; server: our name */
+	char peer[64];	       /* peer address when the front end knows it */
+	char workstation[128]; /* client workstation from the AUTHENTICATE */
 	char user[128];
 	char domain[128];
-	uint32_t flags;                 /* negotiated flags (0 if not yet known) */
-	uint32_t missing;               /* NtlmMin*Sec bits not met (4010/4011), else 0 */
+	uint32_t flags;	  /* negotiated flags (0 if not yet known) */
+	uint32_t missing; /* NtlmMin*Sec bits not met (4010/4011), else 0 */
 	bool has_response_type;
 	enum ntlm_response_type response_type;
-	char setting[40];               /* the deciding setting's name, "" if none */
+	char setting[40]; /* the deciding setting's name, "" if none */
 	char reason[200];
-	bool insecure;                  /* policy profile/settings marked insecure */
+	bool insecure; /* policy profile/settings marked insecure */
 };
 
 /* Zeroes e, then fills id, time (now), pid, direction and outcome. */
-void ntlm_audit_event_init(struct ntlm_audit_event *e, uint32_t id,
-			   enum ntlm_audit_direction dir, enum ntlm_audit_outcome outcome);
+void ntlm_audit_event_init(struct ntlm_audit_event *e, uint32_t id, enum ntlm_audit_direction dir,
+			   enum ntlm_audit_outcome outcome);
 /* ntlm_audit_event_init from a verdict: id = v->event_id, outcome from
  * v->kind (DENY -> BLOCKED, ALLOW_AUDIT -> AUDITED, ALLOW -> SUCCESS),
  * setting = the setting's name, reason and missing copied. */
@@ -69,8 +69,7 @@ void ntlm_audit_event_from_verdict(struct ntlm_audit_event *e, enum ntlm_audit_d
 /* Copies src (NULL = "") into dst[len], cutting at a UTF-8 character
  * boundary when it does not fit. Always NUL-terminates (len > 0). */
 void ntlm_audit_set_str(char *dst, size_t len, const char *src);
-#define NTLM_AUDIT_SET(e, field, src) \
-	ntlm_audit_set_str((e)->field, sizeof((e)->field), (src))
+#define NTLM_AUDIT_SET(e, field, src) ntlm_audit_set_str((e)->field, sizeof((e)->field), (src))
 
 /* "outgoing-blocked", "logon-failure", ...; "unknown" for other ids. */
 const char *ntlm_audit_event_name(uint32_t id);
@@ -102,7 +101,7 @@ struct ntlm_audit_sink;
 struct ntlm_audit {
 	size_t n;
 	struct ntlm_audit_sink *sinks[NTLM_AUDIT_MAX_SINKS]; /* owned */
-	int refs;                                            /* atomic builtins only */
+	int refs;					     /* atomic builtins only */
 };
 
 NTLM_RESULT ntlm_audit_new(struct ntlm_audit **out);

@@ -17,8 +17,8 @@
 
 /* ---- filling ----------------------------------------------------------- */
 
-void ntlm_audit_event_init(struct ntlm_audit_event *e, uint32_t id,
-			   enum ntlm_audit_direction dir, enum ntlm_audit_outcome outcome)
+void ntlm_audit_event_init(struct ntlm_audit_event *e, uint32_t id, enum ntlm_audit_direction dir,
+			   enum ntlm_audit_outcome outcome)
 {
 	struct timespec ts = { 0, 0 };
 
@@ -221,9 +221,9 @@ static void put_str(struct out *o, const char *s, size_t max)
 	put(o, "\"", 1);
 }
 
-#define PUT_FIELD(o, key, e, field) \
-	do {                                                \
-		puts_((o), ",\"" key "\":");                \
+#define PUT_FIELD(o, key, e, field)                           \
+	do {                                                  \
+		puts_((o), ",\"" key "\":");                  \
 		put_str((o), (e)->field, sizeof((e)->field)); \
 	} while (0)
 

@@ -58,9 +58,9 @@ void ntlm_auth_lmv2_response(const uint8_t lmowfv2[16], const uint8_t server_cha
  *   LM_KEY:              DES(LMOWF[0..6], LM[0..7]) || DES(LMOWF[7]||bdbdbdbdbdbd, LM[0..7])
  *   NON_NT_SESSION_KEY:  LMOWF[0..7] || Z(8)
  *   otherwise:           SessionBaseKey */
-void ntlm_auth_kxkey_v1(uint32_t flags, const uint8_t session_base_key[16],
-			const uint8_t lmowf[16], const uint8_t lm_response[24],
-			const uint8_t server_challenge[8], uint8_t out[16]);
+void ntlm_auth_kxkey_v1(uint32_t flags, const uint8_t session_base_key[16], const uint8_t lmowf[16],
+			const uint8_t lm_response[24], const uint8_t server_challenge[8],
+			uint8_t out[16]);
 
 /* EncryptedRandomSessionKey = RC4K(KeyExchangeKey, ExportedSessionKey); the
  * same call decrypts. */
@@ -71,8 +71,7 @@ void ntlm_auth_key_exchange(const uint8_t kxkey[16], const uint8_t in[16], uint8
  * zero. NTLM_E_INVALID_ARGUMENT if the MIC field is not inside `auth`. */
 NTLM_RESULT ntlm_auth_mic(const uint8_t exported_session_key[16], const uint8_t *negotiate,
 			  size_t negotiate_len, const uint8_t *challenge, size_t challenge_len,
-			  const uint8_t *auth, size_t auth_len, size_t mic_offset,
-			  uint8_t out[16]);
+			  const uint8_t *auth, size_t auth_len, size_t mic_offset, uint8_t out[16]);
 
 /* MsvAvChannelBindings value: MD5 of the RFC 2744 gss_channel_bindings_struct
  * serialised as little-endian u32s without padding. */

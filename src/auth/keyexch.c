@@ -15,9 +15,9 @@
  * wins over LM_KEY and LM_KEY over NON_NT. lmowf is read only by the LM_KEY and
  * NON_NT branches (it may be NULL otherwise).
  */
-void ntlm_auth_kxkey_v1(uint32_t flags, const uint8_t session_base_key[16],
-			const uint8_t lmowf[16], const uint8_t lm_response[24],
-			const uint8_t server_challenge[8], uint8_t out[16])
+void ntlm_auth_kxkey_v1(uint32_t flags, const uint8_t session_base_key[16], const uint8_t lmowf[16],
+			const uint8_t lm_response[24], const uint8_t server_challenge[8],
+			uint8_t out[16])
 {
 	uint8_t k[16], key7[7];
 

@@ -15,8 +15,7 @@
  * AUTHENTICATE_MESSAGE's MIC field taken as Z(16). */
 ntlm_status ntlm_auth_mic(const uint8_t exported_session_key[16], const uint8_t *negotiate,
 			  size_t negotiate_len, const uint8_t *challenge, size_t challenge_len,
-			  const uint8_t *auth, size_t auth_len, size_t mic_offset,
-			  uint8_t out[16])
+			  const uint8_t *auth, size_t auth_len, size_t mic_offset, uint8_t out[16])
 {
 	static const uint8_t zero_mic[MIC_LEN];
 	uint8_t mac[16];

@@ -14,8 +14,8 @@
 
 struct ntlm_rd {
 	const uint8_t *base; /* borrowed: the whole message */
-	size_t len;          /* bytes in base */
-	size_t pos;          /* next byte to read */
+	size_t len;	     /* bytes in base */
+	size_t pos;	     /* next byte to read */
 };
 
 void ntlm_rd_init(struct ntlm_rd *r, const uint8_t *p, size_t len);
@@ -34,8 +34,8 @@ NTLM_RESULT ntlm_rd_sub(struct ntlm_rd *r, size_t n, struct ntlm_slice *out, con
 /* A resolved security buffer (MS-NLMP 2.2: Len, MaxLen, BufferOffset). */
 struct ntlm_secbuf {
 	struct ntlm_slice data; /* borrowed view inside the message */
-	uint32_t offset;        /* as sent */
-	uint16_t maxlen;        /* as sent; ignored, as Windows does */
+	uint32_t offset;	/* as sent */
+	uint16_t maxlen;	/* as sent; ignored, as Windows does */
 };
 
 /*
@@ -54,7 +54,7 @@ NTLM_RESULT ntlm_rd_secbuf(struct ntlm_rd *r, size_t header_end, struct ntlm_sec
 /* ---- writer ---------------------------------------------------------- */
 
 struct ntlm_wr {
-	uint8_t *p;   /* borrowed: caller's buffer */
+	uint8_t *p; /* borrowed: caller's buffer */
 	size_t cap;
 	size_t len;
 	ntlm_status err; /* sticky: first failure; later writes are no-ops */

@@ -125,8 +125,7 @@ void ntlm_wr_secbuf_reserve(struct ntlm_wr *w, struct ntlm_wr_secbuf *sb)
 	sb->at = ntlm_wr_reserve(w, 8);
 }
 
-void ntlm_wr_secbuf_put(struct ntlm_wr *w, const struct ntlm_wr_secbuf *sb, const void *p,
-			size_t n)
+void ntlm_wr_secbuf_put(struct ntlm_wr *w, const struct ntlm_wr_secbuf *sb, const void *p, size_t n)
 {
 	size_t off = w->len;
 	if (w->err != NTLM_OK)

@@ -14,8 +14,9 @@
 #include "text/text.h"
 
 /* The VERSION we announce: 6.1.7601 (what Windows 7 SP1 sends), W2K3 revision. */
-static const struct ntlm_wire_version our_version = { 6, 1, 7601, { 0, 0, 0 },
-						      NTLMSSP_REVISION_W2K3 };
+static const struct ntlm_wire_version our_version = {
+	6, 1, 7601, { 0, 0, 0 }, NTLMSSP_REVISION_W2K3
+};
 
 static ntlm_status fail(struct ntlm_ctx *c, ntlm_status st)
 {
@@ -116,8 +117,8 @@ static ntlm_status respond_v1(struct ntlm_ctx *c, const struct ntlm_wire_challen
  * bit when a timestamp came), MsvAvChannelBindings when bindings were given,
  * MsvAvTargetName = the SPN. */
 static ntlm_status client_avlist(struct ntlm_ctx *c, const struct ntlm_wire_challenge *ch,
-				 struct ntlm_wire_avlist *av, uint8_t flags_le[4],
-				 uint8_t *spn16, size_t spn16_len, bool *timestamp)
+				 struct ntlm_wire_avlist *av, uint8_t flags_le[4], uint8_t *spn16,
+				 size_t spn16_len, bool *timestamp)
 {
 	uint32_t avflags = 0;
 
@@ -134,7 +135,8 @@ static ntlm_status client_avlist(struct ntlm_ctx *c, const struct ntlm_wire_chal
 	if (c->has_cb)
 		NTLM_TRY(ntlm_wire_avlist_set(av, MsvAvChannelBindings,
 					      (struct ntlm_slice){ c->cb_hash, 16 }));
-	NTLM_TRY(ntlm_wire_avlist_set(av, MsvAvTargetName, (struct ntlm_slice){ spn16, spn16_len }));
+	NTLM_TRY(
+		ntlm_wire_avlist_set(av, MsvAvTargetName, (struct ntlm_slice){ spn16, spn16_len }));
 	return NTLM_OK;
 }
 
@@ -207,8 +209,8 @@ static ntlm_status encode_names(const struct ntlm_ctx *c, struct names *n)
 
 /* MS-NLMP 3.1.5.1.2: check the CHALLENGE against NtlmMinClientSec, compute the
  * response and keys, and build the AUTHENTICATE (with its MIC). */
-static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in_len,
-				uint8_t **out, size_t *out_len)
+static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in_len, uint8_t **out,
+				size_t *out_len)
 {
 	struct ntlm_wire_challenge ch;
 	struct ntlm_wire_authenticate am = { 0 };
@@ -249,8 +251,9 @@ static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in
 	    (c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)) &&
 	    (!ntlm_wire_avlist_find(&ch.av, MsvAvNbComputerName) ||
 	     !ntlm_wire_avlist_find(&ch.av, MsvAvNbDomainName))) {
-		st = ntlm_err(NTLM_E_LOGON_FAILURE,
-			      "CHALLENGE TargetInfo lacks MsvAvNbComputerName or MsvAvNbDomainName");
+		st = ntlm_err(
+			NTLM_E_LOGON_FAILURE,
+			"CHALLENGE TargetInfo lacks MsvAvNbComputerName or MsvAvNbDomainName");
 		goto out;
 	}
 
@@ -292,8 +295,9 @@ static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in
 	ntlm_wr_init(&w, buf, NTLM_MAX_TOKEN);
 	NTLM_TRY_GOTO(st, ntlm_wire_authenticate_encode(&am, &w), out);
 	if (am.has_mic) {
-		NTLM_TRY_GOTO(st, ntlm_auth_mic(c->exported_key, c->neg, c->neg_len, c->chal,
-						c->chal_len, buf, w.len, NTLM_WIRE_MIC_OFFSET, mic),
+		NTLM_TRY_GOTO(st,
+			      ntlm_auth_mic(c->exported_key, c->neg, c->neg_len, c->chal,
+					    c->chal_len, buf, w.len, NTLM_WIRE_MIC_OFFSET, mic),
 			      out);
 		ntlm_wr_patch_bytes(&w, NTLM_WIRE_MIC_OFFSET, mic, 16);
 		NTLM_TRY_GOTO(st, ntlm_wr_status(&w), out);

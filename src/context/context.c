@@ -43,8 +43,8 @@ ntlm_status ntlm_ctx_wire_string(struct ntlm_slice s, uint32_t flags, char *dst,
 	size_t n = strlen(u);
 	if (n >= len) {
 		free(u);
-		return ntlm_err(NTLM_E_BAD_RESPONSE, "%s: %zu bytes is too long (max %zu)", what,
-				n, len - 1);
+		return ntlm_err(NTLM_E_BAD_RESPONSE, "%s: %zu bytes is too long (max %zu)", what, n,
+				len - 1);
 	}
 	memcpy(dst, u, n + 1);
 	free(u);

@@ -15,17 +15,17 @@
 #include "wire/wire.h"
 
 struct ntlm_cred {
-	char *domain;        /* owned, UTF-8 */
-	char *user;          /* owned, UTF-8 */
+	char *domain;	     /* owned, UTF-8 */
+	char *user;	     /* owned, UTF-8 */
 	uint8_t nt_hash[16]; /* secret */
 	bool has_lm;
 	uint8_t lm_hash[16]; /* secret; only from a password with an LM form */
 };
 
 enum ntlm_ctx_state {
-	CTX_INIT = 0,         /* client: nothing sent; server: waiting for NEGOTIATE */
-	CTX_WAIT_CHALLENGE,   /* client */
-	CTX_WAIT_AUTHENTICATE,/* server */
+	CTX_INIT = 0,	       /* client: nothing sent; server: waiting for NEGOTIATE */
+	CTX_WAIT_CHALLENGE,    /* client */
+	CTX_WAIT_AUTHENTICATE, /* server */
 	CTX_DONE,
 	CTX_FAILED
 };
@@ -34,12 +34,12 @@ struct ntlm_ctx {
 	bool is_server;
 	enum ntlm_ctx_state state;
 	const struct ntlm_policy *policy; /* borrowed */
-	struct ntlm_audit *audit;         /* borrowed, may be NULL */
-	unsigned audit_errors;            /* events a sink failed to record */
-	const struct ntlm_cred *cred;     /* client; borrowed */
-	struct ntlm_accounts *accounts;   /* server; borrowed */
-	unsigned req;                     /* NTLM_REQ_* (client) */
-	char target[256];                 /* client: SPN; server: our NetBIOS name */
+	struct ntlm_audit *audit;	  /* borrowed, may be NULL */
+	unsigned audit_errors;		  /* events a sink failed to record */
+	const struct ntlm_cred *cred;	  /* client; borrowed */
+	struct ntlm_accounts *accounts;	  /* server; borrowed */
+	unsigned req;			  /* NTLM_REQ_* (client) */
+	char target[256];		  /* client: SPN; server: our NetBIOS name */
 	char peer[64];
 	char nb_computer[64], nb_domain[64], dns_computer[256], dns_domain[256];
 

@@ -28,12 +28,12 @@
 /* ---- a growing output buffer with a sticky error --------------------- */
 
 struct out {
-	char *p;         /* owned; NUL-terminated */
+	char *p;	 /* owned; NUL-terminated */
 	size_t len, cap; /* cap excludes the NUL */
 	ntlm_status err; /* first failure; later writes are no-ops */
 	bool json;
-	unsigned depth;  /* text: indentation level */
-	bool comma;      /* json: a member or element precedes in this container */
+	unsigned depth; /* text: indentation level */
+	bool comma;	/* json: a member or element precedes in this container */
 };
 
 static void raw(struct out *o, const char *s, size_t n)

@@ -59,7 +59,7 @@ ntlm_status ntlm_policy_render(const struct ntlm_policy *p, unsigned format, cha
 ntlm_status ntlm_policy_check_file(const char *path, struct ntlm_policy **out, char **errors,
 				   size_t *n_errors)
 {
-	struct ntlm_policy_load_report rep = {0, 0};
+	struct ntlm_policy_load_report rep = { 0, 0 };
 	struct ntlm_policy *p = NULL;
 	size_t cap = 65536;
 	char *buf = NULL;

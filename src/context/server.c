@@ -17,15 +17,16 @@
 #include "crypto/crypto.h"
 #include "text/text.h"
 
-static const struct ntlm_wire_version our_version = { 10, 0, 20348, { 0, 0, 0 },
-						      NTLMSSP_REVISION_W2K3 };
+static const struct ntlm_wire_version our_version = {
+	10, 0, 20348, { 0, 0, 0 }, NTLMSSP_REVISION_W2K3
+};
 
 /* Flags a client may ask for that we grant when asked (3.2.5.1.1). LM_KEY
  * and DATAGRAM are never granted (docs/protocol.md). */
 #define ECHO_FLAGS                                                                         \
-	(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |  \
-	 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |           \
-	 NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56 |         \
+	(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN | \
+	 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |          \
+	 NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56 |       \
 	 NTLMSSP_NEGOTIATE_IDENTIFY)
 
 static ntlm_status fail(struct ntlm_ctx *c, ntlm_status st)
@@ -58,8 +59,8 @@ static ntlm_status add_name(struct ntlm_wire_avlist *av, uint16_t id, const char
 }
 
 /* MS-NLMP 3.2.5.1.1: policy on the NEGOTIATE, then the CHALLENGE. */
-static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in_len,
-				uint8_t **out, size_t *out_len)
+static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in_len, uint8_t **out,
+				size_t *out_len)
 {
 	struct ntlm_wire_negotiate neg;
 	struct ntlm_wire_challenge ch = { 0 };
@@ -94,9 +95,9 @@ static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in
 	ch.flags = challenge_flags(neg.flags);
 	NTLM_TRY_GOTO(st, ntlm_crypto_random(c->server_challenge, 8), out);
 	memcpy(ch.server_challenge, c->server_challenge, 8);
-	NTLM_TRY_GOTO(st, ntlm_wire_str_from_utf8(c->nb_domain,
-						  ch.flags & NTLMSSP_NEGOTIATE_UNICODE, &tname,
-						  &tname_len),
+	NTLM_TRY_GOTO(st,
+		      ntlm_wire_str_from_utf8(c->nb_domain, ch.flags & NTLMSSP_NEGOTIATE_UNICODE,
+					      &tname, &tname_len),
 		      out);
 	ch.target_name = (struct ntlm_slice){ tname, tname_len };
 
@@ -108,8 +109,8 @@ static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in
 	uint64_t now = ntlm_ctx_filetime_now();
 	for (int i = 0; i < 8; i++)
 		ts_le[i] = (uint8_t)(now >> (8 * i));
-	NTLM_TRY_GOTO(st, ntlm_wire_avlist_set(&av, MsvAvTimestamp,
-					       (struct ntlm_slice){ ts_le, 8 }),
+	NTLM_TRY_GOTO(st,
+		      ntlm_wire_avlist_set(&av, MsvAvTimestamp, (struct ntlm_slice){ ts_le, 8 }),
 		      out);
 	ntlm_wr_init(&tw, ti, sizeof(ti));
 	ntlm_wire_avlist_encode(&tw, &av);
@@ -315,8 +316,9 @@ static ntlm_status policy_checks(struct ntlm_ctx *c)
 		return deny(c, &v, NTLM_E_POLICY_MIN_SEC);
 	ntlm_policy_accept_response(c->policy, c->resp, &v);
 	if (v.kind == NTLM_DENY)
-		return deny(c, &v, c->resp == NTLM_RESP_ANONYMOUS ? NTLM_E_POLICY_ANONYMOUS
-								  : NTLM_E_POLICY_RESPONSE_REFUSED);
+		return deny(c, &v,
+			    c->resp == NTLM_RESP_ANONYMOUS ? NTLM_E_POLICY_ANONYMOUS
+							   : NTLM_E_POLICY_RESPONSE_REFUSED);
 	if (v.kind == NTLM_ALLOW_AUDIT)
 		ntlm_ctx_audit_verdict(c, &v);
 	/* A domain account is one whose domain is neither empty nor this
@@ -389,12 +391,14 @@ static ntlm_status on_authenticate(struct ntlm_ctx *c, const uint8_t *in, size_t
 	event = NTLM_EVENT_MIC_FAILURE;
 	if (ver.mic_flagged) {
 		if (!am.has_mic) {
-			st = ntlm_err(NTLM_E_MIC_MISMATCH,
-				      "MsvAvFlags announces a MIC but the message has no MIC field");
+			st = ntlm_err(
+				NTLM_E_MIC_MISMATCH,
+				"MsvAvFlags announces a MIC but the message has no MIC field");
 			goto failed;
 		}
-		NTLM_TRY_GOTO(st, ntlm_auth_mic(c->exported_key, c->neg, c->neg_len, c->chal,
-						c->chal_len, in, in_len, NTLM_WIRE_MIC_OFFSET, mic),
+		NTLM_TRY_GOTO(st,
+			      ntlm_auth_mic(c->exported_key, c->neg, c->neg_len, c->chal,
+					    c->chal_len, in, in_len, NTLM_WIRE_MIC_OFFSET, mic),
 			      failed);
 		if (!ntlm_crypto_ct_eq16(mic, am.mic)) {
 			st = ntlm_err(NTLM_E_MIC_MISMATCH, "the MIC does not verify");
@@ -408,8 +412,8 @@ static ntlm_status on_authenticate(struct ntlm_ctx *c, const uint8_t *in, size_t
 		goto failed;
 	}
 
-	if (c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |
-			NTLMSSP_NEGOTIATE_ALWAYS_SIGN)) {
+	if (c->flags &
+	    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN)) {
 		ntlm_session_init(&c->session, c->flags, c->exported_key, false);
 		c->has_session = true;
 	}

@@ -129,8 +129,7 @@ static void hex_decode(const char *p, size_t n, uint8_t *out)
 }
 
 /* Strict base64 -> malloc'd bytes, at most max of them; n > 0. */
-static ntlm_status b64_decode(const char *p, size_t n, size_t max, uint8_t **out,
-			      size_t *out_len)
+static ntlm_status b64_decode(const char *p, size_t n, size_t max, uint8_t **out, size_t *out_len)
 {
 	size_t pad = 0, len, k = 0;
 	uint8_t *b;
@@ -157,8 +156,8 @@ static ntlm_status b64_decode(const char *p, size_t n, size_t max, uint8_t **out
 		pad = p[n - 2] == '=' ? 2 : 1;
 	len = n / 4 * 3 - pad;
 	if (len > max)
-		return ntlm_err(NTLM_E_TOKEN_TOO_LARGE, "token of %zu bytes; the limit is %zu",
-				len, max);
+		return ntlm_err(NTLM_E_TOKEN_TOO_LARGE, "token of %zu bytes; the limit is %zu", len,
+				max);
 
 	/* The last symbol before the padding must not carry stray low bits. */
 	if ((pad == 1 && (b64_val(p[n - 2]) & 0x03)) || (pad == 2 && (b64_val(p[n - 3]) & 0x0f)))

@@ -15,8 +15,8 @@ struct ntlm_iov {
 
 void ntlm_crypto_md4(const void *in, size_t len, uint8_t out[16]);
 void ntlm_crypto_md5v(const struct ntlm_iov *v, size_t n, uint8_t out[16]);
-void ntlm_crypto_hmac_md5v(const uint8_t *key, size_t key_len, const struct ntlm_iov *v,
-			   size_t n, uint8_t out[16]);
+void ntlm_crypto_hmac_md5v(const uint8_t *key, size_t key_len, const struct ntlm_iov *v, size_t n,
+			   uint8_t out[16]);
 static inline void ntlm_crypto_md5(const void *in, size_t len, uint8_t out[16])
 {
 	struct ntlm_iov v = { in, len };

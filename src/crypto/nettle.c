@@ -52,8 +52,8 @@ void ntlm_crypto_md5v(const struct ntlm_iov *v, size_t n, uint8_t out[16])
 	ntlm_crypto_wipe(&ctx, sizeof(ctx));
 }
 
-void ntlm_crypto_hmac_md5v(const uint8_t *key, size_t key_len, const struct ntlm_iov *v,
-			   size_t n, uint8_t out[16])
+void ntlm_crypto_hmac_md5v(const uint8_t *key, size_t key_len, const struct ntlm_iov *v, size_t n,
+			   uint8_t out[16])
 {
 	struct hmac_md5_ctx ctx;
 	hmac_md5_set_key(&ctx, key_len, key);

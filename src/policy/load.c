@@ -31,7 +31,7 @@ static bool is_space(char c)
 
 struct sv sv_of(const char *s)
 {
-	struct sv r = {s ? s : "", s ? strlen(s) : 0};
+	struct sv r = { s ? s : "", s ? strlen(s) : 0 };
 	return r;
 }
 
@@ -66,7 +66,7 @@ bool sv_starts_ci(struct sv s, const char *prefix)
 	size_t n = strlen(prefix);
 	if (s.n < n)
 		return false;
-	struct sv head = {s.p, n};
+	struct sv head = { s.p, n };
 	return sv_eq_ci(head, prefix);
 }
 
@@ -151,7 +151,7 @@ enum num_result policy_parse_u32(struct sv s, uint32_t *out)
 	if (s.n == 0 || s.p[0] < '0' || s.p[0] > '9')
 		return NUM_NOT_NUMBER;
 	if (s.n >= 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X')) {
-		struct sv h = {s.p + 2, s.n - 2};
+		struct sv h = { s.p + 2, s.n - 2 };
 		return parse_digits(h, 16, out);
 	}
 	return parse_digits(s, 10, out);
@@ -295,8 +295,8 @@ static ntlm_status decode_utf16(struct policy_load *l, const uint8_t *d, size_t 
 			policy_error(l, line, "NUL character in the line");
 		} else if (i > start) {
 			char *s = NULL;
-			ntlm_status cs =
-			    ntlm_text_utf16le_to_utf8(d + 2 * start, (i - start) * 2, &s, "line");
+			ntlm_status cs = ntlm_text_utf16le_to_utf8(d + 2 * start, (i - start) * 2,
+								   &s, "line");
 			if (cs == NTLM_E_NOMEM) {
 				st = cs;
 				goto out;

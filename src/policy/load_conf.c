@@ -13,12 +13,12 @@
 enum section { S_TOP, S_MSV1_0, S_LSA, S_NETLOGON, S_NTLMSSP, S_UNKNOWN };
 
 static const char *const section_names[] = {
-    [S_TOP] = "",
-    [S_MSV1_0] = "MSV1_0",
-    [S_LSA] = "Lsa",
-    [S_NETLOGON] = "Netlogon",
-    [S_NTLMSSP] = "ntlmssp",
-    [S_UNKNOWN] = "",
+	[S_TOP] = "",
+	[S_MSV1_0] = "MSV1_0",
+	[S_LSA] = "Lsa",
+	[S_NETLOGON] = "Netlogon",
+	[S_NTLMSSP] = "ntlmssp",
+	[S_UNKNOWN] = "",
 };
 
 static bool is_blank(char c)
@@ -48,13 +48,13 @@ struct parsed_line {
 
 static struct parsed_line parse_line(struct sv raw)
 {
-	struct parsed_line r = {L_SKIP, {"", 0}, {"", 0}};
+	struct parsed_line r = { L_SKIP, { "", 0 }, { "", 0 } };
 	struct sv t = strip_comment(sv_trim(raw)), name, rest;
 
 	if (t.n == 0)
 		return r;
 	if (t.p[0] == '[') {
-		struct sv inner = {t.p + 1, t.n - 1};
+		struct sv inner = { t.p + 1, t.n - 1 };
 		if (!sv_split(inner, ']', &name, &rest) || sv_trim(rest).n != 0) {
 			r.kind = L_BAD_SECTION;
 			r.a = t;
@@ -104,7 +104,8 @@ static bool sym_lookup(const struct policy_sym *syms, struct sv s, uint32_t *v)
 static bool bool_lookup(struct sv s, uint32_t *v)
 {
 	static const struct policy_sym b[] = {
-	    {"yes", 1}, {"true", 1}, {"on", 1}, {"no", 0}, {"false", 0}, {"off", 0}, {NULL, 0},
+		{ "yes", 1 },	{ "true", 1 }, { "on", 1 }, { "no", 0 },
+		{ "false", 0 }, { "off", 0 },  { NULL, 0 },
 	};
 	return sym_lookup(b, s, v);
 }
@@ -168,7 +169,7 @@ void policy_conf_apply(struct policy_load *l, const struct policy_desc *d, struc
 	for (size_t i = 0, start = 0; i <= value.n; i++) {
 		if (i < value.n && value.p[i] != '|' && value.p[i] != ',')
 			continue;
-		struct sv el = sv_trim((struct sv){value.p + start, i - start});
+		struct sv el = sv_trim((struct sv){ value.p + start, i - start });
 		start = i + 1;
 		if (el.n == 0) {
 			policy_error(l, line, "%s = '%s': empty element", d->name,

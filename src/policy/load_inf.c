@@ -16,7 +16,7 @@
 static bool split_entry(struct sv t, struct sv *name, struct sv *rest)
 {
 	if (t.p[0] == '"') {
-		struct sv inner = {t.p + 1, t.n - 1}, after;
+		struct sv inner = { t.p + 1, t.n - 1 }, after;
 		if (!sv_split(inner, '"', name, &after))
 			return false;
 		after = sv_trim(after);
@@ -130,7 +130,7 @@ void policy_parse_inf(struct policy_load *l)
 		if (t.n == 0 || t.p[0] == ';')
 			continue;
 		if (t.p[0] == '[') {
-			struct sv inner = {t.p + 1, t.n - 1}, name, rest;
+			struct sv inner = { t.p + 1, t.n - 1 }, name, rest;
 			if (!sv_split(inner, ']', &name, &rest) || sv_trim(rest).n != 0) {
 				policy_error(l, no, "malformed section header '%s'",
 					     sv_quote(t, q, sizeof(q)));

@@ -88,12 +88,12 @@ static void multi_sz(struct reg_state *st, const struct policy_desc *d, const ui
 			return;
 		}
 		if (unit == 1) {
-			struct sv e = {(const char *)b + start, i - start};
+			struct sv e = { (const char *)b + start, i - start };
 			policy_list_add(l, d, e, no);
 		} else {
 			char *s = NULL;
 			ntlm_status cs =
-			    ntlm_text_utf16le_to_utf8(b + start, i - start, &s, d->name);
+				ntlm_text_utf16le_to_utf8(b + start, i - start, &s, d->name);
 			if (cs != NTLM_OK)
 				policy_error(l, no, "%s: hex(7) string %s", d->name,
 					     cs == NTLM_E_NOMEM ? "out of memory"
@@ -159,7 +159,7 @@ static bool data_type(struct policy_load *l, const struct policy_desc *d, struct
 		return true;
 	}
 	if (sv_starts_ci(data, "hex(")) {
-		struct sv inner = {data.p + 4, data.n - 4}, num, rest;
+		struct sv inner = { data.p + 4, data.n - 4 }, num, rest;
 		if (sv_split(inner, ')', &num, &rest) && rest.n && rest.p[0] == ':' &&
 		    policy_parse_hex32(num, type) == NUM_OK)
 			return true;
@@ -193,11 +193,11 @@ static void value_line(struct reg_state *st, struct sv t, unsigned no)
 		policy_error(l, no, "missing '=' in '%s'", sv_quote(t, q, sizeof(q)));
 		return;
 	}
-	data = sv_trim((struct sv){after.p + 1, after.n - 1});
+	data = sv_trim((struct sv){ after.p + 1, after.n - 1 });
 	if (!st->have_key || name[0] == '\0')
 		return;
 	vname = sv_of(name);
-	d = policy_reg_lookup(l, (struct sv){st->key, st->key_len}, vname, no);
+	d = policy_reg_lookup(l, (struct sv){ st->key, st->key_len }, vname, no);
 	if (!d)
 		return;
 
@@ -231,7 +231,7 @@ static void value_line(struct reg_state *st, struct sv t, unsigned no)
 	}
 	uint8_t *bytes = malloc(payload.n / 2 + 2);
 	size_t nb = 0;
-	struct sv bad = {"", 0};
+	struct sv bad = { "", 0 };
 	if (!bytes) {
 		policy_error(l, no, "%s: out of memory", d->name);
 		return;
@@ -246,7 +246,8 @@ static void value_line(struct reg_state *st, struct sv t, unsigned no)
 		else
 			policy_apply_u32(l, d,
 					 (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 |
-					     (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24,
+						 (uint32_t)bytes[2] << 16 |
+						 (uint32_t)bytes[3] << 24,
 					 no);
 	} else {
 		multi_sz(st, d, bytes, nb, no);
@@ -268,7 +269,7 @@ static void key_line(struct reg_state *st, struct sv t, unsigned no)
 		policy_error(l, no, "malformed key line '%s'", sv_quote(t, q, sizeof(q)));
 		return;
 	}
-	k = sv_trim((struct sv){t.p + 1, t.n - 2});
+	k = sv_trim((struct sv){ t.p + 1, t.n - 2 });
 	del = k.n && k.p[0] == '-';
 	if (del) {
 		k.p++;
@@ -285,8 +286,8 @@ static void key_line(struct reg_state *st, struct sv t, unsigned no)
 	}
 	if (del) {
 		/* deleting one of our keys would mean "not defined": refuse */
-		static const char *const ours[] = {"Control\\Lsa", "Control\\Lsa\\MSV1_0",
-						   "Services\\Netlogon\\Parameters"};
+		static const char *const ours[] = { "Control\\Lsa", "Control\\Lsa\\MSV1_0",
+						    "Services\\Netlogon\\Parameters" };
 		struct sv first, rest, cs, rel;
 		if (sv_split(k, '\\', &first, &rest) && sv_eq_ci(first, "System") &&
 		    sv_split(rest, '\\', &cs, &rel)) {
@@ -349,7 +350,7 @@ void policy_parse_reg(struct policy_load *l, bool regedit4)
 		}
 		if (joining && (t.n == 0 || t.p[0] == ';')) {
 			/* a blank line or a comment ends a continuation */
-			logical_line(&st, (struct sv){st.scratch, jl}, start);
+			logical_line(&st, (struct sv){ st.scratch, jl }, start);
 			joining = false;
 			continue;
 		}
@@ -364,9 +365,9 @@ void policy_parse_reg(struct policy_load *l, bool regedit4)
 		jl += t.n;
 		joining = cont;
 		if (!joining)
-			logical_line(&st, (struct sv){st.scratch, jl}, start);
+			logical_line(&st, (struct sv){ st.scratch, jl }, start);
 	}
 	if (joining)
-		logical_line(&st, (struct sv){st.scratch, jl}, start);
+		logical_line(&st, (struct sv){ st.scratch, jl }, start);
 	free(st.scratch);
 }

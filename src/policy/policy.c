@@ -15,69 +15,69 @@
 /* ---- the settings table ------------------------------------------------- */
 
 static const struct policy_sym lm_syms[] = {
-    {"SendLMAndNTLM", 0},
-    {"SendLMAndNTLMUseNTLMv2SessionSecurity", 1},
-    {"SendNTLMOnly", 2},
-    {"SendNTLMv2Only", 3},
-    {"SendNTLMv2OnlyRefuseLM", 4},
-    {"SendNTLMv2OnlyRefuseLMAndNTLM", 5},
-    {NULL, 0},
+	{ "SendLMAndNTLM", 0 },
+	{ "SendLMAndNTLMUseNTLMv2SessionSecurity", 1 },
+	{ "SendNTLMOnly", 2 },
+	{ "SendNTLMv2Only", 3 },
+	{ "SendNTLMv2OnlyRefuseLM", 4 },
+	{ "SendNTLMv2OnlyRefuseLMAndNTLM", 5 },
+	{ NULL, 0 },
 };
 
 /* NtlmMin*Sec: bit names, in bit order; "None" is 0. */
 static const struct policy_sym minsec_syms[] = {
-    {"RequireIntegrity", NTLM_MINSEC_INTEGRITY},
-    {"RequireConfidentiality", NTLM_MINSEC_CONFIDENTIALITY},
-    {"RequireNTLMv2SessionSecurity", NTLM_MINSEC_NTLM2},
-    {"Require128", NTLM_MINSEC_128},
-    {"None", 0},
-    {NULL, 0},
+	{ "RequireIntegrity", NTLM_MINSEC_INTEGRITY },
+	{ "RequireConfidentiality", NTLM_MINSEC_CONFIDENTIALITY },
+	{ "RequireNTLMv2SessionSecurity", NTLM_MINSEC_NTLM2 },
+	{ "Require128", NTLM_MINSEC_128 },
+	{ "None", 0 },
+	{ NULL, 0 },
 };
 
 static const struct policy_sym send_syms[] = {
-    {"Allow", 0},
-    {"Audit", 1},
-    {"Deny", 2},
-    {NULL, 0},
+	{ "Allow", 0 },
+	{ "Audit", 1 },
+	{ "Deny", 2 },
+	{ NULL, 0 },
 };
 
 static const struct policy_sym recv_syms[] = {
-    {"Allow", 0},
-    {"DenyDomainAccounts", 1},
-    {"DenyAll", 2},
-    {NULL, 0},
+	{ "Allow", 0 },
+	{ "DenyDomainAccounts", 1 },
+	{ "DenyAll", 2 },
+	{ NULL, 0 },
 };
 
 static const struct policy_sym audit_recv_syms[] = {
-    {"Disable", 0},
-    {"DomainAccounts", 1},
-    {"AllAccounts", 2},
-    {NULL, 0},
+	{ "Disable", 0 },
+	{ "DomainAccounts", 1 },
+	{ "AllAccounts", 2 },
+	{ NULL, 0 },
 };
 
 static const struct policy_sym restrict_dom_syms[] = {
-    {"Disable", 0},
-    {"DenyDomainAccountsToDomainServers", 1},
-    {"DenyDomainAccounts", 3},
-    {"DenyDomainServers", 5},
-    {"DenyAll", 7},
-    {NULL, 0},
+	{ "Disable", 0 },
+	{ "DenyDomainAccountsToDomainServers", 1 },
+	{ "DenyDomainAccounts", 3 },
+	{ "DenyDomainServers", 5 },
+	{ "DenyAll", 7 },
+	{ NULL, 0 },
 };
 
 static const struct policy_sym audit_dom_syms[] = {
-    {"Disable", 0},
-    {"DomainAccountsToDomainServers", 1},
-    {"DomainAccounts", 3},
-    {"DomainServers", 5},
-    {"All", 7},
-    {NULL, 0},
+	{ "Disable", 0 },
+	{ "DomainAccountsToDomainServers", 1 },
+	{ "DomainAccounts", 3 },
+	{ "DomainServers", 5 },
+	{ "All", 7 },
+	{ NULL, 0 },
 };
 
 static const struct policy_sym cb_syms[] = {
-    {"Off", NTLM_CB_OFF},
-    {"Accept", NTLM_CB_ACCEPT},
-    {"Require", NTLM_CB_REQUIRE},
-    {NULL, 0},
+	{ "Off", NTLM_CB_OFF },
+	{ "Accept", NTLM_CB_ACCEPT },
+	{ "Require", NTLM_CB_REQUIRE },
+	{ NULL, 0 },
 };
 
 #define MSV "Control\\Lsa\\MSV1_0"
@@ -85,24 +85,28 @@ static const struct policy_sym cb_syms[] = {
 
 /* In enum ntlm_setting order. */
 static const struct policy_desc descs[NTLM_SET_COUNT] = {
-    {NTLM_SET_LM_COMPAT, "LmCompatibilityLevel", "Lsa", "Control\\Lsa", PK_ENUM, lm_syms},
-    {NTLM_SET_MIN_CLIENT_SEC, "NtlmMinClientSec", "MSV1_0", MSV, PK_MASK, minsec_syms},
-    {NTLM_SET_MIN_SERVER_SEC, "NtlmMinServerSec", "MSV1_0", MSV, PK_MASK, minsec_syms},
-    {NTLM_SET_RESTRICT_SENDING, "RestrictSendingNTLMTraffic", "MSV1_0", MSV, PK_ENUM, send_syms},
-    {NTLM_SET_CLIENT_ALLOWED_SERVERS, "ClientAllowedNTLMServers", "MSV1_0", MSV, PK_LIST, NULL},
-    {NTLM_SET_RESTRICT_RECEIVING, "RestrictReceivingNTLMTraffic", "MSV1_0", MSV, PK_ENUM,
-     recv_syms},
-    {NTLM_SET_AUDIT_RECEIVING, "AuditReceivingNTLMTraffic", "MSV1_0", MSV, PK_ENUM,
-     audit_recv_syms},
-    {NTLM_SET_RESTRICT_IN_DOMAIN, "RestrictNTLMInDomain", "Netlogon", NETLOGON, PK_ENUM,
-     restrict_dom_syms},
-    {NTLM_SET_AUDIT_IN_DOMAIN, "AuditNTLMInDomain", "Netlogon", NETLOGON, PK_ENUM, audit_dom_syms},
-    {NTLM_SET_DC_ALLOWED_SERVERS, "DCAllowedNTLMServers", "Netlogon", NETLOGON, PK_LIST, NULL},
-    {NTLM_SET_STRICT_MIN_SEC, "StrictMinSec", "ntlmssp", NULL, PK_BOOL, NULL},
-    {NTLM_SET_REQUIRE_MIC, "RequireMIC", "ntlmssp", NULL, PK_BOOL, NULL},
-    {NTLM_SET_CHANNEL_BINDINGS, "ChannelBindings", "ntlmssp", NULL, PK_ENUM, cb_syms},
-    {NTLM_SET_MAX_CLOCK_SKEW, "MaxClockSkew", "ntlmssp", NULL, PK_SECONDS, NULL},
-    {NTLM_SET_ALLOW_ANONYMOUS, "AllowAnonymous", "ntlmssp", NULL, PK_BOOL, NULL},
+	{ NTLM_SET_LM_COMPAT, "LmCompatibilityLevel", "Lsa", "Control\\Lsa", PK_ENUM, lm_syms },
+	{ NTLM_SET_MIN_CLIENT_SEC, "NtlmMinClientSec", "MSV1_0", MSV, PK_MASK, minsec_syms },
+	{ NTLM_SET_MIN_SERVER_SEC, "NtlmMinServerSec", "MSV1_0", MSV, PK_MASK, minsec_syms },
+	{ NTLM_SET_RESTRICT_SENDING, "RestrictSendingNTLMTraffic", "MSV1_0", MSV, PK_ENUM,
+	  send_syms },
+	{ NTLM_SET_CLIENT_ALLOWED_SERVERS, "ClientAllowedNTLMServers", "MSV1_0", MSV, PK_LIST,
+	  NULL },
+	{ NTLM_SET_RESTRICT_RECEIVING, "RestrictReceivingNTLMTraffic", "MSV1_0", MSV, PK_ENUM,
+	  recv_syms },
+	{ NTLM_SET_AUDIT_RECEIVING, "AuditReceivingNTLMTraffic", "MSV1_0", MSV, PK_ENUM,
+	  audit_recv_syms },
+	{ NTLM_SET_RESTRICT_IN_DOMAIN, "RestrictNTLMInDomain", "Netlogon", NETLOGON, PK_ENUM,
+	  restrict_dom_syms },
+	{ NTLM_SET_AUDIT_IN_DOMAIN, "AuditNTLMInDomain", "Netlogon", NETLOGON, PK_ENUM,
+	  audit_dom_syms },
+	{ NTLM_SET_DC_ALLOWED_SERVERS, "DCAllowedNTLMServers", "Netlogon", NETLOGON, PK_LIST,
+	  NULL },
+	{ NTLM_SET_STRICT_MIN_SEC, "StrictMinSec", "ntlmssp", NULL, PK_BOOL, NULL },
+	{ NTLM_SET_REQUIRE_MIC, "RequireMIC", "ntlmssp", NULL, PK_BOOL, NULL },
+	{ NTLM_SET_CHANNEL_BINDINGS, "ChannelBindings", "ntlmssp", NULL, PK_ENUM, cb_syms },
+	{ NTLM_SET_MAX_CLOCK_SKEW, "MaxClockSkew", "ntlmssp", NULL, PK_SECONDS, NULL },
+	{ NTLM_SET_ALLOW_ANONYMOUS, "AllowAnonymous", "ntlmssp", NULL, PK_BOOL, NULL },
 };
 
 const struct policy_desc *policy_desc(enum ntlm_setting id)
@@ -394,7 +398,7 @@ static void render_list(struct policy_out *o, const struct ntlm_policy *p, enum 
 		n = NTLM_POLICY_MAX_SERVERS;
 	for (size_t i = 0; i < n; i++) {
 		const char *e = client ? p->client_allowed[i] : p->dc_allowed[i];
-		struct sv s = {e, strnlen(e, NTLM_POLICY_MAX_PATTERN + 1)};
+		struct sv s = { e, strnlen(e, NTLM_POLICY_MAX_PATTERN + 1) };
 		if (s.n > NTLM_POLICY_MAX_PATTERN)
 			s.n = NTLM_POLICY_MAX_PATTERN;
 		policy_out_printf(o, "%s%s", i ? ", " : "", sv_quote(s, q, sizeof(q)));
@@ -402,7 +406,8 @@ static void render_list(struct policy_out *o, const struct ntlm_policy *p, enum 
 }
 
 /* The value as the native config spells it. */
-static void render_value(struct policy_out *o, const struct ntlm_policy *p, const struct policy_desc *d)
+static void render_value(struct policy_out *o, const struct ntlm_policy *p,
+			 const struct policy_desc *d)
 {
 	uint32_t v = policy_get_u32(p, d->id);
 	const char *sym;
@@ -431,7 +436,8 @@ static void render_value(struct policy_out *o, const struct ntlm_policy *p, cons
 }
 
 /* The comment's first part: the symbolic meaning of a Windows value. */
-static void render_meaning(struct policy_out *o, const struct ntlm_policy *p, const struct policy_desc *d)
+static void render_meaning(struct policy_out *o, const struct ntlm_policy *p,
+			   const struct policy_desc *d)
 {
 	uint32_t v = policy_get_u32(p, d->id);
 	char buf[160];
@@ -451,7 +457,7 @@ static void render_meaning(struct policy_out *o, const struct ntlm_policy *p, co
 		return;
 	case PK_LIST:
 		policy_out_printf(o, "%zu entr%s; ", v > NTLM_POLICY_MAX_SERVERS ? 0 : (size_t)v,
-			   v == 1 ? "y" : "ies");
+				  v == 1 ? "y" : "ies");
 		return;
 	case PK_BOOL:
 		return;
@@ -462,8 +468,8 @@ static void render_source(struct policy_out *o, const struct ntlm_policy *p,
 			  const struct ntlm_policy_source *s)
 {
 	char q[SV_QUOTE_LEN * 2];
-	struct sv f = {s->file, strnlen(s->file, sizeof(s->file))};
-	struct sv prof = {p->profile, strnlen(p->profile, sizeof(p->profile))};
+	struct sv f = { s->file, strnlen(s->file, sizeof(s->file)) };
+	struct sv prof = { p->profile, strnlen(p->profile, sizeof(p->profile)) };
 
 	if (f.n == 0)
 		policy_out_printf(o, "profile %s", sv_quote(prof, q, sizeof(q)));
@@ -489,7 +495,7 @@ static void render_insecure_list(struct policy_out *o, const struct ntlm_policy 
 const char *policy_value_text(const struct ntlm_policy *p, const struct policy_desc *d, char *buf,
 			      size_t len)
 {
-	struct policy_out o = {buf, len, 0, false};
+	struct policy_out o = { buf, len, 0, false };
 
 	if (len == 0)
 		return buf;
@@ -501,7 +507,7 @@ const char *policy_value_text(const struct ntlm_policy *p, const struct policy_d
 const char *policy_source_text(const struct ntlm_policy *p, const struct ntlm_policy_source *s,
 			       char *buf, size_t len)
 {
-	struct policy_out o = {buf, len, 0, false};
+	struct policy_out o = { buf, len, 0, false };
 
 	if (len == 0)
 		return buf;
@@ -512,7 +518,7 @@ const char *policy_source_text(const struct ntlm_policy *p, const struct ntlm_po
 
 const char *policy_insecure_text(const struct ntlm_policy *p, char *buf, size_t len)
 {
-	struct policy_out o = {buf, len, 0, false};
+	struct policy_out o = { buf, len, 0, false };
 
 	if (len == 0)
 		return buf;
@@ -531,15 +537,16 @@ static ntlm_status out_done(struct policy_out *o)
 
 ntlm_status ntlm_policy_dump(const struct ntlm_policy *p, char *buf, size_t len)
 {
-	struct policy_out o = {buf, len, 0, false};
+	struct policy_out o = { buf, len, 0, false };
 	char q[SV_QUOTE_LEN];
 
 	if (!p || !buf || len == 0)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy dump: no policy or buffer");
 	buf[0] = '\0';
-	policy_out_printf(&o, "# profile = %s",
-		   sv_quote((struct sv){p->profile, strnlen(p->profile, sizeof(p->profile))}, q,
-			    sizeof(q)));
+	policy_out_printf(
+		&o, "# profile = %s",
+		sv_quote((struct sv){ p->profile, strnlen(p->profile, sizeof(p->profile)) }, q,
+			 sizeof(q)));
 	if (p->profile_source.file[0]) {
 		policy_out_printf(&o, "  # ");
 		render_source(&o, p, &p->profile_source);
@@ -568,23 +575,25 @@ ntlm_status ntlm_policy_dump(const struct ntlm_policy *p, char *buf, size_t len)
 
 ntlm_status ntlm_policy_write_native(const struct ntlm_policy *p, char *buf, size_t len)
 {
-	static const char *const sections[] = {"Lsa", "MSV1_0", "Netlogon", "ntlmssp"};
-	struct policy_out o = {buf, len, 0, false};
+	static const char *const sections[] = { "Lsa", "MSV1_0", "Netlogon", "ntlmssp" };
+	struct policy_out o = { buf, len, 0, false };
 	char q[SV_QUOTE_LEN];
 
 	if (!p || !buf || len == 0)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy write: no policy or buffer");
 	buf[0] = '\0';
-	policy_out_printf(&o, "# ntlmssp policy, native format (see docs/policy.md).\n"
-		       "# Every setting is spelled out; Profile only names the starting point.\n");
+	policy_out_printf(
+		&o, "# ntlmssp policy, native format (see docs/policy.md).\n"
+		    "# Every setting is spelled out; Profile only names the starting point.\n");
 	if (p->insecure) {
 		policy_out_printf(&o, "# WARNING: this policy is insecure");
 		render_insecure_list(&o, p);
 		policy_out_printf(&o, ".\n");
 	}
-	policy_out_printf(&o, "Profile = %s\n",
-		   sv_quote((struct sv){p->profile, strnlen(p->profile, sizeof(p->profile))}, q,
-			    sizeof(q)));
+	policy_out_printf(
+		&o, "Profile = %s\n",
+		sv_quote((struct sv){ p->profile, strnlen(p->profile, sizeof(p->profile)) }, q,
+			 sizeof(q)));
 	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
 		policy_out_printf(&o, "\n[%s]\n", sections[s]);
 		for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
@@ -716,7 +725,7 @@ static struct sv target_authority(struct sv t)
 	const char *slash = t.n ? memchr(t.p, '/', t.n) : NULL;
 	const char *at = t.n ? memchr(t.p, '@', t.n) : NULL;
 	const char *from = slash ? slash + 1 : at ? at + 1 : t.p;
-	struct sv a = {from, t.n - (size_t)(from - t.p)};
+	struct sv a = { from, t.n - (size_t)(from - t.p) };
 
 	for (size_t i = 0; i < a.n; i++) {
 		if (a.p[i] == '/' || a.p[i] == '@') {
@@ -786,8 +795,8 @@ static int find_allowed(const struct ntlm_policy *p, const char *target)
 	if (n > NTLM_POLICY_MAX_SERVERS)
 		n = NTLM_POLICY_MAX_SERVERS;
 	for (size_t i = 0; i < n; i++) {
-		struct sv pat = {p->client_allowed[i],
-				 strnlen(p->client_allowed[i], NTLM_POLICY_MAX_PATTERN + 1)};
+		struct sv pat = { p->client_allowed[i],
+				  strnlen(p->client_allowed[i], NTLM_POLICY_MAX_PATTERN + 1) };
 		if (pat.n <= NTLM_POLICY_MAX_PATTERN && matches(pat, sv_of(target)))
 			return (int)i;
 	}
@@ -856,10 +865,11 @@ static const struct {
 	uint32_t bit;
 	const char *name;
 } minsec_flag_names[] = {
-    {NTLMSSP_NEGOTIATE_SIGN, "NTLMSSP_NEGOTIATE_SIGN"},
-    {NTLMSSP_NEGOTIATE_SEAL, "NTLMSSP_NEGOTIATE_SEAL"},
-    {NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY"},
-    {NTLMSSP_NEGOTIATE_128, "NTLMSSP_NEGOTIATE_128"},
+	{ NTLMSSP_NEGOTIATE_SIGN, "NTLMSSP_NEGOTIATE_SIGN" },
+	{ NTLMSSP_NEGOTIATE_SEAL, "NTLMSSP_NEGOTIATE_SEAL" },
+	{ NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+	  "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY" },
+	{ NTLMSSP_NEGOTIATE_128, "NTLMSSP_NEGOTIATE_128" },
 };
 
 static const char *flag_names(uint32_t bits, char *buf, size_t len)
@@ -904,8 +914,8 @@ void ntlm_policy_check_min_sec(const struct ntlm_policy *p, bool is_server, uint
 			flag_names(v->missing, names, sizeof(names)), v->missing,
 			is_server ? "client offered" : "server chose", flags,
 			(p->strict_min_sec && no_session && (v->missing & NTLM_MINSEC_128))
-			    ? " (StrictMinSec = yes)"
-			    : "");
+				? " (StrictMinSec = yes)"
+				: "");
 		return;
 	}
 	if (req == 0) {

@@ -141,7 +141,7 @@ struct policy_load {
 
 /* Records an error at `line` ("name:line: message"). */
 void policy_error(struct policy_load *l, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 /* Line iteration over l->text. */
 struct policy_lines {

@@ -27,85 +27,85 @@ struct words {
 #define GPO_RESTRICT GPO "Restrict NTLM: "
 
 static const char *const lm_labels[] = {
-    "Send LM & NTLM responses",
-    "Send LM & NTLM - use NTLMv2 session security if negotiated",
-    "Send NTLM response only",
-    "Send NTLMv2 response only",
-    "Send NTLMv2 response only. Refuse LM",
-    "Send NTLMv2 response only. Refuse LM & NTLM",
+	"Send LM & NTLM responses",
+	"Send LM & NTLM - use NTLMv2 session security if negotiated",
+	"Send NTLM response only",
+	"Send NTLMv2 response only",
+	"Send NTLMv2 response only. Refuse LM",
+	"Send NTLMv2 response only. Refuse LM & NTLM",
 };
 static const char *const lm_meanings[] = {
-    "a client sends LM and NTLMv1 responses and never uses NTLMv2 session security (ESS); a "
-    "server accepts LM, NTLMv1 and NTLMv2",
-    "a client sends LM and NTLMv1 responses, with NTLMv2 session security (ESS) when the "
-    "server agrees; a server accepts LM, NTLMv1 and NTLMv2",
-    "a client sends NTLMv1 responses only (no LM), with NTLMv2 session security (ESS) when the "
-    "server agrees; a server accepts LM, NTLMv1 and NTLMv2",
-    "a client sends NTLMv2 responses only; a server accepts LM, NTLMv1 and NTLMv2",
-    "a client sends NTLMv2 responses only; a server refuses LM and accepts NTLMv1 and NTLMv2",
-    "a client sends NTLMv2 responses only; a server accepts NTLMv2 only (LM and NTLMv1 "
-    "refused)",
+	"a client sends LM and NTLMv1 responses and never uses NTLMv2 session security (ESS); a "
+	"server accepts LM, NTLMv1 and NTLMv2",
+	"a client sends LM and NTLMv1 responses, with NTLMv2 session security (ESS) when the "
+	"server agrees; a server accepts LM, NTLMv1 and NTLMv2",
+	"a client sends NTLMv1 responses only (no LM), with NTLMv2 session security (ESS) when the "
+	"server agrees; a server accepts LM, NTLMv1 and NTLMv2",
+	"a client sends NTLMv2 responses only; a server accepts LM, NTLMv1 and NTLMv2",
+	"a client sends NTLMv2 responses only; a server refuses LM and accepts NTLMv1 and NTLMv2",
+	"a client sends NTLMv2 responses only; a server accepts NTLMv2 only (LM and NTLMv1 "
+	"refused)",
 };
 
-static const char *const send_labels[] = {"Allow all", "Audit all", "Deny all"};
+static const char *const send_labels[] = { "Allow all", "Audit all", "Deny all" };
 static const char *const send_meanings[] = {
-    "a client sends NTLM to any server",
-    "a client sends NTLM to any server and audits each use (event 8001)",
-    ("a client refuses to send NTLM (event 4001) except to the servers in "
-     "ClientAllowedNTLMServers"),
+	"a client sends NTLM to any server",
+	"a client sends NTLM to any server and audits each use (event 8001)",
+	("a client refuses to send NTLM (event 4001) except to the servers in "
+	 "ClientAllowedNTLMServers"),
 };
 
-static const char *const recv_labels[] = {"Allow all", "Deny all domain accounts",
-					  "Deny all accounts"};
+static const char *const recv_labels[] = { "Allow all", "Deny all domain accounts",
+					   "Deny all accounts" };
 static const char *const recv_meanings[] = {
-    "a server accepts NTLM logons of every account",
-    "a server refuses NTLM logons of domain accounts (event 4002) and accepts local accounts",
-    "a server refuses every NTLM logon (event 4002)",
+	"a server accepts NTLM logons of every account",
+	"a server refuses NTLM logons of domain accounts (event 4002) and accepts local accounts",
+	"a server refuses every NTLM logon (event 4002)",
 };
 
-static const char *const audit_recv_labels[] = {"Disable", "Enable auditing for domain accounts",
-						"Enable auditing for all accounts"};
+static const char *const audit_recv_labels[] = { "Disable", "Enable auditing for domain accounts",
+						 "Enable auditing for all accounts" };
 static const char *const audit_recv_meanings[] = {
-    "a server does not audit incoming NTLM",
-    "a server audits the NTLM logons of domain accounts (event 8002)",
-    "a server audits every NTLM logon (event 8002)",
+	"a server does not audit incoming NTLM",
+	"a server audits the NTLM logons of domain accounts (event 8002)",
+	"a server audits every NTLM logon (event 8002)",
 };
 
 static const char *const dom_labels[] = {
-    [0] = "Disable",
-    [1] = "Deny for domain accounts to domain servers",
-    [3] = "Deny for domain accounts",
-    [5] = "Deny for domain servers",
-    [7] = "Deny all",
+	[0] = "Disable",
+	[1] = "Deny for domain accounts to domain servers",
+	[3] = "Deny for domain accounts",
+	[5] = "Deny for domain servers",
+	[7] = "Deny all",
 };
 static const char *const dom_meanings[] = {
-    [0] = "NTLM in the domain is allowed",
-    [1] = "a domain controller would refuse NTLM logons of domain accounts to domain servers",
-    [3] = "a domain controller would refuse NTLM logons of domain accounts",
-    [5] = "a domain controller would refuse NTLM logons to domain servers",
-    [7] = "a domain controller would refuse every NTLM logon in the domain",
+	[0] = "NTLM in the domain is allowed",
+	[1] = "a domain controller would refuse NTLM logons of domain accounts to domain servers",
+	[3] = "a domain controller would refuse NTLM logons of domain accounts",
+	[5] = "a domain controller would refuse NTLM logons to domain servers",
+	[7] = "a domain controller would refuse every NTLM logon in the domain",
 };
 
 static const char *const audit_dom_labels[] = {
-    [0] = "Disable",
-    [1] = "Enable for domain accounts to domain servers",
-    [3] = "Enable for domain accounts",
-    [5] = "Enable for domain servers",
-    [7] = "Enable all",
+	[0] = "Disable",
+	[1] = "Enable for domain accounts to domain servers",
+	[3] = "Enable for domain accounts",
+	[5] = "Enable for domain servers",
+	[7] = "Enable all",
 };
 static const char *const audit_dom_meanings[] = {
-    [0] = "NTLM in the domain is not audited",
-    [1] = "a domain controller would audit NTLM logons of domain accounts to domain servers",
-    [3] = "a domain controller would audit NTLM logons of domain accounts",
-    [5] = "a domain controller would audit NTLM logons to domain servers",
-    [7] = "a domain controller would audit every NTLM logon in the domain",
+	[0] = "NTLM in the domain is not audited",
+	[1] = "a domain controller would audit NTLM logons of domain accounts to domain servers",
+	[3] = "a domain controller would audit NTLM logons of domain accounts",
+	[5] = "a domain controller would audit NTLM logons to domain servers",
+	[7] = "a domain controller would audit every NTLM logon in the domain",
 };
 
 static const char *const cb_meanings[] = {
-    "a server ignores channel bindings (MsvAvChannelBindings)",
-    "a server verifies channel bindings when the client sends them and accepts their absence",
-    ("a server refuses an AUTHENTICATE without channel bindings (event 9003) and verifies them "
-     "when present"),
+	"a server ignores channel bindings (MsvAvChannelBindings)",
+	"a server verifies channel bindings when the client sends them and accepts their absence",
+	("a server refuses an AUTHENTICATE without channel bindings (event 9003) and verifies them "
+	 "when present"),
 };
 
 /* clang-format off */
@@ -113,29 +113,29 @@ static const char *const cb_meanings[] = {
 /* clang-format on */
 
 static const struct words words[NTLM_SET_COUNT] = {
-    [NTLM_SET_LM_COMPAT] = W(GPO "LAN Manager authentication level", lm_labels, lm_meanings),
-    [NTLM_SET_MIN_CLIENT_SEC] = {GPO "Minimum session security for NTLM SSP based (including "
-				     "secure RPC) clients",
-				 NULL, NULL, 0},
-    [NTLM_SET_MIN_SERVER_SEC] = {GPO "Minimum session security for NTLM SSP based (including "
-				     "secure RPC) servers",
-				 NULL, NULL, 0},
-    [NTLM_SET_RESTRICT_SENDING] =
-	W(GPO_RESTRICT "Outgoing NTLM traffic to remote servers", send_labels, send_meanings),
-    [NTLM_SET_CLIENT_ALLOWED_SERVERS] = {GPO_RESTRICT
-					 "Add remote server exceptions for NTLM authentication",
-					 NULL, NULL, 0},
-    [NTLM_SET_RESTRICT_RECEIVING] =
-	W(GPO_RESTRICT "Incoming NTLM traffic", recv_labels, recv_meanings),
-    [NTLM_SET_AUDIT_RECEIVING] =
-	W(GPO_RESTRICT "Audit Incoming NTLM Traffic", audit_recv_labels, audit_recv_meanings),
-    [NTLM_SET_RESTRICT_IN_DOMAIN] =
-	W(GPO_RESTRICT "NTLM authentication in this domain", dom_labels, dom_meanings),
-    [NTLM_SET_AUDIT_IN_DOMAIN] = W(GPO_RESTRICT "Audit NTLM authentication in this domain",
-				   audit_dom_labels, audit_dom_meanings),
-    [NTLM_SET_DC_ALLOWED_SERVERS] = {GPO_RESTRICT "Add server exceptions in this domain", NULL,
-				     NULL, 0},
-    [NTLM_SET_CHANNEL_BINDINGS] = {NULL, NULL, cb_meanings, ARRAY_SIZE(cb_meanings)},
+	[NTLM_SET_LM_COMPAT] = W(GPO "LAN Manager authentication level", lm_labels, lm_meanings),
+	[NTLM_SET_MIN_CLIENT_SEC] = { GPO "Minimum session security for NTLM SSP based (including "
+					  "secure RPC) clients",
+				      NULL, NULL, 0 },
+	[NTLM_SET_MIN_SERVER_SEC] = { GPO "Minimum session security for NTLM SSP based (including "
+					  "secure RPC) servers",
+				      NULL, NULL, 0 },
+	[NTLM_SET_RESTRICT_SENDING] = W(GPO_RESTRICT "Outgoing NTLM traffic to remote servers",
+					send_labels, send_meanings),
+	[NTLM_SET_CLIENT_ALLOWED_SERVERS] = { GPO_RESTRICT "Add remote server exceptions for NTLM "
+							   "authentication",
+					      NULL, NULL, 0 },
+	[NTLM_SET_RESTRICT_RECEIVING] =
+		W(GPO_RESTRICT "Incoming NTLM traffic", recv_labels, recv_meanings),
+	[NTLM_SET_AUDIT_RECEIVING] = W(GPO_RESTRICT "Audit Incoming NTLM Traffic",
+				       audit_recv_labels, audit_recv_meanings),
+	[NTLM_SET_RESTRICT_IN_DOMAIN] =
+		W(GPO_RESTRICT "NTLM authentication in this domain", dom_labels, dom_meanings),
+	[NTLM_SET_AUDIT_IN_DOMAIN] = W(GPO_RESTRICT "Audit NTLM authentication in this domain",
+				       audit_dom_labels, audit_dom_meanings),
+	[NTLM_SET_DC_ALLOWED_SERVERS] = { GPO_RESTRICT "Add server exceptions in this domain", NULL,
+					  NULL, 0 },
+	[NTLM_SET_CHANNEL_BINDINGS] = { NULL, NULL, cb_meanings, ARRAY_SIZE(cb_meanings) },
 };
 
 /* NtlmMin*Sec bits: the flag, the Windows UI label, our words. */
@@ -145,13 +145,13 @@ static const struct {
 	const char *label;
 	const char *words;
 } minsec_bits[] = {
-    {NTLM_MINSEC_INTEGRITY, "NTLMSSP_NEGOTIATE_SIGN", "Require message integrity",
-     "message integrity"},
-    {NTLM_MINSEC_CONFIDENTIALITY, "NTLMSSP_NEGOTIATE_SEAL", "Require message confidentiality",
-     "message confidentiality"},
-    {NTLM_MINSEC_NTLM2, "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY",
-     "Require NTLMv2 session security", "NTLMv2 session security"},
-    {NTLM_MINSEC_128, "NTLMSSP_NEGOTIATE_128", "Require 128-bit encryption", "128-bit keys"},
+	{ NTLM_MINSEC_INTEGRITY, "NTLMSSP_NEGOTIATE_SIGN", "Require message integrity",
+	  "message integrity" },
+	{ NTLM_MINSEC_CONFIDENTIALITY, "NTLMSSP_NEGOTIATE_SEAL", "Require message confidentiality",
+	  "message confidentiality" },
+	{ NTLM_MINSEC_NTLM2, "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY",
+	  "Require NTLMv2 session security", "NTLMv2 session security" },
+	{ NTLM_MINSEC_128, "NTLMSSP_NEGOTIATE_128", "Require 128-bit encryption", "128-bit keys" },
 };
 
 /* ---- output ---------------------------------------------------------------- */
@@ -205,10 +205,10 @@ static void put_bits(struct policy_out *o, uint32_t v)
 			continue;
 		k++;
 		policy_out_printf(o, "%s%s (0x%08x %s)",
-		    k == 1   ? ""
-		    : k == n ? " and "
-			     : ", ",
-		    minsec_bits[i].words, minsec_bits[i].bit, minsec_bits[i].flag);
+				  k == 1   ? ""
+				  : k == n ? " and "
+					   : ", ",
+				  minsec_bits[i].words, minsec_bits[i].bit, minsec_bits[i].flag);
 	}
 }
 
@@ -223,80 +223,96 @@ static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum 
 	case NTLM_SET_MIN_SERVER_SEC: {
 		bool client = id == NTLM_SET_MIN_CLIENT_SEC;
 		if (v == 0) {
-			policy_out_printf(o, "no minimum: a %s accepts whatever session security the %s offers",
-			    client ? "client" : "server", client ? "server" : "client");
+			policy_out_printf(
+				o,
+				"no minimum: a %s accepts whatever session security the %s offers",
+				client ? "client" : "server", client ? "server" : "client");
 			return;
 		}
 		policy_out_printf(o, "a %s fails the exchange (event %u) unless %s ",
-		    client ? "client" : "server",
-		    client ? NTLM_EVENT_MIN_CLIENT_SEC : NTLM_EVENT_MIN_SERVER_SEC,
-		    client ? "the server's CHALLENGE negotiates"
-			   : "the client's NEGOTIATE and AUTHENTICATE negotiate");
+				  client ? "client" : "server",
+				  client ? NTLM_EVENT_MIN_CLIENT_SEC : NTLM_EVENT_MIN_SERVER_SEC,
+				  client ? "the server's CHALLENGE negotiates"
+					 : "the client's NEGOTIATE and AUTHENTICATE negotiate");
 		put_bits(o, v);
 		if ((v & NTLM_MINSEC_128) && !p->strict_min_sec)
-			policy_out_printf(o, "; 128-bit keys are only required when signing or sealing is "
-			       "negotiated (StrictMinSec = no)");
+			policy_out_printf(
+				o, "; 128-bit keys are only required when signing or sealing is "
+				   "negotiated (StrictMinSec = no)");
 		return;
 	}
 	case NTLM_SET_CLIENT_ALLOWED_SERVERS:
 		if (v == 0)
-			policy_out_printf(o, "no exceptions to RestrictSendingNTLMTraffic = 2 (Deny)");
-		else
 			policy_out_printf(o,
-			    "%u server name pattern%s ('*' matches any run of characters) that "
-			    "a client may still send NTLM to under RestrictSendingNTLMTraffic = "
-			    "2 (Deny)",
-			    v, v == 1 ? "" : "s");
+					  "no exceptions to RestrictSendingNTLMTraffic = 2 (Deny)");
+		else
+			policy_out_printf(
+				o,
+				"%u server name pattern%s ('*' matches any run of characters) that "
+				"a client may still send NTLM to under RestrictSendingNTLMTraffic "
+				"= "
+				"2 (Deny)",
+				v, v == 1 ? "" : "s");
 		if (p->restrict_sending != 2)
 			policy_out_printf(o, "; not in effect at RestrictSendingNTLMTraffic = %u",
-			    p->restrict_sending);
+					  p->restrict_sending);
 		return;
 	case NTLM_SET_DC_ALLOWED_SERVERS:
 		if (v == 0)
 			policy_out_printf(o, "no exceptions");
 		else
-			policy_out_printf(o, "%u server name pattern%s exempt from RestrictNTLMInDomain", v,
-			    v == 1 ? "" : "s");
-		policy_out_printf(o, " (a domain controller setting: loaded and shown, not enforced)");
+			policy_out_printf(
+				o, "%u server name pattern%s exempt from RestrictNTLMInDomain", v,
+				v == 1 ? "" : "s");
+		policy_out_printf(o,
+				  " (a domain controller setting: loaded and shown, not enforced)");
 		return;
 	case NTLM_SET_RESTRICT_IN_DOMAIN:
 	case NTLM_SET_AUDIT_IN_DOMAIN:
 		m = lookup(w->meanings, w->n, v);
-		policy_out_printf(o, "%s (a domain controller setting: loaded and shown, not enforced)",
-		    m ? m : "invalid value");
+		policy_out_printf(
+			o, "%s (a domain controller setting: loaded and shown, not enforced)",
+			m ? m : "invalid value");
 		return;
 	case NTLM_SET_STRICT_MIN_SEC:
 		if (v)
-			policy_out_printf(o, "every bit of NtlmMinClientSec / NtlmMinServerSec is required as "
-			       "written, Require128 also when neither signing nor sealing is "
-			       "negotiated");
+			policy_out_printf(
+				o,
+				"every bit of NtlmMinClientSec / NtlmMinServerSec is required as "
+				"written, Require128 also when neither signing nor sealing is "
+				"negotiated");
 		else
-			policy_out_printf(o,
-			    "Require128 in NtlmMinClientSec / NtlmMinServerSec is met when "
-			    "neither signing nor sealing is negotiated (as Windows behaves); the "
-			    "other bits are required as written");
+			policy_out_printf(
+				o, "Require128 in NtlmMinClientSec / NtlmMinServerSec is met when "
+				   "neither signing nor sealing is negotiated (as Windows "
+				   "behaves); the "
+				   "other bits are required as written");
 		return;
 	case NTLM_SET_REQUIRE_MIC:
 		if (v)
-			policy_out_printf(o, "a server refuses an AUTHENTICATE without a MIC (event %u)",
-			    NTLM_EVENT_MIC_FAILURE);
+			policy_out_printf(
+				o, "a server refuses an AUTHENTICATE without a MIC (event %u)",
+				NTLM_EVENT_MIC_FAILURE);
 		else
-			policy_out_printf(o, "a server accepts an AUTHENTICATE without a MIC; a MIC that is "
-			       "present is always verified");
+			policy_out_printf(
+				o, "a server accepts an AUTHENTICATE without a MIC; a MIC that is "
+				   "present is always verified");
 		return;
 	case NTLM_SET_MAX_CLOCK_SKEW:
-		policy_out_printf(o,
-		    "a server refuses an NTLMv2 response whose timestamp is more than %u "
-		    "second%s from its clock (event %u)",
-		    v, v == 1 ? "" : "s", NTLM_EVENT_REPLAY);
+		policy_out_printf(
+			o,
+			"a server refuses an NTLMv2 response whose timestamp is more than %u "
+			"second%s from its clock (event %u)",
+			v, v == 1 ? "" : "s", NTLM_EVENT_REPLAY);
 		return;
 	case NTLM_SET_ALLOW_ANONYMOUS:
 		if (v)
-			policy_out_printf(o, "a server accepts anonymous logons (audited as event %u)",
-			    NTLM_EVENT_INSECURE_POLICY);
+			policy_out_printf(o,
+					  "a server accepts anonymous logons (audited as event %u)",
+					  NTLM_EVENT_INSECURE_POLICY);
 		else
 			policy_out_printf(o, "a server refuses anonymous logons (event %u)",
-			    NTLM_EVENT_ANONYMOUS_REFUSED);
+					  NTLM_EVENT_ANONYMOUS_REFUSED);
 		return;
 	case NTLM_SET_LM_COMPAT:
 	case NTLM_SET_RESTRICT_SENDING:
@@ -310,8 +326,8 @@ static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum 
 	policy_out_printf(o, "%s", m ? m : "invalid value");
 }
 
-static void put_setting(struct policy_out *o, const struct ntlm_policy *p, const struct policy_desc *d,
-			char *val, size_t val_len)
+static void put_setting(struct policy_out *o, const struct ntlm_policy *p,
+			const struct policy_desc *d, char *val, size_t val_len)
 {
 	const struct words *w = &words[d->id];
 	char sym[160], src[256];
@@ -321,7 +337,8 @@ static void put_setting(struct policy_out *o, const struct ntlm_policy *p, const
 	policy_out_printf(o, "%s =%s%s", d->name, val[0] ? " " : "", val);
 	switch (d->kind) {
 	case PK_MASK:
-		policy_out_printf(o, " (%s)", policy_mask_names(policy_get_u32(p, d->id), sym, sizeof(sym)));
+		policy_out_printf(o, " (%s)",
+				  policy_mask_names(policy_get_u32(p, d->id), sym, sizeof(sym)));
 		break;
 	case PK_ENUM:
 		s = policy_sym_name(d, policy_get_u32(p, d->id));
@@ -344,23 +361,26 @@ static void put_setting(struct policy_out *o, const struct ntlm_policy *p, const
 		put_label(o, p, d->id, val);
 		policy_out_printf(o, "\n");
 	} else {
-		policy_out_printf(o, "  windows:  none (an ntlmssp setting, section [%s])\n", d->section);
+		policy_out_printf(o, "  windows:  none (an ntlmssp setting, section [%s])\n",
+				  d->section);
 	}
 	if (d->reg_key)
-		policy_out_printf(o, "  registry: HKLM\\SYSTEM\\CurrentControlSet\\%s\\%s (%s)\n", d->reg_key,
-		    d->name, d->kind == PK_LIST ? "REG_MULTI_SZ" : "REG_DWORD");
+		policy_out_printf(o, "  registry: HKLM\\SYSTEM\\CurrentControlSet\\%s\\%s (%s)\n",
+				  d->reg_key, d->name,
+				  d->kind == PK_LIST ? "REG_MULTI_SZ" : "REG_DWORD");
 	else
 		policy_out_printf(o, "  registry: none\n");
 	policy_out_printf(o, "  meaning:  ");
 	put_meaning(o, p, d->id);
-	policy_out_printf(o, "\n  source:   %s\n", policy_source_text(p, &p->source[d->id], src, sizeof(src)));
+	policy_out_printf(o, "\n  source:   %s\n",
+			  policy_source_text(p, &p->source[d->id], src, sizeof(src)));
 }
 
 ntlm_status ntlm_policy_show(const struct ntlm_policy *p, char *buf, size_t len)
 {
 	/* A whole list: every entry is printable ASCII, so it is not escaped. */
 	const size_t val_len = NTLM_POLICY_MAX_SERVERS * (NTLM_POLICY_MAX_PATTERN + 2) + 16;
-	struct policy_out o = {buf, len, 0, false};
+	struct policy_out o = { buf, len, 0, false };
 	char q[SV_QUOTE_LEN], src[256], ins[512];
 	char *val;
 
@@ -370,14 +390,15 @@ ntlm_status ntlm_policy_show(const struct ntlm_policy *p, char *buf, size_t len)
 	val = malloc(val_len);
 	if (!val)
 		return ntlm_err(NTLM_E_NOMEM, "out of memory");
-	policy_out_printf(&o, "profile: %s",
-	    sv_quote((struct sv){p->profile, strnlen(p->profile, sizeof(p->profile))}, q,
-		     sizeof(q)));
+	policy_out_printf(
+		&o, "profile: %s",
+		sv_quote((struct sv){ p->profile, strnlen(p->profile, sizeof(p->profile)) }, q,
+			 sizeof(q)));
 	if (p->profile_source.file[0])
 		policy_out_printf(&o, " (named at %s)",
-		    policy_source_text(p, &p->profile_source, src, sizeof(src)));
+				  policy_source_text(p, &p->profile_source, src, sizeof(src)));
 	policy_out_printf(&o, "\ninsecure: %s%s\n", p->insecure ? "yes" : "no",
-	    policy_insecure_text(p, ins, sizeof(ins)));
+			  policy_insecure_text(p, ins, sizeof(ins)));
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
 		policy_out_printf(&o, "\n");
 		put_setting(&o, p, policy_desc((enum ntlm_setting)i), val, val_len);

@@ -18,8 +18,8 @@
 
 /* MS-NLMP 3.4.3 seal: Message = RC4(Handle, Message); Signature =
  * MAC(Handle, SigningKey, SeqNum, plaintext Message) */
-ntlm_status ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t *out,
-			      size_t len, uint8_t sig[16])
+ntlm_status ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t *out, size_t len,
+			      uint8_t sig[16])
 {
 	uint8_t cksum[8];
 
@@ -28,8 +28,8 @@ ntlm_status ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t
 	if (!(s->flags & NTLMSSP_NEGOTIATE_SEAL))
 		return ntlm_err(NTLM_E_NOT_NEGOTIATED,
 				"seal: NTLMSSP_NEGOTIATE_SEAL was not negotiated");
-	ntlm_session_mac_begin_rc4(s->flags, &s->send.mac, &s->send.seal, s->send.seq, in, out,
-				   len, true, cksum);
+	ntlm_session_mac_begin_rc4(s->flags, &s->send.mac, &s->send.seal, s->send.seq, in, out, len,
+				   true, cksum);
 	ntlm_session_mac_end(s->flags, &s->send.seal, s->send.seq, cksum, sig);
 	s->send.seq++;
 	ntlm_crypto_wipe(cksum, sizeof(cksum));
@@ -38,8 +38,8 @@ ntlm_status ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t
 
 /* MS-NLMP 3.4.3 unseal: the inverse, on a copy of the receive handle that is
  * committed (with the sequence number) only if the signature matches. */
-ntlm_status ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8_t *out,
-				size_t len, const uint8_t sig[16])
+ntlm_status ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8_t *out, size_t len,
+				const uint8_t sig[16])
 {
 	struct ntlm_rc4 h;
 	uint8_t cksum[8], want[16];

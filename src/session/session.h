@@ -30,8 +30,8 @@ size_t ntlm_session_sealkey(uint32_t flags, const uint8_t exported_session_key[1
 struct ntlm_session_dir {
 	uint8_t sign_key[16];
 	struct ntlm_hmac_md5 mac; /* keyed with sign_key once (ESS only) */
-	struct ntlm_rc4 seal; /* sealing handle */
-	uint32_t seq;         /* next sequence number */
+	struct ntlm_rc4 seal;	  /* sealing handle */
+	uint32_t seq;		  /* next sequence number */
 };
 
 struct ntlm_session {
@@ -73,12 +73,12 @@ NTLM_RESULT ntlm_session_verify(struct ntlm_session *s, const uint8_t *msg, size
 
 /* 3.4.3: encrypts len bytes (in == out allowed) and writes the signature of
  * the plaintext. Needs SEAL. */
-NTLM_RESULT ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t *out,
-			      size_t len, uint8_t sig[16]);
+NTLM_RESULT ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t *out, size_t len,
+			      uint8_t sig[16]);
 
 /* Decrypts and verifies; on failure out is wiped and the state unchanged. */
-NTLM_RESULT ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8_t *out,
-				size_t len, const uint8_t sig[16]);
+NTLM_RESULT ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8_t *out, size_t len,
+				const uint8_t sig[16]);
 
 /* ---- internal to session/ (sign.c <-> seal.c) ------------------------ */
 
@@ -98,9 +98,9 @@ void ntlm_session_mac_begin(uint32_t flags, struct ntlm_hmac_md5 *mac, uint32_t 
  * over the bytes (ESS: HMAC-MD5 and RC4 chunk by chunk). sealing: MAC of `in`,
  * then in -> out encrypted; otherwise in -> out decrypted, then MAC of out.
  * The same results as the two steps one after the other. */
-void ntlm_session_mac_begin_rc4(uint32_t flags, struct ntlm_hmac_md5 *mac,
-				struct ntlm_rc4 *handle, uint32_t seq, const uint8_t *in,
-				uint8_t *out, size_t len, bool sealing, uint8_t cksum[8]);
+void ntlm_session_mac_begin_rc4(uint32_t flags, struct ntlm_hmac_md5 *mac, struct ntlm_rc4 *handle,
+				uint32_t seq, const uint8_t *in, uint8_t *out, size_t len,
+				bool sealing, uint8_t cksum[8]);
 void ntlm_session_mac_end(uint32_t flags, struct ntlm_rc4 *handle, uint32_t seq,
 			  const uint8_t cksum[8], uint8_t sig[16]);
 NTLM_RESULT ntlm_session_mac_check(uint32_t flags, uint32_t seq, const uint8_t want[16],

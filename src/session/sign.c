@@ -64,9 +64,9 @@ void ntlm_session_mac_begin(uint32_t flags, struct ntlm_hmac_md5 *mac, uint32_t 
 	}
 }
 
-void ntlm_session_mac_begin_rc4(uint32_t flags, struct ntlm_hmac_md5 *mac,
-				struct ntlm_rc4 *handle, uint32_t seq, const uint8_t *in,
-				uint8_t *out, size_t len, bool sealing, uint8_t cksum[8])
+void ntlm_session_mac_begin_rc4(uint32_t flags, struct ntlm_hmac_md5 *mac, struct ntlm_rc4 *handle,
+				uint32_t seq, const uint8_t *in, uint8_t *out, size_t len,
+				bool sealing, uint8_t cksum[8])
 {
 	if (!ess(flags) || len == 0) {
 		if (sealing)
@@ -105,9 +105,9 @@ void ntlm_session_mac_end(uint32_t flags, struct ntlm_rc4 *handle, uint32_t seq,
 		memcpy(sig + 4, b, 8);
 		le32(sig + 12, seq);
 	} else {
-		memset(b, 0, 4);          /* RandomPad */
-		memcpy(b + 4, cksum, 4);  /* Checksum */
-		memset(b + 8, 0, 4);      /* SeqNum keystream */
+		memset(b, 0, 4);	 /* RandomPad */
+		memcpy(b + 4, cksum, 4); /* Checksum */
+		memset(b + 8, 0, 4);	 /* SeqNum keystream */
 		ntlm_crypto_rc4(handle, b, b, sizeof(b));
 		memset(sig + 4, 0, 4);
 		memcpy(sig + 8, b + 4, 4);
@@ -116,10 +116,10 @@ void ntlm_session_mac_end(uint32_t flags, struct ntlm_rc4 *handle, uint32_t seq,
 	ntlm_crypto_wipe(b, sizeof(b));
 }
 
-/* MS-NLMP 3.4.4 (receiving side). Constant-time comparison; on mismatch, the received SeqNum field says
- * whether this is another message's signature (the field, decrypted for the
- * legacy form, is not `seq`) or an altered one. Without ESS the decrypted
- * field is sig.SeqNum XOR keystream = sig.SeqNum XOR want.SeqNum XOR seq. */
+/* MS-NLMP 3.4.4 (receiving side). Constant-time comparison; on mismatch, the received SeqNum field
+ * says whether this is another message's signature (the field, decrypted for the legacy form, is
+ * not `seq`) or an altered one. Without ESS the decrypted field is sig.SeqNum XOR keystream =
+ * sig.SeqNum XOR want.SeqNum XOR seq. */
 ntlm_status ntlm_session_mac_check(uint32_t flags, uint32_t seq, const uint8_t want[16],
 				   const uint8_t sig[16])
 {
@@ -134,8 +134,7 @@ ntlm_status ntlm_session_mac_check(uint32_t flags, uint32_t seq, const uint8_t w
 	if (got != seq)
 		return ntlm_err(NTLM_E_OUT_OF_SEQUENCE,
 				"signature: sequence number %u, expected %u", got, seq);
-	return ntlm_err(NTLM_E_MESSAGE_ALTERED, "signature: checksum does not match (seq %u)",
-			seq);
+	return ntlm_err(NTLM_E_MESSAGE_ALTERED, "signature: checksum does not match (seq %u)", seq);
 }
 
 static bool can_sign(uint32_t flags)

@@ -73,9 +73,9 @@ static ntlm_status load_u16(const uint8_t *p, size_t len, uint16_t **units, cons
 		u[i] = (uint16_t)(p[2 * i] | (p[2 * i + 1] << 8));
 	const uint16_t *bad = u16_check(u, len / 2);
 	if (bad) {
-		ntlm_status st = ntlm_err(NTLM_E_UTF16_INVALID,
-					  "%s: unpaired surrogate 0x%04x at byte %zu", what, *bad,
-					  (size_t)(bad - u) * 2);
+		ntlm_status st =
+			ntlm_err(NTLM_E_UTF16_INVALID, "%s: unpaired surrogate 0x%04x at byte %zu",
+				 what, *bad, (size_t)(bad - u) * 2);
 		free(u);
 		return st;
 	}

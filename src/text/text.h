@@ -24,8 +24,7 @@ NTLM_RESULT ntlm_text_utf8_to_utf16le(const char *s, uint8_t **out, size_t *out_
 NTLM_RESULT ntlm_text_utf16le_check(const uint8_t *p, size_t len, const char *what);
 
 /* UTF-16LE bytes -> UTF-8, NUL-terminated; the same errors as _check. */
-NTLM_RESULT ntlm_text_utf16le_to_utf8(const uint8_t *p, size_t len, char **out,
-				      const char *what);
+NTLM_RESULT ntlm_text_utf16le_to_utf8(const uint8_t *p, size_t len, char **out, const char *what);
 
 /* Upper-cases UTF-8 with full Unicode case mapping (e.g. U+00DF -> "SS"). */
 NTLM_RESULT ntlm_text_upper(const char *s, char **out);

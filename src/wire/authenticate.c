@@ -28,12 +28,9 @@
 enum { LM, NT, DOMAIN, USER, WORKSTATION, SESSION_KEY, NBUF };
 
 static const char *const fields[NBUF] = {
-	[LM] = "LmChallengeResponseFields",
-	[NT] = "NtChallengeResponseFields",
-	[DOMAIN] = "DomainNameFields",
-	[USER] = "UserNameFields",
-	[WORKSTATION] = "WorkstationFields",
-	[SESSION_KEY] = "EncryptedRandomSessionKeyFields",
+	[LM] = "LmChallengeResponseFields",  [NT] = "NtChallengeResponseFields",
+	[DOMAIN] = "DomainNameFields",	     [USER] = "UserNameFields",
+	[WORKSTATION] = "WorkstationFields", [SESSION_KEY] = "EncryptedRandomSessionKeyFields",
 };
 
 ntlm_status ntlm_wire_authenticate_decode(const uint8_t *msg, size_t len,

@@ -9,37 +9,37 @@
 /* Indexed by bit number; a static check below ties each row to its macro. */
 static const char *const names[32] = {
 	[0] = "NTLMSSP_NEGOTIATE_UNICODE", /* A */
-	[1] = "NTLM_NEGOTIATE_OEM", /* B */
-	[2] = "NTLMSSP_REQUEST_TARGET", /* C */
+	[1] = "NTLM_NEGOTIATE_OEM",	   /* B */
+	[2] = "NTLMSSP_REQUEST_TARGET",	   /* C */
 	/* [3] 0x00000008 r10: reserved */
-	[4] = "NTLMSSP_NEGOTIATE_SIGN", /* D */
-	[5] = "NTLMSSP_NEGOTIATE_SEAL", /* E */
+	[4] = "NTLMSSP_NEGOTIATE_SIGN",	    /* D */
+	[5] = "NTLMSSP_NEGOTIATE_SEAL",	    /* E */
 	[6] = "NTLMSSP_NEGOTIATE_DATAGRAM", /* F */
-	[7] = "NTLMSSP_NEGOTIATE_LM_KEY", /* G */
+	[7] = "NTLMSSP_NEGOTIATE_LM_KEY",   /* G */
 	/* [8] 0x00000100 r9: reserved */
 	[9] = "NTLMSSP_NEGOTIATE_NTLM", /* H */
 	/* [10] 0x00000400 r8: reserved */
-	[11] = "NTLMSSP_ANONYMOUS", /* J */
-	[12] = "NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED", /* K */
+	[11] = "NTLMSSP_ANONYMOUS",			     /* J */
+	[12] = "NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED",	     /* K */
 	[13] = "NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED", /* L */
 	/* [14] 0x00004000 r7: reserved */
 	[15] = "NTLMSSP_NEGOTIATE_ALWAYS_SIGN", /* M */
-	[16] = "NTLMSSP_TARGET_TYPE_DOMAIN", /* N */
-	[17] = "NTLMSSP_TARGET_TYPE_SERVER", /* O */
+	[16] = "NTLMSSP_TARGET_TYPE_DOMAIN",	/* N */
+	[17] = "NTLMSSP_TARGET_TYPE_SERVER",	/* O */
 	/* [18] 0x00040000 r6: reserved */
 	[19] = "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY", /* P */
-	[20] = "NTLMSSP_NEGOTIATE_IDENTIFY", /* Q */
+	[20] = "NTLMSSP_NEGOTIATE_IDENTIFY",		     /* Q */
 	/* [21] 0x00200000 r5: reserved */
 	[22] = "NTLMSSP_REQUEST_NON_NT_SESSION_KEY", /* R */
-	[23] = "NTLMSSP_NEGOTIATE_TARGET_INFO", /* S */
+	[23] = "NTLMSSP_NEGOTIATE_TARGET_INFO",	     /* S */
 	/* [24] 0x01000000 r4: reserved */
 	[25] = "NTLMSSP_NEGOTIATE_VERSION", /* T */
 	/* [26] 0x04000000 r3: reserved */
 	/* [27] 0x08000000 r2: reserved */
 	/* [28] 0x10000000 r1: reserved */
-	[29] = "NTLMSSP_NEGOTIATE_128", /* U */
+	[29] = "NTLMSSP_NEGOTIATE_128",	     /* U */
 	[30] = "NTLMSSP_NEGOTIATE_KEY_EXCH", /* V */
-	[31] = "NTLMSSP_NEGOTIATE_56", /* W */
+	[31] = "NTLMSSP_NEGOTIATE_56",	     /* W */
 };
 
 _Static_assert(NTLMSSP_NEGOTIATE_UNICODE == 1u << 0, "flag table row");

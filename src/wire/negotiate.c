@@ -23,7 +23,7 @@ ntlm_status ntlm_wire_negotiate_decode(const uint8_t *msg, size_t len,
 	struct ntlm_secbuf sb[2];
 	struct ntlm_rd r;
 
-	*out = (struct ntlm_wire_negotiate){0};
+	*out = (struct ntlm_wire_negotiate){ 0 };
 	NTLM_TRY(ntlm_wire_begin(&r, msg, len, NTLM_WIRE_NEGOTIATE, fixed, NAME));
 	NTLM_TRY(ntlm_rd_u32le(&r, &out->flags, "NegotiateFlags"));
 	NTLM_TRY(ntlm_rd_secbuf(&r, fixed, &sb[0], "DomainNameFields"));

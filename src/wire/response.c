@@ -22,10 +22,8 @@
 #define NTLMV2_MIN (NTPROOFSTR_LEN + CLIENT_CHALLENGE_HDR + 4u) /* + MsvAvEOL */
 
 static const char *const type_names[] = {
-	[NTLM_RESP_ANONYMOUS] = "anonymous",
-	[NTLM_RESP_LM] = "LM",
-	[NTLM_RESP_NTLMV1] = "NTLMv1",
-	[NTLM_RESP_NTLMV1_ESS] = "NTLMv1-ESS",
+	[NTLM_RESP_ANONYMOUS] = "anonymous", [NTLM_RESP_LM] = "LM",
+	[NTLM_RESP_NTLMV1] = "NTLMv1",	     [NTLM_RESP_NTLMV1_ESS] = "NTLMv1-ESS",
 	[NTLM_RESP_NTLMV2] = "NTLMv2",
 };
 
@@ -66,7 +64,7 @@ ntlm_status ntlm_wire_ntlmv2_response_decode(struct ntlm_slice nt,
 	size_t used;
 	ntlm_status st;
 
-	*out = (struct ntlm_wire_ntlmv2_response){0};
+	*out = (struct ntlm_wire_ntlmv2_response){ 0 };
 	if (nt.len < NTLMV2_MIN)
 		return ntlm_err(NTLM_E_BAD_RESPONSE,
 				"NTLMv2_RESPONSE: %zu bytes, shorter than the %u-byte minimum",

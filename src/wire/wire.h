@@ -143,7 +143,7 @@ struct ntlm_wire_negotiate {
 	uint32_t flags;
 	struct ntlm_slice domain;      /* OEM bytes; borrowed */
 	struct ntlm_slice workstation; /* OEM bytes; borrowed */
-	bool has_version;              /* VERSION flag set and field present */
+	bool has_version;	       /* VERSION flag set and field present */
 	struct ntlm_wire_version version;
 };
 NTLM_RESULT ntlm_wire_negotiate_decode(const uint8_t *msg, size_t len,
@@ -156,7 +156,7 @@ struct ntlm_wire_challenge {
 	uint32_t flags;
 	struct ntlm_slice target_name; /* UTF-16LE or OEM per flags; borrowed */
 	uint8_t server_challenge[8];
-	uint8_t reserved[8];           /* kept for exact round trips */
+	uint8_t reserved[8];	       /* kept for exact round trips */
 	struct ntlm_slice target_info; /* raw AV list bytes; borrowed */
 	struct ntlm_wire_avlist av;    /* decoded target_info (empty if none) */
 	bool has_version;
@@ -174,13 +174,13 @@ struct ntlm_wire_authenticate {
 	uint32_t flags;
 	struct ntlm_slice lm_response; /* borrowed */
 	struct ntlm_slice nt_response;
-	struct ntlm_slice domain;      /* UTF-16LE or OEM */
+	struct ntlm_slice domain; /* UTF-16LE or OEM */
 	struct ntlm_slice user;
 	struct ntlm_slice workstation;
 	struct ntlm_slice enc_session_key;
 	bool has_version;
 	struct ntlm_wire_version version;
-	bool has_mic;                  /* the 16-byte MIC field is present */
+	bool has_mic; /* the 16-byte MIC field is present */
 	uint8_t mic[16];
 };
 /* Payload order written: Domain, User, Workstation, Lm, Nt, SessionKey
@@ -195,7 +195,7 @@ NTLM_RESULT ntlm_wire_authenticate_encode(const struct ntlm_wire_authenticate *m
 /* ---- responses ------------------------------------------------------- */
 enum ntlm_response_type {
 	NTLM_RESP_ANONYMOUS = 0,
-	NTLM_RESP_LM,      /* only an LM response */
+	NTLM_RESP_LM, /* only an LM response */
 	NTLM_RESP_NTLMV1,
 	NTLM_RESP_NTLMV1_ESS,
 	NTLM_RESP_NTLMV2,
@@ -212,12 +212,12 @@ NTLM_RESULT ntlm_wire_response_classify(const struct ntlm_wire_authenticate *m,
 /* NTLMv2_RESPONSE, 2.2.2.8 / NTLMv2_CLIENT_CHALLENGE, 2.2.2.7 */
 struct ntlm_wire_ntlmv2_response {
 	uint8_t ntproofstr[16];
-	struct ntlm_slice temp;     /* everything after NTProofStr: the HMAC input */
-	uint8_t resp_type;          /* 1 */
-	uint8_t hi_resp_type;       /* 1 */
-	uint64_t timestamp;         /* FILETIME */
+	struct ntlm_slice temp; /* everything after NTProofStr: the HMAC input */
+	uint8_t resp_type;	/* 1 */
+	uint8_t hi_resp_type;	/* 1 */
+	uint64_t timestamp;	/* FILETIME */
 	uint8_t client_challenge[8];
-	struct ntlm_slice av_raw;   /* AV list bytes incl. MsvAvEOL */
+	struct ntlm_slice av_raw; /* AV list bytes incl. MsvAvEOL */
 	struct ntlm_wire_avlist av;
 	struct ntlm_slice trailing; /* bytes after MsvAvEOL (Z(4) or more) */
 };
@@ -230,10 +230,8 @@ void ntlm_wire_ntlmv2_temp_encode(struct ntlm_wr *w, uint64_t timestamp,
 
 /* ---- strings on the wire --------------------------------------------- */
 /* Converts a wire string (UTF-16LE when `unicode`, else OEM) to UTF-8. */
-NTLM_RESULT ntlm_wire_str_to_utf8(struct ntlm_slice s, bool unicode, char **out,
-				  const char *what);
+NTLM_RESULT ntlm_wire_str_to_utf8(struct ntlm_slice s, bool unicode, char **out, const char *what);
 /* Converts UTF-8 to a wire string; *out is malloc'd. */
-NTLM_RESULT ntlm_wire_str_from_utf8(const char *s, bool unicode, uint8_t **out,
-				    size_t *out_len);
+NTLM_RESULT ntlm_wire_str_from_utf8(const char *s, bool unicode, uint8_t **out, size_t *out_len);
 
 #endif

@@ -39,7 +39,8 @@ static inline void fz_fail(const char *file, int line, const char *what)
  */
 static inline void fz_policy(uint8_t mode, struct ntlm_policy *p)
 {
-	static const char *const names[4] = {"cis", "windows-default", "strict", "legacy-insecure"};
+	static const char *const names[4] = { "cis", "windows-default", "strict",
+					      "legacy-insecure" };
 	unsigned lm = mode >> 5;
 
 	fz_check(ntlm_policy_profile(names[mode & 3], p) == NTLM_OK);
@@ -127,8 +128,8 @@ static inline struct ntlm_ctx *fz_server(const struct ntlm_policy *p, uint8_t mo
  */
 static inline void fz_pin_server(struct ntlm_ctx *c)
 {
-	static const uint8_t sc[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
-	static const uint8_t ts[8] = {0x00, 0x80, 0x3e, 0xd5, 0xde, 0xb1, 0x9d, 0x01};
+	static const uint8_t sc[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
+	static const uint8_t ts[8] = { 0x00, 0x80, 0x3e, 0xd5, 0xde, 0xb1, 0x9d, 0x01 };
 	struct ntlm_wire_challenge ch;
 	const struct ntlm_wire_av *av;
 

@@ -11,8 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char head8[] = "[Version]\r\n";
-	static const uint8_t head16[] = {0xff, 0xfe, '[', 0, 'V', 0, 'e', 0, 'r',  0, 's',  0,
-					 'i',  0,    'o', 0, 'n', 0, ']', 0, '\r', 0, '\n', 0};
+	static const uint8_t head16[] = { 0xff, 0xfe, '[', 0, 'V', 0, 'e', 0, 'r',  0, 's',  0,
+					  'i',	0,    'o', 0, 'n', 0, ']', 0, '\r', 0, '\n', 0 };
 	const uint8_t *head;
 	size_t hlen;
 	uint8_t *buf;

@@ -85,7 +85,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const uint8_t lm[] = {7, 0, 1, 3};
+	static const uint8_t lm[] = { 7, 0, 1, 3 };
 	unsigned written = 0;
 
 	if (argc != 2) {
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 	/* fuzz_unseal: every session and operation, over a short message. */
 	for (unsigned sess = 0; sess < 4; sess++)
 		for (unsigned op = 0; op < 4; op++) {
-			uint8_t in[2 + 16 + 12] = {(uint8_t)sess, (uint8_t)op};
+			uint8_t in[2 + 16 + 12] = { (uint8_t)sess, (uint8_t)op };
 			char name[32];
 			memcpy(in + 18, "hello, peer!", 12);
 			snprintf(name, sizeof(name), "gen-s%u-op%u", sess, op);

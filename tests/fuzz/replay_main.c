@@ -40,7 +40,7 @@ static void mutate(uint8_t *buf, size_t n)
 			continue;
 		const uint8_t orig = buf[i];
 		const uint8_t vals[4] = { 0x00, 0xff, (uint8_t)(orig ^ 0x01),
-					 (uint8_t)(orig ^ 0x80) };
+					  (uint8_t)(orig ^ 0x80) };
 		for (size_t v = 0; v < 4; v++) {
 			if (vals[v] == orig)
 				continue;

@@ -205,7 +205,8 @@ static bool serve_request(gss_ctx_id_t ctx, const char *req)
 			put_line("ERR malformed base64", NULL, NULL);
 			return false;
 		}
-		gss_buffer_desc in = { n, tok }, plain = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+		gss_buffer_desc in = { n, tok }, plain = GSS_C_EMPTY_BUFFER,
+				out = GSS_C_EMPTY_BUFFER;
 		maj = drv_unwrap(&min, ctx, &in, &plain);
 		free(tok);
 		if (GSS_ERROR(maj)) {
@@ -288,8 +289,8 @@ static int run_server(void)
 		}
 		gss_buffer_desc in = { n, tok }, out = GSS_C_EMPTY_BUFFER;
 		maj = gss_accept_sec_context(&min, &ctx, GSS_C_NO_CREDENTIAL, &in,
-					     GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out, &ret_flags,
-					     NULL, NULL);
+					     GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out,
+					     &ret_flags, NULL, NULL);
 		free(tok);
 		if (GSS_ERROR(maj)) {
 			char *msg = gss_message(maj, min);
@@ -337,8 +338,8 @@ static int run_server(void)
 			failed++;
 		}
 	}
-	fprintf(stderr, "gss_driver: acceptor: requests=%d failed=%d outcome=%s\n", requests, failed,
-		rc == 0 ? "authenticated" : "error");
+	fprintf(stderr, "gss_driver: acceptor: requests=%d failed=%d outcome=%s\n", requests,
+		failed, rc == 0 ? "authenticated" : "error");
 	gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
 	return rc;
 }
@@ -385,7 +386,8 @@ static bool data_round(gss_ctx_id_t ctx, int round, size_t n)
 	maj = drv_unwrap(&min, ctx, &t, &plain);
 	free(tok);
 	if (GSS_ERROR(maj)) {
-		fprintf(stderr, "gss_driver: round %d: gss_unwrap: %s\n", round, gss_message(maj, min));
+		fprintf(stderr, "gss_driver: round %d: gss_unwrap: %s\n", round,
+			gss_message(maj, min));
 		goto done;
 	}
 	if (!check_reply(plain.value, plain.length, p, n)) {
@@ -441,16 +443,16 @@ static int run_client(const char *user, const char *password, const char *target
 	gss_buffer_desc pw = { strlen(password), (void *)password };
 	gss_buffer_desc tb = { strlen(target), (void *)target };
 	gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-	OM_uint32 req = want == 2 ? GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG
-		      : want == 1 ? GSS_C_INTEG_FLAG
-				  : 0;
+	OM_uint32 req = want == 2   ? GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG
+			: want == 1 ? GSS_C_INTEG_FLAG
+				    : 0;
 	uint8_t *tok = NULL;
 
 	if (GSS_ERROR(maj = gss_import_name(&min, &ub, GSS_C_NT_USER_NAME, &uname)) ||
 	    GSS_ERROR(maj = gss_import_name(&min, &tb, GSS_C_NT_HOSTBASED_SERVICE, &tname)) ||
 	    GSS_ERROR(maj = gss_acquire_cred_with_password(&min, uname, &pw, GSS_C_INDEFINITE,
-							    &mechs, GSS_C_INITIATE, &cred, NULL,
-							    NULL))) {
+							   &mechs, GSS_C_INITIATE, &cred, NULL,
+							   NULL))) {
 		fprintf(stderr, "gss_driver: credentials: %s\n", gss_message(maj, min));
 		return 2;
 	}
@@ -478,13 +480,14 @@ static int run_client(const char *user, const char *password, const char *target
 			return 2;
 		}
 		if (has_prefix(l, "FAIL")) {
-			fprintf(stderr, "gss_driver: initiator: outcome=refused by the server: %s\n", l);
+			fprintf(stderr,
+				"gss_driver: initiator: outcome=refused by the server: %s\n", l);
 			return 1;
 		}
 		if (step == 1) {
 			if (!has_prefix(l, "OK ")) {
-				fprintf(stderr, "gss_driver: result line is neither OK nor FAIL: %s\n",
-					l);
+				fprintf(stderr,
+					"gss_driver: result line is neither OK nor FAIL: %s\n", l);
 				return 2;
 			}
 			break;

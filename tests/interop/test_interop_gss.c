@@ -221,9 +221,9 @@ static void test_our_client_gss_server(void **state)
 		unlink(conf);
 		if (st != NTLM_OK)
 			fail_msg("policy: %s", ntlm_error_message());
-		assert_int_equal(ntlm_client_new(pol, cred, "HTTP/gsssrv", NTLM_REQ_CONFIDENTIALITY,
-						 &cli),
-				 NTLM_OK);
+		assert_int_equal(
+			ntlm_client_new(pol, cred, "HTTP/gsssrv", NTLM_REQ_CONFIDENTIALITY, &cli),
+			NTLM_OK);
 		assert_int_equal(ntlm_step(cli, NULL, 0, &tok, &tok_len), NTLM_CONTINUE);
 		in.value = tok;
 		in.length = tok_len;
@@ -244,8 +244,8 @@ static void test_our_client_gss_server(void **state)
 					     NULL, NULL);
 		ntlm_free(tok);
 		if (maj != GSS_S_COMPLETE)
-			fail_msg("level %u (%s): gss_accept_sec_context major 0x%x minor 0x%x", level,
-				 ntlm_ctx_response_type(cli), maj, min);
+			fail_msg("level %u (%s): gss_accept_sec_context major 0x%x minor 0x%x",
+				 level, ntlm_ctx_response_type(cli), maj, min);
 		gss_release_buffer(&min, &out);
 		traffic(gctx, cli);
 		gss_delete_sec_context(&min, &gctx, GSS_C_NO_BUFFER);

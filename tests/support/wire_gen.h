@@ -169,7 +169,7 @@ static inline uint32_t wg_flags(struct wg *g, uint32_t charset)
 static inline uint32_t wg_charset(struct wg *g)
 {
 	static const uint32_t sets[] = { NTLMSSP_NEGOTIATE_UNICODE, NTLM_NEGOTIATE_OEM,
-					NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM };
+					 NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM };
 	return sets[wg_below(g, 3)];
 }
 

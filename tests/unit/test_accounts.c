@@ -245,8 +245,7 @@ static void test_errors_with_file_and_line(void **state)
 	EXPECT_ERROR(":x:" H_B "\n:straße:" H_PASSWORD "\n\n:STRASSE:" H_B "\n", 4,
 		     "first on line 2");
 	/* With two duplicate pairs, the earlier second line is reported. */
-	EXPECT_ERROR("A:b:" H_B "\nC:d:" H_B "\nc:D:" H_B "\na:B:" H_B "\n", 3,
-		     "first on line 2");
+	EXPECT_ERROR("A:b:" H_B "\nC:d:" H_B "\nc:D:" H_B "\na:B:" H_B "\n", 3, "first on line 2");
 
 	char text[2200];
 	memset(text, 'D', 128);
@@ -285,12 +284,10 @@ static void test_plaintext_password_not_echoed(void **state)
 {
 	(void)state;
 	static const char *const lines[] = {
-		"CORP:alice:Sup3rS3cret!\n",
-		"CORP:alice:Sup3rS3cret!Sup3rS3cret!Sup3rS3cret!\n",
-		"alice:Sup3rS3cret!\n",         /* DOMAIN missing */
-		"CORP:alice:Sup3r:S3cret!\n",   /* a password with a colon */
-		"CORP\\alice:Sup3rS3cret!\n",
-		"CORP:alice:Sup3rS3cret!\xff\n", /* and bad UTF-8 */
+		"CORP:alice:Sup3rS3cret!\n",  "CORP:alice:Sup3rS3cret!Sup3rS3cret!Sup3rS3cret!\n",
+		"alice:Sup3rS3cret!\n",	      /* DOMAIN missing */
+		"CORP:alice:Sup3r:S3cret!\n", /* a password with a colon */
+		"CORP\\alice:Sup3rS3cret!\n", "CORP:alice:Sup3rS3cret!\xff\n", /* and bad UTF-8 */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
 		struct ntlm_accounts *s = NULL;

@@ -277,16 +277,16 @@ static void test_bad_names(void **state)
 	static const struct {
 		const char *d, *u, *msg;
 	} bad[] = {
-	    {"CORP", "", "empty user name"},
-	    {"CORP", "a:b", "user name contains ':'"},
-	    {"CO:RP", "a", "domain name contains ':'"},
-	    {"CORP", " alice", "starts or ends with a space"},
-	    {"CORP ", "alice", "starts or ends with a space"},
-	    {"#CORP", "alice", "starts with '#'"},
-	    {"CORP", "al\x1bice", "control character in the user name"},
-	    {"CO\x7fRP", "alice", "control character in the domain name"},
-	    {"CORP", "al\xffice", "not valid UTF-8"},
-	    {"CORP", "\tx", "control character"},
+		{ "CORP", "", "empty user name" },
+		{ "CORP", "a:b", "user name contains ':'" },
+		{ "CO:RP", "a", "domain name contains ':'" },
+		{ "CORP", " alice", "starts or ends with a space" },
+		{ "CORP ", "alice", "starts or ends with a space" },
+		{ "#CORP", "alice", "starts with '#'" },
+		{ "CORP", "al\x1bice", "control character in the user name" },
+		{ "CO\x7fRP", "alice", "control character in the domain name" },
+		{ "CORP", "al\xffice", "not valid UTF-8" },
+		{ "CORP", "\tx", "control character" },
 	};
 	char longname[200];
 	memset(longname, 'x', 128);
@@ -383,7 +383,7 @@ static void test_mode_kept(void **state)
 static void test_public_arguments(void **state)
 {
 	(void)state;
-	uint8_t h[16] = {0};
+	uint8_t h[16] = { 0 };
 	char *out = NULL;
 	size_t n = 0;
 	assert_int_equal(ntlm_accounts_add(NULL, "", "u", h, 0), NTLM_E_INVALID_ARGUMENT);
@@ -407,7 +407,7 @@ static void test_failed_write_keeps_old_file(void **state)
 	size_t cap = 300 * 64, n = 0;
 	char *text = malloc(cap);
 	struct rlimit rl, saved;
-	uint8_t h[16] = {0};
+	uint8_t h[16] = { 0 };
 	ntlm_status st;
 
 	assert_non_null(text);
@@ -444,7 +444,7 @@ struct waiter {
 static void *add_bob(void *arg)
 {
 	struct waiter *w = arg;
-	uint8_t h[16] = {0};
+	uint8_t h[16] = { 0 };
 	w->st = ntlm_accounts_add(path, "CORP", "bob", h, 0);
 	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
@@ -457,7 +457,7 @@ static void test_lock_excludes(void **state)
 {
 	(void)state;
 	char lock[4300];
-	struct waiter w = {0, NTLM_E_INTERNAL};
+	struct waiter w = { 0, NTLM_E_INTERNAL };
 	pthread_t th;
 
 	snprintf(lock, sizeof(lock), "%s.lock", path);
@@ -466,7 +466,7 @@ static void test_lock_excludes(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(flock(fd, LOCK_EX), 0);
 	assert_int_equal(pthread_create(&th, NULL, add_bob, &w), 0);
-	struct timespec ts = {0, 300 * 1000 * 1000};
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
 	nanosleep(&ts, NULL);
 	assert_int_equal(__atomic_load_n(&w.done, __ATOMIC_SEQ_CST), 0); /* still waiting */
 	expect_file("CORP:alice:" H_PASSWORD "\n");
@@ -532,7 +532,7 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	for (int i = 0; i < PER_THREAD; i++) {
 		char u[32];
-		uint8_t h[16] = {0};
+		uint8_t h[16] = { 0 };
 		snprintf(u, sizeof(u), "t%d-%d", w->id, i);
 		if (ntlm_accounts_add(path, "", u, h, 0) != NTLM_OK)
 			w->failures++;
@@ -576,21 +576,21 @@ static void test_concurrent_threads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup(test_add_creates_0600, per_test),
-	    cmocka_unit_test_setup(test_add_appends_and_keeps_lines, per_test),
-	    cmocka_unit_test_setup(test_add_crlf_bom_no_final_newline, per_test),
-	    cmocka_unit_test_setup(test_add_duplicate_and_replace, per_test),
-	    cmocka_unit_test_setup(test_remove, per_test),
-	    cmocka_unit_test_setup(test_list_names_only, per_test),
-	    cmocka_unit_test_setup(test_bad_names, per_test),
-	    cmocka_unit_test_setup(test_malformed_store_not_edited, per_test),
-	    cmocka_unit_test_setup(test_links_and_directories_refused, per_test),
-	    cmocka_unit_test_setup(test_mode_kept, per_test),
-	    cmocka_unit_test_setup(test_public_arguments, per_test),
-	    cmocka_unit_test_setup(test_failed_write_keeps_old_file, per_test),
-	    cmocka_unit_test_setup(test_lock_excludes, per_test),
-	    cmocka_unit_test_setup(test_concurrent_processes, per_test),
-	    cmocka_unit_test_setup(test_concurrent_threads, per_test),
+		cmocka_unit_test_setup(test_add_creates_0600, per_test),
+		cmocka_unit_test_setup(test_add_appends_and_keeps_lines, per_test),
+		cmocka_unit_test_setup(test_add_crlf_bom_no_final_newline, per_test),
+		cmocka_unit_test_setup(test_add_duplicate_and_replace, per_test),
+		cmocka_unit_test_setup(test_remove, per_test),
+		cmocka_unit_test_setup(test_list_names_only, per_test),
+		cmocka_unit_test_setup(test_bad_names, per_test),
+		cmocka_unit_test_setup(test_malformed_store_not_edited, per_test),
+		cmocka_unit_test_setup(test_links_and_directories_refused, per_test),
+		cmocka_unit_test_setup(test_mode_kept, per_test),
+		cmocka_unit_test_setup(test_public_arguments, per_test),
+		cmocka_unit_test_setup(test_failed_write_keeps_old_file, per_test),
+		cmocka_unit_test_setup(test_lock_excludes, per_test),
+		cmocka_unit_test_setup(test_concurrent_processes, per_test),
+		cmocka_unit_test_setup(test_concurrent_threads, per_test),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -199,8 +199,9 @@ static void test_validator_itself(void **state)
 	(void)state;
 	const char *good = "{\"a\":[1,-2.5,\"x\\u00e9\\n\"],\"b\":{},\"c\":null,\"d\":true}";
 	assert_true(json_object_ok(good, strlen(good)));
-	const char *bad[] = { "{\"a\":1,}", "{\"a\":\"\x01\"}", "{\"a\":\"\xff\"}", "{\"a\":1}x",
-			      "{\"a\":\"\\x\"}", "[1]", "{\"a\":\"abc}", "{\"a\" 1}" };
+	const char *bad[] = { "{\"a\":1,}",    "{\"a\":\"\x01\"}", "{\"a\":\"\xff\"}",
+			      "{\"a\":1}x",    "{\"a\":\"\\x\"}",  "[1]",
+			      "{\"a\":\"abc}", "{\"a\" 1}" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_false(json_object_ok(bad[i], strlen(bad[i])));
 }
@@ -291,8 +292,9 @@ static void test_json_escaping(void **state)
 	NTLM_AUDIT_SET(&e, user, "a\"b\\c\nd\re\tf\x01g\x7f\"}\n{\"event\":9005");
 	/* invalid UTF-8: lone continuation, truncated, overlong '/', surrogate,
 	 * above U+10FFFF, 0xFF; then valid é, ß, U+2028, a C1 control, an emoji */
-	NTLM_AUDIT_SET(&e, domain, "x\x80y\xc3z\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xff"
-				   "\xc3\xa9\xc3\x9f\xe2\x80\xa8\xc2\x9b\xf0\x9f\x98\x80");
+	NTLM_AUDIT_SET(&e, domain,
+		       "x\x80y\xc3z\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xff"
+		       "\xc3\xa9\xc3\x9f\xe2\x80\xa8\xc2\x9b\xf0\x9f\x98\x80");
 	NTLM_AUDIT_SET(&e, workstation, "WS\\01");
 	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
 	assert_true(json_object_ok(buf, strlen(buf)));
@@ -444,13 +446,20 @@ static void test_names_and_severity(void **state)
 		uint32_t id;
 		const char *name;
 	} t[] = {
-		{ 8001, "outgoing-audit" },	    { 8002, "incoming-audit" },
-		{ 4001, "outgoing-blocked" },	    { 4002, "incoming-blocked" },
-		{ 4010, "min-client-sec-blocked" }, { 4011, "min-server-sec-blocked" },
-		{ 9001, "response-refused" },	    { 9002, "mic-failure" },
-		{ 9003, "bad-bindings" },	    { 9004, "logon-failure" },
-		{ 9005, "success" },		    { 9006, "insecure-policy" },
-		{ 9007, "anonymous-refused" },	    { 9008, "replay" },
+		{ 8001, "outgoing-audit" },
+		{ 8002, "incoming-audit" },
+		{ 4001, "outgoing-blocked" },
+		{ 4002, "incoming-blocked" },
+		{ 4010, "min-client-sec-blocked" },
+		{ 4011, "min-server-sec-blocked" },
+		{ 9001, "response-refused" },
+		{ 9002, "mic-failure" },
+		{ 9003, "bad-bindings" },
+		{ 9004, "logon-failure" },
+		{ 9005, "success" },
+		{ 9006, "insecure-policy" },
+		{ 9007, "anonymous-refused" },
+		{ 9008, "replay" },
 		{ 1234, "unknown" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++)

@@ -35,7 +35,9 @@ static void test_ntowfv2_full_case_mapping(void **state)
 {
 	(void)state;
 	/* straße -> STRASSE: U+00DF maps to two letters */
-	check_ntowfv2("stra\xc3\x9f" "e", "5300540052004100530053004500");
+	check_ntowfv2("stra\xc3\x9f"
+		      "e",
+		      "5300540052004100530053004500");
 	check_ntowfv2("STRASSE", "5300540052004100530053004500");
 	/* 山田たろう: kanji and kana have no case, the name is hashed as is */
 	check_ntowfv2("\xe5\xb1\xb1\xe7\x94\xb0\xe3\x81\x9f\xe3\x82\x8d\xe3\x81\x86",
@@ -279,7 +281,8 @@ static void test_cbt(void **state)
 	ntlm_auth_cbt_hash(&cb, got);
 	size_t n;
 	uint8_t *ser = t_hex("02000000 04000000 0a000001 02000000 04000000 0a000002"
-			     " 03000000 78797a", &n);
+			     " 03000000 78797a",
+			     &n);
 	assert_int_equal(n, 31);
 	ntlm_crypto_md5(ser, n, want);
 	free(ser);

@@ -77,8 +77,7 @@ static void test_secbuf(void **state)
 	assert_int_equal(secbuf(1, 1, 41, 40, 16, &sb), NTLM_E_BUFFER_OUT_OF_BOUNDS);
 	/* 32-bit wrap (curl CVE-2018-16890 shape) */
 	assert_int_equal(secbuf(0x20, 0x20, 0xfffffff0u, 40, 16, &sb), NTLM_E_BUFFER_OVERFLOW);
-	assert_int_equal(secbuf(0xffff, 0xffff, 0xffffffffu, 40, 16, &sb),
-			 NTLM_E_BUFFER_OVERFLOW);
+	assert_int_equal(secbuf(0xffff, 0xffff, 0xffffffffu, 40, 16, &sb), NTLM_E_BUFFER_OVERFLOW);
 	/* into the fixed header */
 	assert_int_equal(secbuf(4, 4, 15, 40, 16, &sb), NTLM_E_BUFFER_OVERLAPS_HEADER);
 	assert_int_equal(secbuf(4, 4, 0, 40, 16, &sb), NTLM_E_BUFFER_OVERLAPS_HEADER);
@@ -106,8 +105,7 @@ static void test_writer(void **state)
 	ntlm_wr_secbuf_put(&w, &b, NULL, 0);
 	assert_int_equal(ntlm_wr_status(&w), NTLM_OK);
 	assert_int_equal(w.len, 23);
-	assert_hex_equal(buf, w.len,
-			 "01020304 03000300 14000000 00000000 17000000 78797a");
+	assert_hex_equal(buf, w.len, "01020304 03000300 14000000 00000000 17000000 78797a");
 	/* overflow is sticky and nothing is written past cap */
 	ntlm_wr_zeros(&w, 9);
 	ntlm_wr_u8(&w, 1);

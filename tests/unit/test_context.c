@@ -127,8 +127,8 @@ static void peer_free(struct peer *p)
 typedef void (*mitm_fn)(uint8_t *tok, size_t len, void *arg);
 
 struct result {
-	int failed_step;  /* 0 = success; 1 client NEGOTIATE, 2 server CHALLENGE,
-			     3 client AUTHENTICATE, 4 server verdict */
+	int failed_step; /* 0 = success; 1 client NEGOTIATE, 2 server CHALLENGE,
+			    3 client AUTHENTICATE, 4 server verdict */
 	ntlm_status st;
 	char msg[256];
 };
@@ -185,19 +185,19 @@ out:
 	return r;
 }
 
-#define assert_success(r)                                                                  \
-	do {                                                                               \
-		if ((r).failed_step)                                                       \
-			fail_msg("step %d failed: %s: %s", (r).failed_step,                 \
-				 ntlm_status_name((r).st), (r).msg);                       \
+#define assert_success(r)                                                   \
+	do {                                                                \
+		if ((r).failed_step)                                        \
+			fail_msg("step %d failed: %s: %s", (r).failed_step, \
+				 ntlm_status_name((r).st), (r).msg);        \
 	} while (0)
 
-#define assert_failure(r, step, status)                                                    \
-	do {                                                                               \
-		if ((r).failed_step != (step) || (r).st != (status))                       \
-			fail_msg("want step %d %s, got step %d %s: %s", (step),             \
-				 ntlm_status_name(status), (r).failed_step,                 \
-				 ntlm_status_name((r).st), (r).msg);                       \
+#define assert_failure(r, step, status)                                         \
+	do {                                                                    \
+		if ((r).failed_step != (step) || (r).st != (status))            \
+			fail_msg("want step %d %s, got step %d %s: %s", (step), \
+				 ntlm_status_name(status), (r).failed_step,     \
+				 ntlm_status_name((r).st), (r).msg);            \
 	} while (0)
 
 /* Both directions of sealed and signed traffic work with the agreed keys. */
@@ -344,8 +344,7 @@ static void test_minsec_matrix(void **state)
 				uint32_t f = ntlm_ctx_flags(p->server);
 				assert_int_equal(f & p->cpol.min_client_sec,
 						 p->cpol.min_client_sec);
-				assert_int_equal(f & p->spol.min_server_sec &
-							 ~NTLM_MINSEC_128,
+				assert_int_equal(f & p->spol.min_server_sec & ~NTLM_MINSEC_128,
 						 p->spol.min_server_sec & ~NTLM_MINSEC_128);
 				check_traffic(p);
 			}
@@ -395,8 +394,8 @@ static void strip_edit(uint8_t *tok, size_t len, void *arg, bool negotiate)
 	struct strip *s = arg;
 	uint32_t off = negotiate ? 12 : 20;
 	(void)len;
-	s->seen = (uint32_t)tok[off] | (uint32_t)tok[off + 1] << 8 |
-		  (uint32_t)tok[off + 2] << 16 | (uint32_t)tok[off + 3] << 24;
+	s->seen = (uint32_t)tok[off] | (uint32_t)tok[off + 1] << 8 | (uint32_t)tok[off + 2] << 16 |
+		  (uint32_t)tok[off + 3] << 24;
 	if (s->in_negotiate == negotiate)
 		clear_bit_at(tok, off, s->bit);
 }
@@ -427,52 +426,61 @@ static void test_minsec_peer_lacks_bit(void **state)
 	struct peer *p = peer_new("windows-default", "windows-default");
 	size_t runs = 0, outcome[5] = { 0 };
 	for (unsigned ci = 0; ci < 16; ci++)
-	for (unsigned si = 0; si < 16; si++)
-	for (int strict = 0; strict <= 1; strict++)
-	for (unsigned b = 0; b < 8; b++) {
-		struct strip s = { bits[b % 4], b < 4, 0 };
-		p->cpol.min_client_sec = subset(ci);
-		p->spol.min_server_sec = subset(si);
-		p->cpol.strict_min_sec = p->spol.strict_min_sec = strict;
-		uint32_t neg = ntlm_policy_client_negotiate_flags(&p->cpol, false, false);
-		uint32_t neg_seen = neg & ~(s.in_negotiate ? s.bit : 0);
-		chal_seen = 0;
-		struct result r = run(p, strip_neg_cb, strip_chal_cb, NULL, &s);
-		runs++;
-		uint32_t m = unmet(p->spol.min_server_sec, neg_seen, strict);
-		if (m) {
-			assert_failure(r, 2, NTLM_E_POLICY_MIN_SEC);
-			assert_int_equal(p->sev.id[p->sev.n - 1], NTLM_EVENT_MIN_SERVER_SEC);
-			assert_int_equal(p->sev.missing[p->sev.n - 1], m);
-			outcome[0]++;
-			continue;
-		}
-		uint32_t chal = chal_seen & ~(s.in_negotiate ? 0 : s.bit);
-		m = unmet(p->cpol.min_client_sec, chal, strict);
-		if (m) {
-			assert_failure(r, 3, NTLM_E_POLICY_MIN_SEC);
-			assert_int_equal(p->cev.id[p->cev.n - 1], NTLM_EVENT_MIN_CLIENT_SEC);
-			assert_int_equal(p->cev.missing[p->cev.n - 1], m);
-			assert_false(has_event(&p->sev, NTLM_EVENT_SUCCESS));
-			outcome[1]++;
-			continue;
-		}
-		m = unmet(p->spol.min_server_sec, chal & neg, strict);
-		bool edited = s.in_negotiate ? (neg & s.bit) != 0 : (chal_seen & s.bit) != 0;
-		if (m) {
-			assert_failure(r, 4, NTLM_E_POLICY_MIN_SEC);
-			assert_true(has_event(&p->sev, NTLM_EVENT_MIN_SERVER_SEC));
-			outcome[2]++;
-		} else if (edited) {
-			assert_failure(r, 4, NTLM_E_MIC_MISMATCH);
-			assert_true(has_event(&p->sev, NTLM_EVENT_MIC_FAILURE));
-			outcome[3]++;
-		} else {
-			assert_success(r);
-			assert_true(has_event(&p->sev, NTLM_EVENT_SUCCESS));
-			outcome[4]++;
-		}
-	}
+		for (unsigned si = 0; si < 16; si++)
+			for (int strict = 0; strict <= 1; strict++)
+				for (unsigned b = 0; b < 8; b++) {
+					struct strip s = { bits[b % 4], b < 4, 0 };
+					p->cpol.min_client_sec = subset(ci);
+					p->spol.min_server_sec = subset(si);
+					p->cpol.strict_min_sec = p->spol.strict_min_sec = strict;
+					uint32_t neg = ntlm_policy_client_negotiate_flags(
+						&p->cpol, false, false);
+					uint32_t neg_seen = neg & ~(s.in_negotiate ? s.bit : 0);
+					chal_seen = 0;
+					struct result r =
+						run(p, strip_neg_cb, strip_chal_cb, NULL, &s);
+					runs++;
+					uint32_t m =
+						unmet(p->spol.min_server_sec, neg_seen, strict);
+					if (m) {
+						assert_failure(r, 2, NTLM_E_POLICY_MIN_SEC);
+						assert_int_equal(p->sev.id[p->sev.n - 1],
+								 NTLM_EVENT_MIN_SERVER_SEC);
+						assert_int_equal(p->sev.missing[p->sev.n - 1], m);
+						outcome[0]++;
+						continue;
+					}
+					uint32_t chal = chal_seen & ~(s.in_negotiate ? 0 : s.bit);
+					m = unmet(p->cpol.min_client_sec, chal, strict);
+					if (m) {
+						assert_failure(r, 3, NTLM_E_POLICY_MIN_SEC);
+						assert_int_equal(p->cev.id[p->cev.n - 1],
+								 NTLM_EVENT_MIN_CLIENT_SEC);
+						assert_int_equal(p->cev.missing[p->cev.n - 1], m);
+						assert_false(
+							has_event(&p->sev, NTLM_EVENT_SUCCESS));
+						outcome[1]++;
+						continue;
+					}
+					m = unmet(p->spol.min_server_sec, chal & neg, strict);
+					bool edited = s.in_negotiate ? (neg & s.bit) != 0
+								     : (chal_seen & s.bit) != 0;
+					if (m) {
+						assert_failure(r, 4, NTLM_E_POLICY_MIN_SEC);
+						assert_true(has_event(&p->sev,
+								      NTLM_EVENT_MIN_SERVER_SEC));
+						outcome[2]++;
+					} else if (edited) {
+						assert_failure(r, 4, NTLM_E_MIC_MISMATCH);
+						assert_true(
+							has_event(&p->sev, NTLM_EVENT_MIC_FAILURE));
+						outcome[3]++;
+					} else {
+						assert_success(r);
+						assert_true(has_event(&p->sev, NTLM_EVENT_SUCCESS));
+						outcome[4]++;
+					}
+				}
 	assert_int_equal(runs, 16 * 16 * 2 * 8);
 	/* every branch of the oracle is exercised */
 	for (int i = 0; i < 5; i++)
@@ -615,7 +623,7 @@ static void test_lmcompat_table(void **state)
 	(void)state;
 	struct peer *p = peer_new("legacy-insecure", "legacy-insecure");
 	static const char *const sent[6] = { "NTLMv1", "NTLMv1-ESS", "NTLMv1-ESS",
-					     "NTLMv2", "NTLMv2", "NTLMv2" };
+					     "NTLMv2", "NTLMv2",     "NTLMv2" };
 	for (unsigned cl = 0; cl <= 5; cl++) {
 		for (unsigned sl = 0; sl <= 5; sl++) {
 			p->cpol.lm_compat = cl;
@@ -716,8 +724,8 @@ static void test_restrict_sending(void **state)
 		p->cpol.restrict_sending = cases[i].setting;
 		p->cpol.n_client_allowed = 0;
 		if (cases[i].pattern) {
-			snprintf(p->cpol.client_allowed[0], sizeof(p->cpol.client_allowed[0]),
-				 "%s", cases[i].pattern);
+			snprintf(p->cpol.client_allowed[0], sizeof(p->cpol.client_allowed[0]), "%s",
+				 cases[i].pattern);
 			p->cpol.n_client_allowed = 1;
 		}
 		p->target = cases[i].target;
@@ -844,8 +852,9 @@ static void test_channel_bindings(void **state)
 		assert_int_equal(ntlm_step(p->client, chal, b, &auth, &c), NTLM_OK);
 		ntlm_status st = ntlm_step(p->server, auth, c, &none, &d);
 		if (st != cases[i].want)
-			fail_msg("case %zu: want %s got %s (%s)", i, ntlm_status_name(cases[i].want),
-				 ntlm_status_name(st), ntlm_error_message());
+			fail_msg("case %zu: want %s got %s (%s)", i,
+				 ntlm_status_name(cases[i].want), ntlm_status_name(st),
+				 ntlm_error_message());
 		if (st != NTLM_OK)
 			assert_true(has_event(&p->sev, NTLM_EVENT_BAD_BINDINGS));
 		ntlm_free(neg);
@@ -916,9 +925,8 @@ static void test_anonymous(void **state)
 		assert_int_equal(ntlm_step(p->server, neg, a, &chal, &b), NTLM_CONTINUE);
 		struct ntlm_wire_authenticate am = { 0 };
 		struct ntlm_wr w;
-		am.flags = NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_NTLM |
-			   NTLMSSP_ANONYMOUS | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
-			   NTLMSSP_NEGOTIATE_128;
+		am.flags = NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_ANONYMOUS |
+			   NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128;
 		am.lm_response = (struct ntlm_slice){ &z, 1 };
 		ntlm_wr_init(&w, buf, sizeof(buf));
 		assert_int_equal(ntlm_wire_authenticate_encode(&am, &w), NTLM_OK);

@@ -158,9 +158,18 @@ static void test_json_checker(void **state)
 		"{\"a\":[1,-2,3.5,true,false,null,\"x\\u00e9\\n\"],\"b\":{}}\n",
 	};
 	static const char *const bad[] = {
-		"{}",          "{}\n\n",       "{\"a\":1,}\n",   "{\"a\" 1}\n",
-		"{\"a\":01}\n", "{\"a\":\"\n\"}\n", "{\"a\":\"\\x\"}\n", "{\"a\":\"\\u12\"}\n",
-		"{\"a\":[1 2]}\n", "{a:1}\n",     "[]\n",         "{\"a\":tru}\n",
+		"{}",
+		"{}\n\n",
+		"{\"a\":1,}\n",
+		"{\"a\" 1}\n",
+		"{\"a\":01}\n",
+		"{\"a\":\"\n\"}\n",
+		"{\"a\":\"\\x\"}\n",
+		"{\"a\":\"\\u12\"}\n",
+		"{\"a\":[1 2]}\n",
+		"{a:1}\n",
+		"[]\n",
+		"{\"a\":tru}\n",
 	};
 	const char *stop;
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
@@ -457,9 +466,9 @@ static void test_escaping(void **state)
 {
 	(void)state;
 	/* a " b \ c LF d ESC e NUL f U+0085 g U+00E9 U+202E h (UTF-16LE) */
-	static const uint8_t user[] = { 'a', 0, '"', 0, 'b', 0, '\\', 0, 'c', 0, '\n', 0,
-					'd', 0, 0x1b, 0, 'e', 0, 0, 0, 'f', 0, 0x85, 0,
-					'g', 0, 0xe9, 0, 0x2e, 0x20, 'h', 0 };
+	static const uint8_t user[] = { 'a',  0,   '"', 0,    'b',  0,	 '\\', 0,    'c', 0,   '\n',
+					0,    'd', 0,	0x1b, 0,    'e', 0,    0,    0,	  'f', 0,
+					0x85, 0,   'g', 0,    0xe9, 0,	 0x2e, 0x20, 'h', 0 };
 	size_t len;
 	uint8_t *m = craft_auth(user, sizeof(user), NTLMSSP_NEGOTIATE_UNICODE, &len);
 	char *t = describe(m, len, NTLM_DESCRIBE_TEXT);
@@ -724,16 +733,16 @@ static void test_from_text_rejects(void **state)
 	expect_reject("Cookie: NTLM TlRMTVNTUAAB", NTLM_E_BAD_ENCODING);
 	expect_reject("Basic dXNlcjpwYXNz", NTLM_E_BAD_ENCODING);
 	expect_reject("TlRMTVNTUAAB!", NTLM_E_BAD_ENCODING);
-	expect_reject("TlRMTVNTUAA", NTLM_E_BAD_ENCODING);  /* unpadded */
-	expect_reject("TlRMTVNTUA", NTLM_E_BAD_ENCODING);   /* truncated */
-	expect_reject("TlRM TVNT", NTLM_E_BAD_ENCODING);    /* inner space */
+	expect_reject("TlRMTVNTUAA", NTLM_E_BAD_ENCODING); /* unpadded */
+	expect_reject("TlRMTVNTUA", NTLM_E_BAD_ENCODING);  /* truncated */
+	expect_reject("TlRM TVNT", NTLM_E_BAD_ENCODING);   /* inner space */
 	expect_reject("TlRM\nTVNT", NTLM_E_BAD_ENCODING);
 	expect_reject("TlRMTVNTUA=A", NTLM_E_BAD_ENCODING); /* '=' inside */
 	expect_reject("TlRMTVNTU===", NTLM_E_BAD_ENCODING);
 	expect_reject("====", NTLM_E_BAD_ENCODING);
-	expect_reject("Zh==", NTLM_E_BAD_ENCODING);         /* stray bits */
+	expect_reject("Zh==", NTLM_E_BAD_ENCODING); /* stray bits */
 	expect_reject("Zm9=", NTLM_E_BAD_ENCODING);
-	expect_reject("TlRM-TVN", NTLM_E_BAD_ENCODING);     /* base64url */
+	expect_reject("TlRM-TVN", NTLM_E_BAD_ENCODING); /* base64url */
 	expect_reject("TlRM_TVN", NTLM_E_BAD_ENCODING);
 	expect_reject("4e544c4d5353500", NTLM_E_BAD_ENCODING); /* odd hex */
 	expect_reject("4e544c4d53535000zz", NTLM_E_BAD_ENCODING);
@@ -767,8 +776,8 @@ static void test_from_text_rejects(void **state)
 static void test_base64_encode(void **state)
 {
 	(void)state;
-	static const char *const want[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=",
-					    "Zm9vYmFy" };
+	static const char *const want[] = { "",		"Zg==",	    "Zm8=",    "Zm9v",
+					    "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
 	char *s;
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		assert_int_equal(ntlm_base64_encode((const uint8_t *)"foobar", i, &s), NTLM_OK);
@@ -825,8 +834,8 @@ static void test_base64_decode(void **state)
 	assert_int_equal(ntlm_base64_decode("Zm9vYmE=", 8, 4, &o, &n), NTLM_E_TOKEN_TOO_LARGE);
 	assert_null(o);
 	assert_non_null(strstr(ntlm_error_message(), "token of 5 bytes; the limit is 4"));
-	static const char *const bad[] = { "Zm9", "Zm9v YmE=", "Zg=a", "Zh==", "Z===", "Zm9v\n",
-					   "=Zm9", "Zm-v", "Zm_v" };
+	static const char *const bad[] = { "Zm9",    "Zm9v YmE=", "Zg=a", "Zh==", "Z===",
+					   "Zm9v\n", "=Zm9",	  "Zm-v", "Zm_v" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(ntlm_base64_decode(bad[i], strlen(bad[i]), 100, &o, &n),
 				 NTLM_E_BAD_ENCODING);

@@ -139,8 +139,8 @@ static void test_crc32(void **state)
 	assert_int_equal(ntlm_crypto_crc32((const uint8_t *)"123456789", 9), 0xcbf43926u);
 	assert_int_equal(ntlm_crypto_crc32((const uint8_t *)"", 0), 0);
 	/* MS-NLMP 4.2.2.4: CRC32 of "Plaintext" in UTF-16LE, bytes 7d84aa93 */
-	const uint8_t pt[18] = { 'P', 0, 'l', 0, 'a', 0, 'i', 0, 'n', 0,
-				 't', 0, 'e', 0, 'x', 0, 't', 0 };
+	const uint8_t pt[18] = { 'P', 0,   'l', 0,   'a', 0,   'i', 0,	 'n',
+				 0,   't', 0,	'e', 0,	  'x', 0,   't', 0 };
 	assert_int_equal(ntlm_crypto_crc32(pt, sizeof(pt)), 0x93aa847du);
 }
 
@@ -252,11 +252,11 @@ static void test_hmac_md5_rc4(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_md4),    cmocka_unit_test(test_md5),
-		cmocka_unit_test(test_md5v_split), cmocka_unit_test(test_hmac_md5),
-		cmocka_unit_test(test_des7),   cmocka_unit_test(test_rc4),
-		cmocka_unit_test(test_crc32),  cmocka_unit_test(test_ct_eq),
-		cmocka_unit_test(test_random), cmocka_unit_test(test_wipe),
+		cmocka_unit_test(test_md4),	     cmocka_unit_test(test_md5),
+		cmocka_unit_test(test_md5v_split),   cmocka_unit_test(test_hmac_md5),
+		cmocka_unit_test(test_des7),	     cmocka_unit_test(test_rc4),
+		cmocka_unit_test(test_crc32),	     cmocka_unit_test(test_ct_eq),
+		cmocka_unit_test(test_random),	     cmocka_unit_test(test_wipe),
 		cmocka_unit_test(test_hmac_md5_rc4),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,20 +15,20 @@ static struct ntlm_policy base(const char *profile)
 	return p;
 }
 
-#define assert_reason_has(v, s)                                                                    \
-	do {                                                                                       \
-		if (!strstr((v)->reason, (s))) {                                                   \
-			print_error("reason '%s' lacks '%s'\n", (v)->reason, (s));                 \
-			fail();                                                                    \
-		}                                                                                  \
+#define assert_reason_has(v, s)                                                    \
+	do {                                                                       \
+		if (!strstr((v)->reason, (s))) {                                   \
+			print_error("reason '%s' lacks '%s'\n", (v)->reason, (s)); \
+			fail();                                                    \
+		}                                                                  \
 	} while (0)
 
 /* ---- NtlmMinClientSec / NtlmMinServerSec -------------------------------------------- */
 
-static const uint32_t minsec_bits[4] = {0x10, 0x20, 0x80000, 0x20000000};
-static const char *const minsec_names[4] = {"NTLMSSP_NEGOTIATE_SIGN", "NTLMSSP_NEGOTIATE_SEAL",
-					    "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY",
-					    "NTLMSSP_NEGOTIATE_128"};
+static const uint32_t minsec_bits[4] = { 0x10, 0x20, 0x80000, 0x20000000 };
+static const char *const minsec_names[4] = { "NTLMSSP_NEGOTIATE_SIGN", "NTLMSSP_NEGOTIATE_SEAL",
+					     "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY",
+					     "NTLMSSP_NEGOTIATE_128" };
 
 static uint32_t bits_of(unsigned m)
 {
@@ -43,7 +43,7 @@ static void test_min_sec_truth_table(void **state)
 {
 	(void)state;
 	/* other flags around the four, none of them one of the four */
-	static const uint32_t noise[] = {0, 0x00008207, 0xc2008205, 0x00000001};
+	static const uint32_t noise[] = { 0, 0x00008207, 0xc2008205, 0x00000001 };
 	unsigned n = 0;
 
 	for (unsigned rm = 0; rm < 16; rm++)
@@ -80,25 +80,27 @@ static void test_min_sec_truth_table(void **state)
 						assert_int_equal(v.setting,
 								 server ? NTLM_SET_MIN_SERVER_SEC
 									: NTLM_SET_MIN_CLIENT_SEC);
-						assert_reason_has(&v, server
-									  ? "NtlmMinServerSec = "
-									  : "NtlmMinClientSec = ");
+						assert_reason_has(&v,
+								  server ? "NtlmMinServerSec = "
+									 : "NtlmMinClientSec = ");
 						snprintf(hex, sizeof(hex), "0x%08x", req);
 						assert_reason_has(&v, hex);
 						if (missing) {
 							assert_int_equal(v.kind, NTLM_DENY);
 							assert_int_equal(
-							    v.event_id,
-							    server ? NTLM_EVENT_MIN_SERVER_SEC
-								   : NTLM_EVENT_MIN_CLIENT_SEC);
+								v.event_id,
+								server ? NTLM_EVENT_MIN_SERVER_SEC
+								       : NTLM_EVENT_MIN_CLIENT_SEC);
 							for (int i = 0; i < 4; i++)
 								if (missing & minsec_bits[i])
 									assert_reason_has(
-									    &v, minsec_names[i]);
+										&v,
+										minsec_names[i]);
 							snprintf(hex, sizeof(hex), "0x%08x", flags);
 							assert_reason_has(&v, hex);
 							assert_reason_has(
-							    &v, server ? "the client offered flags"
+								&v,
+								server ? "the client offered flags"
 								       : "the server chose flags");
 						} else {
 							assert_int_equal(v.kind, NTLM_ALLOW);
@@ -191,7 +193,7 @@ static void test_client_flags(void **state)
 					p.min_client_sec = bits_of(rm);
 					p.min_server_sec = 0; /* irrelevant to the client */
 					uint32_t f =
-					    ntlm_policy_client_negotiate_flags(&p, sign, seal);
+						ntlm_policy_client_negotiate_flags(&p, sign, seal);
 					bool want_sign = sign || (p.min_client_sec & 0x10);
 					bool want_seal = seal || (p.min_client_sec & 0x20);
 					uint32_t expect = always;
@@ -205,7 +207,8 @@ static void test_client_flags(void **state)
 					/* never LM_KEY, TARGET_INFO, DATAGRAM, IDENTIFY, ANONYMOUS
 					 */
 					assert_int_equal(
-					    f & (0x80 | 0x00800000 | 0x40 | 0x00100000 | 0x800), 0);
+						f & (0x80 | 0x00800000 | 0x40 | 0x00100000 | 0x800),
+						0);
 					/* what we ask for always satisfies our own NtlmMinClientSec
 					 * when echoed */
 					struct ntlm_verdict v;
@@ -221,61 +224,61 @@ static const struct {
 	const char *target;
 	bool match;
 } send_cases[] = {
-    /* *.example.com */
-    {"*.example.com", "HTTP/web.example.com", true},
-    {"*.example.com", "web.example.com", true},
-    {"*.example.com", "HTTP/web.example.com:8080", true},
-    {"*.example.com", "HTTP/WEB.EXAMPLE.COM", true},
-    {"*.EXAMPLE.com", "cifs/a.b.example.com", true},
-    {"*.example.com", "HTTP/example.com", false},
-    {"*.example.com", "HTTP/web.example.com.evil.net", false},
-    {"*.example.com", "HTTP/webexample.com", false},
-    /* web* */
-    {"web*", "HTTP/web01.corp.example.com", true},
-    {"web*", "HTTP/webmail", true},
-    {"web*", "web", true},
-    {"web*", "WEB01", true},
-    {"web*", "HTTP/myweb", false},
-    {"web*", "HTTP/intranet.example.com", false},
-    /* an exact NetBIOS name: the host's first label */
-    {"FILESRV", "cifs/filesrv.corp.example.com", true},
-    {"FILESRV", "cifs/filesrv", true},
-    {"filesrv", "FILESRV", true},
-    {"FILESRV", "cifs/filesrv2.corp.example.com", false},
-    {"FILESRV", "cifs/corp.filesrv.com", false},
-    {"FILESRV", "cifs/files.corp", false},
-    /* the full SPN */
-    {"HTTP/host.example.com", "HTTP/host.example.com", true},
-    {"HTTP/host.example.com", "http/HOST.Example.COM", true},
-    {"HTTP/host.example.com", "HOST/host.example.com", false},
-    {"HTTP/host.example.com", "host.example.com", false},
-    {"HTTP/host.example.com", "HTTP/host.example.com:8080", false},
-    {"HTTP/host.example.com*", "HTTP/host.example.com:8080", true},
-    /* host:port */
-    {"web01", "HTTP/web01:8080", true},
-    {"web01:8080", "HTTP/web01:8080", true},
-    {"web01:8080", "web01:8080", true},
-    {"web01:8080", "HTTP/web01:8081", false},
-    {"web01:8080", "HTTP/web01", false},
-    {"web01.example.com", "HTTP/web01.example.com:8080/path", true},
-    /* GSS host-based names, trailing dots, IP literals */
-    {"web01", "HTTP@web01.example.com", true},
-    {"web01.example.com", "HTTP/web01.example.com.", true},
-    {"10", "HTTP/10.0.0.1", false},
-    {"10.0.0.*", "HTTP/10.0.0.1", true},
-    {"fe80::1", "HTTP/[fe80::1]:8080", true},
-    {"fe80", "HTTP/[fe80::1]:8080", false},
-    /* wildcards */
-    {"*", "anything", true},
-    {"*", "", true},
-    {"a*b*c", "HTTP/axxbyyc", true},
-    {"a*b*c", "HTTP/axxbyy", false},
-    {"**", "x", true},
-    {"*web*", "HTTP/intraweb.corp", true},
-    /* no match */
-    {"other", "HTTP/web.example.com", false},
-    {"web", "", false},
-    {"web.example.com", "HTTP/", false},
+	/* *.example.com */
+	{ "*.example.com", "HTTP/web.example.com", true },
+	{ "*.example.com", "web.example.com", true },
+	{ "*.example.com", "HTTP/web.example.com:8080", true },
+	{ "*.example.com", "HTTP/WEB.EXAMPLE.COM", true },
+	{ "*.EXAMPLE.com", "cifs/a.b.example.com", true },
+	{ "*.example.com", "HTTP/example.com", false },
+	{ "*.example.com", "HTTP/web.example.com.evil.net", false },
+	{ "*.example.com", "HTTP/webexample.com", false },
+	/* web* */
+	{ "web*", "HTTP/web01.corp.example.com", true },
+	{ "web*", "HTTP/webmail", true },
+	{ "web*", "web", true },
+	{ "web*", "WEB01", true },
+	{ "web*", "HTTP/myweb", false },
+	{ "web*", "HTTP/intranet.example.com", false },
+	/* an exact NetBIOS name: the host's first label */
+	{ "FILESRV", "cifs/filesrv.corp.example.com", true },
+	{ "FILESRV", "cifs/filesrv", true },
+	{ "filesrv", "FILESRV", true },
+	{ "FILESRV", "cifs/filesrv2.corp.example.com", false },
+	{ "FILESRV", "cifs/corp.filesrv.com", false },
+	{ "FILESRV", "cifs/files.corp", false },
+	/* the full SPN */
+	{ "HTTP/host.example.com", "HTTP/host.example.com", true },
+	{ "HTTP/host.example.com", "http/HOST.Example.COM", true },
+	{ "HTTP/host.example.com", "HOST/host.example.com", false },
+	{ "HTTP/host.example.com", "host.example.com", false },
+	{ "HTTP/host.example.com", "HTTP/host.example.com:8080", false },
+	{ "HTTP/host.example.com*", "HTTP/host.example.com:8080", true },
+	/* host:port */
+	{ "web01", "HTTP/web01:8080", true },
+	{ "web01:8080", "HTTP/web01:8080", true },
+	{ "web01:8080", "web01:8080", true },
+	{ "web01:8080", "HTTP/web01:8081", false },
+	{ "web01:8080", "HTTP/web01", false },
+	{ "web01.example.com", "HTTP/web01.example.com:8080/path", true },
+	/* GSS host-based names, trailing dots, IP literals */
+	{ "web01", "HTTP@web01.example.com", true },
+	{ "web01.example.com", "HTTP/web01.example.com.", true },
+	{ "10", "HTTP/10.0.0.1", false },
+	{ "10.0.0.*", "HTTP/10.0.0.1", true },
+	{ "fe80::1", "HTTP/[fe80::1]:8080", true },
+	{ "fe80", "HTTP/[fe80::1]:8080", false },
+	/* wildcards */
+	{ "*", "anything", true },
+	{ "*", "", true },
+	{ "a*b*c", "HTTP/axxbyyc", true },
+	{ "a*b*c", "HTTP/axxbyy", false },
+	{ "**", "x", true },
+	{ "*web*", "HTTP/intraweb.corp", true },
+	/* no match */
+	{ "other", "HTTP/web.example.com", false },
+	{ "web", "", false },
+	{ "web.example.com", "HTTP/", false },
 };
 
 static void test_send_truth_table(void **state)
@@ -378,36 +381,36 @@ static void test_receive_truth_table(void **state)
 		uint32_t event;
 		int setting;
 	} rows[] = {
-	    /* at the NEGOTIATE: only "deny all" acts; nothing is audited there */
-	    {0, 0, true, false, A, 0, R},
-	    {0, 1, true, false, A, 0, R},
-	    {0, 2, true, false, A, 0, R},
-	    {1, 0, true, false, A, 0, R},
-	    {1, 1, true, false, A, 0, R},
-	    {1, 2, true, false, A, 0, R},
-	    {2, 0, true, false, D, 4002, R},
-	    {2, 1, true, false, D, 4002, R},
-	    {2, 2, true, false, D, 4002, R},
-	    /* at the AUTHENTICATE, local account */
-	    {0, 0, false, false, A, 0, R},
-	    {0, 1, false, false, A, 0, R},
-	    {0, 2, false, false, AU, 8002, U},
-	    {1, 0, false, false, A, 0, R},
-	    {1, 1, false, false, A, 0, R},
-	    {1, 2, false, false, AU, 8002, U},
-	    {2, 0, false, false, D, 4002, R},
-	    {2, 1, false, false, D, 4002, R},
-	    {2, 2, false, false, D, 4002, R},
-	    /* at the AUTHENTICATE, domain account */
-	    {0, 0, false, true, A, 0, R},
-	    {0, 1, false, true, AU, 8002, U},
-	    {0, 2, false, true, AU, 8002, U},
-	    {1, 0, false, true, D, 4002, R},
-	    {1, 1, false, true, D, 4002, R},
-	    {1, 2, false, true, D, 4002, R},
-	    {2, 0, false, true, D, 4002, R},
-	    {2, 1, false, true, D, 4002, R},
-	    {2, 2, false, true, D, 4002, R},
+		/* at the NEGOTIATE: only "deny all" acts; nothing is audited there */
+		{ 0, 0, true, false, A, 0, R },
+		{ 0, 1, true, false, A, 0, R },
+		{ 0, 2, true, false, A, 0, R },
+		{ 1, 0, true, false, A, 0, R },
+		{ 1, 1, true, false, A, 0, R },
+		{ 1, 2, true, false, A, 0, R },
+		{ 2, 0, true, false, D, 4002, R },
+		{ 2, 1, true, false, D, 4002, R },
+		{ 2, 2, true, false, D, 4002, R },
+		/* at the AUTHENTICATE, local account */
+		{ 0, 0, false, false, A, 0, R },
+		{ 0, 1, false, false, A, 0, R },
+		{ 0, 2, false, false, AU, 8002, U },
+		{ 1, 0, false, false, A, 0, R },
+		{ 1, 1, false, false, A, 0, R },
+		{ 1, 2, false, false, AU, 8002, U },
+		{ 2, 0, false, false, D, 4002, R },
+		{ 2, 1, false, false, D, 4002, R },
+		{ 2, 2, false, false, D, 4002, R },
+		/* at the AUTHENTICATE, domain account */
+		{ 0, 0, false, true, A, 0, R },
+		{ 0, 1, false, true, AU, 8002, U },
+		{ 0, 2, false, true, AU, 8002, U },
+		{ 1, 0, false, true, D, 4002, R },
+		{ 1, 1, false, true, D, 4002, R },
+		{ 1, 2, false, true, D, 4002, R },
+		{ 2, 0, false, true, D, 4002, R },
+		{ 2, 1, false, true, D, 4002, R },
+		{ 2, 2, false, true, D, 4002, R },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct ntlm_policy p = base("windows-default");
@@ -446,11 +449,11 @@ static void test_accept_response_truth_table(void **state)
 	enum { A = NTLM_ALLOW, AU = NTLM_ALLOW_AUDIT, D = NTLM_DENY };
 	/* [level][LM, NTLMv1, NTLMv1-ESS, NTLMv2] */
 	static const int expect[6][4] = {
-	    {AU, AU, AU, A}, {AU, AU, AU, A}, {AU, AU, AU, A},
-	    {AU, AU, AU, A}, {D, AU, AU, A},  {D, D, D, A},
+		{ AU, AU, AU, A }, { AU, AU, AU, A }, { AU, AU, AU, A },
+		{ AU, AU, AU, A }, { D, AU, AU, A },  { D, D, D, A },
 	};
-	static const enum ntlm_response_type types[4] = {NTLM_RESP_LM, NTLM_RESP_NTLMV1,
-							 NTLM_RESP_NTLMV1_ESS, NTLM_RESP_NTLMV2};
+	static const enum ntlm_response_type types[4] = { NTLM_RESP_LM, NTLM_RESP_NTLMV1,
+							  NTLM_RESP_NTLMV1_ESS, NTLM_RESP_NTLMV2 };
 	for (unsigned lv = 0; lv <= 5; lv++) {
 		for (int t = 0; t < 4; t++) {
 			struct ntlm_policy p = base("cis");
@@ -500,17 +503,17 @@ static void test_client_response(void **state)
 		bool lm;
 		int kind;
 	} rows[] = {
-	    {0, false, NTLM_RESP_NTLMV1, true, NTLM_ALLOW_AUDIT},
-	    {0, true, NTLM_RESP_NTLMV1_ESS, false, NTLM_ALLOW_AUDIT},
-	    {1, false, NTLM_RESP_NTLMV1, true, NTLM_ALLOW_AUDIT},
-	    {1, true, NTLM_RESP_NTLMV1_ESS, false, NTLM_ALLOW_AUDIT},
-	    {2, false, NTLM_RESP_NTLMV1, false, NTLM_ALLOW_AUDIT},
-	    {2, true, NTLM_RESP_NTLMV1_ESS, false, NTLM_ALLOW_AUDIT},
-	    {3, false, NTLM_RESP_NTLMV2, false, NTLM_ALLOW},
-	    {3, true, NTLM_RESP_NTLMV2, false, NTLM_ALLOW},
-	    {4, true, NTLM_RESP_NTLMV2, false, NTLM_ALLOW},
-	    {5, false, NTLM_RESP_NTLMV2, false, NTLM_ALLOW},
-	    {5, true, NTLM_RESP_NTLMV2, false, NTLM_ALLOW},
+		{ 0, false, NTLM_RESP_NTLMV1, true, NTLM_ALLOW_AUDIT },
+		{ 0, true, NTLM_RESP_NTLMV1_ESS, false, NTLM_ALLOW_AUDIT },
+		{ 1, false, NTLM_RESP_NTLMV1, true, NTLM_ALLOW_AUDIT },
+		{ 1, true, NTLM_RESP_NTLMV1_ESS, false, NTLM_ALLOW_AUDIT },
+		{ 2, false, NTLM_RESP_NTLMV1, false, NTLM_ALLOW_AUDIT },
+		{ 2, true, NTLM_RESP_NTLMV1_ESS, false, NTLM_ALLOW_AUDIT },
+		{ 3, false, NTLM_RESP_NTLMV2, false, NTLM_ALLOW },
+		{ 3, true, NTLM_RESP_NTLMV2, false, NTLM_ALLOW },
+		{ 4, true, NTLM_RESP_NTLMV2, false, NTLM_ALLOW },
+		{ 5, false, NTLM_RESP_NTLMV2, false, NTLM_ALLOW },
+		{ 5, true, NTLM_RESP_NTLMV2, false, NTLM_ALLOW },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct ntlm_policy p = base("cis");
@@ -558,12 +561,12 @@ static void test_mic_bindings_timestamp(void **state)
 		int64_t offset_100ns;
 		bool ok;
 	} ts[] = {
-	    {0, true},
-	    {300 * 10000000ll, true},
-	    {-300 * 10000000ll, true},
-	    {300 * 10000000ll + 1, false},
-	    {-300 * 10000000ll - 1, false},
-	    {-36ll * 3600 * 10000000ll, false},
+		{ 0, true },
+		{ 300 * 10000000ll, true },
+		{ -300 * 10000000ll, true },
+		{ 300 * 10000000ll + 1, false },
+		{ -300 * 10000000ll - 1, false },
+		{ -36ll * 3600 * 10000000ll, false },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ts); i++) {
 		ntlm_policy_check_timestamp(&p, (uint64_t)((int64_t)now + ts[i].offset_100ns), now,
@@ -574,7 +577,8 @@ static void test_mic_bindings_timestamp(void **state)
 	}
 	ntlm_policy_check_timestamp(&p, now - 412 * s, now, &v);
 	assert_string_equal(
-	    v.reason, "MaxClockSkew = 300: the NTLMv2 timestamp is 412 s behind the server clock");
+		v.reason,
+		"MaxClockSkew = 300: the NTLMv2 timestamp is 412 s behind the server clock");
 	ntlm_policy_check_timestamp(&p, now + 412 * s, now, &v);
 	assert_reason_has(&v, "412 s ahead of the server clock");
 	ntlm_policy_check_timestamp(&p, UINT64_MAX, 0, &v);
@@ -611,16 +615,16 @@ static void test_purity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_min_sec_truth_table),
-	    cmocka_unit_test(test_min_sec_examples),
-	    cmocka_unit_test(test_client_flags),
-	    cmocka_unit_test(test_send_truth_table),
-	    cmocka_unit_test(test_send_examples),
-	    cmocka_unit_test(test_receive_truth_table),
-	    cmocka_unit_test(test_accept_response_truth_table),
-	    cmocka_unit_test(test_client_response),
-	    cmocka_unit_test(test_mic_bindings_timestamp),
-	    cmocka_unit_test(test_purity),
+		cmocka_unit_test(test_min_sec_truth_table),
+		cmocka_unit_test(test_min_sec_examples),
+		cmocka_unit_test(test_client_flags),
+		cmocka_unit_test(test_send_truth_table),
+		cmocka_unit_test(test_send_examples),
+		cmocka_unit_test(test_receive_truth_table),
+		cmocka_unit_test(test_accept_response_truth_table),
+		cmocka_unit_test(test_client_response),
+		cmocka_unit_test(test_mic_bindings_timestamp),
+		cmocka_unit_test(test_purity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

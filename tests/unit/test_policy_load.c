@@ -68,10 +68,10 @@ static void expect_errors(const char *name, const void *data, size_t len, unsign
 	assert_true(is_cis(&p));
 }
 
-#define EXPECT1(text, needle)                                                                      \
-	do {                                                                                       \
-		const char *const nd_[] = {needle, NULL};                                          \
-		expect_errors("t.conf", text, strlen(text), 1, nd_);                               \
+#define EXPECT1(text, needle)                                        \
+	do {                                                         \
+		const char *const nd_[] = { needle, NULL };          \
+		expect_errors("t.conf", text, strlen(text), 1, nd_); \
 	} while (0)
 
 /* ASCII -> UTF-16LE with BOM (malloc'd). */
@@ -124,25 +124,25 @@ static void test_conf_all_settings(void **state)
 	(void)state;
 	struct ntlm_policy p;
 	const char *text =
-	    "[Lsa]\n"
-	    "LmCompatibilityLevel = 4\n"
-	    "[MSV1_0]\n"
-	    "NtlmMinClientSec = 0x20080030\n"
-	    "NTLMMinServerSec = 536870912\n"
-	    "RestrictSendingNTLMTraffic = 2\n"
-	    "ClientAllowedNTLMServers = *.example.com, web* ,HTTP/intranet.example.com\n"
-	    "RestrictReceivingNTLMTraffic = 1\n"
-	    "AuditReceivingNTLMTraffic = 1\n"
-	    "[Netlogon]\n"
-	    "RestrictNTLMInDomain = 5\n"
-	    "AuditNTLMInDomain = 3\n"
-	    "DCAllowedNTLMServers = app01\n"
-	    "[ntlmssp]\n"
-	    "StrictMinSec = 1\n"
-	    "RequireMIC = yes\n"
-	    "ChannelBindings = Require\n"
-	    "MaxClockSkew = 120\n"
-	    "AllowAnonymous = false\n";
+		"[Lsa]\n"
+		"LmCompatibilityLevel = 4\n"
+		"[MSV1_0]\n"
+		"NtlmMinClientSec = 0x20080030\n"
+		"NTLMMinServerSec = 536870912\n"
+		"RestrictSendingNTLMTraffic = 2\n"
+		"ClientAllowedNTLMServers = *.example.com, web* ,HTTP/intranet.example.com\n"
+		"RestrictReceivingNTLMTraffic = 1\n"
+		"AuditReceivingNTLMTraffic = 1\n"
+		"[Netlogon]\n"
+		"RestrictNTLMInDomain = 5\n"
+		"AuditNTLMInDomain = 3\n"
+		"DCAllowedNTLMServers = app01\n"
+		"[ntlmssp]\n"
+		"StrictMinSec = 1\n"
+		"RequireMIC = yes\n"
+		"ChannelBindings = Require\n"
+		"MaxClockSkew = 120\n"
+		"AllowAnonymous = false\n";
 	assert_int_equal(load(text, &p), NTLM_OK);
 	assert_int_equal(p.lm_compat, 4);
 	assert_int_equal(p.min_client_sec, 0x20080030);
@@ -181,51 +181,53 @@ static void test_conf_symbolic_names(void **state)
 		enum ntlm_setting s;
 		uint32_t v;
 	} cases[] = {
-	    {"[Lsa]\nLmCompatibilityLevel = SendLMAndNTLM\n", NTLM_SET_LM_COMPAT, 0},
-	    {"[Lsa]\nLmCompatibilityLevel = sendlmandntlmusentlmv2sessionsecurity\n",
-	     NTLM_SET_LM_COMPAT, 1},
-	    {"[Lsa]\nLmCompatibilityLevel = SendNTLMOnly\n", NTLM_SET_LM_COMPAT, 2},
-	    {"[Lsa]\nLmCompatibilityLevel = SendNTLMv2Only\n", NTLM_SET_LM_COMPAT, 3},
-	    {"[Lsa]\nLmCompatibilityLevel = SendNTLMv2OnlyRefuseLM\n", NTLM_SET_LM_COMPAT, 4},
-	    {"[Lsa]\nLmCompatibilityLevel = SENDNTLMV2ONLYREFUSELMANDNTLM\n", NTLM_SET_LM_COMPAT,
-	     5},
-	    {"[MSV1_0]\nNtlmMinClientSec = Require128|RequireNTLMv2SessionSecurity\n",
-	     NTLM_SET_MIN_CLIENT_SEC, 0x20080000},
-	    {"[MSV1_0]\nNtlmMinClientSec = RequireIntegrity, RequireConfidentiality\n",
-	     NTLM_SET_MIN_CLIENT_SEC, 0x30},
-	    {"[MSV1_0]\nNtlmMinServerSec = None\n", NTLM_SET_MIN_SERVER_SEC, 0},
-	    {"[MSV1_0]\nNtlmMinServerSec = 0x20000000 | RequireNTLMv2SessionSecurity | 16\n",
-	     NTLM_SET_MIN_SERVER_SEC, 0x20080010},
-	    {"[MSV1_0]\nRestrictSendingNTLMTraffic = Allow\n", NTLM_SET_RESTRICT_SENDING, 0},
-	    {"[MSV1_0]\nRestrictSendingNTLMTraffic = audit\n", NTLM_SET_RESTRICT_SENDING, 1},
-	    {"[MSV1_0]\nRestrictSendingNTLMTraffic = DENY\n", NTLM_SET_RESTRICT_SENDING, 2},
-	    {"[MSV1_0]\nRestrictReceivingNTLMTraffic = DenyDomainAccounts\n",
-	     NTLM_SET_RESTRICT_RECEIVING, 1},
-	    {"[MSV1_0]\nRestrictReceivingNTLMTraffic = DenyAll\n", NTLM_SET_RESTRICT_RECEIVING, 2},
-	    {"[MSV1_0]\nAuditReceivingNTLMTraffic = Disable\n", NTLM_SET_AUDIT_RECEIVING, 0},
-	    {"[MSV1_0]\nAuditReceivingNTLMTraffic = DomainAccounts\n", NTLM_SET_AUDIT_RECEIVING, 1},
-	    {"[Netlogon]\nRestrictNTLMInDomain = DenyDomainAccountsToDomainServers\n",
-	     NTLM_SET_RESTRICT_IN_DOMAIN, 1},
-	    {"[Netlogon]\nRestrictNTLMInDomain = DenyDomainServers\n", NTLM_SET_RESTRICT_IN_DOMAIN,
-	     5},
-	    {"[Netlogon]\nRestrictNTLMInDomain = DenyAll\n", NTLM_SET_RESTRICT_IN_DOMAIN, 7},
-	    {"[Netlogon]\nAuditNTLMInDomain = DomainServers\n", NTLM_SET_AUDIT_IN_DOMAIN, 5},
-	    {"[Netlogon]\nAuditNTLMInDomain = All\n", NTLM_SET_AUDIT_IN_DOMAIN, 7},
-	    {"[ntlmssp]\nChannelBindings = off\n", NTLM_SET_CHANNEL_BINDINGS, 0},
-	    {"[ntlmssp]\nChannelBindings = Accept\n", NTLM_SET_CHANNEL_BINDINGS, 1},
-	    {"[ntlmssp]\nChannelBindings = 2\n", NTLM_SET_CHANNEL_BINDINGS, 2},
-	    {"[ntlmssp]\nRequireMIC = true\n", NTLM_SET_REQUIRE_MIC, 1},
-	    {"[ntlmssp]\nRequireMIC = On\n", NTLM_SET_REQUIRE_MIC, 1},
-	    {"[ntlmssp]\nRequireMIC = 1\n", NTLM_SET_REQUIRE_MIC, 1},
-	    {"[ntlmssp]\nStrictMinSec = yes\n", NTLM_SET_STRICT_MIN_SEC, 1},
-	    {"[ntlmssp]\nStrictMinSec = 0\n", NTLM_SET_STRICT_MIN_SEC, 0},
-	    {"[ntlmssp]\nAllowAnonymous = no\n", NTLM_SET_ALLOW_ANONYMOUS, 0},
-	    {"[ntlmssp]\nAllowAnonymous = off\n", NTLM_SET_ALLOW_ANONYMOUS, 0},
-	    {"[ntlmssp]\nMaxClockSkew = 0x10\n", NTLM_SET_MAX_CLOCK_SKEW, 16},
-	    {"[ntlmssp]\nMaxClockSkew = 86400\n", NTLM_SET_MAX_CLOCK_SKEW, 86400},
-	    {"[ntlmssp]\nMaxClockSkew = 1\n", NTLM_SET_MAX_CLOCK_SKEW, 1},
-	    {"[Lsa]\nLmCompatibilityLevel = 0x5\n", NTLM_SET_LM_COMPAT, 5},
-	    {"[Lsa]\nLmCompatibilityLevel = 005\n", NTLM_SET_LM_COMPAT, 5},
+		{ "[Lsa]\nLmCompatibilityLevel = SendLMAndNTLM\n", NTLM_SET_LM_COMPAT, 0 },
+		{ "[Lsa]\nLmCompatibilityLevel = sendlmandntlmusentlmv2sessionsecurity\n",
+		  NTLM_SET_LM_COMPAT, 1 },
+		{ "[Lsa]\nLmCompatibilityLevel = SendNTLMOnly\n", NTLM_SET_LM_COMPAT, 2 },
+		{ "[Lsa]\nLmCompatibilityLevel = SendNTLMv2Only\n", NTLM_SET_LM_COMPAT, 3 },
+		{ "[Lsa]\nLmCompatibilityLevel = SendNTLMv2OnlyRefuseLM\n", NTLM_SET_LM_COMPAT, 4 },
+		{ "[Lsa]\nLmCompatibilityLevel = SENDNTLMV2ONLYREFUSELMANDNTLM\n",
+		  NTLM_SET_LM_COMPAT, 5 },
+		{ "[MSV1_0]\nNtlmMinClientSec = Require128|RequireNTLMv2SessionSecurity\n",
+		  NTLM_SET_MIN_CLIENT_SEC, 0x20080000 },
+		{ "[MSV1_0]\nNtlmMinClientSec = RequireIntegrity, RequireConfidentiality\n",
+		  NTLM_SET_MIN_CLIENT_SEC, 0x30 },
+		{ "[MSV1_0]\nNtlmMinServerSec = None\n", NTLM_SET_MIN_SERVER_SEC, 0 },
+		{ "[MSV1_0]\nNtlmMinServerSec = 0x20000000 | RequireNTLMv2SessionSecurity | 16\n",
+		  NTLM_SET_MIN_SERVER_SEC, 0x20080010 },
+		{ "[MSV1_0]\nRestrictSendingNTLMTraffic = Allow\n", NTLM_SET_RESTRICT_SENDING, 0 },
+		{ "[MSV1_0]\nRestrictSendingNTLMTraffic = audit\n", NTLM_SET_RESTRICT_SENDING, 1 },
+		{ "[MSV1_0]\nRestrictSendingNTLMTraffic = DENY\n", NTLM_SET_RESTRICT_SENDING, 2 },
+		{ "[MSV1_0]\nRestrictReceivingNTLMTraffic = DenyDomainAccounts\n",
+		  NTLM_SET_RESTRICT_RECEIVING, 1 },
+		{ "[MSV1_0]\nRestrictReceivingNTLMTraffic = DenyAll\n", NTLM_SET_RESTRICT_RECEIVING,
+		  2 },
+		{ "[MSV1_0]\nAuditReceivingNTLMTraffic = Disable\n", NTLM_SET_AUDIT_RECEIVING, 0 },
+		{ "[MSV1_0]\nAuditReceivingNTLMTraffic = DomainAccounts\n",
+		  NTLM_SET_AUDIT_RECEIVING, 1 },
+		{ "[Netlogon]\nRestrictNTLMInDomain = DenyDomainAccountsToDomainServers\n",
+		  NTLM_SET_RESTRICT_IN_DOMAIN, 1 },
+		{ "[Netlogon]\nRestrictNTLMInDomain = DenyDomainServers\n",
+		  NTLM_SET_RESTRICT_IN_DOMAIN, 5 },
+		{ "[Netlogon]\nRestrictNTLMInDomain = DenyAll\n", NTLM_SET_RESTRICT_IN_DOMAIN, 7 },
+		{ "[Netlogon]\nAuditNTLMInDomain = DomainServers\n", NTLM_SET_AUDIT_IN_DOMAIN, 5 },
+		{ "[Netlogon]\nAuditNTLMInDomain = All\n", NTLM_SET_AUDIT_IN_DOMAIN, 7 },
+		{ "[ntlmssp]\nChannelBindings = off\n", NTLM_SET_CHANNEL_BINDINGS, 0 },
+		{ "[ntlmssp]\nChannelBindings = Accept\n", NTLM_SET_CHANNEL_BINDINGS, 1 },
+		{ "[ntlmssp]\nChannelBindings = 2\n", NTLM_SET_CHANNEL_BINDINGS, 2 },
+		{ "[ntlmssp]\nRequireMIC = true\n", NTLM_SET_REQUIRE_MIC, 1 },
+		{ "[ntlmssp]\nRequireMIC = On\n", NTLM_SET_REQUIRE_MIC, 1 },
+		{ "[ntlmssp]\nRequireMIC = 1\n", NTLM_SET_REQUIRE_MIC, 1 },
+		{ "[ntlmssp]\nStrictMinSec = yes\n", NTLM_SET_STRICT_MIN_SEC, 1 },
+		{ "[ntlmssp]\nStrictMinSec = 0\n", NTLM_SET_STRICT_MIN_SEC, 0 },
+		{ "[ntlmssp]\nAllowAnonymous = no\n", NTLM_SET_ALLOW_ANONYMOUS, 0 },
+		{ "[ntlmssp]\nAllowAnonymous = off\n", NTLM_SET_ALLOW_ANONYMOUS, 0 },
+		{ "[ntlmssp]\nMaxClockSkew = 0x10\n", NTLM_SET_MAX_CLOCK_SKEW, 16 },
+		{ "[ntlmssp]\nMaxClockSkew = 86400\n", NTLM_SET_MAX_CLOCK_SKEW, 86400 },
+		{ "[ntlmssp]\nMaxClockSkew = 1\n", NTLM_SET_MAX_CLOCK_SKEW, 1 },
+		{ "[Lsa]\nLmCompatibilityLevel = 0x5\n", NTLM_SET_LM_COMPAT, 5 },
+		{ "[Lsa]\nLmCompatibilityLevel = 005\n", NTLM_SET_LM_COMPAT, 5 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (load(cases[i].text, &p) != NTLM_OK) {
@@ -319,7 +321,7 @@ static void test_conf_utf16(void **state)
 	struct ntlm_policy p;
 	size_t n;
 	uint8_t *b =
-	    utf16("[Lsa]\r\nLmCompatibilityLevel = 4\r\n[ntlmssp]\r\nMaxClockSkew=60\r\n", &n);
+		utf16("[Lsa]\r\nLmCompatibilityLevel = 4\r\n[ntlmssp]\r\nMaxClockSkew=60\r\n", &n);
 	assert_int_equal(load_n("u16.conf", b, n, &p), NTLM_OK);
 	assert_int_equal(p.lm_compat, 4);
 	assert_int_equal(p.max_clock_skew, 60);
@@ -534,14 +536,14 @@ static void test_conf_errors_collected(void **state)
 			   "AllowAnonymous = yes\n"	      /* 12: fine */
 			   "MaxClockSkew = 0x\n";	      /* 13: malformed */
 	const char *const needles[] = {
-	    "cfg/a.conf:3: NtlmMinClientSec = 0x00000001: bits 0x00000001 are not allowed",
-	    "cfg/a.conf:4: unknown setting 'Bogus' in [MSV1_0]",
-	    "cfg/a.conf:5: RestrictSendingNTLMTraffic = 7: out of range (0..2)",
-	    "cfg/a.conf:6: unknown section [Nope]",
-	    "cfg/a.conf:9: LmCompatibilityLevel = 'five': not a number",
-	    "cfg/a.conf:10: missing '=' in 'no equals here'",
-	    "cfg/a.conf:13: MaxClockSkew = '0x': malformed number",
-	    NULL,
+		"cfg/a.conf:3: NtlmMinClientSec = 0x00000001: bits 0x00000001 are not allowed",
+		"cfg/a.conf:4: unknown setting 'Bogus' in [MSV1_0]",
+		"cfg/a.conf:5: RestrictSendingNTLMTraffic = 7: out of range (0..2)",
+		"cfg/a.conf:6: unknown section [Nope]",
+		"cfg/a.conf:9: LmCompatibilityLevel = 'five': not a number",
+		"cfg/a.conf:10: missing '=' in 'no equals here'",
+		"cfg/a.conf:13: MaxClockSkew = '0x': malformed number",
+		NULL,
 	};
 	expect_errors("cfg/a.conf", text, strlen(text), 7, needles);
 	/* in file order */
@@ -558,11 +560,11 @@ static void test_conf_errors_collected(void **state)
 			 "[Lsa\n"		      /* 6: malformed */
 			 "Profile = cis\n";	      /* 7: in an unknown section: skipped */
 	const char *const nd2[] = {
-	    "b.conf:2: LmCompatibilityLevel = 9",
-	    "b.conf:4: unknown profile 'nonesuch'",
-	    "b.conf:5: Profile set twice (first at line 4)",
-	    "b.conf:6: malformed section header '[Lsa'",
-	    NULL,
+		"b.conf:2: LmCompatibilityLevel = 9",
+		"b.conf:4: unknown profile 'nonesuch'",
+		"b.conf:5: Profile set twice (first at line 4)",
+		"b.conf:6: malformed section header '[Lsa'",
+		NULL,
 	};
 	expect_errors("b.conf", t2, strlen(t2), 4, nd2);
 	assert_true(strstr(errs, "b.conf:2:") < strstr(errs, "b.conf:4:"));
@@ -583,8 +585,8 @@ static void test_errors_buffer_small(void **state)
 		o += (size_t)snprintf(text + o, cap - o, "Bad%d = 1\n", i);
 	memset(small, 'X', sizeof(small));
 	assert_int_equal(
-	    ntlm_policy_load_buffer("x", (const uint8_t *)text, o, &p, small, sizeof(small)),
-	    NTLM_E_CONFIG);
+		ntlm_policy_load_buffer("x", (const uint8_t *)text, o, &p, small, sizeof(small)),
+		NTLM_E_CONFIG);
 	assert_non_null(memchr(small, '\0', sizeof(small)));
 	assert_non_null(strstr(small, "x:2: unknown setting 'Bad0' in [Lsa]\n"));
 	assert_non_null(strstr(small, "more errors\n"));
@@ -612,7 +614,7 @@ static void test_errors_text_encoding(void **state)
 	/* truncated UTF-16: odd number of bytes, reported on the last line */
 	b = utf16("[Lsa]\r\nLmCompatibilityLevel = 4\r\n", &n);
 	{
-		const char *const nd[] = {"u.inf:3: UTF-16LE text is truncated", NULL};
+		const char *const nd[] = { "u.inf:3: UTF-16LE text is truncated", NULL };
 		uint8_t *c = malloc(n + 1);
 		memcpy(c, b, n);
 		c[n] = 'x';
@@ -621,7 +623,8 @@ static void test_errors_text_encoding(void **state)
 	}
 	/* an unpaired surrogate on line 2 */
 	{
-		const char *const nd[] = {"u.conf:2: invalid UTF-16LE (unpaired surrogate)", NULL};
+		const char *const nd[] = { "u.conf:2: invalid UTF-16LE (unpaired surrogate)",
+					   NULL };
 		uint8_t *c = malloc(n);
 		memcpy(c, b, n);
 		/* "[Lsa]\r\n" is 7 units after the BOM; the next unit starts line 2 */
@@ -632,7 +635,7 @@ static void test_errors_text_encoding(void **state)
 	}
 	/* a NUL character */
 	{
-		const char *const nd[] = {"u.conf:2: NUL character", NULL};
+		const char *const nd[] = { "u.conf:2: NUL character", NULL };
 		uint8_t *c = malloc(n);
 		memcpy(c, b, n);
 		c[2 + 2 * 8] = 0;
@@ -642,20 +645,20 @@ static void test_errors_text_encoding(void **state)
 	free(b);
 	/* UTF-16BE */
 	{
-		const uint8_t be[] = {0xfe, 0xff, 0, '[', 0, 'L'};
-		const char *const nd[] = {"b.conf:1: UTF-16BE text is not supported", NULL};
+		const uint8_t be[] = { 0xfe, 0xff, 0, '[', 0, 'L' };
+		const char *const nd[] = { "b.conf:1: UTF-16BE text is not supported", NULL };
 		expect_errors("b.conf", be, sizeof(be), 1, nd);
 	}
 	/* UTF-16LE without a BOM */
 	{
-		const uint8_t le[] = {'[', 0, 'L', 0, 's', 0, 'a', 0, ']', 0};
-		const char *const nd[] = {"looks like UTF-16LE without a byte-order mark", NULL};
+		const uint8_t le[] = { '[', 0, 'L', 0, 's', 0, 'a', 0, ']', 0 };
+		const char *const nd[] = { "looks like UTF-16LE without a byte-order mark", NULL };
 		expect_errors("n.conf", le, sizeof(le), 1, nd);
 	}
 	/* a NUL byte in UTF-8 */
 	{
 		const char t[] = "[Lsa]\nLmCompat\0ibilityLevel = 3\n";
-		const char *const nd[] = {"z.conf:2: NUL byte in the line", NULL};
+		const char *const nd[] = { "z.conf:2: NUL byte in the line", NULL };
 		expect_errors("z.conf", t, sizeof(t) - 1, 1, nd);
 	}
 }
@@ -686,14 +689,14 @@ static void test_errors_args(void **state)
 		uint8_t *b = calloc(1, big);
 		assert_non_null(b);
 		memset(b, '#', big);
-		const char *const nd[] = {"big.conf:1: file too large", NULL};
+		const char *const nd[] = { "big.conf:1: file too large", NULL };
 		expect_errors("big.conf", b, big, 1, nd);
 		free(b);
 	}
 	/* NULL name */
 	assert_int_equal(
-	    ntlm_policy_load_buffer(NULL, (const uint8_t *)"x", 1, &p, errs, sizeof(errs)),
-	    NTLM_E_CONFIG);
+		ntlm_policy_load_buffer(NULL, (const uint8_t *)"x", 1, &p, errs, sizeof(errs)),
+		NTLM_E_CONFIG);
 	assert_non_null(strstr(errs, "(policy):1: missing '='"));
 }
 
@@ -797,14 +800,14 @@ static void test_inf_only_registry_values(void **state)
 	struct ntlm_policy p;
 	/* our names in other sections are not read; junk there is ignored */
 	const char *t =
-	    "[Version]\nsignature=\"$CHICAGO$\"\n"
-	    "[System Access]\nLmCompatibilityLevel = 0\nthis line has no equals\n"
-	    "[Registry Values]\n" LSA "LmCompatibilityLevel=4,4\n"
-	    "; a comment\n"
-	    "MACHINE\\Software\\X\\RestrictSendingNTLMTraffic=4,99\n"
-	    "USER\\Software\\Y\\LmCompatibilityLevel=4,0\n" LSA "NoLMHash=4,1\n" LSA
-	    "MSV1_0\\Other=9,whatever\n" LSA "RestrictRemoteSAM=1,\"O:BAG:BAD:(A;;RC;;;BA)\"\n"
-	    "[Privilege Rights]\nSeDebugPrivilege = *S-1-5-32-544\n";
+		"[Version]\nsignature=\"$CHICAGO$\"\n"
+		"[System Access]\nLmCompatibilityLevel = 0\nthis line has no equals\n"
+		"[Registry Values]\n" LSA "LmCompatibilityLevel=4,4\n"
+		"; a comment\n"
+		"MACHINE\\Software\\X\\RestrictSendingNTLMTraffic=4,99\n"
+		"USER\\Software\\Y\\LmCompatibilityLevel=4,0\n" LSA "NoLMHash=4,1\n" LSA
+		"MSV1_0\\Other=9,whatever\n" LSA "RestrictRemoteSAM=1,\"O:BAG:BAD:(A;;RC;;;BA)\"\n"
+		"[Privilege Rights]\nSeDebugPrivilege = *S-1-5-32-544\n";
 	assert_int_equal(load_n("x.inf", t, strlen(t), &p), NTLM_OK);
 	assert_int_equal(p.lm_compat, 4);
 	assert_int_equal(p.restrict_sending, 1);
@@ -823,51 +826,52 @@ static void test_inf_errors(void **state)
 		const char *text;
 		const char *needle;
 	} cases[] = {
-	    {INF_HEAD MSV "NTLMMinClientSec=1,\"537395200\"\r\n",
-	     "x.inf:4: NtlmMinClientSec: registry type 1 (REG_SZ), expected 4 (REG_DWORD)"},
-	    {INF_HEAD MSV "ClientAllowedNTLMServers=4,1\r\n",
-	     "ClientAllowedNTLMServers: registry type 4 (REG_DWORD), expected 7 (REG_MULTI_SZ)"},
-	    {INF_HEAD LSA "RestrictSendingNTLMTraffic=4,2\r\n",
-	     "x.inf:4: RestrictSendingNTLMTraffic is under "
-	     "System\\\\CurrentControlSet\\\\Control\\\\Lsa; it belongs under "
-	     "System\\CurrentControlSet\\Control\\Lsa\\MSV1_0"},
-	    {INF_HEAD LSA "RestrictNTLMInDomain=4,7\r\n",
-	     "RestrictNTLMInDomain is under System\\\\CurrentControlSet\\\\Control\\\\Lsa; it "
-	     "belongs under System\\CurrentControlSet\\Services\\Netlogon\\Parameters"},
-	    {INF_HEAD MSV "LmCompatibilityLevel=4,5\r\n",
-	     "LmCompatibilityLevel is under "
-	     "System\\\\CurrentControlSet\\\\Control\\\\Lsa\\\\MSV1_0"},
-	    {INF_HEAD "MACHINE\\System\\CurrentControlSet\\Services\\Netlogon\\"
-		      "AuditNTLMInDomain=4,7\r\n",
-	     "AuditNTLMInDomain is under"},
-	    {INF_HEAD LSA "LmCompatibilityLevel=4,6\r\n",
-	     "x.inf:4: LmCompatibilityLevel = 6: out of range (0..5)"},
-	    {INF_HEAD MSV "NTLMMinServerSec=4,537395201\r\n",
-	     "NtlmMinServerSec = 0x20080001: bits 0x00000001 are not allowed"},
-	    {INF_HEAD NETLOGON "RestrictNTLMInDomain=4,4\r\n",
-	     "RestrictNTLMInDomain = 4: not one of 0, 1, 3, 5, 7"},
-	    {INF_HEAD MSV "RestrictSendingNTLMTraffic=4,Deny\r\n",
-	     "RestrictSendingNTLMTraffic = 'Deny': malformed number"},
-	    {INF_HEAD MSV "RestrictSendingNTLMTraffic=4,0x\r\n",
-	     "RestrictSendingNTLMTraffic = '0x': malformed number"},
-	    {INF_HEAD MSV "RestrictSendingNTLMTraffic=4,4294967296\r\n",
-	     "number larger than 32 bits"},
-	    {INF_HEAD MSV "RestrictSendingNTLMTraffic=x,1\r\n",
-	     "RestrictSendingNTLMTraffic: registry type 'x' is not a number"},
-	    {INF_HEAD MSV "RestrictSendingNTLMTraffic=4\r\n",
-	     "RestrictSendingNTLMTraffic: expected 'type,value' after '=', found '4'"},
-	    {INF_HEAD MSV "RestrictSendingNTLMTraffic 4,1\r\n", "x.inf:4: missing '='"},
-	    {INF_HEAD "\"" MSV "RestrictSendingNTLMTraffic\" 4,1\r\n", "missing '='"},
-	    {INF_HEAD "\"" MSV "RestrictSendingNTLMTraffic=4,1\r\n", "missing '='"},
-	    {INF_HEAD "[Registry Values\r\n", "x.inf:4: malformed section header"},
-	    {INF_HEAD MSV "ClientAllowedNTLMServers=7,ok,not ok\r\n",
-	     "ClientAllowedNTLMServers entry 'not ok'"},
-	    {INF_HEAD MSV "RestrictSendingNTLMTraffic=4,1\r\n" MSV
-			  "restrictsendingntlmtraffic=4,2\r\n",
-	     "x.inf:5: RestrictSendingNTLMTraffic set twice (first at line 4)"},
+		{ INF_HEAD MSV "NTLMMinClientSec=1,\"537395200\"\r\n",
+		  "x.inf:4: NtlmMinClientSec: registry type 1 (REG_SZ), expected 4 (REG_DWORD)" },
+		{ INF_HEAD MSV "ClientAllowedNTLMServers=4,1\r\n",
+		  "ClientAllowedNTLMServers: registry type 4 (REG_DWORD), expected 7 "
+		  "(REG_MULTI_SZ)" },
+		{ INF_HEAD LSA "RestrictSendingNTLMTraffic=4,2\r\n",
+		  "x.inf:4: RestrictSendingNTLMTraffic is under "
+		  "System\\\\CurrentControlSet\\\\Control\\\\Lsa; it belongs under "
+		  "System\\CurrentControlSet\\Control\\Lsa\\MSV1_0" },
+		{ INF_HEAD LSA "RestrictNTLMInDomain=4,7\r\n",
+		  "RestrictNTLMInDomain is under System\\\\CurrentControlSet\\\\Control\\\\Lsa; it "
+		  "belongs under System\\CurrentControlSet\\Services\\Netlogon\\Parameters" },
+		{ INF_HEAD MSV "LmCompatibilityLevel=4,5\r\n",
+		  "LmCompatibilityLevel is under "
+		  "System\\\\CurrentControlSet\\\\Control\\\\Lsa\\\\MSV1_0" },
+		{ INF_HEAD "MACHINE\\System\\CurrentControlSet\\Services\\Netlogon\\"
+			   "AuditNTLMInDomain=4,7\r\n",
+		  "AuditNTLMInDomain is under" },
+		{ INF_HEAD LSA "LmCompatibilityLevel=4,6\r\n",
+		  "x.inf:4: LmCompatibilityLevel = 6: out of range (0..5)" },
+		{ INF_HEAD MSV "NTLMMinServerSec=4,537395201\r\n",
+		  "NtlmMinServerSec = 0x20080001: bits 0x00000001 are not allowed" },
+		{ INF_HEAD NETLOGON "RestrictNTLMInDomain=4,4\r\n",
+		  "RestrictNTLMInDomain = 4: not one of 0, 1, 3, 5, 7" },
+		{ INF_HEAD MSV "RestrictSendingNTLMTraffic=4,Deny\r\n",
+		  "RestrictSendingNTLMTraffic = 'Deny': malformed number" },
+		{ INF_HEAD MSV "RestrictSendingNTLMTraffic=4,0x\r\n",
+		  "RestrictSendingNTLMTraffic = '0x': malformed number" },
+		{ INF_HEAD MSV "RestrictSendingNTLMTraffic=4,4294967296\r\n",
+		  "number larger than 32 bits" },
+		{ INF_HEAD MSV "RestrictSendingNTLMTraffic=x,1\r\n",
+		  "RestrictSendingNTLMTraffic: registry type 'x' is not a number" },
+		{ INF_HEAD MSV "RestrictSendingNTLMTraffic=4\r\n",
+		  "RestrictSendingNTLMTraffic: expected 'type,value' after '=', found '4'" },
+		{ INF_HEAD MSV "RestrictSendingNTLMTraffic 4,1\r\n", "x.inf:4: missing '='" },
+		{ INF_HEAD "\"" MSV "RestrictSendingNTLMTraffic\" 4,1\r\n", "missing '='" },
+		{ INF_HEAD "\"" MSV "RestrictSendingNTLMTraffic=4,1\r\n", "missing '='" },
+		{ INF_HEAD "[Registry Values\r\n", "x.inf:4: malformed section header" },
+		{ INF_HEAD MSV "ClientAllowedNTLMServers=7,ok,not ok\r\n",
+		  "ClientAllowedNTLMServers entry 'not ok'" },
+		{ INF_HEAD MSV "RestrictSendingNTLMTraffic=4,1\r\n" MSV
+			       "restrictsendingntlmtraffic=4,2\r\n",
+		  "x.inf:5: RestrictSendingNTLMTraffic set twice (first at line 4)" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		const char *const nd[] = {cases[i].needle, NULL};
+		const char *const nd[] = { cases[i].needle, NULL };
 		expect_errors("x.inf", cases[i].text, strlen(cases[i].text), 1, nd);
 	}
 }
@@ -878,7 +882,7 @@ static void test_inf_misplaced_and_right(void **state)
 	/* the misplaced copy is reported once; the right one still loads */
 	const char *t = INF_HEAD LSA "RestrictSendingNTLMTraffic=4,2\r\n" MSV
 				     "RestrictSendingNTLMTraffic=4,2\r\n";
-	const char *const nd[] = {"x.inf:4: RestrictSendingNTLMTraffic is under", NULL};
+	const char *const nd[] = { "x.inf:4: RestrictSendingNTLMTraffic is under", NULL };
 	expect_errors("x.inf", t, strlen(t), 1, nd);
 }
 
@@ -893,11 +897,11 @@ static void test_inf_errors_collected_utf16(void **state)
 			   NETLOGON "AuditNTLMInDomain=4,6\r\n",       /* 8 */
 			   &n);
 	const char *const nd[] = {
-	    "GptTmpl.inf:4: LmCompatibilityLevel = 9",
-	    "GptTmpl.inf:5: RestrictSendingNTLMTraffic is under",
-	    "GptTmpl.inf:6: NtlmMinClientSec: registry type 7 (REG_MULTI_SZ)",
-	    "GptTmpl.inf:8: AuditNTLMInDomain = 6: not one of",
-	    NULL,
+		"GptTmpl.inf:4: LmCompatibilityLevel = 9",
+		"GptTmpl.inf:5: RestrictSendingNTLMTraffic is under",
+		"GptTmpl.inf:6: NtlmMinClientSec: registry type 7 (REG_MULTI_SZ)",
+		"GptTmpl.inf:8: AuditNTLMInDomain = 6: not one of",
+		NULL,
 	};
 	expect_errors("GptTmpl.inf", b, n, 4, nd);
 	free(b);
@@ -1011,81 +1015,89 @@ static void test_reg_errors(void **state)
 		const char *text;
 		const char *needle;
 	} cases[] = {
-	    {true, K_MSV "\"NTLMMinClientSec\"=\"537395200\"\r\n",
-	     "r.reg:4: NtlmMinClientSec: registry type 1 (REG_SZ), expected 4 (REG_DWORD)"},
-	    {true, K_MSV "\"NTLMMinClientSec\"=hex:00,00,08,20\r\n",
-	     "NtlmMinClientSec: registry type 3 (REG_BINARY), expected 4"},
-	    {true, K_MSV "\"NTLMMinClientSec\"=hex(b):00,00,08,20,00,00,00,00\r\n",
-	     "NtlmMinClientSec: registry type 11 (REG_QWORD)"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=dword:00000001\r\n",
-	     "ClientAllowedNTLMServers: registry type 4 (REG_DWORD), expected 7 (REG_MULTI_SZ)"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=\"web*\"\r\n",
-	     "ClientAllowedNTLMServers: registry type 1 (REG_SZ)"},
-	    {true, K_LSA "\"RestrictSendingNTLMTraffic\"=dword:00000002\r\n",
-	     "r.reg:4: RestrictSendingNTLMTraffic is under "
-	     "SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa; it belongs under"},
-	    {true,
-	     "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Netlogon]\r\n"
-	     "\"RestrictNTLMInDomain\"=dword:00000007\r\n",
-	     "RestrictNTLMInDomain is under SYSTEM\\\\CurrentControlSet\\\\Services\\\\Netlogon"},
-	    {true, K_LSA "\"LmCompatibilityLevel\"=dword:00000006\r\n",
-	     "r.reg:4: LmCompatibilityLevel = 6: out of range (0..5)"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=dword:20080001\r\n",
-	     "NtlmMinServerSec = 0x20080001: bits 0x00000001 are not allowed"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=dword:2008000g\r\n",
-	     "NtlmMinServerSec = dword:'2008000g': malformed"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=dword:120080000\r\n",
-	     "NtlmMinServerSec = dword:'120080000': malformed"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=dword:\r\n", "malformed (1 to 8 hex digits"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=hex(4):00,00,08\r\n",
-	     "NtlmMinServerSec: hex(4) data has 3 bytes, a REG_DWORD has 4"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=hex(4):00,00,08,2x\r\n",
-	     "NtlmMinServerSec: malformed hex byte '2x'"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=hex(4):00,,08,20\r\n", "malformed hex byte ''"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=hex(4):000,08,20,00\r\n",
-	     "malformed hex byte '000'"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=hex(zz):00\r\n",
-	     "NtlmMinServerSec: malformed hex(type)"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=hex(4)00\r\n", "malformed hex(type)"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=word:00\r\n",
-	     "NtlmMinServerSec: unrecognised value data 'word:00'"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=-\r\n",
-	     "NtlmMinServerSec: deleting the value (\"NtlmMinServerSec\"=-) is not supported"},
-	    {true, "[-HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\MSV1_0]\r\n",
-	     "r.reg:3: deleting key 'SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa\\\\MSV1_0' is "
-	     "not supported"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,62,00,00,00\r\n",
-	     "ClientAllowedNTLMServers: hex(7) data without terminator"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,62,00\r\n",
-	     "ClientAllowedNTLMServers: hex(7) data without terminator"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,00,00,00\r\n",
-	     "ClientAllowedNTLMServers: hex(7) data is truncated UTF-16LE (odd number of "
-	     "bytes: 5)"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,00,00,00,00,62,00\r\n",
-	     "hex(7) data continues after the terminating empty string"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):00,d8,00,00,00,00\r\n",
-	     "ClientAllowedNTLMServers: hex(7) string is not valid UTF-16LE"},
-	    {true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):20,00,00,00,00,00\r\n",
-	     "ClientAllowedNTLMServers entry ' ': only printable ASCII"},
-	    {false, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,62\r\n",
-	     "hex(7) data without terminator (a REG_MULTI_SZ ends with an empty string: 00,00)"},
-	    {false, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00\r\n",
-	     "hex(7) data without terminator"},
-	    {false, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):e9,00,00\r\n",
-	     "ClientAllowedNTLMServers entry '\\xe9': only printable ASCII"},
-	    {true, "[HKEY_LOCAL_MACHINE\\SYSTEM\r\n", "r.reg:3: malformed key line"},
-	    {true, K_MSV "\"NTLMMinServerSec=dword:0\r\n", "r.reg:4: unterminated value name"},
-	    {true, K_MSV "\"NTLMMinServerSec\" dword:0\r\n", "r.reg:4: missing '='"},
-	    {true, K_MSV "NTLMMinServerSec=dword:0\r\n",
-	     "r.reg:4: malformed line 'NTLMMinServerSec=dword:0'"},
-	    {true, K_MSV "\"NTLMMinServerSec\"=dword:0\r\n\"ntlmminserversec\"=dword:0\r\n",
-	     "r.reg:5: NtlmMinServerSec set twice (first at line 4)"},
+		{ true, K_MSV "\"NTLMMinClientSec\"=\"537395200\"\r\n",
+		  "r.reg:4: NtlmMinClientSec: registry type 1 (REG_SZ), expected 4 (REG_DWORD)" },
+		{ true, K_MSV "\"NTLMMinClientSec\"=hex:00,00,08,20\r\n",
+		  "NtlmMinClientSec: registry type 3 (REG_BINARY), expected 4" },
+		{ true, K_MSV "\"NTLMMinClientSec\"=hex(b):00,00,08,20,00,00,00,00\r\n",
+		  "NtlmMinClientSec: registry type 11 (REG_QWORD)" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=dword:00000001\r\n",
+		  "ClientAllowedNTLMServers: registry type 4 (REG_DWORD), expected 7 "
+		  "(REG_MULTI_SZ)" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=\"web*\"\r\n",
+		  "ClientAllowedNTLMServers: registry type 1 (REG_SZ)" },
+		{ true, K_LSA "\"RestrictSendingNTLMTraffic\"=dword:00000002\r\n",
+		  "r.reg:4: RestrictSendingNTLMTraffic is under "
+		  "SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa; it belongs under" },
+		{ true,
+		  "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Netlogon]\r\n"
+		  "\"RestrictNTLMInDomain\"=dword:00000007\r\n",
+		  "RestrictNTLMInDomain is under "
+		  "SYSTEM\\\\CurrentControlSet\\\\Services\\\\Netlogon" },
+		{ true, K_LSA "\"LmCompatibilityLevel\"=dword:00000006\r\n",
+		  "r.reg:4: LmCompatibilityLevel = 6: out of range (0..5)" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=dword:20080001\r\n",
+		  "NtlmMinServerSec = 0x20080001: bits 0x00000001 are not allowed" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=dword:2008000g\r\n",
+		  "NtlmMinServerSec = dword:'2008000g': malformed" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=dword:120080000\r\n",
+		  "NtlmMinServerSec = dword:'120080000': malformed" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=dword:\r\n", "malformed (1 to 8 hex digits" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=hex(4):00,00,08\r\n",
+		  "NtlmMinServerSec: hex(4) data has 3 bytes, a REG_DWORD has 4" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=hex(4):00,00,08,2x\r\n",
+		  "NtlmMinServerSec: malformed hex byte '2x'" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=hex(4):00,,08,20\r\n",
+		  "malformed hex byte ''" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=hex(4):000,08,20,00\r\n",
+		  "malformed hex byte '000'" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=hex(zz):00\r\n",
+		  "NtlmMinServerSec: malformed hex(type)" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=hex(4)00\r\n", "malformed hex(type)" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=word:00\r\n",
+		  "NtlmMinServerSec: unrecognised value data 'word:00'" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=-\r\n",
+		  "NtlmMinServerSec: deleting the value (\"NtlmMinServerSec\"=-) is not "
+		  "supported" },
+		{ true,
+		  "[-HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\MSV1_0]\r\n",
+		  "r.reg:3: deleting key 'SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa\\\\MSV1_0' "
+		  "is "
+		  "not supported" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,62,00,00,00\r\n",
+		  "ClientAllowedNTLMServers: hex(7) data without terminator" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,62,00\r\n",
+		  "ClientAllowedNTLMServers: hex(7) data without terminator" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,00,00,00\r\n",
+		  "ClientAllowedNTLMServers: hex(7) data is truncated UTF-16LE (odd number of "
+		  "bytes: 5)" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,00,00,00,00,62,00\r\n",
+		  "hex(7) data continues after the terminating empty string" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):00,d8,00,00,00,00\r\n",
+		  "ClientAllowedNTLMServers: hex(7) string is not valid UTF-16LE" },
+		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):20,00,00,00,00,00\r\n",
+		  "ClientAllowedNTLMServers entry ' ': only printable ASCII" },
+		{ false, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,62\r\n",
+		  "hex(7) data without terminator (a REG_MULTI_SZ ends with an empty string: "
+		  "00,00)" },
+		{ false, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00\r\n",
+		  "hex(7) data without terminator" },
+		{ false, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):e9,00,00\r\n",
+		  "ClientAllowedNTLMServers entry '\\xe9': only printable ASCII" },
+		{ true, "[HKEY_LOCAL_MACHINE\\SYSTEM\r\n", "r.reg:3: malformed key line" },
+		{ true, K_MSV "\"NTLMMinServerSec=dword:0\r\n",
+		  "r.reg:4: unterminated value name" },
+		{ true, K_MSV "\"NTLMMinServerSec\" dword:0\r\n", "r.reg:4: missing '='" },
+		{ true, K_MSV "NTLMMinServerSec=dword:0\r\n",
+		  "r.reg:4: malformed line 'NTLMMinServerSec=dword:0'" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=dword:0\r\n\"ntlmminserversec\"=dword:0\r\n",
+		  "r.reg:5: NtlmMinServerSec set twice (first at line 4)" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char text[512];
 		size_t n;
 		snprintf(text, sizeof(text), "%s%s", cases[i].v5 ? REG5 : REG4, cases[i].text);
-		const char *const nd[] = {cases[i].needle, NULL};
+		const char *const nd[] = { cases[i].needle, NULL };
 		unsigned expect = 1;
 		if (cases[i].v5) {
 			uint8_t *b = utf16(text, &n);
@@ -1104,24 +1116,24 @@ static void test_reg_errors_collected(void **state)
 		/* a value of the wrong type still counts as set */
 		const char *t = REG4 K_MSV "\"NTLMMinServerSec\"=\"x\"\r\n"
 					   "\"ntlmminserversec\"=dword:0\r\n";
-		const char *const nd[] = {"r.reg:4: NtlmMinServerSec: registry type 1",
-					  "r.reg:5: NtlmMinServerSec set twice (first at line 4)",
-					  NULL};
+		const char *const nd[] = { "r.reg:4: NtlmMinServerSec: registry type 1",
+					   "r.reg:5: NtlmMinServerSec set twice (first at line 4)",
+					   NULL };
 		expect_errors("r.reg", t, strlen(t), 2, nd);
 	}
-	const char *t = REG4 K_LSA				      /* 3 */
-	    "\"LmCompatibilityLevel\"=dword:00000007\r\n"	      /* 4 */
-	    "\"RestrictSendingNTLMTraffic\"=dword:00000001\r\n" K_MSV /* 5, 6 */
-	    "\"ClientAllowedNTLMServers\"=hex(7):61,62,\\\r\n"	      /* 7 */
-	    "  63,00\r\n"					      /* 8 */
-	    "\"NTLMMinClientSec\"=dword:20080000\r\n"		      /* 9: fine */
-	    "garbage\r\n";					      /* 10 */
+	const char *t = REG4 K_LSA					  /* 3 */
+		"\"LmCompatibilityLevel\"=dword:00000007\r\n"		  /* 4 */
+		"\"RestrictSendingNTLMTraffic\"=dword:00000001\r\n" K_MSV /* 5, 6 */
+		"\"ClientAllowedNTLMServers\"=hex(7):61,62,\\\r\n"	  /* 7 */
+		"  63,00\r\n"						  /* 8 */
+		"\"NTLMMinClientSec\"=dword:20080000\r\n"		  /* 9: fine */
+		"garbage\r\n";						  /* 10 */
 	const char *const nd[] = {
-	    "x.reg:4: LmCompatibilityLevel = 7",
-	    "x.reg:5: RestrictSendingNTLMTraffic is under",
-	    "x.reg:7: ClientAllowedNTLMServers: hex(7) data without terminator",
-	    "x.reg:10: malformed line 'garbage'",
-	    NULL,
+		"x.reg:4: LmCompatibilityLevel = 7",
+		"x.reg:5: RestrictSendingNTLMTraffic is under",
+		"x.reg:7: ClientAllowedNTLMServers: hex(7) data without terminator",
+		"x.reg:10: malformed line 'garbage'",
+		NULL,
 	};
 	expect_errors("x.reg", t, strlen(t), 4, nd);
 }
@@ -1179,8 +1191,8 @@ static void roundtrip(const struct ntlm_policy *a)
 static void test_roundtrip_native(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"gpttmpl-cis.inf", "template-utf8.inf",
-					    "export-regedit4.reg", "export-v5.reg"};
+	static const char *const files[] = { "gpttmpl-cis.inf", "template-utf8.inf",
+					     "export-regedit4.reg", "export-v5.reg" };
 	struct ntlm_policy p;
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		size_t n;
@@ -1214,34 +1226,34 @@ static void test_etc_example_is_cis(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_conf_empty_is_cis),
-	    cmocka_unit_test(test_conf_all_settings),
-	    cmocka_unit_test(test_conf_symbolic_names),
-	    cmocka_unit_test(test_conf_syntax_variants),
-	    cmocka_unit_test(test_conf_utf16),
-	    cmocka_unit_test(test_conf_profile_anywhere),
-	    cmocka_unit_test(test_conf_insecure_flag),
-	    cmocka_unit_test(test_conf_errors_each),
-	    cmocka_unit_test(test_conf_list_limits),
-	    cmocka_unit_test(test_conf_errors_collected),
-	    cmocka_unit_test(test_errors_buffer_small),
-	    cmocka_unit_test(test_errors_text_encoding),
-	    cmocka_unit_test(test_errors_args),
-	    cmocka_unit_test(test_policy_set),
-	    cmocka_unit_test(test_inf_fixture_utf16),
-	    cmocka_unit_test(test_inf_fixture_utf8),
-	    cmocka_unit_test(test_inf_only_registry_values),
-	    cmocka_unit_test(test_inf_errors),
-	    cmocka_unit_test(test_inf_misplaced_and_right),
-	    cmocka_unit_test(test_inf_errors_collected_utf16),
-	    cmocka_unit_test(test_reg_fixture_v5),
-	    cmocka_unit_test(test_reg_fixture_regedit4),
-	    cmocka_unit_test(test_reg_values),
-	    cmocka_unit_test(test_reg_errors),
-	    cmocka_unit_test(test_reg_errors_collected),
-	    cmocka_unit_test(test_detect),
-	    cmocka_unit_test(test_roundtrip_native),
-	    cmocka_unit_test(test_etc_example_is_cis),
+		cmocka_unit_test(test_conf_empty_is_cis),
+		cmocka_unit_test(test_conf_all_settings),
+		cmocka_unit_test(test_conf_symbolic_names),
+		cmocka_unit_test(test_conf_syntax_variants),
+		cmocka_unit_test(test_conf_utf16),
+		cmocka_unit_test(test_conf_profile_anywhere),
+		cmocka_unit_test(test_conf_insecure_flag),
+		cmocka_unit_test(test_conf_errors_each),
+		cmocka_unit_test(test_conf_list_limits),
+		cmocka_unit_test(test_conf_errors_collected),
+		cmocka_unit_test(test_errors_buffer_small),
+		cmocka_unit_test(test_errors_text_encoding),
+		cmocka_unit_test(test_errors_args),
+		cmocka_unit_test(test_policy_set),
+		cmocka_unit_test(test_inf_fixture_utf16),
+		cmocka_unit_test(test_inf_fixture_utf8),
+		cmocka_unit_test(test_inf_only_registry_values),
+		cmocka_unit_test(test_inf_errors),
+		cmocka_unit_test(test_inf_misplaced_and_right),
+		cmocka_unit_test(test_inf_errors_collected_utf16),
+		cmocka_unit_test(test_reg_fixture_v5),
+		cmocka_unit_test(test_reg_fixture_regedit4),
+		cmocka_unit_test(test_reg_values),
+		cmocka_unit_test(test_reg_errors),
+		cmocka_unit_test(test_reg_errors_collected),
+		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_roundtrip_native),
+		cmocka_unit_test(test_etc_example_is_cis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

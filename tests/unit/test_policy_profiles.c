@@ -151,21 +151,21 @@ static void test_setting_names(void **state)
 {
 	(void)state;
 	static const char *const want[NTLM_SET_COUNT][2] = {
-	    {"LmCompatibilityLevel", "Lsa"},
-	    {"NtlmMinClientSec", "MSV1_0"},
-	    {"NtlmMinServerSec", "MSV1_0"},
-	    {"RestrictSendingNTLMTraffic", "MSV1_0"},
-	    {"ClientAllowedNTLMServers", "MSV1_0"},
-	    {"RestrictReceivingNTLMTraffic", "MSV1_0"},
-	    {"AuditReceivingNTLMTraffic", "MSV1_0"},
-	    {"RestrictNTLMInDomain", "Netlogon"},
-	    {"AuditNTLMInDomain", "Netlogon"},
-	    {"DCAllowedNTLMServers", "Netlogon"},
-	    {"StrictMinSec", "ntlmssp"},
-	    {"RequireMIC", "ntlmssp"},
-	    {"ChannelBindings", "ntlmssp"},
-	    {"MaxClockSkew", "ntlmssp"},
-	    {"AllowAnonymous", "ntlmssp"},
+		{ "LmCompatibilityLevel", "Lsa" },
+		{ "NtlmMinClientSec", "MSV1_0" },
+		{ "NtlmMinServerSec", "MSV1_0" },
+		{ "RestrictSendingNTLMTraffic", "MSV1_0" },
+		{ "ClientAllowedNTLMServers", "MSV1_0" },
+		{ "RestrictReceivingNTLMTraffic", "MSV1_0" },
+		{ "AuditReceivingNTLMTraffic", "MSV1_0" },
+		{ "RestrictNTLMInDomain", "Netlogon" },
+		{ "AuditNTLMInDomain", "Netlogon" },
+		{ "DCAllowedNTLMServers", "Netlogon" },
+		{ "StrictMinSec", "ntlmssp" },
+		{ "RequireMIC", "ntlmssp" },
+		{ "ChannelBindings", "ntlmssp" },
+		{ "MaxClockSkew", "ntlmssp" },
+		{ "AllowAnonymous", "ntlmssp" },
 	};
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
 		assert_string_equal(ntlm_policy_setting_name((enum ntlm_setting)i), want[i][0]);
@@ -181,9 +181,9 @@ static void test_dump_sources_and_insecure(void **state)
 	struct ntlm_policy p;
 	const char *text = "Profile = windows-default\n[Lsa]\nLmCompatibilityLevel = 1\n";
 
-	assert_int_equal(
-	    ntlm_policy_load_buffer("site.conf", (const uint8_t *)text, strlen(text), &p, NULL, 0),
-	    NTLM_OK);
+	assert_int_equal(ntlm_policy_load_buffer("site.conf", (const uint8_t *)text, strlen(text),
+						 &p, NULL, 0),
+			 NTLM_OK);
 	assert_int_equal(ntlm_policy_dump(&p, buf, sizeof(buf)), NTLM_OK);
 	assert_non_null(strstr(buf, "# profile = windows-default  # site.conf:1\n"));
 	assert_non_null(strstr(buf, "# insecure = yes (LmCompatibilityLevel)\n"));
@@ -197,7 +197,7 @@ static void test_dump_sources_and_insecure(void **state)
 	assert_non_null(strstr(buf, "ClientAllowedNTLMServers = a*, b  # 2 entries; (set)\n"));
 	assert_int_equal(ntlm_policy_write_native(&p, buf, sizeof(buf)), NTLM_OK);
 	assert_non_null(
-	    strstr(buf, "# WARNING: this policy is insecure (LmCompatibilityLevel).\n"));
+		strstr(buf, "# WARNING: this policy is insecure (LmCompatibilityLevel).\n"));
 	assert_non_null(strstr(buf, "\n[MSV1_0]\n"));
 	assert_non_null(strstr(buf, "ClientAllowedNTLMServers = a*, b\n"));
 	assert_non_null(strstr(buf, "DCAllowedNTLMServers =\n"));
@@ -246,15 +246,15 @@ static void test_dump_sizes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_snapshot_cis),
-	    cmocka_unit_test(test_snapshot_windows_default),
-	    cmocka_unit_test(test_snapshot_strict),
-	    cmocka_unit_test(test_snapshot_legacy_insecure),
-	    cmocka_unit_test(test_profile_names),
-	    cmocka_unit_test(test_profile_values),
-	    cmocka_unit_test(test_setting_names),
-	    cmocka_unit_test(test_dump_sources_and_insecure),
-	    cmocka_unit_test(test_dump_sizes),
+		cmocka_unit_test(test_snapshot_cis),
+		cmocka_unit_test(test_snapshot_windows_default),
+		cmocka_unit_test(test_snapshot_strict),
+		cmocka_unit_test(test_snapshot_legacy_insecure),
+		cmocka_unit_test(test_profile_names),
+		cmocka_unit_test(test_profile_values),
+		cmocka_unit_test(test_setting_names),
+		cmocka_unit_test(test_dump_sources_and_insecure),
+		cmocka_unit_test(test_dump_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,11 +112,11 @@ static void test_show_lines(void **state)
 	out = show(&p);
 	assert_int_equal(count_lines(out, "insecure: no"), 1);
 	assert_int_equal(
-	    count_lines(out, "LmCompatibilityLevel = 5 (SendNTLMv2OnlyRefuseLMAndNTLM)"), 1);
+		count_lines(out, "LmCompatibilityLevel = 5 (SendNTLMv2OnlyRefuseLMAndNTLM)"), 1);
 	assert_int_equal(
-	    count_lines(out, "  windows:  Network security: LAN Manager authentication level = "
-			     "Send NTLMv2 response only. Refuse LM & NTLM"),
-	    1);
+		count_lines(out, "  windows:  Network security: LAN Manager authentication level = "
+				 "Send NTLMv2 response only. Refuse LM & NTLM"),
+		1);
 	assert_int_equal(count_lines(out, "  registry: HKLM\\SYSTEM\\CurrentControlSet\\Control\\"
 					  "Lsa\\MSV1_0\\NtlmMinServerSec (REG_DWORD)"),
 			 1);
@@ -180,7 +180,8 @@ static void test_show_big_lists(void **state)
 	char a[NTLM_POLICY_TEXT_MAX], b[NTLM_POLICY_TEXT_MAX];
 	assert_int_equal(ntlm_policy_render(&p, NTLM_POLICY_TEXT_NATIVE, &out), NTLM_OK);
 	assert_int_equal(
-	    ntlm_policy_load_buffer("n", (const uint8_t *)out, strlen(out), &q, NULL, 0), NTLM_OK);
+		ntlm_policy_load_buffer("n", (const uint8_t *)out, strlen(out), &q, NULL, 0),
+		NTLM_OK);
 	ntlm_free(out);
 	assert_int_equal(ntlm_policy_write_native(&p, a, sizeof(a)), NTLM_OK);
 	assert_int_equal(ntlm_policy_write_native(&q, b, sizeof(b)), NTLM_OK);
@@ -284,9 +285,12 @@ static void test_check_file_many_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_show_profiles),  cmocka_unit_test(test_show_lines),
-	    cmocka_unit_test(test_show_big_lists), cmocka_unit_test(test_render_arguments),
-	    cmocka_unit_test(test_check_file),	   cmocka_unit_test(test_check_file_many_errors),
+		cmocka_unit_test(test_show_profiles),
+		cmocka_unit_test(test_show_lines),
+		cmocka_unit_test(test_show_big_lists),
+		cmocka_unit_test(test_render_arguments),
+		cmocka_unit_test(test_check_file),
+		cmocka_unit_test(test_check_file_many_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

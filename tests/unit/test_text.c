@@ -25,9 +25,9 @@ static void test_utf16_round_trip(void **state)
 	to16("", "");
 	to16("User", "5500730065007200");
 	to16("Password", "500061007300730077006f0072006400");
-	to16("\xc3\xa9\xe2\x82\xac", "e900ac20");         /* é € */
-	to16("\xe5\xb1\xb1\xe7\x94\xb0", "715c3075");     /* 山田 */
-	to16("\xf0\x9f\x98\x80", "3dd800de");             /* U+1F600, a surrogate pair */
+	to16("\xc3\xa9\xe2\x82\xac", "e900ac20");     /* é € */
+	to16("\xe5\xb1\xb1\xe7\x94\xb0", "715c3075"); /* 山田 */
+	to16("\xf0\x9f\x98\x80", "3dd800de");	      /* U+1F600, a surrogate pair */
 	to16("a\xf0\x9f\x98\x80z", "61003dd800de7a00");
 }
 
@@ -36,8 +36,8 @@ static void test_utf16_bad(void **state)
 	(void)state;
 	char *s = NULL;
 	const uint8_t odd[3] = { 'a', 0, 'b' };
-	const uint8_t lone_hi[4] = { 'a', 0, 0x3d, 0xd8 };     /* high surrogate at the end */
-	const uint8_t lone_lo[4] = { 0x00, 0xde, 'a', 0 };     /* low surrogate first */
+	const uint8_t lone_hi[4] = { 'a', 0, 0x3d, 0xd8 }; /* high surrogate at the end */
+	const uint8_t lone_lo[4] = { 0x00, 0xde, 'a', 0 }; /* low surrogate first */
 	const uint8_t hi_hi[4] = { 0x3d, 0xd8, 0x3d, 0xd8 };
 
 	assert_int_equal(ntlm_text_utf16le_to_utf8(odd, 3, &s, "f"), NTLM_E_UTF16_ODD_LENGTH);
@@ -57,8 +57,13 @@ static void test_utf8_bad(void **state)
 	size_t n = 99;
 	char *s = NULL;
 	const char *bad[] = {
-		"\xff", "a\xc3", "\xc3(", "\xe2\x82", "\xed\xa0\x80" /* encoded surrogate */,
-		"\xc0\xaf" /* overlong */, "\xf4\x90\x80\x80" /* > U+10FFFF */,
+		"\xff",
+		"a\xc3",
+		"\xc3(",
+		"\xe2\x82",
+		"\xed\xa0\x80" /* encoded surrogate */,
+		"\xc0\xaf" /* overlong */,
+		"\xf4\x90\x80\x80" /* > U+10FFFF */,
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(ntlm_text_utf8_to_utf16le(bad[i], &u, &n), NTLM_E_BAD_STRING);
@@ -82,7 +87,7 @@ static void test_upper(void **state)
 {
 	(void)state;
 	upper("", "");
-	upper("straße", "STRASSE");                   /* full mapping: U+00DF -> "SS" */
+	upper("straße", "STRASSE"); /* full mapping: U+00DF -> "SS" */
 	upper("User", "USER");
 	upper("\xe5\xb1\xb1\xe7\x94\xb0\xe3\x81\x9f\xe3\x82\x8d\xe3\x81\x86",
 	      "\xe5\xb1\xb1\xe7\x94\xb0\xe3\x81\x9f\xe3\x82\x8d\xe3\x81\x86"); /* caseless */

@@ -177,10 +177,9 @@ static void test_windows7(void **state)
 	assert_true(r.timestamp == 0x01cdde0bc33fe77bull);
 	assert_hex_equal(r.client_challenge, 8, "27fc118082c2fbdd");
 	static const uint16_t order[] = {
-		MsvAvNbDomainName, MsvAvNbComputerName, MsvAvDnsDomainName,
-		MsvAvDnsComputerName, MsvAvDnsTreeName, MsvAvTimestamp,
-		MsvAvFlags, MsvAvSingleHost, MsvAvChannelBindings,
-		MsvAvTargetName,
+		MsvAvNbDomainName,    MsvAvNbComputerName, MsvAvDnsDomainName, MsvAvDnsComputerName,
+		MsvAvDnsTreeName,     MsvAvTimestamp,	   MsvAvFlags,	       MsvAvSingleHost,
+		MsvAvChannelBindings, MsvAvTargetName,
 	};
 	assert_int_equal(r.av.n, ARRAY_SIZE(order));
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
@@ -302,12 +301,9 @@ static void test_buffer_errors(void **state)
 		size_t at;
 		const char *field;
 	} f[] = {
-		{ 12, "LmChallengeResponseFields" },
-		{ 20, "NtChallengeResponseFields" },
-		{ 28, "DomainNameFields" },
-		{ 36, "UserNameFields" },
-		{ 44, "WorkstationFields" },
-		{ 52, "EncryptedRandomSessionKeyFields" },
+		{ 12, "LmChallengeResponseFields" }, { 20, "NtChallengeResponseFields" },
+		{ 28, "DomainNameFields" },	     { 36, "UserNameFields" },
+		{ 44, "WorkstationFields" },	     { 52, "EncryptedRandomSessionKeyFields" },
 	};
 	size_t len;
 	uint8_t *m = spec_msg(&len);

@@ -161,9 +161,9 @@ static void test_single_host(void **state)
 static void test_utf16_names(void **state)
 {
 	(void)state;
-	static const uint16_t names[] = { MsvAvNbComputerName,  MsvAvNbDomainName,
-					 MsvAvDnsComputerName, MsvAvDnsDomainName,
-					 MsvAvDnsTreeName,     MsvAvTargetName };
+	static const uint16_t names[] = { MsvAvNbComputerName,	MsvAvNbDomainName,
+					  MsvAvDnsComputerName, MsvAvDnsDomainName,
+					  MsvAvDnsTreeName,	MsvAvTargetName };
 	char hex[128];
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		const char *name = ntlm_wire_av_name(names[i]);

@@ -69,7 +69,7 @@ static void test_format(void **state)
 	ntlm_wire_flags_format(0xffffffffu, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "|0x10000000|NTLMSSP_NEGOTIATE_128|"));
 	assert_non_null(strstr(buf, "NTLMSSP_NEGOTIATE_UNICODE|NTLM_NEGOTIATE_OEM|"
-			       "NTLMSSP_REQUEST_TARGET|0x00000008|"));
+				    "NTLMSSP_REQUEST_TARGET|0x00000008|"));
 }
 
 static void test_format_truncates(void **state)

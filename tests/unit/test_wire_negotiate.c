@@ -41,9 +41,9 @@ static void test_chromium(void **state)
 	assert_int_equal(len, 32);
 	assert_int_equal(ntlm_wire_negotiate_decode(msg, len, &n), NTLM_OK);
 	assert_int_equal(n.flags, NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM |
-			 NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_NTLM |
-			 NTLMSSP_NEGOTIATE_ALWAYS_SIGN |
-			 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY);
+					  NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_NTLM |
+					  NTLMSSP_NEGOTIATE_ALWAYS_SIGN |
+					  NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY);
 	assert_false(n.has_version);
 	assert_int_equal(n.domain.len, 0);
 	assert_int_equal(n.workstation.len, 0);
@@ -182,10 +182,8 @@ static void test_property(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_chromium),
-		cmocka_unit_test(test_oem_names_version),
-		cmocka_unit_test(test_no_charset_allowed),
-		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_chromium),	   cmocka_unit_test(test_oem_names_version),
+		cmocka_unit_test(test_no_charset_allowed), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_property),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,15 +41,15 @@ struct names {
 
 static void names_load(struct names *n)
 {
-	assert_int_equal(ntlm_text_utf8_to_utf16le(t_vec_str(common, "user"), &n->user,
-						   &n->user_len),
-			 NTLM_OK);
-	assert_int_equal(ntlm_text_utf8_to_utf16le(t_vec_str(common, "domain"), &n->domain,
-						   &n->domain_len),
-			 NTLM_OK);
-	assert_int_equal(ntlm_text_utf8_to_utf16le(t_vec_str(common, "workstation"), &n->ws,
-						   &n->ws_len),
-			 NTLM_OK);
+	assert_int_equal(
+		ntlm_text_utf8_to_utf16le(t_vec_str(common, "user"), &n->user, &n->user_len),
+		NTLM_OK);
+	assert_int_equal(
+		ntlm_text_utf8_to_utf16le(t_vec_str(common, "domain"), &n->domain, &n->domain_len),
+		NTLM_OK);
+	assert_int_equal(
+		ntlm_text_utf8_to_utf16le(t_vec_str(common, "workstation"), &n->ws, &n->ws_len),
+		NTLM_OK);
 }
 
 static void names_free(struct names *n)
@@ -167,9 +167,9 @@ static void test_424_authenticate(void **state)
 	uint8_t *chal = challenge(v424, &ch);
 
 	assert_int_equal(ntlm_auth_ntowfv1(t_vec_str(common, "password"), nt1), NTLM_OK);
-	assert_int_equal(ntlm_auth_ntowfv2(nt1, t_vec_str(common, "user"),
-					   t_vec_str(common, "domain"), v2),
-			 NTLM_OK);
+	assert_int_equal(
+		ntlm_auth_ntowfv2(nt1, t_vec_str(common, "user"), t_vec_str(common, "domain"), v2),
+		NTLM_OK);
 	t_vec_get(common, "client_challenge", cc, 8);
 	t_vec_get(common, "time", time, 8);
 	uint64_t ts = (uint64_t)vec_rd32(time) | (uint64_t)vec_rd32(time + 4) << 32;
@@ -237,9 +237,9 @@ static void test_chromium_temp(void **state)
 	assert_bytes_equal(nt.p + 16, temp, w.len);
 
 	assert_int_equal(ntlm_auth_ntowfv1(t_vec_str(common, "password"), nt1), NTLM_OK);
-	assert_int_equal(ntlm_auth_ntowfv2(nt1, t_vec_str(common, "user"),
-					   t_vec_str(common, "domain"), v2),
-			 NTLM_OK);
+	assert_int_equal(
+		ntlm_auth_ntowfv2(nt1, t_vec_str(common, "user"), t_vec_str(common, "domain"), v2),
+		NTLM_OK);
 	ntlm_auth_ntlmv2_response(v2, ch.server_challenge, temp, w.len, proof, sbk);
 	assert_vec(cr, "ntproofstr", proof, 16);
 	assert_vec(cr, "session_base_key", sbk, 16);

@@ -136,9 +136,9 @@ static void test_chromium_ntlmv2(void **state)
 	ntlm_text_free_secret(spn16, spn16_len);
 
 	assert_int_equal(ntlm_auth_ntowfv1(t_vec_str(common, "password"), nt1), NTLM_OK);
-	assert_int_equal(ntlm_auth_ntowfv2(nt1, t_vec_str(common, "user"),
-					   t_vec_str(common, "domain"), v2),
-			 NTLM_OK);
+	assert_int_equal(
+		ntlm_auth_ntowfv2(nt1, t_vec_str(common, "user"), t_vec_str(common, "domain"), v2),
+		NTLM_OK);
 	ntlm_auth_ntlmv2_response(v2, sc, temp, temp_len, proof, sbk);
 	assert_vec(cr, "ntproofstr", proof, 16);
 	assert_vec(cr, "session_base_key", sbk, 16);
@@ -146,16 +146,16 @@ static void test_chromium_ntlmv2(void **state)
 	/* no KEY_EXCH: ExportedSessionKey = SessionBaseKey */
 	assert_false(vec_flags(cr, "client_flags") & NTLMSSP_NEGOTIATE_KEY_EXCH);
 	assert_vec(cr, "mic", auth + MIC_AT, 16);
-	assert_int_equal(ntlm_auth_mic(sbk, neg, neg_len, chal, chal_len, auth, auth_len, MIC_AT,
-				       mic),
-			 NTLM_OK);
+	assert_int_equal(
+		ntlm_auth_mic(sbk, neg, neg_len, chal, chal_len, auth, auth_len, MIC_AT, mic),
+		NTLM_OK);
 	assert_vec(cr, "mic", mic, 16);
 
 	/* the MIC covers every other byte: change one and it moves */
 	auth[auth_len - 1] ^= 1;
-	assert_int_equal(ntlm_auth_mic(sbk, neg, neg_len, chal, chal_len, auth, auth_len, MIC_AT,
-				       mic),
-			 NTLM_OK);
+	assert_int_equal(
+		ntlm_auth_mic(sbk, neg, neg_len, chal, chal_len, auth, auth_len, MIC_AT, mic),
+		NTLM_OK);
 	assert_false(memcmp(mic, auth + MIC_AT, 16) == 0);
 
 	free(av);
@@ -182,8 +182,7 @@ static void test_windows7_capture(void **state)
 
 	assert_int_equal(ntlm_auth_ntowfv1(t_vec_str(w7, "password"), nt1), NTLM_OK);
 	assert_vec(w7, "nt_hash", nt1, 16);
-	assert_int_equal(ntlm_auth_ntowfv2(nt1, t_vec_str(w7, "user"), t_vec_str(w7, "domain"),
-					   v2),
+	assert_int_equal(ntlm_auth_ntowfv2(nt1, t_vec_str(w7, "user"), t_vec_str(w7, "domain"), v2),
 			 NTLM_OK);
 	assert_vec(w7, "ntowfv2", v2, 16);
 
@@ -220,8 +219,7 @@ static void test_windows7_capture(void **state)
 	struct ntlm_slice tn = find_av(av, av_len, MsvAvTargetName);
 	uint8_t *tn16;
 	size_t tn16_len;
-	assert_int_equal(ntlm_text_utf8_to_utf16le(t_vec_str(w7, "target_name"), &tn16,
-						   &tn16_len),
+	assert_int_equal(ntlm_text_utf8_to_utf16le(t_vec_str(w7, "target_name"), &tn16, &tn16_len),
 			 NTLM_OK);
 	assert_int_equal(tn.len, tn16_len);
 	assert_bytes_equal(tn.p, tn16, tn16_len);

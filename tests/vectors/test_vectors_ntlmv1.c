@@ -289,14 +289,10 @@ static void test_423_seal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_421_common_strings),
-		cmocka_unit_test(test_422_owf),
-		cmocka_unit_test(test_422_responses),
-		cmocka_unit_test(test_422_kxkey),
-		cmocka_unit_test(test_422_seal),
-		cmocka_unit_test(test_422_seal_pieces),
-		cmocka_unit_test(test_423_keys),
-		cmocka_unit_test(test_423_seal),
+		cmocka_unit_test(test_421_common_strings), cmocka_unit_test(test_422_owf),
+		cmocka_unit_test(test_422_responses),	   cmocka_unit_test(test_422_kxkey),
+		cmocka_unit_test(test_422_seal),	   cmocka_unit_test(test_422_seal_pieces),
+		cmocka_unit_test(test_423_keys),	   cmocka_unit_test(test_423_seal),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -39,9 +39,9 @@ static void test_424_ntowfv2(void **state)
 	(void)state;
 	uint8_t nt[16], v2[16];
 	assert_int_equal(ntlm_auth_ntowfv1(t_vec_str(common, "password"), nt), NTLM_OK);
-	assert_int_equal(ntlm_auth_ntowfv2(nt, t_vec_str(common, "user"),
-					   t_vec_str(common, "domain"), v2),
-			 NTLM_OK);
+	assert_int_equal(
+		ntlm_auth_ntowfv2(nt, t_vec_str(common, "user"), t_vec_str(common, "domain"), v2),
+		NTLM_OK);
 	assert_vec(v424, "ntowfv2", v2, 16);
 }
 

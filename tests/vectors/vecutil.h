@@ -23,8 +23,8 @@ static inline struct t_vec *vec_load(const char *file)
 
 /* Asserts that n bytes at p equal the vector `name` (same length too). */
 #define assert_vec(v, name, p, n) vec_assert((v), (name), (p), (n), __FILE__, __LINE__)
-static inline void vec_assert(const struct t_vec *v, const char *name, const uint8_t *p,
-			      size_t n, const char *file, int line)
+static inline void vec_assert(const struct t_vec *v, const char *name, const uint8_t *p, size_t n,
+			      const char *file, int line)
 {
 	size_t len;
 	uint8_t *want = t_vec_bytes(v, name, &len);

@@ -212,7 +212,8 @@ static void client_setup(const struct tool_cmd *self, struct client_opts *o, str
 	if (o->target)
 		snprintf(s->target, sizeof(s->target), "%s", o->target);
 	else
-		snprintf(s->target, sizeof(s->target), "host/%s", o->p.stdio ? "localhost" : o->host);
+		snprintf(s->target, sizeof(s->target), "host/%s",
+			 o->p.stdio ? "localhost" : o->host);
 	st = ntlm_client_new(s->policy, s->cred, s->target, o->req, &s->ctx);
 	if (st == NTLM_OK && s->audit)
 		st = ntlm_ctx_set_audit(s->ctx, s->audit);
@@ -324,14 +325,15 @@ static int send_frame(const struct tool_cmd *self, const struct client_opts *o, 
 	uint8_t *f = NULL;
 	size_t flen;
 	char err[256], err2[128];
-	enum frame_rc rc = frame_write(fd, p, len, peer_now_ms() + o->p.timeout_ms, err, sizeof(err));
+	enum frame_rc rc =
+		frame_write(fd, p, len, peer_now_ms() + o->p.timeout_ms, err, sizeof(err));
 	int ret = 0;
 
 	if (rc == FRAME_OK)
 		return 0;
 	if (rc == FRAME_IO &&
 	    frame_read(fd, FRAME_TOKEN_MAX, peer_now_ms() + 1000, &f, &flen, err2, sizeof(err2)) ==
-		FRAME_OK &&
+		    FRAME_OK &&
 	    is_fail_frame(f, flen))
 		ret = server_refused(self, refused, f, flen);
 	else

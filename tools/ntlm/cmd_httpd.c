@@ -75,8 +75,9 @@ static unsigned long number(const struct tool_cmd *self, const char *opt, const 
 static const char *name_opt(const struct tool_cmd *self, const char *opt, const char *v)
 {
 	size_t n = strlen(v);
-	if (n == 0 || n > 63 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					  "0123456789-._") != n)
+	if (n == 0 || n > 63 ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789-._") != n)
 		usage_error(self, "%s wants 1 to 63 letters, digits, '-', '.' or '_'", opt);
 	return v;
 }

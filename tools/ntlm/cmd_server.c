@@ -443,9 +443,9 @@ static void peer_string(const struct sockaddr *sa, socklen_t len, char *buf, siz
 
 static int open_listener(const struct tool_cmd *self, const struct server_opts *o)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC,
-				 .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV },
 			*res, *ai;
 	char err[160] = "no address", shown[300];
 	int fd = -1, one = 1, r;
@@ -727,7 +727,7 @@ static bool answer(struct stdio_srv *s, const char *a, const char *b, const char
 
 /* "ERR <reason>" for a malformed request: exit 2 at the end. */
 static bool answer_err(struct stdio_srv *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 static bool answer_err(struct stdio_srv *s, const char *fmt, ...)
 {
 	char reason[600];

@@ -9,8 +9,8 @@
 static const struct tool_cmd cmds[] = {
 	{ "hash", "print the NT, LM or NTOWFv2 hash of a password read from stdin", cmd_hash,
 	  cmd_hash_usage },
-	{ "decode", "show every field of an NTLM message (base64, header line or hex)",
-	  cmd_decode, cmd_decode_usage },
+	{ "decode", "show every field of an NTLM message (base64, header line or hex)", cmd_decode,
+	  cmd_decode_usage },
 	{ "accounts", "add, remove or list the entries of an account store file", cmd_accounts,
 	  cmd_accounts_usage },
 	{ "policy", "show, check or import the NTLM security policy", cmd_policy,

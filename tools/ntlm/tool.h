@@ -50,15 +50,15 @@ void cmd_httpd_usage(FILE *f);
 /* "ntlm <cmd>: <message>", a blank line, the command's usage on stderr, then
  * exit(EXIT_USAGE). c == NULL: the top-level usage. */
 __attribute__((noreturn, format(printf, 2, 3))) void usage_error(const struct tool_cmd *c,
-								  const char *fmt, ...);
+								 const char *fmt, ...);
 
 /* "ntlm <cmd>: <STATUS_NAME>: <detail>" on stderr, then exit: 1 for an
  * authentication or policy failure, 2 otherwise. */
 __attribute__((noreturn)) void die_status(const struct tool_cmd *c, ntlm_status st);
 
 /* "ntlm <cmd>: <message>" on stderr, then exit(EXIT_USAGE). */
-__attribute__((noreturn, format(printf, 2, 3))) void die(const struct tool_cmd *c,
-							  const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3))) void die(const struct tool_cmd *c, const char *fmt,
+							 ...);
 
 void *xmalloc(size_t n);
 
