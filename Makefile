@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The README's two commands: `make test` and `make run`. Both install what
 # they need (scripts/install-deps.sh) and build with CMake.
 BUILD      ?= build

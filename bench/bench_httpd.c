@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_httpd: load for `ntlm httpd`. N threads each open one connection
  * (a libcurl easy handle with CURLAUTH_NTLM), authenticate on it, then make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_ntlm: ntlmssp against gss-ntlmssp (through MIT GSSAPI) and against
  * the raw limit (nettle RC4 + HMAC-MD5, no protocol), in one run

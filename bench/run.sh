@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make bench`, in two parts (docs/performance.md):
 #  1. bench_ntlm: ntlmssp against gss-ntlmssp and the raw nettle limit, in
 #     one run, one process per measurement, printed as one table

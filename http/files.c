@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http/files.c: --root DIR. A request path is decoded and checked by
  * httpd_target_to_path() (no ".." or "." segments, no dot files, no encoded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http/header.c: the small text jobs of the endpoint: the Authorization
  * header, header-name classes, escaping for HTML and JSON, and request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http/: the NTLM-protected HTTP endpoint ("Windows Integrated
  * Authentication" as IIS gives it), a thin adapter over include/ntlmssp.h

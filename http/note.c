@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http/note.c: audit records for refusals that happen in the HTTP layer,
  * where the library never gets to see a token it could judge (an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http/page.c: the built-in page, served when neither --root nor --proxy
  * is given: who the connection authenticated as and what was negotiated.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http/proxy.c: --proxy URL. An authenticated request is forwarded to the
  * backend with libcurl: same method, request target and body; the client's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http/server.c: `ntlm httpd`, NTLM over HTTP as IIS speaks it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlmssp — a policy-enforcing NTLM Security Support Provider.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The shared library exports exactly the NTLM_API functions of the public
 # headers: nothing internal leaks, nothing declared is missing.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every C file in the tree is formatted as .clang-format says (the house style:
 # kernel-like, tabs, function braces on their own line, 100 columns).
 # `scripts/check-format.sh --fix` rewrites the files instead of reporting them.

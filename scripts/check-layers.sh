@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks each layer's #include lines against the layer table of
 # docs/architecture.md: a layer may include only the layers listed for it.
 set -u

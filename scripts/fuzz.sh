@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the libFuzzer targets one after another (docs/security.md).
 #   scripts/fuzz.sh BUILD_DIR SECONDS [TARGET...]
 # BUILD_DIR is a clang build with -DNTLM_FUZZ=ON. Each target starts from its

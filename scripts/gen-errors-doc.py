@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Regenerates docs/errors.md from include/ntlmssp.h and src/status.c."""
 import os
 import re

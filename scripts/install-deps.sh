@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what `make test` and `make run` need on Debian 12, by package name.
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make run`: the NTLM-protected HTTP endpoint (`ntlm httpd`, docs/httpd.md)
 # on 127.0.0.1:8080, with the cis policy (etc/ntlmssp.conf) and the audit
 # log in ./audit.jsonl. `make build` has installed the packages and built.

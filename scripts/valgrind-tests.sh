@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the vector tests (label "vectors") and the unit tests under valgrind
 # memcheck; any error or leak fails.
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal helpers shared by every layer: the error convention, visibility,
  * ARRAY_SIZE. No layer logic lives here.

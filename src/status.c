@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The status table: name, sentence, Windows equivalent (MS-ERREF). */
 #include <stdarg.h>
 #include <stdio.h>

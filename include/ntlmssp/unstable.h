@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * APIs not yet frozen. They may change between releases.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * accounts: server-side credential lookup behind a small interface. The
  * default store is a file of `DOMAIN:USER:NTHASH` lines (32 hex digits; no

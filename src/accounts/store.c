@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * accounts: the interface dispatch (argument checks, wiping on failure) and
  * the callback store.

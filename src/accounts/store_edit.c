@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * accounts: editing a file store (`ntlm accounts add|remove|list`).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * accounts: the file store. `DOMAIN:USER:NTHASH` lines (docs/accounts.md),
  * read once into a sorted array of records; lookups binary-search it by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit: the sink list. Emitting sends the event to every sink in the order
  * they were added; a failing sink does not stop the others, and the first

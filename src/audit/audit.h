@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit: typed events (Windows NTLM/Operational ids + ours) sent to sinks:
  * a JSON Lines file (one object per line, each appended with one write(2)

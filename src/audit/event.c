@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit: filling an event and rendering it as one JSON object.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit: what a sink is, private to src/audit/. Each sink embeds struct
  * ntlm_audit_sink as its first member; audit.c only sequences them.

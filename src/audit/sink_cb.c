@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit: the callback sink. The callback gets the struct, not text. */
 #include <stdlib.h>
 

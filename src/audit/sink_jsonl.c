@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit: the JSON Lines file sink. One object per line; each line (newline
  * included) goes out in a single write(2) on an O_APPEND descriptor, so lines

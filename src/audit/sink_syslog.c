@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit: the syslog sink. Facility LOG_AUTHPRIV (authentication records are
  * private to the administrator); the message is the event's JSON object.

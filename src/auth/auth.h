@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth: the MS-NLMP 3.3 and 3.4.5 algorithms. Pure functions over bytes;
  * no I/O, no policy, no wire parsing. Every output key is a secret the

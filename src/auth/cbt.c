@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth: the MsvAvChannelBindings value (MS-NLMP 2.2.2.1, 3.1.5.1.2): MD5 of
  * the RFC 2744 3.11 gss_channel_bindings_struct, each integer as a

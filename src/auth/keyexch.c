@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth: the key exchange key for NTLMv1 (MS-NLMP 3.4.5.1) and the
  * EncryptedRandomSessionKey transform (3.1.5.1.2 / 3.2.5.1.2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth: the AUTHENTICATE_MESSAGE MIC, MS-NLMP 3.1.5.1.2 / 3.2.5.1.2. The
  * message is hashed in place, as iovecs around its MIC field; no copy with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth: the one-way functions of MS-NLMP 3.3.1 (NTOWFv1, LMOWFv1) and 3.3.2
  * (NTOWFv2). Passwords arrive as UTF-8; every converted copy (UTF-16LE,

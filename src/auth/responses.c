@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth: challenge responses and session base keys, MS-NLMP 3.3.1 (NTLMv1,
  * with and without extended session security) and 3.3.2 (NTLMv2, LMv2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bytes: the one bounded reader and the one bounded writer.
  *

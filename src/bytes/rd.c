@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bytes: bounded reader. See bytes.h. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bytes: bounded writer with reservations. See bytes.h. */
 #include <string.h>
 

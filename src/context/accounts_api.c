@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context/accounts_api.c: the public functions of include/ntlmssp/unstable.h
  * that edit an account store file (`ntlm accounts`). Thin wrappers over the

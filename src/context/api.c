@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context/api.c: the small public functions of include/ntlmssp.h that are
  * not part of a state machine: memory release, flag names, password hashes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The client state machine (MS-NLMP 3.1.5.1):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The public context API: construction, ntlm_step dispatch, message
  * protection, queries; plus the helpers client.c and server.c share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context: the client and server state machines. Each step handler does
  * decode -> policy -> compute -> audit -> encode, and nothing else; this is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context/describe.c: ntlm_token_describe(), every field of one NTLMSSP
  * message as text or JSON (the `ntlm decode` output).

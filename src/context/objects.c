@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Public constructors for the objects a context borrows: credentials,
  * policies, account stores, audit sinks. Thin wrappers over the layers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context/policy_api.c: the public policy functions of
  * include/ntlmssp/unstable.h behind `ntlm policy`: rendering a policy as text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The server state machine (MS-NLMP 3.2.5.1):
  *

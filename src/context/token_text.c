@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context/token_text.c: NTLM tokens as people paste them.
  *

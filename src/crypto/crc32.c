@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crypto: CRC-32 for the legacy (non-ESS) message signature, MS-NLMP 3.4.4.1.
  * Not a cryptographic primitive and not in nettle; reflected polynomial

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crypto: the only code that includes nettle. Primitives only, no protocol.
  * Every nettle context is wiped before these functions return.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crypto: the nettle adapter. The only file that includes <nettle/...>.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * policy loading: reading the file, turning it into UTF-8 lines (UTF-8 with
  * or without BOM, UTF-16LE with BOM), detecting its format, collecting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The native config: INI sections named after the registry keys ([MSV1_0],
  * [Lsa], [Netlogon]) plus [ntlmssp] for ours; `Name = value` lines with the

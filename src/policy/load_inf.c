@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Security template INF (GptTmpl.inf, MS-GPSB 2.2): only [Registry Values]
  * matters. Each line there is

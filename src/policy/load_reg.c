@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * .reg exports: "REGEDIT4" (8-bit text) or "Windows Registry Editor Version
  * 5.00" (usually UTF-16LE with BOM). Keys in [brackets] ([-key] deletes),

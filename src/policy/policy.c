@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * policy: the settings table (names, sections, registry keys, symbolic
  * values), value checks, the text renderers (dump, native config), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * policy: the Windows NTLM security settings as one struct, loaded from the
  * native config file, a security template INF or a .reg export, and pure

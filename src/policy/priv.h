@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * policy internals shared by policy.c, profiles.c and the loaders: the
  * setting descriptor table, value validation, and the loader's state

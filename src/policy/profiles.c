@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * policy profiles: named, immutable tables. A loaded file starts from one of
  * these (cis unless it says `Profile = NAME`) and overrides what it sets.

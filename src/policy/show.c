@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * policy: the rendering for people (`ntlm policy show`). For every setting:
  * its value, the Group Policy name Windows shows for it and the label of the

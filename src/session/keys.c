@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session: key derivation, MS-NLMP 3.4.5.2 (SIGNKEY) and 3.4.5.3 (SEALKEY),
  * and the per-direction state built from them (3.4.4, 3.4.3 handles).

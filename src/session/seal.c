@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session: message confidentiality, MS-NLMP 3.4.3 (SEAL / UNSEAL).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session: message integrity and confidentiality after authentication,
  * MS-NLMP 3.4. SIGNKEY/SEALKEY per direction, 40/56/128-bit weakening,

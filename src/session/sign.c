@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session: message integrity, MS-NLMP 3.4.4 (MAC), 3.4.4.1 (without
  * extended session security: CRC32), 3.4.4.2 (with ESS: HMAC_MD5), and

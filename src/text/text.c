@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text: UTF-8 / UTF-16LE / OEM conversions and case mapping.
  * libunistring does the Unicode work, iconv the OEM code page. Secrets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text: string conversions, through libunistring (UTF-8 <-> UTF-16, full
  * Unicode case mapping) and iconv (the OEM code page). Below wire and auth,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire: the common message header (MS-NLMP 2.2.1) and shared decode checks. */
 #include <stdio.h>
 #include <string.h>

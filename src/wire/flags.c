@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire: NegotiateFlags names, MS-NLMP 2.2.2.5. One row per bit, bit 0 first;
  * reserved bits (r1..r10) have no name and are printed as hex.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire: helpers shared by the message files of this folder only.
  */

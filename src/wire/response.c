@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire: the LM/NT challenge responses. Classification by shape (MS-NLMP
  * 3.2.5.1.2, 3.3) and the NTLMv2 response, 2.2.2.8 / 2.2.2.7:

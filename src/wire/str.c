@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire: strings as they travel. UTF-16LE when NTLMSSP_NEGOTIATE_UNICODE was
  * negotiated, else the OEM code page (MS-NLMP 2.2.2.5, flags A and B).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire: VERSION, MS-NLMP 2.2.2.10.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire: NEGOTIATE / CHALLENGE / AUTHENTICATE as plain structs <-> bytes
  * (MS-NLMP 2.2), AV pairs (2.2.2.1), VERSION (2.2.2.10), the NTLMv2 client

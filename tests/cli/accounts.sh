@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm accounts: add / list / remove round trips, what the file holds (the
 # NT hash `ntlm hash` gives, mode 0600, other lines kept), duplicates and
 # absent entries, malformed files and names, the terminal path (prompt twice,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm client / ntlm server over TCP on loopback: success with --seal, --sign
 # and neither; every kind of denial (policy on either side, bad password,
 # unknown user) with its audit event; hostile clients (huge length, garbage,

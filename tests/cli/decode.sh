@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm decode: every input form on the vector messages, text and JSON
 # output, and malformed input (exit exactly 2, one status line, no crash).
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm hash: known hashes (MS-NLMP 4.2.1, the Windows 7 capture of
 # ms-nlmp-facts.md 7.3), line handling, and the usage errors.
 set -u

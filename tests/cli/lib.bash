@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for tests/cli/*.sh (sourced, not run by ctest: not *.sh).
 # Each script takes the ntlm binary as $1 and exits nonzero on any failure.
 

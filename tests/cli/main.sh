@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm: top-level help, version and dispatch errors.
 set -u
 source "$(dirname "$0")/lib.bash"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Hostile and man-in-the-middle peers for tests/cli/client_server.sh and stdio.sh.
 
 `ntlm client --stdio` serves as the NTLM engine where a test needs a real

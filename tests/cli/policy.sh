@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm policy: show (each profile; a file's values with file:line sources),
 # check (good files; every error of a bad native, INF or .reg file with its
 # file:line), import (INF and .reg fixtures -> native config that checks

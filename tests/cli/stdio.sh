@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm client --stdio / ntlm server --stdio (ntlm-lines/1): a full session
 # through two fifos with WRAP and MIC requests of every size and BYE; FAIL
 # paths (exit 1) on either side; malformed lines (ERR, exit 2); a tampered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the account store file loader (docs/accounts.md). The input
  * is the file; it is opened through a memfd, as a path, so the whole loader

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: AUTHENTICATE_MESSAGE decode, response classification and,
  * for NTLMv2-sized NT responses, the NTLMv2 response decoder. What decodes
  * must re-encode and decode to the same struct. */

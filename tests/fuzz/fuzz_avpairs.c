@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: AV_PAIR list decode (and the NTLMv2 response decoder on the
  * same bytes). A list that decodes must re-encode to exactly the bytes
  * consumed and decode to the same list. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: CHALLENGE_MESSAGE decode (with its TargetInfo AV list); what
  * decodes must re-encode and decode to the same struct. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: a real client context, after it sent its NEGOTIATE, fed an
  * arbitrary CHALLENGE. Input: one mode byte (policy, channel bindings: see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the context fuzz targets (fuzz_client_challenge, fuzz_server,
  * fuzz_unseal) and the seed generator (gen_seeds.c): a policy chosen by one

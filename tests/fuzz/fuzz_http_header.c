@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the text helpers of ntlm httpd (http/header.c) on arbitrary
  * bytes: the Authorization header split, header-name classes, request-path

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: NEGOTIATE_MESSAGE decode; what decodes must re-encode and
  * decode to the same struct. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the policy loader fuzz targets (fuzz_policy_conf, _inf, _reg):
  * loads the bytes as ntlm_policy_load_buffer does and checks the result. A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the policy loaders (native config, security template INF, .reg;
  * the format is detected from the bytes, as ntlm_policy_load does). The
  * checks are in fuzz_policy.h; fuzz_policy_inf and fuzz_policy_reg force the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the security template INF loader. Input: one byte (bit 0:
  * UTF-16LE with a byte-order mark, as secedit writes it; else UTF-8), then

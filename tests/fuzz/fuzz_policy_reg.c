@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the .reg loader. Input: one byte (bit 0: UTF-16LE with a
  * byte-order mark, as regedit writes it; else UTF-8; bit 1: the REGEDIT4

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: a real server context fed an arbitrary NEGOTIATE and then an
  * arbitrary AUTHENTICATE. Input: one mode byte (policy, channel bindings: see

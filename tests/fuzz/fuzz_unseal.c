@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: ntlm_unseal / ntlm_verify on arbitrary bytes, on contexts that
  * finished a real handshake. Input: one byte choosing the session (0: NTLMv2

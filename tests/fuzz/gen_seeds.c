@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Writes the seed corpora of the context fuzz targets from real exchanges
  * between our client and our server (the same fixtures as the targets,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Replays a fuzz corpus without libFuzzer: every file in the directory, then,
  * for each file, every prefix and a deterministic set of one-byte mutations

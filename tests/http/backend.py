@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A tiny backend for the proxy tests of `ntlm httpd`: echoes each request
 (method, target, headers in order, body) as JSON. /status/NNN answers with
 that status and an X-Backend header. Listens on a free port and writes it to

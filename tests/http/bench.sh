@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A small run of the load program (bench/run.sh, `make bench`): 8 connections
 # x 20 requests; fails if a request is lost or an audit event is missing.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Other real clients: python3-requests-ntlm (OEM, a MIC, SIGN|SEAL asked),
 # raw NTLMSSP under the Negotiate scheme (the reply uses the client's scheme),
 # and the connection binding: an AUTHENTICATE sent on a new connection

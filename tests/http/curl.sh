@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm httpd with curl --ntlm, under the cis profile: 200 and the built-in
 # page (user, NTLMv2, flags), wrong password and unknown user 401 with the
 # audit saying why, the 401 invitation (Negotiate and NTLM), and keep-alive:

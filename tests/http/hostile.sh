@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Hostile Authorization headers get 400 or 401, never a crash, and the
 # server goes on serving others: garbage base64, no token, a huge token, the
 # wrong message type, truncated and random NTLMSSP messages (also in the

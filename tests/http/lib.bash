@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for tests/http/*.sh (sourced; ctest runs only the *.sh).
 # Each script takes the ntlm binary as $1, starts its own `ntlm httpd` on a
 # free port (--listen 127.0.0.1:0; the server prints the port it got),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Limits: an idle unauthenticated connection is closed after
 # --handshake-timeout; an authenticated one lives on (--idle-timeout);
 # --max-per-ip and --max-connections refuse connections beyond them, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make run` (scripts/run.sh) as the README describes it, in a scratch copy
 # of the repository's run script and policy: it creates demo/accounts for
 # DEMO\demo, serves with the cis policy, writes ./audit.jsonl, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A scriptable NTLM-over-HTTP client for the tests of `ntlm httpd`.
 
 Messages come from python3-ntlm-auth (an independent implementation; it needs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole policy applies to ntlm httpd: NtlmMinServerSec (curl never offers
 # SEAL: 401 and event 4011), RestrictReceivingNTLMTraffic (DenyAll: 401 at
 # the NEGOTIATE; DenyDomainAccounts: 403 for a valid account, 4002),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm httpd --proxy: authenticated requests reach the backend with
 # X-Remote-User: DOMAIN\user; every X-Remote-User the client sent (any case,
 # '_' for '-') and its Authorization are removed; method, target, body and

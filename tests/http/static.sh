@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ntlm httpd --root: files with their Content-Type, index.html for a
 # directory, and nothing outside the root: "..", encoded dots and slashes,
 # dot files and symbolic links are refused; unauthenticated requests get 401.

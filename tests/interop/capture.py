@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The fixture and loopback capture shared by the tshark checks
 (tshark_check.py, tshark_dcerpc.py)."""
 import os

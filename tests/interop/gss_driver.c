@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gss_driver: gss-ntlmssp (through MIT GSSAPI) speaking ntlm-lines/1
  * (shared/reference/line-protocol.md, docs/cli.md "--stdio") on stdin/stdout,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Pair two ntlm-lines/1 processes (shared/reference/line-protocol.md).
 
 Relays the client's lines to the server and each answer back, one line at a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Independent NTLM clients speaking ntlm-lines/1 (shared/reference/line-protocol.md)
 as the client side, so that pair.py can put them in front of `ntlm server --stdio`.
 

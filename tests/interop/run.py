@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Interop run: ntlmssp against independent NTLM implementations (issue 6).
 
   /usr/bin/python3 tests/interop/run.py --ntlm build/ntlm --gss-driver build/gss_driver

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interop with gss-ntlmssp (an independent NTLM implementation), in one
  * process through MIT GSSAPI: its initiator against our server context, and

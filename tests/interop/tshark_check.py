@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tshark against one of our exchanges: does an independent dissector read our
 NTLMSSP messages as we meant them, and does the password decrypt our sealing?
 

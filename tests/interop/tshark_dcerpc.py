@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tshark decrypts our sealed payload: our messages carried in DCE/RPC.
 
 tshark (Wireshark 4.0) decrypts NTLMSSP-sealed data only where a dissector hands

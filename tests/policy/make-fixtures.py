@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the policy loader fixtures in this directory.
 
     python3 tests/policy/make-fixtures.py

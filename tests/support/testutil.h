@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test-only helpers: hex, vector files, cmocka byte assertions. */
 #ifndef NTLM_TESTUTIL_H
 #define NTLM_TESTUTIL_H

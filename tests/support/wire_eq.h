@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Field-by-field equality of decoded wire structs (header-only, so the fuzz
  * targets can use it without cmocka). Slices compare by content.

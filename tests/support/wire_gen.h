@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Deterministic generators of valid wire structs for the property tests
  * (decode(encode(m)) == m). Header-only; the bytes that generated slices

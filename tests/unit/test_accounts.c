@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* accounts: the file store (format, case rules, every error), the callback
  * store, the interface dispatch, wiping. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* accounts: editing a file store (store_edit.c) and the public wrappers:
  * add / replace / remove / list, what is kept byte for byte, name checks,
  * modes, refusing malformed files and links, atomicity (a failed write leaves

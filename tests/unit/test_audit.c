@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit: event filling, the JSON form and its escaping, the sinks. */
 #include <errno.h>
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth: one-way functions for non-ASCII names, argument errors, KXKEY
  * precedence, MIC and channel-binding edge cases. The MS-NLMP 4.2 values
  * themselves are in tests/vectors. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bytes: the bounded reader, the secbuf resolver, the writer. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context: client <-> server in one process. The policy matrix
  * (NtlmMinClientSec x NtlmMinServerSec, LmCompatibilityLevel, Restrict*),

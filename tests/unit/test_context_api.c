@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* context/api.c: password hashes, flag names, argument checks. */
 #include <string.h>
 

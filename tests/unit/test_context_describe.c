@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context: ntlm_token_describe (text and JSON) over the MS-NLMP 4.2, Chromium
  * and Windows 7 vector messages; ntlm_token_from_text, ntlm_base64_encode and

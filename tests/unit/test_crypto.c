@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* crypto: known-answer tests of the nettle adapter and CRC32. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http/header.c: the Authorization header, header-name classes, escaping,
  * and request paths for --root (tests/http/static.sh drives the server). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy decisions: truth tables for NtlmMin*Sec, RestrictSending +
  * ClientAllowedNTLMServers, RestrictReceiving x AuditReceiving,
  * LmCompatibilityLevel x response type, the client's NEGOTIATE flags, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy loaders: native config, security template INF, .reg export; every
  * error path, error collection, format detection, fixtures. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy profiles: snapshots of each profile's effective settings
  * (tests/snapshots/policy-<profile>.txt; UPDATE_SNAPSHOTS=1 rewrites them),
  * the settings table, and the renderers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy: the rendering for people (ntlm_policy_show) and the public text
  * functions behind `ntlm policy` (ntlm_policy_render, ntlm_policy_check_file):
  * every setting shown with its names, meaning and source; every error of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session: seal/unseal and sign/verify properties in every mode, tamper and
  * replay detection, state left unchanged by failures, flag errors. The
  * MS-NLMP 4.2 and extra vectors are in tests/vectors. */

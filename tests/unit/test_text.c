@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* text: UTF-8 <-> UTF-16LE, full case mapping, the OEM code page. */
 #include <stdlib.h>
 #include <string.h>

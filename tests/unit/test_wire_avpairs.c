@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire: AV_PAIR lists (MS-NLMP 2.2.2.1) and Single_Host_Data (2.2.2.2). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire: CHALLENGE_MESSAGE (MS-NLMP 2.2.1.2) decode/encode. */
 #include <stdlib.h>
 #include <string.h>

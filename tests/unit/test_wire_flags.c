@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire: the NegotiateFlags name table (MS-NLMP 2.2.2.5) and its formatter. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire: NEGOTIATE_MESSAGE (MS-NLMP 2.2.1.1) decode/encode. */
 #include <stdlib.h>
 #include <string.h>

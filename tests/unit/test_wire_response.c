@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire: the NTLMv2 response (MS-NLMP 2.2.2.8 / 2.2.2.7) and temp (3.3.2). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire: strings on the wire (UTF-16LE when UNICODE, else the OEM code page). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whole AUTHENTICATE_MESSAGEs of MS-NLMP 4.2.2, 4.2.3 and 4.2.4, built from
  * the 4.2.1 common inputs with the auth functions and the wire encoder, and
  * compared byte for byte with the spec's; plus the Chromium NTLMv2 `temp`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Channel bindings and MIC (chromium-mic-cbt.vec, ms-nlmp-facts 3.1 / 7.1)
  * and the Windows 7 -> Server 2008 R2 capture (windows7-capture.vec, 7.3).
  * The NT responses are read out of the captured AUTHENTICATE_MESSAGEs with

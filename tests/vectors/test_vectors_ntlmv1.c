@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* MS-NLMP 4.2.1 common values, 4.2.2 NTLMv1 and 4.2.3 NTLMv1 with extended
  * session security: every auth/session row of msnlmp-4.2.{1,2,3}-*.vec. */
 #include "vecutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* MS-NLMP 4.2.4 NTLMv2 and the additional key/signature vectors of
  * ms-nlmp-facts 6 (msnlmp-keys-extra.vec): every auth/session row. */
 #include "vecutil.h"

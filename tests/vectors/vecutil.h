@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the tests/vectors/test_vectors_*.c programs (header-only, so the
  * CMake glob over test_*.c needs no change). */
 #ifndef NTLM_VECUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm accounts: add, remove and list the entries of an account store file
  * (docs/accounts.md). The editing (lock, checks, atomic rewrite) is the

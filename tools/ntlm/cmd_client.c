@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm client: authenticate to `ntlm server` over TCP (length-prefixed
  * frames), then send each stdin line as a sealed or signed message and print

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm decode: every field of one NEGOTIATE, CHALLENGE or AUTHENTICATE
  * message, as text or JSON. The token comes from the arguments (joined with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm hash: NTOWFv1, LMOWFv1 or NTOWFv2 (MS-NLMP 3.3.1, 3.3.2) of a password
  * read from stdin, printed as 32 lowercase hex digits.

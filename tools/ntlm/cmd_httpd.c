@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm httpd: an NTLM-protected HTTP endpoint (docs/httpd.md). This file
  * only parses the options; the server is http/.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm policy: show the effective settings of a profile or a policy file,
  * check a file (every error, not just the first), and import an INF or .reg

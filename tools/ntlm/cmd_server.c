@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm server: accept NTLM clients over TCP (length-prefixed frames, one
  * thread per connection up to a cap, a deadline on every read), echo each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ntlm: the command-line front end of ntlmssp. One file per subcommand
  * (cmd_*.c); this file only dispatches.

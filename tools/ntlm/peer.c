@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What `ntlm client` and `ntlm server` share (peer.h). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What `ntlm client` and `ntlm server` share: loading the policy and the
  * password, the length-prefixed TCP framing (with deadlines and size limits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ntlm command-line tool: shared declarations. The tool is a front end:
  * it includes only the public headers and links the shared library.

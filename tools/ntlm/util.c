@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for the ntlm tool only: dying with a message, reading stdin and
  * passwords. */
 #include <errno.h>
