@@ -130,6 +130,7 @@ ntlm_status ntlm_accounts_edit_check_names(const char *domain, const char *user)
 	}
 	if (st != NTLM_OK)
 		return st;
+	/* public: names, not secrets */
 	if (!is_entry || strcmp(e.acct.domain, domain) != 0 || strcmp(e.acct.user, user) != 0)
 		st = ntlm_err(NTLM_E_INVALID_ARGUMENT, "the names would not read back as given");
 	ntlm_accounts_entry_clear(&e);
@@ -259,6 +260,7 @@ out:
 /* Where parsing starts: after a UTF-8 byte order mark, as the loader does. */
 static size_t text_start(const struct edit *e)
 {
+	/* public: a byte-order mark */
 	return e->len >= 3 && memcmp(e->buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
@@ -299,6 +301,7 @@ static ntlm_status find(const struct edit *e, const char *dkey, const char *ukey
 						  &ent));
 		if (!is_entry)
 			continue;
+		/* public: names, not secrets */
 		bool same = strcmp(ent.domain_key, dkey) == 0 && strcmp(ent.user_key, ukey) == 0;
 		ntlm_accounts_entry_clear(&ent);
 		if (same) {

@@ -183,8 +183,8 @@ static void store_free(void *self)
 
 static int cmp_keys(const char *d1, const char *u1, const char *d2, const char *u2)
 {
-	int c = strcmp(d1, d2);
-	return c ? c : strcmp(u1, u2);
+	int c = strcmp(d1, d2);	       /* public: names, for sorting */
+	return c ? c : strcmp(u1, u2); /* public: names */
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -415,6 +415,7 @@ static ntlm_status parse_all(struct store *s, const char *path, const char *buf,
 	ntlm_status st;
 
 	/* A UTF-8 byte order mark, as Windows editors write, is not part of line 1. */
+	/* public: a byte-order mark */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
 	while (pos < len) {

@@ -324,6 +324,7 @@ static ntlm_status policy_checks(struct ntlm_ctx *c)
 		ntlm_ctx_audit_verdict(c, &v);
 	/* A domain account is one whose domain is neither empty nor this
 	 * machine's name (a stand-alone server's own accounts). */
+	/* public: names, not secrets */
 	bool domain_account = c->domain[0] && strcasecmp(c->domain, c->nb_computer) != 0;
 	ntlm_policy_may_receive(c->policy, false, domain_account, &v);
 	if (v.kind == NTLM_DENY)

@@ -259,6 +259,7 @@ ntlm_status ntlm_token_from_text(const char *text, uint8_t **out, size_t *len)
 		if (!b)
 			return ntlm_err(NTLM_E_NOMEM, "out of memory");
 		hex_decode(p, n, b);
+		/* public: the NTLMSSP magic */
 		if (hlen >= sizeof(sig) && memcmp(b, sig, sizeof(sig)) == 0) {
 			*out = b;
 			*len = hlen;
