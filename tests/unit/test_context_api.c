@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* context/api.c: password hashes, flag names, argument checks. */
+/* api/common.c: password hashes, flag names, argument checks. */
 #include <string.h>
 
 #include "testutil.h"

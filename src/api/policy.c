@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * context/policy_api.c: the public policy functions of
+ * api/policy.c: the public policy functions of
  * include/ntlmssp/unstable.h behind `ntlm policy`: rendering a policy as text
  * (show, dump, native config) and loading a file with every error reported.
  * Thin wrappers over the policy layer; they only size the buffers.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * context/api.c: the small public functions of include/ntlmssp.h that are
+ * api/common.c: the small public functions of include/ntlmssp.h that are
  * not part of a state machine: memory release, flag names, password hashes.
  *
  * Each entry point clears the thread's error detail first, checks its

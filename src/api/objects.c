@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Public constructors for the objects a context borrows: credentials,
+ * api/objects.c: the public constructors for the objects a context borrows: credentials,
  * policies, account stores, audit sinks. Thin wrappers over the layers.
  */
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * context/accounts_api.c: the public functions of include/ntlmssp/unstable.h
+ * api/accounts.c: the public functions of include/ntlmssp/unstable.h
  * that edit an account store file (`ntlm accounts`). Thin wrappers over the
  * accounts layer's editor (src/accounts/store_edit.c).
  */

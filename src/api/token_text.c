@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * context/token_text.c: NTLM tokens as people paste them.
+ * api/token_text.c: NTLM tokens as people paste them.
  *
  * ntlm_token_from_text() accepts, after trimming surrounding whitespace:
  *   - bare base64                        TlRMTVNTUAAB...

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * context/describe.c: ntlm_token_describe(), every field of one NTLMSSP
+ * api/describe.c: ntlm_token_describe(), every field of one NTLMSSP
  * message as text or JSON (the `ntlm decode` output).
  *
  * The token is decoded by the wire layer first, so a malformed token fails
