@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "accounts/accounts.h"
+#include "bytes/hex.h"
 #include "crypto/crypto.h"
 #include "text/text.h"
 
@@ -44,24 +45,14 @@ static struct span trim(const char *p, size_t len)
 	return (struct span){ p, len };
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 32 hex digits -> 16 bytes; false (out partly written) otherwise. */
 static bool unhex(struct span f, uint8_t out[16])
 {
 	if (f.len != 32)
 		return false;
 	for (size_t i = 0; i < 16; i++) {
-		int hi = hexval(f.p[2 * i]), lo = hexval(f.p[2 * i + 1]);
+		int hi = ntlm_bytes_hex_digit((unsigned char)f.p[2 * i]),
+		    lo = ntlm_bytes_hex_digit((unsigned char)f.p[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out[i] = (uint8_t)(hi << 4 | lo);

@@ -4,17 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes/hex.h"
 #include "testutil.h"
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 uint8_t *t_hex(const char *hex, size_t *len)
 {
@@ -25,7 +16,7 @@ uint8_t *t_hex(const char *hex, size_t *len)
 	for (const char *p = hex; *p; p++) {
 		if (isspace((unsigned char)*p))
 			continue;
-		int v = hexval((unsigned char)*p);
+		int v = ntlm_bytes_hex_digit((unsigned char)*p);
 		if (v < 0)
 			fail_msg("bad hex digit '%c' in \"%.40s\"", *p, hex);
 		if (hi < 0) {
