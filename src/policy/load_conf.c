@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy/priv.h"
+#include "policy/load_common.h"
+#include "policy/profiles.h"
 
 enum section { S_TOP, S_MSV1_0, S_LSA, S_NETLOGON, S_NTLMSSP, S_UNKNOWN };
 
@@ -91,79 +92,61 @@ static enum section section_of_desc(const struct policy_desc *d)
 
 /* ---- values ------------------------------------------------------------- */
 
-static bool sym_lookup(const struct policy_sym *syms, struct sv s, uint32_t *v)
-{
-	for (const struct policy_sym *y = syms; y && y->name; y++) {
-		if (sv_eq_ci(s, y->name)) {
-			*v = y->value;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool bool_lookup(struct sv s, uint32_t *v)
-{
-	static const struct policy_sym b[] = {
-		{ "yes", 1 },	{ "true", 1 }, { "on", 1 }, { "no", 0 },
-		{ "false", 0 }, { "off", 0 },  { NULL, 0 },
-	};
-	return sym_lookup(b, s, v);
-}
-
 /* One scalar element: a number, or a name from the setting's list. */
 static bool scalar(struct policy_load *l, const struct policy_desc *d, struct sv whole, struct sv s,
 		   unsigned line, uint32_t *v)
 {
 	char q[SV_QUOTE_LEN], q2[SV_QUOTE_LEN], names[300];
-	enum num_result nr = policy_parse_u32(s, v);
+	enum num_result nr = ntlm_policy_parse_u32(s, v);
 
 	if (nr == NUM_OK)
 		return true;
 	if (nr == NUM_OVERFLOW) {
-		policy_error(l, line, "%s = '%s': number larger than 32 bits", d->name,
-			     sv_quote(whole, q, sizeof(q)));
+		ntlm_policy_error(l, line, "%s = '%s': number larger than 32 bits", d->name,
+				  ntlm_policy_sv_quote(whole, q, sizeof(q)));
 		return false;
 	}
 	if (nr == NUM_MALFORMED) {
-		policy_error(l, line, "%s = '%s': malformed number '%s'", d->name,
-			     sv_quote(whole, q, sizeof(q)), sv_quote(s, q2, sizeof(q2)));
+		ntlm_policy_error(l, line, "%s = '%s': malformed number '%s'", d->name,
+				  ntlm_policy_sv_quote(whole, q, sizeof(q)),
+				  ntlm_policy_sv_quote(s, q2, sizeof(q2)));
 		return false;
 	}
-	if (d->kind == PK_BOOL ? bool_lookup(s, v) : sym_lookup(d->syms, s, v))
+	if (ntlm_policy_sym_lookup(d, s, v))
 		return true;
 	if (d->kind == PK_BOOL)
 		snprintf(names, sizeof(names), "0, 1, yes, no, true, false, on, off");
 	else if (d->kind == PK_SECONDS)
 		snprintf(names, sizeof(names), "a number of seconds");
 	else
-		policy_sym_list(d, names, sizeof(names));
+		ntlm_policy_sym_list(d, names, sizeof(names));
 	if (whole.n == s.n)
-		policy_error(l, line, "%s = '%s': not a number or one of %s", d->name,
-			     sv_quote(whole, q, sizeof(q)), names);
+		ntlm_policy_error(l, line, "%s = '%s': not a number or one of %s", d->name,
+				  ntlm_policy_sv_quote(whole, q, sizeof(q)), names);
 	else
-		policy_error(l, line, "%s = '%s': '%s' is not a number or one of %s", d->name,
-			     sv_quote(whole, q, sizeof(q)), sv_quote(s, q2, sizeof(q2)), names);
+		ntlm_policy_error(l, line, "%s = '%s': '%s' is not a number or one of %s", d->name,
+				  ntlm_policy_sv_quote(whole, q, sizeof(q)),
+				  ntlm_policy_sv_quote(s, q2, sizeof(q2)), names);
 	return false;
 }
 
-void policy_conf_apply(struct policy_load *l, const struct policy_desc *d, struct sv value,
+static void conf_apply(struct policy_load *l, const struct policy_desc *d, struct sv value,
 		       unsigned line)
 {
 	char q[SV_QUOTE_LEN];
 	uint32_t v = 0, acc = 0;
 
 	if (d->kind == PK_LIST) {
-		policy_apply_list_text(l, d, value, line, false);
+		ntlm_policy_apply_list_text(l, d, value, line, false);
 		return;
 	}
 	if (value.n == 0) {
-		policy_error(l, line, "%s: no value", d->name);
+		ntlm_policy_error(l, line, "%s: no value", d->name);
 		return;
 	}
 	if (d->kind != PK_MASK) {
 		if (scalar(l, d, value, value, line, &v))
-			policy_apply_u32(l, d, v, line);
+			ntlm_policy_apply_u32(l, d, v, line);
 		return;
 	}
 	/* a mask: elements joined by '|' or ',' */
@@ -173,15 +156,15 @@ void policy_conf_apply(struct policy_load *l, const struct policy_desc *d, struc
 		struct sv el = sv_trim((struct sv){ value.p + start, i - start });
 		start = i + 1;
 		if (el.n == 0) {
-			policy_error(l, line, "%s = '%s': empty element", d->name,
-				     sv_quote(value, q, sizeof(q)));
+			ntlm_policy_error(l, line, "%s = '%s': empty element", d->name,
+					  ntlm_policy_sv_quote(value, q, sizeof(q)));
 			return;
 		}
 		if (!scalar(l, d, value, el, line, &v))
 			return;
 		acc |= v;
 	}
-	policy_apply_u32(l, d, acc, line);
+	ntlm_policy_apply_u32(l, d, acc, line);
 }
 
 /* ---- the two passes ---------------------------------------------------- */
@@ -194,7 +177,7 @@ static bool apply_profile(struct policy_load *l, struct sv name, unsigned line)
 		return false;
 	memcpy(buf, name.p, name.n);
 	buf[name.n] = '\0';
-	if (!policy_profile_apply(buf, l->p))
+	if (!ntlm_policy_profile_apply(buf, l->p))
 		return false;
 	snprintf(l->p->profile_source.file, sizeof(l->p->profile_source.file), "%s", l->src_name);
 	l->p->profile_source.line = line;
@@ -215,15 +198,16 @@ static void profile_line(struct policy_load *l, enum section sec, struct sv name
 		return; /* the section is reported */
 	if (sec != S_TOP && sec != S_NTLMSSP) {
 		if (report)
-			policy_error(l, no,
-				     "Profile belongs before any section or in [ntlmssp], not in "
-				     "[%s]",
-				     section_names[sec]);
+			ntlm_policy_error(
+				l, no,
+				"Profile belongs before any section or in [ntlmssp], not in "
+				"[%s]",
+				section_names[sec]);
 		return;
 	}
 	if (*seen) {
 		if (report)
-			policy_error(l, no, "Profile set twice (first at line %u)", *seen);
+			ntlm_policy_error(l, no, "Profile set twice (first at line %u)", *seen);
 		return;
 	}
 	*seen = no;
@@ -232,10 +216,10 @@ static void profile_line(struct policy_load *l, enum section sec, struct sv name
 		return;
 	}
 	if (l->p->profile_source.line != no) /* pass 1 could not apply it */
-		policy_error(l, no,
-			     "unknown profile '%s' (known: cis, windows-default, strict, "
-			     "legacy-insecure)",
-			     sv_quote(name, q, sizeof(q)));
+		ntlm_policy_error(l, no,
+				  "unknown profile '%s' (known: cis, windows-default, strict, "
+				  "legacy-insecure)",
+				  ntlm_policy_sv_quote(name, q, sizeof(q)));
 }
 
 /* The section after a header line. */
@@ -256,8 +240,8 @@ static void find_profile(struct policy_load *l)
 	unsigned no, seen = 0;
 	enum section sec = S_TOP;
 
-	policy_lines_init(&it, l);
-	while (policy_lines_next(&it, &raw, &no)) {
+	ntlm_policy_lines_init(&it, l);
+	while (ntlm_policy_lines_next(&it, &raw, &no)) {
 		struct parsed_line pl = parse_line(raw);
 		sec = next_section(&pl, sec);
 		if (pl.kind == L_PAIR && sv_eq_ci(pl.a, "Profile"))
@@ -265,7 +249,7 @@ static void find_profile(struct policy_load *l)
 	}
 }
 
-void policy_parse_conf(struct policy_load *l)
+void ntlm_policy_parse_conf(struct policy_load *l)
 {
 	struct policy_lines it;
 	struct sv raw;
@@ -274,8 +258,8 @@ void policy_parse_conf(struct policy_load *l)
 	char q[SV_QUOTE_LEN];
 
 	find_profile(l);
-	policy_lines_init(&it, l);
-	while (policy_lines_next(&it, &raw, &no)) {
+	ntlm_policy_lines_init(&it, l);
+	while (ntlm_policy_lines_next(&it, &raw, &no)) {
 		struct parsed_line pl = parse_line(raw);
 		const struct policy_desc *d;
 
@@ -284,24 +268,25 @@ void policy_parse_conf(struct policy_load *l)
 		case L_SKIP:
 			continue;
 		case L_BAD_SECTION:
-			policy_error(l, no, "malformed section header '%s'",
-				     sv_quote(pl.a, q, sizeof(q)));
+			ntlm_policy_error(l, no, "malformed section header '%s'",
+					  ntlm_policy_sv_quote(pl.a, q, sizeof(q)));
 			continue;
 		case L_SECTION:
 			if (sec == S_UNKNOWN)
-				policy_error(l, no,
-					     "unknown section [%s] (known: [MSV1_0], [Lsa], "
-					     "[Netlogon], [ntlmssp])",
-					     sv_quote(pl.a, q, sizeof(q)));
+				ntlm_policy_error(l, no,
+						  "unknown section [%s] (known: [MSV1_0], [Lsa], "
+						  "[Netlogon], [ntlmssp])",
+						  ntlm_policy_sv_quote(pl.a, q, sizeof(q)));
 			continue;
 		case L_NO_EQUALS:
 			if (sec != S_UNKNOWN)
-				policy_error(l, no, "missing '=' in '%s' (expected Name = value)",
-					     sv_quote(pl.a, q, sizeof(q)));
+				ntlm_policy_error(l, no,
+						  "missing '=' in '%s' (expected Name = value)",
+						  ntlm_policy_sv_quote(pl.a, q, sizeof(q)));
 			continue;
 		case L_NO_NAME:
 			if (sec != S_UNKNOWN)
-				policy_error(l, no, "missing setting name before '='");
+				ntlm_policy_error(l, no, "missing setting name before '='");
 			continue;
 		case L_PAIR:
 			break;
@@ -312,25 +297,52 @@ void policy_parse_conf(struct policy_load *l)
 		}
 		if (sec == S_UNKNOWN)
 			continue; /* reported with its header */
-		d = policy_desc_find(pl.a);
+		d = ntlm_policy_desc_find(pl.a);
 		if (!d) {
 			if (sec == S_TOP)
-				policy_error(l, no, "unknown setting '%s' before any section",
-					     sv_quote(pl.a, q, sizeof(q)));
+				ntlm_policy_error(l, no, "unknown setting '%s' before any section",
+						  ntlm_policy_sv_quote(pl.a, q, sizeof(q)));
 			else
-				policy_error(l, no, "unknown setting '%s' in [%s]",
-					     sv_quote(pl.a, q, sizeof(q)), section_names[sec]);
+				ntlm_policy_error(l, no, "unknown setting '%s' in [%s]",
+						  ntlm_policy_sv_quote(pl.a, q, sizeof(q)),
+						  section_names[sec]);
 			continue;
 		}
 		if (section_of_desc(d) != sec) {
 			if (sec == S_TOP)
-				policy_error(l, no, "%s must be in [%s], not before any section",
-					     d->name, d->section);
+				ntlm_policy_error(l, no,
+						  "%s must be in [%s], not before any section",
+						  d->name, d->section);
 			else
-				policy_error(l, no, "%s belongs in [%s], not [%s]", d->name,
-					     d->section, section_names[sec]);
+				ntlm_policy_error(l, no, "%s belongs in [%s], not [%s]", d->name,
+						  d->section, section_names[sec]);
 			continue;
 		}
-		policy_conf_apply(l, d, pl.b, no);
+		conf_apply(l, d, pl.b, no);
 	}
+}
+
+/* ---- setting one value --------------------------------------------------- */
+
+ntlm_status ntlm_policy_set(struct ntlm_policy *p, const char *name, const char *value)
+{
+	struct policy_load l;
+	const struct policy_desc *d;
+	char q[SV_QUOTE_LEN];
+
+	if (!p || !name || !value)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy set: missing argument");
+	d = ntlm_policy_desc_find(sv_trim(sv_of(name)));
+	if (!d)
+		return ntlm_err(NTLM_E_CONFIG, "unknown setting '%s'",
+				ntlm_policy_sv_quote(sv_of(name), q, sizeof(q)));
+	memset(&l, 0, sizeof(l));
+	l.name = NULL;
+	snprintf(l.src_name, sizeof(l.src_name), "(set)");
+	l.p = p;
+	conf_apply(&l, d, sv_trim(sv_of(value)), 0);
+	ntlm_policy_update_insecure(p);
+	if (l.n_errors)
+		return ntlm_err(l.first, "%s", l.first_msg);
+	return NTLM_OK;
 }

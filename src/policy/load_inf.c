@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "policy/priv.h"
+#include "policy/load_common.h"
 
 /* Splits `name=rest`, the name possibly quoted; false when there is no '='. */
 static bool split_entry(struct sv t, struct sv *name, struct sv *rest)
@@ -65,13 +65,14 @@ static void entry(struct policy_load *l, struct sv t, unsigned no)
 	char q[SV_QUOTE_LEN];
 
 	if (!split_entry(t, &name, &rest)) {
-		policy_error(l, no, "missing '=' in '%s' (expected MACHINE\\...\\Name=type,value)",
-			     sv_quote(t, q, sizeof(q)));
+		ntlm_policy_error(l, no,
+				  "missing '=' in '%s' (expected MACHINE\\...\\Name=type,value)",
+				  ntlm_policy_sv_quote(t, q, sizeof(q)));
 		return;
 	}
 	if (!split_path(name, &key, &vname))
 		return; /* not a MACHINE\ value: not ours */
-	d = policy_reg_lookup(l, key, vname, no);
+	d = ntlm_policy_reg_lookup(l, key, vname, no);
 	if (!d)
 		return;
 	if (!sv_split(rest, ',', &type_s, &data)) {
@@ -79,45 +80,45 @@ static void entry(struct policy_load *l, struct sv t, unsigned no)
 		data.p = rest.p + rest.n;
 		data.n = 0;
 		if (d->kind != PK_LIST || type_s.n == 0) {
-			policy_error(l, no, "%s: expected 'type,value' after '=', found '%s'",
-				     d->name, sv_quote(rest, q, sizeof(q)));
+			ntlm_policy_error(l, no, "%s: expected 'type,value' after '=', found '%s'",
+					  d->name, ntlm_policy_sv_quote(rest, q, sizeof(q)));
 			return;
 		}
 	}
 	type_s = sv_trim(type_s);
 	data = sv_trim(data);
-	if (policy_parse_u32(type_s, &type) != NUM_OK) {
-		policy_error(l, no, "%s: registry type '%s' is not a number", d->name,
-			     sv_quote(type_s, q, sizeof(q)));
+	if (ntlm_policy_parse_u32(type_s, &type) != NUM_OK) {
+		ntlm_policy_error(l, no, "%s: registry type '%s' is not a number", d->name,
+				  ntlm_policy_sv_quote(type_s, q, sizeof(q)));
 		return;
 	}
-	if (!policy_reg_type_ok(l, d, type, no))
+	if (!ntlm_policy_reg_type_ok(l, d, type, no))
 		return;
 	if (d->kind == PK_LIST) {
-		policy_apply_list_text(l, d, data, no, true);
+		ntlm_policy_apply_list_text(l, d, data, no, true);
 		return;
 	}
 	if (data.n >= 2 && data.p[0] == '"' && data.p[data.n - 1] == '"') {
 		data.p++;
 		data.n -= 2;
 	}
-	switch (policy_parse_u32(data, &v)) {
+	switch (ntlm_policy_parse_u32(data, &v)) {
 	case NUM_OK:
-		policy_apply_u32(l, d, v, no);
+		ntlm_policy_apply_u32(l, d, v, no);
 		return;
 	case NUM_OVERFLOW:
-		policy_error(l, no, "%s = '%s': number larger than 32 bits", d->name,
-			     sv_quote(data, q, sizeof(q)));
+		ntlm_policy_error(l, no, "%s = '%s': number larger than 32 bits", d->name,
+				  ntlm_policy_sv_quote(data, q, sizeof(q)));
 		return;
 	case NUM_NOT_NUMBER:
 	case NUM_MALFORMED:
-		policy_error(l, no, "%s = '%s': malformed number (decimal or 0x-hex expected)",
-			     d->name, sv_quote(data, q, sizeof(q)));
+		ntlm_policy_error(l, no, "%s = '%s': malformed number (decimal or 0x-hex expected)",
+				  d->name, ntlm_policy_sv_quote(data, q, sizeof(q)));
 		return;
 	}
 }
 
-void policy_parse_inf(struct policy_load *l)
+void ntlm_policy_parse_inf(struct policy_load *l)
 {
 	struct policy_lines it;
 	struct sv raw;
@@ -125,16 +126,16 @@ void policy_parse_inf(struct policy_load *l)
 	bool in_values = false;
 	char q[SV_QUOTE_LEN];
 
-	policy_lines_init(&it, l);
-	while (policy_lines_next(&it, &raw, &no)) {
+	ntlm_policy_lines_init(&it, l);
+	while (ntlm_policy_lines_next(&it, &raw, &no)) {
 		struct sv t = sv_trim(raw);
 		if (t.n == 0 || t.p[0] == ';')
 			continue;
 		if (t.p[0] == '[') {
 			struct sv inner = { t.p + 1, t.n - 1 }, name, rest;
 			if (!sv_split(inner, ']', &name, &rest) || sv_trim(rest).n != 0) {
-				policy_error(l, no, "malformed section header '%s'",
-					     sv_quote(t, q, sizeof(q)));
+				ntlm_policy_error(l, no, "malformed section header '%s'",
+						  ntlm_policy_sv_quote(t, q, sizeof(q)));
 				in_values = false;
 				continue;
 			}

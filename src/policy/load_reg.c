@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/priv.h"
+#include "policy/load_common.h"
 #include "text/text.h"
 
 struct reg_state {
@@ -42,7 +42,7 @@ static bool hex_list(struct sv s, uint8_t *out, size_t *n, struct sv *bad)
 			el = rest;
 		el = sv_trim(el);
 		uint32_t v;
-		if (el.n == 0 || el.n > 2 || policy_parse_hex32(el, &v) != NUM_OK) {
+		if (el.n == 0 || el.n > 2 || ntlm_policy_parse_hex32(el, &v) != NUM_OK) {
 			*bad = el;
 			return false;
 		}
@@ -60,12 +60,12 @@ static void multi_sz(struct reg_state *st, const struct policy_desc *d, const ui
 	size_t unit = st->regedit4 ? 1 : 2, i = 0;
 
 	if (n % unit) {
-		policy_error(l, no,
-			     "%s: hex(7) data is truncated UTF-16LE (odd number of bytes: %zu)",
-			     d->name, n);
+		ntlm_policy_error(
+			l, no, "%s: hex(7) data is truncated UTF-16LE (odd number of bytes: %zu)",
+			d->name, n);
 		return;
 	}
-	if (!policy_list_begin(l, d, no))
+	if (!ntlm_policy_list_begin(l, d, no))
 		return;
 	if (n == 0)
 		return; /* an empty value: no entries */
@@ -74,42 +74,42 @@ static void multi_sz(struct reg_state *st, const struct policy_desc *d, const ui
 		while (i < n && !(b[i] == 0 && (unit == 1 || b[i + 1] == 0)))
 			i += unit;
 		if (i >= n) {
-			policy_error(l, no,
-				     "%s: hex(7) data without terminator (a REG_MULTI_SZ "
-				     "ends with an empty string: %s)",
-				     d->name, unit == 1 ? "00,00" : "00,00,00,00");
+			ntlm_policy_error(l, no,
+					  "%s: hex(7) data without terminator (a REG_MULTI_SZ "
+					  "ends with an empty string: %s)",
+					  d->name, unit == 1 ? "00,00" : "00,00,00,00");
 			return;
 		}
 		if (i == start) { /* the empty string that ends the list */
 			if (i + unit != n)
-				policy_error(l, no,
-					     "%s: hex(7) data continues after the "
-					     "terminating empty string",
-					     d->name);
+				ntlm_policy_error(l, no,
+						  "%s: hex(7) data continues after the "
+						  "terminating empty string",
+						  d->name);
 			return;
 		}
 		if (unit == 1) {
 			struct sv e = { (const char *)b + start, i - start };
-			policy_list_add(l, d, e, no);
+			ntlm_policy_list_add(l, d, e, no);
 		} else {
 			char *s = NULL;
 			ntlm_status cs =
 				ntlm_text_utf16le_to_utf8(b + start, i - start, &s, d->name);
 			if (cs != NTLM_OK)
-				policy_error(l, no, "%s: hex(7) string %s", d->name,
-					     cs == NTLM_E_NOMEM ? "out of memory"
-								: "is not valid UTF-16LE");
+				ntlm_policy_error(l, no, "%s: hex(7) string %s", d->name,
+						  cs == NTLM_E_NOMEM ? "out of memory"
+								     : "is not valid UTF-16LE");
 			else
-				policy_list_add(l, d, sv_of(s), no);
+				ntlm_policy_list_add(l, d, sv_of(s), no);
 			free(s);
 		}
 		i += unit;
 		if (i == n) {
 			/* "a\0" with no empty string after it */
-			policy_error(l, no,
-				     "%s: hex(7) data without terminator (a REG_MULTI_SZ "
-				     "ends with an empty string: %s)",
-				     d->name, unit == 1 ? "00,00" : "00,00,00,00");
+			ntlm_policy_error(l, no,
+					  "%s: hex(7) data without terminator (a REG_MULTI_SZ "
+					  "ends with an empty string: %s)",
+					  d->name, unit == 1 ? "00,00" : "00,00,00,00");
 			return;
 		}
 	}
@@ -162,14 +162,14 @@ static bool data_type(struct policy_load *l, const struct policy_desc *d, struct
 	if (sv_starts_ci(data, "hex(")) {
 		struct sv inner = { data.p + 4, data.n - 4 }, num, rest;
 		if (sv_split(inner, ')', &num, &rest) && rest.n && rest.p[0] == ':' &&
-		    policy_parse_hex32(num, type) == NUM_OK)
+		    ntlm_policy_parse_hex32(num, type) == NUM_OK)
 			return true;
-		policy_error(l, no, "%s: malformed hex(type) in '%s'", d->name,
-			     sv_quote(data, q, sizeof(q)));
+		ntlm_policy_error(l, no, "%s: malformed hex(type) in '%s'", d->name,
+				  ntlm_policy_sv_quote(data, q, sizeof(q)));
 		return false;
 	}
-	policy_error(l, no, "%s: unrecognised value data '%s'", d->name,
-		     sv_quote(data, q, sizeof(q)));
+	ntlm_policy_error(l, no, "%s: unrecognised value data '%s'", d->name,
+			  ntlm_policy_sv_quote(data, q, sizeof(q)));
 	return false;
 }
 
@@ -186,47 +186,49 @@ static void value_line(struct reg_state *st, struct sv t, unsigned no)
 		after.n = t.n - 1;
 		name[0] = '\0';
 	} else if (!value_name(t, name, sizeof(name), &after)) {
-		policy_error(l, no, "unterminated value name in '%s'", sv_quote(t, q, sizeof(q)));
+		ntlm_policy_error(l, no, "unterminated value name in '%s'",
+				  ntlm_policy_sv_quote(t, q, sizeof(q)));
 		return;
 	}
 	after = sv_trim(after);
 	if (after.n == 0 || after.p[0] != '=') {
-		policy_error(l, no, "missing '=' in '%s'", sv_quote(t, q, sizeof(q)));
+		ntlm_policy_error(l, no, "missing '=' in '%s'",
+				  ntlm_policy_sv_quote(t, q, sizeof(q)));
 		return;
 	}
 	data = sv_trim((struct sv){ after.p + 1, after.n - 1 });
 	if (!st->have_key || name[0] == '\0')
 		return;
 	vname = sv_of(name);
-	d = policy_reg_lookup(l, (struct sv){ st->key, st->key_len }, vname, no);
+	d = ntlm_policy_reg_lookup(l, (struct sv){ st->key, st->key_len }, vname, no);
 	if (!d)
 		return;
 
 	if (sv_eq_ci(data, "-")) {
-		policy_error(l, no,
-			     "%s: deleting the value (\"%s\"=-) is not supported; "
-			     "set it instead",
-			     d->name, d->name);
+		ntlm_policy_error(l, no,
+				  "%s: deleting the value (\"%s\"=-) is not supported; "
+				  "set it instead",
+				  d->name, d->name);
 		return;
 	}
-	if (!data_type(l, d, data, no, &type) || !policy_reg_type_ok(l, d, type, no))
+	if (!data_type(l, d, data, no, &type) || !ntlm_policy_reg_type_ok(l, d, type, no))
 		return;
 
 	struct sv colon, payload;
 	if (!sv_split(data, ':', &colon, &payload)) { /* cannot happen: checked above */
-		policy_error(l, no, "%s: malformed value data", d->name);
+		ntlm_policy_error(l, no, "%s: malformed value data", d->name);
 		return;
 	}
 	payload = sv_trim(payload);
 	if (sv_starts_ci(data, "dword:")) {
-		switch (policy_parse_hex32(payload, &v)) {
+		switch (ntlm_policy_parse_hex32(payload, &v)) {
 		case NUM_OK:
-			policy_apply_u32(l, d, v, no);
+			ntlm_policy_apply_u32(l, d, v, no);
 			return;
 		default:
-			policy_error(l, no,
-				     "%s = dword:'%s': malformed (1 to 8 hex digits expected)",
-				     d->name, sv_quote(payload, q, sizeof(q)));
+			ntlm_policy_error(l, no,
+					  "%s = dword:'%s': malformed (1 to 8 hex digits expected)",
+					  d->name, ntlm_policy_sv_quote(payload, q, sizeof(q)));
 			return;
 		}
 	}
@@ -234,22 +236,23 @@ static void value_line(struct reg_state *st, struct sv t, unsigned no)
 	size_t nb = 0;
 	struct sv bad = { "", 0 };
 	if (!bytes) {
-		policy_error(l, no, "%s: out of memory", d->name);
+		ntlm_policy_error(l, no, "%s: out of memory", d->name);
 		return;
 	}
 	if (!hex_list(payload, bytes, &nb, &bad)) {
-		policy_error(l, no, "%s: malformed hex byte '%s' in '%s'", d->name,
-			     sv_quote(bad, q, sizeof(q)), sv_quote(payload, q2, sizeof(q2)));
+		ntlm_policy_error(l, no, "%s: malformed hex byte '%s' in '%s'", d->name,
+				  ntlm_policy_sv_quote(bad, q, sizeof(q)),
+				  ntlm_policy_sv_quote(payload, q2, sizeof(q2)));
 	} else if (type == POLICY_REG_DWORD) {
 		if (nb != 4)
-			policy_error(l, no, "%s: hex(4) data has %zu bytes, a REG_DWORD has 4",
-				     d->name, nb);
+			ntlm_policy_error(l, no, "%s: hex(4) data has %zu bytes, a REG_DWORD has 4",
+					  d->name, nb);
 		else
-			policy_apply_u32(l, d,
-					 (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 |
-						 (uint32_t)bytes[2] << 16 |
-						 (uint32_t)bytes[3] << 24,
-					 no);
+			ntlm_policy_apply_u32(l, d,
+					      (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 |
+						      (uint32_t)bytes[2] << 16 |
+						      (uint32_t)bytes[3] << 24,
+					      no);
 	} else {
 		multi_sz(st, d, bytes, nb, no);
 	}
@@ -267,7 +270,8 @@ static void key_line(struct reg_state *st, struct sv t, unsigned no)
 
 	st->have_key = false;
 	if (t.n < 2 || t.p[t.n - 1] != ']') {
-		policy_error(l, no, "malformed key line '%s'", sv_quote(t, q, sizeof(q)));
+		ntlm_policy_error(l, no, "malformed key line '%s'",
+				  ntlm_policy_sv_quote(t, q, sizeof(q)));
 		return;
 	}
 	k = sv_trim((struct sv){ t.p + 1, t.n - 2 });
@@ -294,8 +298,9 @@ static void key_line(struct reg_state *st, struct sv t, unsigned no)
 		    sv_split(rest, '\\', &cs, &rel)) {
 			for (size_t i = 0; i < ARRAY_SIZE(ours); i++)
 				if (sv_eq_ci(rel, ours[i]))
-					policy_error(l, no, "deleting key '%s' is not supported",
-						     sv_quote(k, q, sizeof(q)));
+					ntlm_policy_error(l, no,
+							  "deleting key '%s' is not supported",
+							  ntlm_policy_sv_quote(k, q, sizeof(q)));
 		}
 		return;
 	}
@@ -320,10 +325,11 @@ static void logical_line(struct reg_state *st, struct sv t, unsigned no)
 	else if (t.p[0] == '"' || t.p[0] == '@')
 		value_line(st, t, no);
 	else
-		policy_error(st->l, no, "malformed line '%s'", sv_quote(t, q, sizeof(q)));
+		ntlm_policy_error(st->l, no, "malformed line '%s'",
+				  ntlm_policy_sv_quote(t, q, sizeof(q)));
 }
 
-void policy_parse_reg(struct policy_load *l, bool regedit4)
+void ntlm_policy_parse_reg(struct policy_load *l, bool regedit4)
 {
 	struct reg_state st;
 	struct policy_lines it;
@@ -337,11 +343,11 @@ void policy_parse_reg(struct policy_load *l, bool regedit4)
 	st.regedit4 = regedit4;
 	st.scratch = malloc(l->text_len + 1);
 	if (!st.scratch) {
-		policy_error(l, 1, "out of memory");
+		ntlm_policy_error(l, 1, "out of memory");
 		return;
 	}
-	policy_lines_init(&it, l);
-	while (policy_lines_next(&it, &raw, &no)) {
+	ntlm_policy_lines_init(&it, l);
+	while (ntlm_policy_lines_next(&it, &raw, &no)) {
 		struct sv t = sv_trim(raw);
 		if (!header) {
 			if (t.n == 0)

@@ -239,6 +239,21 @@ void ntlm_policy_check_mic(const struct ntlm_policy *p, bool mic_present, struct
 void ntlm_policy_check_bindings(const struct ntlm_policy *p, bool bindings_present,
 				struct ntlm_verdict *v);
 
+/* What a server does with the client's MsvAvChannelBindings; the policy
+ * decides, the caller only compares the hashes. */
+enum ntlm_cb_action {
+	NTLM_CBA_SKIP = 0, /* nothing to compare: Off; none sent under Accept; or
+			    * Accept and this server has no bindings of its own */
+	NTLM_CBA_COMPARE,  /* compare them with this channel's */
+	NTLM_CBA_NO_LOCAL, /* Require, sent, but this server has none: fail */
+	NTLM_CBA_DENY	   /* Require and none sent: deny with *v (event 9003) */
+};
+/* ntlm_policy_check_bindings (which fills *v) plus the action above, given
+ * whether the client sent non-zero bindings and whether the server knows
+ * its channel's. */
+enum ntlm_cb_action ntlm_policy_bindings_action(const struct ntlm_policy *p, bool sent,
+						bool have_local, struct ntlm_verdict *v);
+
 /* MaxClockSkew: the NTLMv2 timestamp (FILETIME, 100 ns units) against the
  * server's clock; further apart than MaxClockSkew seconds -> deny
  * (NTLM_EVENT_REPLAY). */

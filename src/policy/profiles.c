@@ -1,113 +1,72 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policy profiles: named, immutable tables. A loaded file starts from one of
- * these (cis unless it says `Profile = NAME`) and overrides what it sets.
+ * policy profiles: named, immutable tables. Each is the Windows default of
+ * every setting (the settings table) plus the values it changes. A loaded
+ * file starts from one of these and overrides what it sets.
  * Any change here shows up as a diff of tests/snapshots/policy-<name>.txt.
  * The reasons for each value are in docs/policy.md ("Profiles").
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "policy/priv.h"
+#include "policy/profiles.h"
+
+struct profile_value {
+	enum ntlm_setting id;
+	uint32_t value;
+};
 
 struct profile {
 	const char *name;
-	unsigned lm_compat;
-	uint32_t min_client_sec;
-	uint32_t min_server_sec;
-	unsigned restrict_sending;
-	unsigned restrict_receiving;
-	unsigned audit_receiving;
-	unsigned restrict_in_domain;
-	unsigned audit_in_domain;
-	bool strict_min_sec;
-	bool require_mic;
-	enum ntlm_cb_mode channel_bindings;
-	uint32_t max_clock_skew;
-	bool allow_anonymous;
+	const struct profile_value *values; /* ends with NTLM_SET_COUNT */
 };
 
-/* CIS Benchmark / Microsoft security baseline (windows-policy.md §6).
+/* CIS Benchmark / Microsoft security baseline (docs/policy.md).
  * RequireMIC stays off: curl and impacket never send a MIC. */
-static const struct profile profile_cis = {
-	.name = "cis",
-	.lm_compat = 5,
-	.min_client_sec = NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128,
-	.min_server_sec = NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128,
-	.restrict_sending = 1,
-	.restrict_receiving = 0,
-	.audit_receiving = 2,
-	.restrict_in_domain = 0,
-	.audit_in_domain = 0,
-	.strict_min_sec = false,
-	.require_mic = false,
-	.channel_bindings = NTLM_CB_ACCEPT,
-	.max_clock_skew = 300,
-	.allow_anonymous = false,
+static const struct profile_value cis_values[] = {
+	{ NTLM_SET_LM_COMPAT, 5 },
+	{ NTLM_SET_MIN_CLIENT_SEC, NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128 },
+	{ NTLM_SET_MIN_SERVER_SEC, NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128 },
+	{ NTLM_SET_RESTRICT_SENDING, 1 },
+	{ NTLM_SET_AUDIT_RECEIVING, 2 },
+	{ NTLM_SET_CHANNEL_BINDINGS, NTLM_CB_ACCEPT },
+	{ NTLM_SET_COUNT, 0 },
 };
 
-/* What Windows 7 / 2008 R2 and later do with nothing configured. */
-static const struct profile profile_windows_default = {
-	.name = "windows-default",
-	.lm_compat = 3,
-	.min_client_sec = NTLM_MINSEC_128,
-	.min_server_sec = NTLM_MINSEC_128,
-	.restrict_sending = 0,
-	.restrict_receiving = 0,
-	.audit_receiving = 0,
-	.restrict_in_domain = 0,
-	.audit_in_domain = 0,
-	.strict_min_sec = false,
-	.require_mic = false,
-	.channel_bindings = NTLM_CB_OFF,
-	.max_clock_skew = 300,
-	.allow_anonymous = false,
+/* What Windows 7 / 2008 R2 and later do with nothing configured: the
+ * table's defaults, nothing changed. */
+static const struct profile_value windows_default_values[] = {
+	{ NTLM_SET_COUNT, 0 },
 };
 
 /* cis plus everything of ours turned up: MIC, channel bindings and every
  * NtlmMin*Sec bit absolute. Locks out clients that send no MIC (curl,
  * impacket) or no channel bindings. */
-static const struct profile profile_strict = {
-	.name = "strict",
-	.lm_compat = 5,
-	.min_client_sec = NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128,
-	.min_server_sec = NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128,
-	.restrict_sending = 1,
-	.restrict_receiving = 0,
-	.audit_receiving = 2,
-	.restrict_in_domain = 0,
-	.audit_in_domain = 0,
-	.strict_min_sec = true,
-	.require_mic = true,
-	.channel_bindings = NTLM_CB_REQUIRE,
-	.max_clock_skew = 300,
-	.allow_anonymous = false,
+static const struct profile_value strict_values[] = {
+	{ NTLM_SET_LM_COMPAT, 5 },
+	{ NTLM_SET_MIN_CLIENT_SEC, NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128 },
+	{ NTLM_SET_MIN_SERVER_SEC, NTLM_MINSEC_NTLM2 | NTLM_MINSEC_128 },
+	{ NTLM_SET_RESTRICT_SENDING, 1 },
+	{ NTLM_SET_AUDIT_RECEIVING, 2 },
+	{ NTLM_SET_STRICT_MIN_SEC, 1 },
+	{ NTLM_SET_REQUIRE_MIC, 1 },
+	{ NTLM_SET_CHANNEL_BINDINGS, NTLM_CB_REQUIRE },
+	{ NTLM_SET_COUNT, 0 },
 };
 
 /* Everything allowed, as NT 4 / Windows 2000 did: LM and NTLMv1 sent and
  * accepted, anonymous accepted, no session security minimum. Insecure. */
-static const struct profile profile_legacy_insecure = {
-	.name = "legacy-insecure",
-	.lm_compat = 0,
-	.min_client_sec = 0,
-	.min_server_sec = 0,
-	.restrict_sending = 0,
-	.restrict_receiving = 0,
-	.audit_receiving = 0,
-	.restrict_in_domain = 0,
-	.audit_in_domain = 0,
-	.strict_min_sec = false,
-	.require_mic = false,
-	.channel_bindings = NTLM_CB_OFF,
-	.max_clock_skew = 300,
-	.allow_anonymous = true,
+static const struct profile_value legacy_insecure_values[] = {
+	{ NTLM_SET_LM_COMPAT, 0 },	{ NTLM_SET_MIN_CLIENT_SEC, 0 },
+	{ NTLM_SET_MIN_SERVER_SEC, 0 }, { NTLM_SET_ALLOW_ANONYMOUS, 1 },
+	{ NTLM_SET_COUNT, 0 },
 };
 
-static const struct profile *const profiles[] = {
-	&profile_cis,
-	&profile_windows_default,
-	&profile_strict,
-	&profile_legacy_insecure,
+static const struct profile profiles[] = {
+	{ "cis", cis_values },
+	{ "windows-default", windows_default_values },
+	{ "strict", strict_values },
+	{ "legacy-insecure", legacy_insecure_values },
 };
 
 static const char *const profile_names[] = {
@@ -119,36 +78,31 @@ const char *const *ntlm_policy_profile_names(void)
 	return profile_names;
 }
 
-static const struct profile *find(const char *name)
+static const struct profile *find(struct sv name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(profiles); i++)
-		if (sv_eq_ci(sv_of(name), profiles[i]->name))
-			return profiles[i];
+		if (sv_eq_ci(name, profiles[i].name))
+			return &profiles[i];
 	return NULL;
 }
 
-bool policy_profile_apply(const char *name, struct ntlm_policy *p)
+const char *ntlm_policy_profile_canonical(struct sv name)
 {
 	const struct profile *t = find(name);
+	return t ? t->name : NULL;
+}
+
+bool ntlm_policy_profile_apply(const char *name, struct ntlm_policy *p)
+{
+	const struct profile *t = find(sv_of(name));
 
 	if (!t)
 		return false;
-	memset(p, 0, sizeof(*p));
+	ntlm_policy_set_windows_defaults(p);
 	snprintf(p->profile, sizeof(p->profile), "%s", t->name);
-	p->lm_compat = t->lm_compat;
-	p->min_client_sec = t->min_client_sec;
-	p->min_server_sec = t->min_server_sec;
-	p->restrict_sending = t->restrict_sending;
-	p->restrict_receiving = t->restrict_receiving;
-	p->audit_receiving = t->audit_receiving;
-	p->restrict_in_domain = t->restrict_in_domain;
-	p->audit_in_domain = t->audit_in_domain;
-	p->strict_min_sec = t->strict_min_sec;
-	p->require_mic = t->require_mic;
-	p->channel_bindings = t->channel_bindings;
-	p->max_clock_skew = t->max_clock_skew;
-	p->allow_anonymous = t->allow_anonymous;
-	policy_update_insecure(p);
+	for (const struct profile_value *v = t->values; v->id != NTLM_SET_COUNT; v++)
+		ntlm_policy_set_u32(p, v->id, v->value);
+	ntlm_policy_update_insecure(p);
 	return true;
 }
 
@@ -158,11 +112,11 @@ ntlm_status ntlm_policy_profile(const char *name, struct ntlm_policy *out)
 
 	if (!out)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy profile: no output policy");
-	if (name && policy_profile_apply(name, out))
+	if (name && ntlm_policy_profile_apply(name, out))
 		return NTLM_OK;
-	policy_profile_apply(NTLM_POLICY_DEFAULT_PROFILE, out);
+	ntlm_policy_profile_apply(NTLM_POLICY_DEFAULT_PROFILE, out);
 	return ntlm_err(NTLM_E_CONFIG,
 			"unknown profile '%s' (known: cis, windows-default, strict, "
 			"legacy-insecure)",
-			sv_quote(sv_of(name), q, sizeof(q)));
+			ntlm_policy_sv_quote(sv_of(name), q, sizeof(q)));
 }
