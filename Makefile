@@ -29,7 +29,7 @@ check: build
 	bash scripts/check-format.sh
 	bash scripts/check-layers.sh
 	bash scripts/check-src.sh
-	bash scripts/check-exports.sh $(BUILD)/libntlmssp.so
+	bash scripts/check-exports.sh $(BUILD)/libntlmssp.so $(BUILD)/libntlmssp.a
 
 test-plain: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

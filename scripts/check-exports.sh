@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The shared library exports exactly the NTLM_API functions of the public
-# headers: nothing internal leaks, nothing declared is missing.
+# headers: nothing internal leaks, nothing declared is missing. The static
+# library (second argument) defines no global symbol without the ntlm_
+# prefix: internal functions with external linkage are ntlm_<layer>_..., the
+# rest is static.
 set -u
 cd "$(dirname "$0")/.."
 lib=${1:-build/libntlmssp.so}
+archive=${2:-build/libntlmssp.a}
 [ -f "$lib" ] || { echo "check-exports: $lib not built"; exit 1; }
 declared=$(cat include/ntlmssp.h include/ntlmssp/*.h | tr '\n' ' ' | sed 's/;/;\n/g' |
 	grep 'NTLM_API' | sed -nE 's/.*[^a-z0-9_](ntlm_[a-z0-9_]+)[[:space:]]*\(.*/\1/p' | sort -u)
@@ -15,5 +19,17 @@ missing=$(comm -23 <(echo "$declared") <(echo "$exported"))
 fail=0
 [ -n "$extra" ] && { echo "check-exports: exported but not in the public headers:"; echo "$extra"; fail=1; }
 [ -n "$missing" ] && { echo "check-exports: declared but not exported:"; echo "$missing"; fail=1; }
-[ $fail -eq 0 ] && echo "check-exports: ok ($(echo "$exported" | wc -l) symbols)"
+if [ -f "$archive" ]; then
+	unprefixed=$(nm -g --defined-only "$archive" 2>/dev/null | awk 'NF == 3 && $2 ~ /[A-Z]/ {print $3}' |
+		grep -v '^ntlm_' | sort -u)
+	[ -n "$unprefixed" ] && {
+		echo "check-exports: global symbols without the ntlm_ prefix in $archive:"
+		echo "$unprefixed"
+		fail=1
+	}
+else
+	echo "check-exports: $archive not built"
+	fail=1
+fi
+[ $fail -eq 0 ] && echo "check-exports: ok ($(echo "$exported" | wc -l) symbols; $archive all ntlm_)"
 exit $fail
