@@ -52,19 +52,6 @@ ntlm_status ntlm_ctx_wire_string(struct ntlm_slice s, uint32_t flags, char *dst,
 	return NTLM_OK;
 }
 
-unsigned ntlm_ctx_key_bits(uint32_t flags)
-{
-	/* Without ESS and without LM_KEY the whole 16-byte key seals (3.4.5.3). */
-	if (!(flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) &&
-	    !(flags & NTLMSSP_NEGOTIATE_LM_KEY))
-		return 128;
-	if (flags & NTLMSSP_NEGOTIATE_128)
-		return 128;
-	if (flags & NTLMSSP_NEGOTIATE_56)
-		return 56;
-	return 40;
-}
-
 void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e)
 {
 	if (!c->audit)
@@ -346,7 +333,7 @@ unsigned ntlm_ctx_key_strength(const struct ntlm_ctx *c)
 	if (!c || c->state != CTX_DONE || !c->has_session ||
 	    !(c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
 		return 0;
-	return ntlm_ctx_key_bits(c->flags);
+	return ntlm_session_key_bits(c->flags);
 }
 
 ntlm_status ntlm_ctx_session_key(const struct ntlm_ctx *c, uint8_t key[16])

@@ -78,8 +78,6 @@ void ntlm_ctx_audit_failure(struct ntlm_ctx *c, uint32_t id, ntlm_status st);
 /* Copies a wire string (UTF-16LE or OEM per flags) into dst as UTF-8. */
 NTLM_RESULT ntlm_ctx_wire_string(struct ntlm_slice s, uint32_t flags, char *dst, size_t len,
 				 const char *what);
-/* Key length in bits implied by flags for sealing (128 / 56 / 40). */
-unsigned ntlm_ctx_key_bits(uint32_t flags);
 /* FILETIME now (100 ns since 1601). */
 uint64_t ntlm_ctx_filetime_now(void);
 /* Emits the encoded token as an allocated copy. */

@@ -42,19 +42,27 @@ void ntlm_session_signkey(const uint8_t exported_session_key[16], bool client_to
  * directions: with NTLMSSP_NEGOTIATE_LM_KEY (or NTLMSSP_NEGOTIATE_DATAGRAM; we
  * always speak NTLMSSP_REVISION_W2K3) it is cut to 8 bytes, 56-bit or 40-bit;
  * otherwise it is ExportedSessionKey itself. */
+unsigned ntlm_session_key_bits(uint32_t flags)
+{
+	if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)
+		return (flags & NTLMSSP_NEGOTIATE_128)	? 128
+		       : (flags & NTLMSSP_NEGOTIATE_56) ? 56
+							: 40;
+	if (flags & (NTLMSSP_NEGOTIATE_LM_KEY | NTLMSSP_NEGOTIATE_DATAGRAM))
+		return (flags & NTLMSSP_NEGOTIATE_56) ? 56 : 40;
+	return 128;
+}
+
 size_t ntlm_session_sealkey(uint32_t flags, const uint8_t exported_session_key[16],
 			    bool client_to_server, uint8_t out[16])
 {
 	uint8_t k[16];
 	size_t n;
 
+	unsigned bits = ntlm_session_key_bits(flags);
+
 	if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
-		if (flags & NTLMSSP_NEGOTIATE_128)
-			n = 16;
-		else if (flags & NTLMSSP_NEGOTIATE_56)
-			n = 7;
-		else
-			n = 5;
+		n = bits == 128 ? 16 : bits == 56 ? 7 : 5;
 		struct ntlm_iov v[2] = {
 			{ exported_session_key, n },
 			{ client_to_server ? c2s_sealing : s2c_sealing, sizeof(c2s_sealing) },
@@ -62,7 +70,7 @@ size_t ntlm_session_sealkey(uint32_t flags, const uint8_t exported_session_key[1
 		ntlm_crypto_md5v(v, ARRAY_SIZE(v), k);
 		n = 16;
 	} else if (flags & (NTLMSSP_NEGOTIATE_LM_KEY | NTLMSSP_NEGOTIATE_DATAGRAM)) {
-		if (flags & NTLMSSP_NEGOTIATE_56) {
+		if (bits == 56) {
 			/* ConcatenationOf(ExportedSessionKey[0..6], 0xA0) */
 			memcpy(k, exported_session_key, 7);
 			k[7] = 0xa0;

@@ -24,6 +24,12 @@ void ntlm_session_signkey(const uint8_t exported_session_key[16], bool client_to
  *   LM_KEY (or DATAGRAM, revision >= W2K3): key[0..6]||a0 (56) or
  *         key[0..4]||e538b0 (40);
  *   otherwise: the key itself. */
+/* The strength of the sealing key those flags give, in bits: the one place
+ * that decides it (ntlm_session_sealkey follows it). ESS: 128 / 56 / 40 from
+ * NTLMSSP_NEGOTIATE_128 / _56 / neither; without ESS, LM_KEY or DATAGRAM
+ * cut the key to 56 (NTLMSSP_NEGOTIATE_56) or 40 bits; otherwise the whole
+ * 128-bit key seals. */
+unsigned ntlm_session_key_bits(uint32_t flags);
 size_t ntlm_session_sealkey(uint32_t flags, const uint8_t exported_session_key[16],
 			    bool client_to_server, uint8_t out[16]);
 

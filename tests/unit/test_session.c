@@ -385,10 +385,54 @@ static void test_clear_wipes(void **state)
 	ntlm_session_clear(NULL);
 }
 
+/* ntlm_session_key_bits decides the key strength; ntlm_session_sealkey
+ * follows it (8-byte legacy keys with LM_KEY or DATAGRAM, MS-NLMP 3.4.5.3). */
+static void test_key_bits(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t flags;
+		unsigned bits;
+		size_t key_len;
+	} cases[] = {
+		{ ESS | F128, 128, 16 },
+		{ ESS | F128 | F56, 128, 16 },
+		{ ESS | F56, 56, 16 },
+		{ ESS, 40, 16 },
+		{ ESS | LMK | F56, 56, 16 }, /* ESS wins over LM_KEY */
+		{ F128, 128, 16 },
+		{ F56, 128, 16 },
+		{ 0, 128, 16 },
+		{ LMK | F128, 40, 8 },
+		{ LMK | F128 | F56, 56, 8 },
+		{ LMK | F56, 56, 8 },
+		{ LMK, 40, 8 },
+		{ NTLMSSP_NEGOTIATE_DATAGRAM | F128, 40, 8 },
+		{ NTLMSSP_NEGOTIATE_DATAGRAM | F56, 56, 8 },
+		{ NTLMSSP_NEGOTIATE_DATAGRAM | F128 | F56, 56, 8 },
+		{ NTLMSSP_NEGOTIATE_DATAGRAM | ESS | F128, 128, 16 },
+	};
+	uint8_t k[16], out[16];
+
+	for (size_t i = 0; i < 16; i++)
+		k[i] = (uint8_t)(0x10 + i);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(ntlm_session_key_bits(cases[i].flags), cases[i].bits);
+		size_t n = ntlm_session_sealkey(cases[i].flags, k, true, out);
+		assert_int_equal(n, cases[i].key_len);
+		if (n == 8) {
+			/* 56 bits: key[0..6] || A0; 40 bits: key[0..4] || E5 38 B0 */
+			assert_memory_equal(out, k, cases[i].bits == 56 ? 7 : 5);
+			assert_int_equal(out[7], cases[i].bits == 56 ? 0xa0 : 0xb0);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_all_modes),
+		cmocka_unit_test(test_key_bits),
 		cmocka_unit_test(test_sign_only),
 		cmocka_unit_test(test_every_bit_flip),
 		cmocka_unit_test(test_replay_ess),
