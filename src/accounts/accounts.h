@@ -53,6 +53,12 @@ NTLM_RESULT ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, co
 				 struct ntlm_account *acct);
 void ntlm_accounts_free(struct ntlm_accounts *s); /* NULL is a no-op */
 
+/* Whether a logon's domain names a domain account, for
+ * RestrictReceivingNTLMTraffic / AuditReceivingNTLMTraffic: a domain that is
+ * neither empty nor this machine's NetBIOS name (a stand-alone server's own
+ * accounts), compared ASCII case-insensitively. NULL counts as empty. */
+bool ntlm_accounts_is_domain_account(const char *domain, const char *computer);
+
 /* Loads a file store. Errors (NTLM_E_ACCOUNTS_FILE) carry "file:line: ..."
  * for malformed lines (not three fields, not 32 hex digits, empty user,
  * duplicate entry, over-long names or lines, invalid UTF-8, control

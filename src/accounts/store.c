@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "accounts/accounts.h"
 #include "crypto/crypto.h"
@@ -119,4 +120,12 @@ ntlm_status ntlm_accounts_callback_new(ntlm_accounts_cb cb, void *arg, struct nt
 	c->cb = cb;
 	c->arg = arg;
 	return ntlm_accounts_new(&cb_ops, c, out);
+}
+
+bool ntlm_accounts_is_domain_account(const char *domain, const char *computer)
+{
+	if (!domain || !domain[0])
+		return false;
+	/* public: names, not secrets */
+	return !computer || strcasecmp(domain, computer) != 0;
 }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "context/ctx.h"
 #include "crypto/crypto.h"
@@ -182,19 +181,18 @@ static ntlm_status check_bindings(struct ntlm_ctx *c, const struct ntlm_wire_avl
 	bool sent = cb && cb->value.len == 16 && !is_zero16(cb->value.p);
 	struct ntlm_verdict v;
 
-	ntlm_policy_check_bindings(c->policy, sent, &v);
-	if (v.kind == NTLM_DENY) {
+	switch (ntlm_policy_bindings_action(c->policy, sent, c->has_cb, &v)) {
+	case NTLM_CBA_DENY:
 		*audited = true;
 		return deny(c, &v, NTLM_E_POLICY_BINDINGS_REQUIRED);
-	}
-	if (c->policy->channel_bindings == NTLM_CB_OFF || !sent)
+	case NTLM_CBA_NO_LOCAL:
+		return ntlm_err(NTLM_E_BAD_BINDINGS,
+				"ChannelBindings = Require but this server has no "
+				"channel bindings to compare with");
+	case NTLM_CBA_SKIP:
 		return NTLM_OK;
-	if (!c->has_cb) {
-		if (c->policy->channel_bindings == NTLM_CB_REQUIRE)
-			return ntlm_err(NTLM_E_BAD_BINDINGS,
-					"ChannelBindings = Require but this server has no "
-					"channel bindings to compare with");
-		return NTLM_OK; /* Accept: nothing of ours to compare with */
+	case NTLM_CBA_COMPARE:
+		break;
 	}
 	if (!ntlm_crypto_ct_eq16(cb->value.p, c->cb_hash))
 		return ntlm_err(NTLM_E_BAD_BINDINGS,
@@ -322,10 +320,7 @@ static ntlm_status policy_checks(struct ntlm_ctx *c)
 							   : NTLM_E_POLICY_RESPONSE_REFUSED);
 	if (v.kind == NTLM_ALLOW_AUDIT)
 		ntlm_ctx_audit_verdict(c, &v);
-	/* A domain account is one whose domain is neither empty nor this
-	 * machine's name (a stand-alone server's own accounts). */
-	/* public: names, not secrets */
-	bool domain_account = c->domain[0] && strcasecmp(c->domain, c->nb_computer) != 0;
+	bool domain_account = ntlm_accounts_is_domain_account(c->domain, c->nb_computer);
 	ntlm_policy_may_receive(c->policy, false, domain_account, &v);
 	if (v.kind == NTLM_DENY)
 		return deny(c, &v, NTLM_E_POLICY_RECEIVE_BLOCKED);

@@ -482,10 +482,27 @@ static void test_account_clear_wipes(void **state)
 	ntlm_accounts_free(s);
 }
 
+/* The accounts layer decides what a domain account is (for
+ * RestrictReceivingNTLMTraffic): a domain that is not empty and not this
+ * machine's NetBIOS name. */
+static void test_is_domain_account(void **state)
+{
+	(void)state;
+	assert_false(ntlm_accounts_is_domain_account("", "SRV1"));
+	assert_false(ntlm_accounts_is_domain_account(NULL, "SRV1"));
+	assert_false(ntlm_accounts_is_domain_account("SRV1", "SRV1"));
+	assert_false(ntlm_accounts_is_domain_account("srv1", "SRV1"));
+	assert_true(ntlm_accounts_is_domain_account("CORP", "SRV1"));
+	assert_true(ntlm_accounts_is_domain_account("SRV10", "SRV1"));
+	assert_true(ntlm_accounts_is_domain_account("CORP", ""));
+	assert_true(ntlm_accounts_is_domain_account("CORP", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup_case_insensitive),
+		cmocka_unit_test(test_is_domain_account),
 		cmocka_unit_test(test_lookup_full_case_mapping),
 		cmocka_unit_test(test_empty_domain_entries),
 		cmocka_unit_test(test_crlf_bom_and_no_final_newline),

@@ -613,10 +613,48 @@ static void test_purity(void **state)
 	assert_memory_equal(&p, &copy, sizeof(p));
 }
 
+/* The policy decides what a server does with channel bindings
+ * (ntlm_policy_bindings_action); the server only compares hashes. */
+static void test_bindings_action(void **state)
+{
+	(void)state;
+	struct ntlm_policy p = base("cis");
+	struct ntlm_verdict v;
+	/* [mode][sent][have_local] */
+	static const enum ntlm_cb_action want[3][2][2] = {
+		[NTLM_CB_OFF] = { { NTLM_CBA_SKIP, NTLM_CBA_SKIP },
+				  { NTLM_CBA_SKIP, NTLM_CBA_SKIP } },
+		[NTLM_CB_ACCEPT] = { { NTLM_CBA_SKIP, NTLM_CBA_SKIP },
+				     { NTLM_CBA_SKIP, NTLM_CBA_COMPARE } },
+		[NTLM_CB_REQUIRE] = { { NTLM_CBA_DENY, NTLM_CBA_DENY },
+				      { NTLM_CBA_NO_LOCAL, NTLM_CBA_COMPARE } },
+	};
+
+	for (int mode = 0; mode <= 2; mode++) {
+		for (int sent = 0; sent < 2; sent++) {
+			for (int local = 0; local < 2; local++) {
+				p.channel_bindings = (enum ntlm_cb_mode)mode;
+				memset(&v, 0x55, sizeof(v));
+				assert_int_equal(ntlm_policy_bindings_action(&p, sent, local, &v),
+						 want[mode][sent][local]);
+				assert_int_equal(v.setting, NTLM_SET_CHANNEL_BINDINGS);
+				assert_int_equal(v.kind, want[mode][sent][local] == NTLM_CBA_DENY
+								 ? NTLM_DENY
+								 : NTLM_ALLOW);
+				assert_int_equal(v.event_id,
+						 want[mode][sent][local] == NTLM_CBA_DENY
+							 ? NTLM_EVENT_BAD_BINDINGS
+							 : 0);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_min_sec_truth_table),
+		cmocka_unit_test(test_bindings_action),
 		cmocka_unit_test(test_min_sec_examples),
 		cmocka_unit_test(test_client_flags),
 		cmocka_unit_test(test_send_truth_table),
