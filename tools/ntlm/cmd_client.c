@@ -226,7 +226,7 @@ static void client_setup(const struct tool_cmd *self, struct client_opts *o, str
 
 static void warn_unprotected(const struct tool_cmd *self, uint32_t flags)
 {
-	if (!(flags & (NEG_SIGN | NEG_SEAL)))
+	if (!(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
 		fprintf(stderr,
 			"ntlm %s: warning: neither SIGN nor SEAL was negotiated: messages carry "
 			"the ALWAYS_SIGN dummy signature and are not protected\n",

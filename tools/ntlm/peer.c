@@ -426,7 +426,7 @@ ntlm_status peer_wrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t len, uint8
 {
 	ntlm_status st;
 
-	if (ntlm_ctx_flags(ctx) & NEG_SEAL)
+	if (ntlm_ctx_flags(ctx) & NTLMSSP_NEGOTIATE_SEAL)
 		return ntlm_seal(ctx, in, len, out);
 	st = ntlm_sign(ctx, in, len, out);
 	if (st == NTLM_OK && len)
@@ -438,7 +438,7 @@ ntlm_status peer_unwrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t in_len, 
 {
 	ntlm_status st;
 
-	if (ntlm_ctx_flags(ctx) & NEG_SEAL)
+	if (ntlm_ctx_flags(ctx) & NTLMSSP_NEGOTIATE_SEAL)
 		return ntlm_unseal(ctx, in, in_len, out);
 	st = ntlm_verify(ctx, in + 16, in_len - 16, in);
 	if (st == NTLM_OK && in_len > 16)
@@ -448,9 +448,9 @@ ntlm_status peer_unwrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t in_len, 
 
 const char *peer_protection(uint32_t flags)
 {
-	if (flags & NEG_SEAL)
+	if (flags & NTLMSSP_NEGOTIATE_SEAL)
 		return "sealed";
-	if (flags & NEG_SIGN)
+	if (flags & NTLMSSP_NEGOTIATE_SIGN)
 		return "signed";
 	return "unprotected";
 }

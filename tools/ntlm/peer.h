@@ -14,11 +14,6 @@
 
 #include "tool.h"
 
-/* NegotiateFlags bits (MS-NLMP 2.2.2.5) the data phase looks at; the public
- * header has no flag constants (ntlm_flag_name() names them). */
-#define NEG_SIGN 0x00000010u /* NTLMSSP_NEGOTIATE_SIGN */
-#define NEG_SEAL 0x00000020u /* NTLMSSP_NEGOTIATE_SEAL */
-
 /* Frames: a 4-byte big-endian length, then that many bytes (docs/cli.md). */
 #define FRAME_TOKEN_MAX NTLM_MAX_TOKEN	     /* NEGOTIATE / CHALLENGE / AUTHENTICATE / result */
 #define FRAME_DATA_MAX 65536u		     /* a data-phase message: signature || data */
