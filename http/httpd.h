@@ -4,10 +4,11 @@
  * Authentication" as IIS gives it), a thin adapter over include/ntlmssp.h
  * on libmicrohttpd (server) and libcurl (proxy mode). docs/httpd.md.
  *
- * Files: server.c (daemon, connections, the NTLM handshake over HTTP),
- * header.c (Authorization parsing, escaping, paths), page.c (the built-in
- * page), files.c (--root), proxy.c (--proxy), note.c (audit records for
- * what happens before the library sees a token).
+ * Files: server.c (the daemon, connections, serving), handshake.c (the
+ * NTLM handshake over HTTP; conn.h is what the two share), header.c
+ * (Authorization parsing, escaping, paths), page.c (the built-in page),
+ * files.c (--root), proxy.c (--proxy), note.c (audit records for what
+ * happens before the library sees a token).
  */
 #ifndef NTLM_HTTPD_H
 #define NTLM_HTTPD_H

@@ -1,18 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * http/server.c: `ntlm httpd`, NTLM over HTTP as IIS speaks it.
- *
- *   client                                   server
- *   GET /                                 -> 401  WWW-Authenticate: Negotiate
- *                                                 WWW-Authenticate: NTLM
- *   GET /  Authorization: NTLM <NEGOTIATE> -> 401  WWW-Authenticate: NTLM <CHALLENGE>
- *   GET /  Authorization: NTLM <AUTHENT.>  -> 200  (or 401 / 403 / 400)
- *   GET /other                            -> 200  same TCP connection: no new handshake
- *
- * The handshake and its result belong to the TCP connection (struct hconn,
- * libmicrohttpd's per-socket context): a CHALLENGE is only ever answered on
- * the connection that received it. Raw NTLMSSP tokens are also accepted
- * under the Negotiate scheme, and the reply uses the scheme the client used.
+ * http/server.c: `ntlm httpd`, the daemon: libmicrohttpd's connections and
+ * requests, the request log, and serving what a connection is authorized
+ * for (the built-in page, --root, --proxy). The NTLM handshake that
+ * authorizes it is handshake.c.
  *
  * Threading: one thread per connection (MHD_USE_THREAD_PER_CONNECTION),
  * bounded by --max-connections and --max-per-ip, so a slow client or a slow
@@ -36,110 +27,13 @@
 
 #include <microhttpd.h>
 
-#include <ntlmssp/unstable.h>
+#include "conn.h"
 
-#include "httpd.h"
-
-/* Requests a connection may have refused (401/400) before it is closed. */
-#define MAX_REFUSALS 32u
 /* An unauthenticated request body larger than this is not read: the 401
  * goes out at once and the connection is closed. */
 #define UNAUTH_BODY_MAX 65536u
-/* Base64 of NTLM_MAX_TOKEN bytes. */
-#define MAX_TOKEN_TEXT (((NTLM_MAX_TOKEN + 2) / 3) * 4)
 
-struct hconn {
-	char peer[64];
-	struct ntlm_ctx *ctx; /* handshake in progress (CHALLENGE sent); owned */
-	struct timespec hs_started;
-	bool authed;
-	struct httpd_identity id;
-	unsigned handshakes;
-	unsigned refusals;
-	bool long_timeout; /* --idle-timeout in force (else --handshake-timeout) */
-	void *curl;	   /* proxy mode: this connection's libcurl handle; owned */
-};
-
-struct hreq {
-	char *target; /* the raw request target, as received; owned */
-	bool started;
-	bool serve;		   /* authorized: serve it once the body is in */
-	struct MHD_Response *resp; /* else: this response; owned until queued */
-	unsigned status;
-	bool queued;
-	struct httpd_buf body; /* proxy mode, authorized: the request body */
-	bool body_too_large;
-	size_t body_seen; /* bytes of body received, kept or not */
-	char detail[320]; /* why it was refused, for the request log */
-};
-
-static struct {
-	const struct httpd_config *cfg;
-	struct ntlm_policy *policy;
-	struct ntlm_accounts *accounts;
-	struct ntlm_audit *audit;
-	struct MHD_Daemon *daemon;
-	char target[64]; /* our NetBIOS name, for the front end's own audit records */
-} S;
-
-/* Library audit events emitted by this thread (see note_unless_audited). */
-static _Thread_local unsigned tl_events;
-
-/* ---- small helpers ------------------------------------------------------------ */
-
-static double since(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static struct MHD_Response *text_response(const char *msg)
-{
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
-	if (r)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-					"text/plain; charset=utf-8");
-	return r;
-}
-
-static const char unauthorized_page[] =
-	"<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head><body>\n"
-	"<h1>401 Unauthorized</h1>\n<p>This server uses Windows Integrated Authentication "
-	"(NTLM).</p>\n</body></html>\n";
-
-/* 401 with the invitation to authenticate (both schemes, as IIS sends), or
- * with one "SCHEME <challenge>" header when challenge is not NULL. */
-static struct MHD_Response *unauthorized(const char *challenge, bool ntlm_only)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		sizeof(unauthorized_page) - 1, (void *)unauthorized_page, MHD_RESPMEM_PERSISTENT);
-	if (!r)
-		return NULL;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-	if (challenge) {
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, challenge);
-	} else {
-		if (!ntlm_only)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Negotiate");
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "NTLM");
-	}
-	return r;
-}
-
-static void set_detail(struct hreq *rq, const char *detail)
-{
-	snprintf(rq->detail, sizeof(rq->detail), "%s", detail);
-}
-
-static void set_response(struct hreq *rq, unsigned status, struct MHD_Response *r)
-{
-	if (rq->resp)
-		MHD_destroy_response(rq->resp);
-	rq->resp = r;
-	rq->status = status;
-}
+struct httpd_shared httpd_S;
 
 /* Copies s for the log: control bytes (and '"' when quoted) become '?', and
  * a cut is shown as "...". Names in details come from the client. */
@@ -163,308 +57,13 @@ static void log_line(const struct hconn *hc, const char *method, const struct hr
 {
 	char target[160], meth[24], det[400];
 
-	if (S.cfg->quiet)
+	if (httpd_S.cfg->quiet)
 		return;
 	fprintf(stderr, "ntlm httpd: %s \"%s %s\" %u%s%s\n", hc ? hc->peer : "?",
 		printable(method ? method : "?", true, meth, sizeof(meth)),
 		printable(rq && rq->target ? rq->target : "?", true, target, sizeof(target)),
 		status, detail && *detail ? " " : "",
 		printable(detail ? detail : "", false, det, sizeof(det)));
-}
-
-/* ---- audit ----------------------------------------------------------------------- */
-
-/* The callback sink: counts this thread's events, and without --audit
- * writes them to stderr as JSON Lines. */
-static void on_audit_event(const struct ntlm_audit_event *e, void *arg)
-{
-	char line[8192];
-	(void)arg;
-	tl_events++;
-	if (S.cfg->audit)
-		return;
-	if (ntlm_audit_event_to_json(e, line, sizeof(line)) == NTLM_OK)
-		fprintf(stderr, "%s%s", line, strchr(line, '\n') ? "" : "\n");
-}
-
-/* ---- the handshake ------------------------------------------------------------- */
-
-static ntlm_status new_server_ctx(const struct hconn *hc, struct ntlm_ctx **out)
-{
-	const struct httpd_config *cfg = S.cfg;
-	struct ntlm_ctx *ctx = NULL;
-	ntlm_status st;
-
-	st = ntlm_server_new(S.policy, S.accounts, &ctx);
-	if (st != NTLM_OK)
-		goto fail;
-	st = ntlm_ctx_set_audit(ctx, S.audit);
-	if (st != NTLM_OK)
-		goto fail;
-	st = ntlm_ctx_set_names(ctx, cfg->nb_computer, cfg->nb_domain, cfg->dns_computer,
-				cfg->dns_domain);
-	if (st != NTLM_OK)
-		goto fail;
-	st = ntlm_ctx_set_peer(ctx, hc->peer);
-	if (st != NTLM_OK)
-		goto fail;
-	*out = ctx;
-	return NTLM_OK;
-fail:
-	ntlm_ctx_free(ctx);
-	return st;
-}
-
-static void forget_identity(struct hconn *hc)
-{
-	char peer[sizeof(hc->peer)];
-	memcpy(peer, hc->peer, sizeof(peer));
-	hc->authed = false;
-	memset(&hc->id, 0, sizeof(hc->id));
-	memcpy(hc->id.peer, peer, sizeof(hc->id.peer));
-}
-
-/* The response for a failed ntlm_step. */
-static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_authenticate)
-{
-	const char *detail = ntlm_error_message();
-	char msg[320];
-
-	snprintf(msg, sizeof(msg), "(%s: %s)", ntlm_status_name(st),
-		 detail && *detail ? detail : ntlm_status_text(st));
-	switch (ntlm_status_kind(st)) {
-	case NTLM_KIND_POLICY_DENIED:
-		/* A valid account refused by policy: 403. Refused at the
-		 * NEGOTIATE (before any account is known): 401. */
-		if (at_authenticate)
-			set_response(rq, MHD_HTTP_FORBIDDEN,
-				     text_response("403 Forbidden: refused by the NTLM policy\n"));
-		else
-			set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(NULL, false));
-		break;
-	case NTLM_KIND_AUTH_FAILED:
-		set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(NULL, false));
-		break;
-	case NTLM_KIND_MALFORMED:
-	case NTLM_KIND_USAGE:
-		set_response(rq, MHD_HTTP_BAD_REQUEST,
-			     text_response("400 Bad Request: malformed NTLM token\n"));
-		break;
-	default:
-		set_response(rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			     text_response("500 Internal Server Error\n"));
-	}
-	hc->refusals++;
-	set_detail(rq, msg);
-}
-
-/* A record of ours, unless the library already audited this refusal. */
-static void note_unless_audited(unsigned before, const struct hconn *hc, const char *reason)
-{
-	if (tl_events == before)
-		httpd_note(9008, "replay", S.target, hc->peer, reason);
-}
-
-static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme scheme,
-			    const uint8_t *tok, size_t len)
-{
-	struct ntlm_ctx *ctx = NULL;
-	uint8_t *out = NULL;
-	size_t out_len = 0;
-	char *b64 = NULL, *header = NULL;
-	ntlm_status st;
-
-	/* A new NEGOTIATE starts over: whatever this connection was, it is not
-	 * authenticated until this handshake completes (as IIS does). */
-	ntlm_ctx_free(hc->ctx);
-	hc->ctx = NULL;
-	forget_identity(hc);
-	if (hc->handshakes >= HTTPD_MAX_HANDSHAKES) {
-		set_response(rq, MHD_HTTP_BAD_REQUEST,
-			     text_response("400 Bad Request: too many NTLM handshakes on one "
-					   "connection\n"));
-		hc->refusals = MAX_REFUSALS;
-		return;
-	}
-	hc->handshakes++;
-	st = new_server_ctx(hc, &ctx);
-	if (st != NTLM_OK)
-		goto fail;
-	st = ntlm_step(ctx, tok, len, &out, &out_len);
-	if (st != NTLM_CONTINUE) {
-		if (st == NTLM_OK)
-			st = NTLM_E_BAD_STATE;
-		goto fail;
-	}
-	st = ntlm_base64_encode(out, out_len, &b64);
-	if (st != NTLM_OK)
-		goto fail;
-	size_t hlen = strlen(b64) + 16;
-	header = malloc(hlen);
-	if (!header) {
-		st = NTLM_E_NOMEM;
-		goto fail;
-	}
-	snprintf(header, hlen, "%s %s", scheme == SCHEME_NEGOTIATE ? "Negotiate" : "NTLM", b64);
-	set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(header, false));
-	hc->ctx = ctx;
-	ctx = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &hc->hs_started);
-	goto out;
-fail:
-	refuse(hc, rq, st, false);
-out:
-	free(header);
-	ntlm_free(b64);
-	ntlm_free(out);
-	ntlm_ctx_free(ctx);
-}
-
-static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *tok, size_t len)
-{
-	uint8_t *out = NULL;
-	size_t out_len = 0;
-	char reason[200];
-	ntlm_status st;
-
-	if (!hc->ctx) {
-		/* No CHALLENGE was sent on this connection: the client moved to a
-		 * new connection mid-handshake, or replays a token. A fresh
-		 * context sees the token (the library audits what it can), and
-		 * the refusal is recorded in any case. */
-		unsigned before = tl_events;
-		struct ntlm_ctx *tmp = NULL;
-		if (new_server_ctx(hc, &tmp) == NTLM_OK) {
-			ntlm_status ignored = ntlm_step(tmp, tok, len, &out, &out_len);
-			(void)ignored; /* it cannot succeed: no CHALLENGE was sent */
-			ntlm_free(out);
-		}
-		ntlm_ctx_free(tmp);
-		note_unless_audited(before, hc,
-				    "AUTHENTICATE on a connection that holds no NTLM handshake: "
-				    "NTLM over HTTP is bound to the TCP connection that received "
-				    "the CHALLENGE (new connection mid-handshake, or a replay)");
-		set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(NULL, false));
-		hc->refusals++;
-		set_detail(rq, "(AUTHENTICATE without a handshake on this "
-			       "connection)");
-		return;
-	}
-	double waited = since(&hc->hs_started);
-	if (waited > (double)S.cfg->handshake_timeout) {
-		ntlm_ctx_free(hc->ctx);
-		hc->ctx = NULL;
-		snprintf(reason, sizeof(reason),
-			 "AUTHENTICATE %.0f s after the CHALLENGE; --handshake-timeout is %u s",
-			 waited, S.cfg->handshake_timeout);
-		httpd_note(9008, "replay", S.target, hc->peer, reason);
-		set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(NULL, false));
-		hc->refusals++;
-		set_detail(rq, "(handshake timeout)");
-		return;
-	}
-	st = ntlm_step(hc->ctx, tok, len, &out, &out_len);
-	ntlm_free(out);
-	if (st != NTLM_OK) {
-		ntlm_ctx_free(hc->ctx);
-		hc->ctx = NULL;
-		refuse(hc, rq, st, true);
-		return;
-	}
-	struct httpd_identity *id = &hc->id;
-	snprintf(id->user, sizeof(id->user), "%s", ntlm_ctx_user(hc->ctx));
-	snprintf(id->domain, sizeof(id->domain), "%s", ntlm_ctx_domain(hc->ctx));
-	snprintf(id->workstation, sizeof(id->workstation), "%s", ntlm_ctx_workstation(hc->ctx));
-	snprintf(id->response_type, sizeof(id->response_type), "%s",
-		 ntlm_ctx_response_type(hc->ctx));
-	id->flags = ntlm_ctx_flags(hc->ctx);
-	id->key_strength = ntlm_ctx_key_strength(hc->ctx);
-	id->handshakes = hc->handshakes;
-	id->requests = 0;
-	/* The keys are not used over HTTP: the context (and its keys) go now. */
-	ntlm_ctx_free(hc->ctx);
-	hc->ctx = NULL;
-	hc->authed = true;
-	hc->refusals = 0;
-	rq->serve = true;
-}
-
-/* Decides what to do with a request from its headers (first call). */
-static void decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq)
-{
-	const char *value =
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *cred;
-	size_t cred_len;
-	char text[MAX_TOKEN_TEXT + 1];
-	uint8_t *tok = NULL;
-	size_t len = 0;
-	enum httpd_scheme scheme = httpd_auth_scheme(value, &cred, &cred_len);
-
-	if (scheme == SCHEME_NONE || scheme == SCHEME_OTHER) {
-		if (hc->authed) {
-			rq->serve = true;
-			return;
-		}
-		/* Not (or no longer) in a handshake: invite one. A client that
-		 * drops its handshake abandons it. */
-		ntlm_ctx_free(hc->ctx);
-		hc->ctx = NULL;
-		hc->refusals++;
-		set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(NULL, false));
-		return;
-	}
-	if (cred_len == 0 || cred_len > MAX_TOKEN_TEXT) {
-		set_response(rq, MHD_HTTP_BAD_REQUEST,
-			     text_response(cred_len ? "400 Bad Request: NTLM token too large\n"
-						    : "400 Bad Request: no NTLM token\n"));
-		hc->refusals++;
-		set_detail(rq, "(Authorization without a usable token)");
-		return;
-	}
-	memcpy(text, cred, cred_len);
-	text[cred_len] = '\0';
-	ntlm_status st = ntlm_token_from_text(text, &tok, &len);
-	if (st != NTLM_OK) {
-		set_response(rq, MHD_HTTP_BAD_REQUEST,
-			     text_response("400 Bad Request: the NTLM token is not base64\n"));
-		hc->refusals++;
-		set_detail(rq, "(token is not base64)");
-		return;
-	}
-	if (len < 12 || memcmp(tok, "NTLMSSP", 8) != 0) {
-		if (scheme == SCHEME_NEGOTIATE) {
-			/* SPNEGO / Kerberos: not ours. Offer NTLM alone, which
-			 * browsers then use. */
-			set_response(rq, MHD_HTTP_UNAUTHORIZED, unauthorized(NULL, true));
-			set_detail(rq, "(Negotiate token is not NTLMSSP)");
-		} else {
-			set_response(rq, MHD_HTTP_BAD_REQUEST,
-				     text_response("400 Bad Request: not an NTLMSSP message\n"));
-			set_detail(rq, "(not an NTLMSSP message)");
-		}
-		hc->refusals++;
-		goto out;
-	}
-	uint32_t type = (uint32_t)tok[8] | (uint32_t)tok[9] << 8 | (uint32_t)tok[10] << 16 |
-			(uint32_t)tok[11] << 24;
-	if (type == 1) {
-		start_handshake(hc, rq, scheme, tok, len);
-	} else if (type == 3) {
-		finish_handshake(hc, rq, tok, len);
-	} else {
-		set_response(rq, MHD_HTTP_BAD_REQUEST,
-			     text_response("400 Bad Request: expected an NTLM NEGOTIATE or "
-					   "AUTHENTICATE message\n"));
-		hc->refusals++;
-		set_detail(rq, "(wrong NTLM message type)");
-	}
-out:
-	explicit_bzero(text, cred_len);
-	if (tok) {
-		explicit_bzero(tok, len);
-		ntlm_free(tok);
-	}
 }
 
 /* ---- serving --------------------------------------------------------------------- */
@@ -477,7 +76,7 @@ static bool get_or_head(const char *method)
 static struct MHD_Response *serve(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq,
 				  const char *method, unsigned *status)
 {
-	const struct httpd_config *cfg = S.cfg;
+	const struct httpd_config *cfg = httpd_S.cfg;
 	struct MHD_Response *r = NULL;
 
 	hc->id.requests++;
@@ -489,20 +88,20 @@ static struct MHD_Response *serve(struct MHD_Connection *conn, struct hconn *hc,
 			snprintf(user, sizeof(user), "%s", hc->id.user);
 		if (rq->body_too_large) {
 			*status = MHD_HTTP_CONTENT_TOO_LARGE;
-			return text_response("413 Content Too Large\n");
+			return httpd_text_response("413 Content Too Large\n");
 		}
 		if (!httpd_header_value_ok(user)) {
 			/* A name with control characters would split the header. */
 			*status = MHD_HTTP_BAD_REQUEST;
-			return text_response("400 Bad Request: the user name cannot be "
-					     "forwarded in a header\n");
+			return httpd_text_response("400 Bad Request: the user name cannot be "
+						   "forwarded in a header\n");
 		}
 		return httpd_proxy_response(conn, &hc->curl, method, rq->target, user, hc->peer,
 					    (const uint8_t *)rq->body.p, rq->body.len, status);
 	}
 	if (!get_or_head(method)) {
 		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
-		r = text_response("405 Method Not Allowed\n");
+		r = httpd_text_response("405 Method Not Allowed\n");
 		if (r)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 		return r;
@@ -516,7 +115,7 @@ static struct MHD_Response *serve(struct MHD_Connection *conn, struct hconn *hc,
 	if (!httpd_page(&hc->id, json, &b)) {
 		httpd_buf_free(&b);
 		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		return text_response("500 Internal Server Error\n");
+		return httpd_text_response("500 Internal Server Error\n");
 	}
 	r = MHD_create_response_from_buffer(b.len, b.p, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
@@ -600,18 +199,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_NO; /* allocation failed: drop the connection */
 	if (!rq->started) {
 		rq->started = true;
-		if (header_size(conn, rq, method) > S.cfg->max_header_size) {
+		if (header_size(conn, rq, method) > httpd_S.cfg->max_header_size) {
 			hc->refusals = MAX_REFUSALS;
-			set_detail(rq, "(headers over --max-header-size)");
+			httpd_set_detail(rq, "(headers over --max-header-size)");
 			return queue(conn, hc, rq, method, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
-				     text_response("431 Request Header Fields Too Large\n"), true);
+				     httpd_text_response("431 Request Header Fields Too Large\n"),
+				     true);
 		}
-		decide(conn, hc, rq);
+		httpd_decide(conn, hc, rq);
 		/* Idle limit: --handshake-timeout until authenticated, then
 		 * --idle-timeout (and back for a new handshake). */
 		if (hc->authed != hc->long_timeout) {
-			unsigned int t =
-				hc->authed ? S.cfg->idle_timeout : S.cfg->handshake_timeout;
+			unsigned int t = hc->authed ? httpd_S.cfg->idle_timeout
+						    : httpd_S.cfg->handshake_timeout;
 			hc->long_timeout = hc->authed;
 			MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, t);
 		}
@@ -621,10 +221,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			rq->resp = NULL;
 			return queue(conn, hc, rq, method, rq->status, r, true);
 		}
-		if (rq->serve && S.cfg->proxy && declared > S.cfg->max_body_size) {
+		if (rq->serve && httpd_S.cfg->proxy && declared > httpd_S.cfg->max_body_size) {
 			hc->id.requests++;
 			return queue(conn, hc, rq, method, MHD_HTTP_CONTENT_TOO_LARGE,
-				     text_response("413 Content Too Large\n"), true);
+				     httpd_text_response("413 Content Too Large\n"), true);
 		}
 		return MHD_YES;
 	}
@@ -633,10 +233,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		 * (chunked bodies announce no length): drop the connection. */
 		rq->body_seen += *upload_size;
 		if ((!rq->serve && rq->body_seen > UNAUTH_BODY_MAX) ||
-		    (rq->serve && rq->body_seen > S.cfg->max_body_size + UNAUTH_BODY_MAX))
+		    (rq->serve && rq->body_seen > httpd_S.cfg->max_body_size + UNAUTH_BODY_MAX))
 			return MHD_NO;
-		if (rq->serve && S.cfg->proxy && !rq->body_too_large) {
-			if (rq->body.len + *upload_size > S.cfg->max_body_size)
+		if (rq->serve && httpd_S.cfg->proxy && !rq->body_too_large) {
+			if (rq->body.len + *upload_size > httpd_S.cfg->max_body_size)
 				rq->body_too_large = true;
 			else
 				httpd_buf_put(&rq->body, upload_data, *upload_size);
@@ -734,7 +334,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	(void)cls;
-	if (S.cfg->quiet)
+	if (httpd_S.cfg->quiet)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	size_t n = strlen(msg);
@@ -826,16 +426,16 @@ static void our_name(const struct httpd_config *cfg)
 	size_t i;
 
 	if (cfg->nb_computer) {
-		snprintf(S.target, sizeof(S.target), "%s", cfg->nb_computer);
+		snprintf(httpd_S.target, sizeof(httpd_S.target), "%s", cfg->nb_computer);
 		return;
 	}
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	for (i = 0; host[i] && host[i] != '.' && i < 15; i++)
-		S.target[i] =
+		httpd_S.target[i] =
 			(char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 'a' + 'A' : host[i]);
-	S.target[i] = '\0';
+	httpd_S.target[i] = '\0';
 }
 
 static int load_error(char *why, size_t why_len, const char *what, const char *path, ntlm_status st)
@@ -854,8 +454,8 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	ntlm_status st;
 	bool proxy_ready = false, files_ready = false, note_ready = false;
 
-	memset(&S, 0, sizeof(S));
-	S.cfg = cfg;
+	memset(&httpd_S, 0, sizeof(httpd_S));
+	httpd_S.cfg = cfg;
 	our_name(cfg);
 	why[0] = '\0';
 
@@ -871,26 +471,26 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (cfg->config)
-		st = ntlm_policy_load(cfg->config, &S.policy);
+		st = ntlm_policy_load(cfg->config, &httpd_S.policy);
 	else
-		st = ntlm_policy_new(cfg->profile, &S.policy);
+		st = ntlm_policy_new(cfg->profile, &httpd_S.policy);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, cfg->config ? "--config" : "--profile",
 				cfg->config ? cfg->config : cfg->profile, st);
 		goto out;
 	}
-	st = ntlm_accounts_open(cfg->accounts, &S.accounts);
+	st = ntlm_accounts_open(cfg->accounts, &httpd_S.accounts);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, "--accounts", cfg->accounts, st);
 		goto out;
 	}
-	st = ntlm_audit_open(&S.audit);
+	st = ntlm_audit_open(&httpd_S.audit);
 	if (st == NTLM_OK && cfg->audit)
-		st = ntlm_audit_to_file(S.audit, cfg->audit);
+		st = ntlm_audit_to_file(httpd_S.audit, cfg->audit);
 	if (st == NTLM_OK && cfg->audit_syslog)
-		st = ntlm_audit_to_syslog(S.audit, "ntlm-httpd");
+		st = ntlm_audit_to_syslog(httpd_S.audit, "ntlm-httpd");
 	if (st == NTLM_OK)
-		st = ntlm_audit_to_callback(S.audit, on_audit_event, NULL);
+		st = ntlm_audit_to_callback(httpd_S.audit, httpd_on_audit_event, NULL);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, "--audit", cfg->audit, st);
 		goto out;
@@ -926,7 +526,7 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 			 MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	S.daemon = MHD_start_daemon(
+	httpd_S.daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
 		NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned int)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -934,7 +534,7 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		(unsigned int)cfg->handshake_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
-	if (!S.daemon) {
+	if (!httpd_S.daemon) {
 		snprintf(why, why_len, "cannot start the HTTP server on %s", shown);
 		close(fd);
 		goto out;
@@ -947,8 +547,8 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 			break;
 	}
 	fprintf(stderr, "ntlm httpd: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	MHD_stop_daemon(S.daemon); /* closes the connections, and the socket */
-	S.daemon = NULL;
+	MHD_stop_daemon(httpd_S.daemon); /* closes the connections, and the socket */
+	httpd_S.daemon = NULL;
 	rc = 0;
 out:
 	if (proxy_ready)
@@ -957,9 +557,9 @@ out:
 		httpd_files_close();
 	if (note_ready)
 		httpd_note_close();
-	ntlm_audit_close(S.audit);
-	ntlm_accounts_close(S.accounts);
-	ntlm_policy_free(S.policy);
-	memset(&S, 0, sizeof(S));
+	ntlm_audit_close(httpd_S.audit);
+	ntlm_accounts_close(httpd_S.accounts);
+	ntlm_policy_free(httpd_S.policy);
+	memset(&httpd_S, 0, sizeof(httpd_S));
 	return rc;
 }

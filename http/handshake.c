@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * http/handshake.c: the NTLM handshake over HTTP (conn.h), as IIS speaks it:
+ *
+ *   client                                   server
+ *   GET /                                 -> 401  WWW-Authenticate: Negotiate
+ *                                                 WWW-Authenticate: NTLM
+ *   GET /  Authorization: NTLM <NEGOTIATE> -> 401  WWW-Authenticate: NTLM <CHALLENGE>
+ *   GET /  Authorization: NTLM <AUTHENT.>  -> 200  (or 401 / 403 / 400)
+ *   GET /other                            -> 200  same TCP connection: no new handshake
+ *
+ * The handshake and its result belong to the TCP connection (struct hconn):
+ * a CHALLENGE is only ever answered on the connection that received it. Raw
+ * NTLMSSP tokens are also accepted under the Negotiate scheme, and the reply
+ * uses the scheme the client used. struct hconn is touched only by its
+ * connection's thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ntlmssp/unstable.h>
+
+#include "conn.h"
+
+/* Library audit events emitted by this thread (see note_unless_audited). */
+static _Thread_local unsigned tl_events;
+
+/* ---- responses ------------------------------------------------------------------ */
+
+static double since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+struct MHD_Response *httpd_text_response(const char *msg)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
+	if (r)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					"text/plain; charset=utf-8");
+	return r;
+}
+
+static const char unauthorized_page[] =
+	"<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head><body>\n"
+	"<h1>401 Unauthorized</h1>\n<p>This server uses Windows Integrated Authentication "
+	"(NTLM).</p>\n</body></html>\n";
+
+struct MHD_Response *httpd_unauthorized(const char *challenge, bool ntlm_only)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		sizeof(unauthorized_page) - 1, (void *)unauthorized_page, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return NULL;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+	if (challenge) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, challenge);
+	} else {
+		if (!ntlm_only)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Negotiate");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "NTLM");
+	}
+	return r;
+}
+
+void httpd_set_detail(struct hreq *rq, const char *detail)
+{
+	snprintf(rq->detail, sizeof(rq->detail), "%s", detail);
+}
+
+void httpd_set_response(struct hreq *rq, unsigned status, struct MHD_Response *r)
+{
+	if (rq->resp)
+		MHD_destroy_response(rq->resp);
+	rq->resp = r;
+	rq->status = status;
+}
+
+/* ---- audit ----------------------------------------------------------------------- */
+
+/* The callback sink: counts this thread's events, and without --audit
+ * writes them to stderr as JSON Lines. */
+void httpd_on_audit_event(const struct ntlm_audit_event *e, void *arg)
+{
+	char line[8192];
+	(void)arg;
+	tl_events++;
+	if (httpd_S.cfg->audit)
+		return;
+	if (ntlm_audit_event_to_json(e, line, sizeof(line)) == NTLM_OK)
+		fprintf(stderr, "%s%s", line, strchr(line, '\n') ? "" : "\n");
+}
+
+/* ---- the handshake ------------------------------------------------------------- */
+
+static ntlm_status new_server_ctx(const struct hconn *hc, struct ntlm_ctx **out)
+{
+	const struct httpd_config *cfg = httpd_S.cfg;
+	struct ntlm_ctx *ctx = NULL;
+	ntlm_status st;
+
+	st = ntlm_server_new(httpd_S.policy, httpd_S.accounts, &ctx);
+	if (st != NTLM_OK)
+		goto fail;
+	st = ntlm_ctx_set_audit(ctx, httpd_S.audit);
+	if (st != NTLM_OK)
+		goto fail;
+	st = ntlm_ctx_set_names(ctx, cfg->nb_computer, cfg->nb_domain, cfg->dns_computer,
+				cfg->dns_domain);
+	if (st != NTLM_OK)
+		goto fail;
+	st = ntlm_ctx_set_peer(ctx, hc->peer);
+	if (st != NTLM_OK)
+		goto fail;
+	*out = ctx;
+	return NTLM_OK;
+fail:
+	ntlm_ctx_free(ctx);
+	return st;
+}
+
+static void forget_identity(struct hconn *hc)
+{
+	char peer[sizeof(hc->peer)];
+	memcpy(peer, hc->peer, sizeof(peer));
+	hc->authed = false;
+	memset(&hc->id, 0, sizeof(hc->id));
+	memcpy(hc->id.peer, peer, sizeof(hc->id.peer));
+}
+
+/* The response for a failed ntlm_step. */
+static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_authenticate)
+{
+	const char *detail = ntlm_error_message();
+	char msg[320];
+
+	snprintf(msg, sizeof(msg), "(%s: %s)", ntlm_status_name(st),
+		 detail && *detail ? detail : ntlm_status_text(st));
+	switch (ntlm_status_kind(st)) {
+	case NTLM_KIND_POLICY_DENIED:
+		/* A valid account refused by policy: 403. Refused at the
+		 * NEGOTIATE (before any account is known): 401. */
+		if (at_authenticate)
+			httpd_set_response(
+				rq, MHD_HTTP_FORBIDDEN,
+				httpd_text_response("403 Forbidden: refused by the NTLM policy\n"));
+		else
+			httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED,
+					   httpd_unauthorized(NULL, false));
+		break;
+	case NTLM_KIND_AUTH_FAILED:
+		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
+		break;
+	case NTLM_KIND_MALFORMED:
+	case NTLM_KIND_USAGE:
+		httpd_set_response(rq, MHD_HTTP_BAD_REQUEST,
+				   httpd_text_response("400 Bad Request: malformed NTLM token\n"));
+		break;
+	default:
+		httpd_set_response(rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   httpd_text_response("500 Internal Server Error\n"));
+	}
+	hc->refusals++;
+	httpd_set_detail(rq, msg);
+}
+
+/* A record of ours, unless the library already audited this refusal. */
+static void note_unless_audited(unsigned before, const struct hconn *hc, const char *reason)
+{
+	if (tl_events == before)
+		httpd_note(9008, "replay", httpd_S.target, hc->peer, reason);
+}
+
+static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme scheme,
+			    const uint8_t *tok, size_t len)
+{
+	struct ntlm_ctx *ctx = NULL;
+	uint8_t *out = NULL;
+	size_t out_len = 0;
+	char *b64 = NULL, *header = NULL;
+	ntlm_status st;
+
+	/* A new NEGOTIATE starts over: whatever this connection was, it is not
+	 * authenticated until this handshake completes (as IIS does). */
+	ntlm_ctx_free(hc->ctx);
+	hc->ctx = NULL;
+	forget_identity(hc);
+	if (hc->handshakes >= HTTPD_MAX_HANDSHAKES) {
+		httpd_set_response(
+			rq, MHD_HTTP_BAD_REQUEST,
+			httpd_text_response("400 Bad Request: too many NTLM handshakes on one "
+					    "connection\n"));
+		hc->refusals = MAX_REFUSALS;
+		return;
+	}
+	hc->handshakes++;
+	st = new_server_ctx(hc, &ctx);
+	if (st != NTLM_OK)
+		goto fail;
+	st = ntlm_step(ctx, tok, len, &out, &out_len);
+	if (st != NTLM_CONTINUE) {
+		if (st == NTLM_OK)
+			st = NTLM_E_BAD_STATE;
+		goto fail;
+	}
+	st = ntlm_base64_encode(out, out_len, &b64);
+	if (st != NTLM_OK)
+		goto fail;
+	size_t hlen = strlen(b64) + 16;
+	header = malloc(hlen);
+	if (!header) {
+		st = NTLM_E_NOMEM;
+		goto fail;
+	}
+	snprintf(header, hlen, "%s %s", scheme == SCHEME_NEGOTIATE ? "Negotiate" : "NTLM", b64);
+	httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(header, false));
+	hc->ctx = ctx;
+	ctx = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &hc->hs_started);
+	goto out;
+fail:
+	refuse(hc, rq, st, false);
+out:
+	free(header);
+	ntlm_free(b64);
+	ntlm_free(out);
+	ntlm_ctx_free(ctx);
+}
+
+static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *tok, size_t len)
+{
+	uint8_t *out = NULL;
+	size_t out_len = 0;
+	char reason[200];
+	ntlm_status st;
+
+	if (!hc->ctx) {
+		/* No CHALLENGE was sent on this connection: the client moved to a
+		 * new connection mid-handshake, or replays a token. A fresh
+		 * context sees the token (the library audits what it can), and
+		 * the refusal is recorded in any case. */
+		unsigned before = tl_events;
+		struct ntlm_ctx *tmp = NULL;
+		if (new_server_ctx(hc, &tmp) == NTLM_OK) {
+			ntlm_status ignored = ntlm_step(tmp, tok, len, &out, &out_len);
+			(void)ignored; /* it cannot succeed: no CHALLENGE was sent */
+			ntlm_free(out);
+		}
+		ntlm_ctx_free(tmp);
+		note_unless_audited(before, hc,
+				    "AUTHENTICATE on a connection that holds no NTLM handshake: "
+				    "NTLM over HTTP is bound to the TCP connection that received "
+				    "the CHALLENGE (new connection mid-handshake, or a replay)");
+		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
+		hc->refusals++;
+		httpd_set_detail(rq, "(AUTHENTICATE without a handshake on this "
+				     "connection)");
+		return;
+	}
+	double waited = since(&hc->hs_started);
+	if (waited > (double)httpd_S.cfg->handshake_timeout) {
+		ntlm_ctx_free(hc->ctx);
+		hc->ctx = NULL;
+		snprintf(reason, sizeof(reason),
+			 "AUTHENTICATE %.0f s after the CHALLENGE; --handshake-timeout is %u s",
+			 waited, httpd_S.cfg->handshake_timeout);
+		httpd_note(9008, "replay", httpd_S.target, hc->peer, reason);
+		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
+		hc->refusals++;
+		httpd_set_detail(rq, "(handshake timeout)");
+		return;
+	}
+	st = ntlm_step(hc->ctx, tok, len, &out, &out_len);
+	ntlm_free(out);
+	if (st != NTLM_OK) {
+		ntlm_ctx_free(hc->ctx);
+		hc->ctx = NULL;
+		refuse(hc, rq, st, true);
+		return;
+	}
+	struct httpd_identity *id = &hc->id;
+	snprintf(id->user, sizeof(id->user), "%s", ntlm_ctx_user(hc->ctx));
+	snprintf(id->domain, sizeof(id->domain), "%s", ntlm_ctx_domain(hc->ctx));
+	snprintf(id->workstation, sizeof(id->workstation), "%s", ntlm_ctx_workstation(hc->ctx));
+	snprintf(id->response_type, sizeof(id->response_type), "%s",
+		 ntlm_ctx_response_type(hc->ctx));
+	id->flags = ntlm_ctx_flags(hc->ctx);
+	id->key_strength = ntlm_ctx_key_strength(hc->ctx);
+	id->handshakes = hc->handshakes;
+	id->requests = 0;
+	/* The keys are not used over HTTP: the context (and its keys) go now. */
+	ntlm_ctx_free(hc->ctx);
+	hc->ctx = NULL;
+	hc->authed = true;
+	hc->refusals = 0;
+	rq->serve = true;
+}
+
+/* Decides what to do with a request from its headers (first call). */
+void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq)
+{
+	const char *value =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *cred;
+	size_t cred_len;
+	char text[MAX_TOKEN_TEXT + 1];
+	uint8_t *tok = NULL;
+	size_t len = 0;
+	enum httpd_scheme scheme = httpd_auth_scheme(value, &cred, &cred_len);
+
+	if (scheme == SCHEME_NONE || scheme == SCHEME_OTHER) {
+		if (hc->authed) {
+			rq->serve = true;
+			return;
+		}
+		/* Not (or no longer) in a handshake: invite one. A client that
+		 * drops its handshake abandons it. */
+		ntlm_ctx_free(hc->ctx);
+		hc->ctx = NULL;
+		hc->refusals++;
+		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
+		return;
+	}
+	if (cred_len == 0 || cred_len > MAX_TOKEN_TEXT) {
+		httpd_set_response(
+			rq, MHD_HTTP_BAD_REQUEST,
+			httpd_text_response(cred_len ? "400 Bad Request: NTLM token too large\n"
+						     : "400 Bad Request: no NTLM token\n"));
+		hc->refusals++;
+		httpd_set_detail(rq, "(Authorization without a usable token)");
+		return;
+	}
+	memcpy(text, cred, cred_len);
+	text[cred_len] = '\0';
+	ntlm_status st = ntlm_token_from_text(text, &tok, &len);
+	if (st != NTLM_OK) {
+		httpd_set_response(
+			rq, MHD_HTTP_BAD_REQUEST,
+			httpd_text_response("400 Bad Request: the NTLM token is not base64\n"));
+		hc->refusals++;
+		httpd_set_detail(rq, "(token is not base64)");
+		return;
+	}
+	if (len < 12 || memcmp(tok, "NTLMSSP", 8) != 0) {
+		if (scheme == SCHEME_NEGOTIATE) {
+			/* SPNEGO / Kerberos: not ours. Offer NTLM alone, which
+			 * browsers then use. */
+			httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED,
+					   httpd_unauthorized(NULL, true));
+			httpd_set_detail(rq, "(Negotiate token is not NTLMSSP)");
+		} else {
+			httpd_set_response(
+				rq, MHD_HTTP_BAD_REQUEST,
+				httpd_text_response("400 Bad Request: not an NTLMSSP message\n"));
+			httpd_set_detail(rq, "(not an NTLMSSP message)");
+		}
+		hc->refusals++;
+		goto out;
+	}
+	uint32_t type = (uint32_t)tok[8] | (uint32_t)tok[9] << 8 | (uint32_t)tok[10] << 16 |
+			(uint32_t)tok[11] << 24;
+	if (type == 1) {
+		start_handshake(hc, rq, scheme, tok, len);
+	} else if (type == 3) {
+		finish_handshake(hc, rq, tok, len);
+	} else {
+		httpd_set_response(
+			rq, MHD_HTTP_BAD_REQUEST,
+			httpd_text_response("400 Bad Request: expected an NTLM NEGOTIATE or "
+					    "AUTHENTICATE message\n"));
+		hc->refusals++;
+		httpd_set_detail(rq, "(wrong NTLM message type)");
+	}
+out:
+	explicit_bzero(text, cred_len);
+	if (tok) {
+		explicit_bzero(tok, len);
+		ntlm_free(tok);
+	}
+}
