@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fe.h"
 #include "httpd.h"
 
 static bool is_space(char c)
@@ -207,17 +208,6 @@ void httpd_buf_free(struct httpd_buf *b)
 
 /* ---- request paths ------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Is the segment [s, s + n) "." or ".." or does it start with "."? Dot
  * files (.git, .htpasswd) are never served, which also covers both. */
 static bool bad_segment(const char *s, size_t n)
@@ -236,7 +226,7 @@ bool httpd_target_to_path(const char *target, char *dst, size_t len)
 	for (; *p && *p != '?' && *p != '#'; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '%') {
-			int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+			int hi = fe_hexval(p[1]), lo = hi < 0 ? -1 : fe_hexval(p[2]);
 			if (hi < 0 || lo < 0)
 				return false;
 			c = (unsigned char)(hi * 16 + lo);

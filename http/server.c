@@ -28,6 +28,7 @@
 #include <microhttpd.h>
 
 #include "conn.h"
+#include "fe.h"
 
 /* An unauthenticated request body larger than this is not read: the 401
  * goes out at once and the connection is closed. */
@@ -289,22 +290,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-static void format_peer(const struct sockaddr *sa, char *out, size_t len)
-{
-	char host[INET6_ADDRSTRLEN] = "?", port[8] = "0";
-	socklen_t sl = sa && sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						       : sizeof(struct sockaddr_in);
-	if (!sa || getnameinfo(sa, sl, host, sizeof(host), port, sizeof(port),
-			       NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(out, len, "?");
-		return;
-	}
-	if (sa->sa_family == AF_INET6)
-		snprintf(out, len, "[%s]:%s", host, port);
-	else
-		snprintf(out, len, "%s:%s", host, port);
-}
-
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
 {
@@ -315,7 +300,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			return;
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		format_peer(ci ? ci->client_addr : NULL, hc->peer, sizeof(hc->peer));
+		fe_sockaddr_text(ci ? ci->client_addr : NULL, hc->peer, sizeof(hc->peer));
 		memcpy(hc->id.peer, hc->peer, sizeof(hc->id.peer));
 		*socket_context = hc;
 		return;
@@ -363,61 +348,26 @@ void httpd_config_defaults(struct httpd_config *cfg)
 static int listen_on(const char *spec, char *shown, size_t shown_len, int *family, char *why,
 		     size_t why_len)
 {
-	char host[256], port[8];
-	const char *colon;
-	struct addrinfo hints = { 0 }, *res = NULL;
-	int fd = -1, one = 1, rc;
+	char host[256], port[8], err[160];
+	int fd = -1;
 
-	if (spec[0] == '[') {
-		const char *end = strchr(spec, ']');
-		if (!end || end[1] != ':' || (size_t)(end - spec - 1) >= sizeof(host))
-			goto bad;
-		memcpy(host, spec + 1, (size_t)(end - spec - 1));
-		host[end - spec - 1] = '\0';
-		colon = end + 1;
-	} else {
-		colon = strrchr(spec, ':');
-		if (!colon || (size_t)(colon - spec) >= sizeof(host) || colon == spec)
-			goto bad;
-		memcpy(host, spec, (size_t)(colon - spec));
-		host[colon - spec] = '\0';
-	}
-	if (strlen(colon + 1) == 0 || strlen(colon + 1) > 5 ||
-	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
-	    strtoul(colon + 1, NULL, 10) > 65535)
-		goto bad;
-	snprintf(port, sizeof(port), "%s", colon + 1);
-
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0) {
-		snprintf(why, why_len, "--listen %s: %s", spec, gai_strerror(rc));
+	if (!fe_parse_hostport(spec, true, host, sizeof(host), port, sizeof(port), err,
+			       sizeof(err))) {
+		snprintf(why, why_len, "--listen %s: expected HOST:PORT or [IPv6]:PORT", spec);
 		return -1;
 	}
-	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 128) != 0) {
-		snprintf(why, why_len, "--listen %s: %s", spec, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		freeaddrinfo(res);
+	if (fe_listen(host, port, false, &fd, family, err, sizeof(err)) != FE_LISTEN_OK) {
+		snprintf(why, why_len, "--listen %s: %s", spec, err);
 		return -1;
 	}
-	*family = res->ai_family;
-	freeaddrinfo(res);
 
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-		format_peer((struct sockaddr *)&ss, shown, shown_len);
+		fe_sockaddr_text((struct sockaddr *)&ss, shown, shown_len);
 	else
 		snprintf(shown, shown_len, "%s", spec);
 	return fd;
-bad:
-	snprintf(why, why_len, "--listen %s: expected HOST:PORT or [IPv6]:PORT", spec);
-	return -1;
 }
 
 static void our_name(const struct httpd_config *cfg)

@@ -39,7 +39,7 @@ static bool send_line(struct lines *l, const char *prefix, const uint8_t *p, siz
 		l->out_cap = k;
 	}
 	snprintf(l->out, l->out_cap, "%s%s%s%s\n", prefix, a, b ? " " : "", b ? b : "");
-	ok = write_all(STDOUT_FILENO, l->out, strlen(l->out));
+	ok = fe_write_all(STDOUT_FILENO, l->out, strlen(l->out));
 	if (!ok)
 		fprintf(stderr, "ntlm %s: writing to stdout: %s\n", l->self->name, strerror(errno));
 out:
@@ -288,7 +288,7 @@ int client_run_stdio(const struct tool_cmd *self, const struct client_opts *o,
 		ret = data_round(&l, s->ctx, r, sizes[r % (sizeof(sizes) / sizeof(sizes[0]))]);
 	if (ret == EXIT_USAGE)
 		goto out; /* the exchange is out of step: no BYE */
-	if (!write_all(STDOUT_FILENO, "BYE\n", 4)) {
+	if (!fe_write_all(STDOUT_FILENO, "BYE\n", 4)) {
 		fprintf(stderr, "ntlm %s: writing to stdout: %s\n", self->name, strerror(errno));
 		ret = EXIT_USAGE;
 		goto out;

@@ -121,8 +121,8 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			usage_error(self, "HOST:PORT is required (or --stdio)");
 		if (data)
 			usage_error(self, "--data goes with --stdio");
-		if (!peer_parse_hostport(o->address, false, o->host, sizeof(o->host), o->port,
-					 sizeof(o->port), err, sizeof(err)))
+		if (!fe_parse_hostport(o->address, false, o->host, sizeof(o->host), o->port,
+				       sizeof(o->port), err, sizeof(err)))
 			usage_error(self, "bad address '%s': %s",
 				    safe_arg(o->address, false, buf, 60), err);
 	}

@@ -81,8 +81,8 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 	} else {
 		if (!o->listen)
 			usage_error(self, "--listen HOST:PORT is required (or --stdio)");
-		if (!peer_parse_hostport(o->listen, true, o->host, sizeof(o->host), o->port,
-					 sizeof(o->port), err, sizeof(err)))
+		if (!fe_parse_hostport(o->listen, true, o->host, sizeof(o->host), o->port,
+				       sizeof(o->port), err, sizeof(err)))
 			usage_error(self, "bad --listen address '%s': %s",
 				    safe_arg(o->listen, false, buf, 60), err);
 	}

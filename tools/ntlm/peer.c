@@ -110,60 +110,6 @@ bool peer_parse_seconds(const char *s, int *out)
 	return true;
 }
 
-bool peer_parse_hostport(const char *s, bool allow_zero, char *host, size_t hostlen, char *port,
-			 size_t portlen, char *err, size_t errlen)
-{
-	const char *colon, *h = s;
-	size_t hl;
-	unsigned long v;
-
-	if (s[0] == '[') {
-		const char *close_br = strchr(s, ']');
-		if (!close_br || close_br[1] != ':') {
-			snprintf(err, errlen, "expected [IPV6]:PORT");
-			return false;
-		}
-		h = s + 1;
-		hl = (size_t)(close_br - h);
-		colon = close_br + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon) {
-			snprintf(err, errlen, "expected HOST:PORT (no ':')");
-			return false;
-		}
-		hl = (size_t)(colon - s);
-		if (memchr(s, ':', hl)) {
-			snprintf(err, errlen, "an IPv6 address goes in brackets: [ADDR]:PORT");
-			return false;
-		}
-	}
-	if (hl == 0) {
-		snprintf(err, errlen, "the host is empty");
-		return false;
-	}
-	if (hl >= hostlen) {
-		snprintf(err, errlen, "the host is longer than %zu bytes", hostlen - 1);
-		return false;
-	}
-	for (size_t i = 0; i < hl; i++) {
-		unsigned char ch = (unsigned char)h[i];
-		if (ch <= 0x20 || ch >= 0x7f) {
-			snprintf(err, errlen, "the host contains a space or a non-ASCII byte");
-			return false;
-		}
-	}
-	if (!parse_uint(colon + 1, 65535, &v) || strlen(colon + 1) > 5 || (v == 0 && !allow_zero)) {
-		snprintf(err, errlen, "the port must be a number from %d to 65535",
-			 allow_zero ? 0 : 1);
-		return false;
-	}
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	snprintf(port, portlen, "%lu", v);
-	return true;
-}
-
 bool peer_opt(const struct tool_cmd *c, int argc, char **argv, int *i, struct peer_opts *p)
 {
 	const char *v;
@@ -405,21 +351,6 @@ enum line_rc line_read(struct line_reader *r, bool strip_cr, char **line, size_t
 	*line = r->buf;
 	*len = n;
 	return LINE_OK;
-}
-
-bool write_all(int fd, const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	while (len) {
-		ssize_t r = write(fd, b, len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		b += r;
-		len -= (size_t)r;
-	}
-	return true;
 }
 
 ntlm_status peer_wrap(struct ntlm_ctx *ctx, const uint8_t *in, size_t len, uint8_t *out)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fe.h"
 #include "tool.h"
 
 /* Frames: a 4-byte big-endian length, then that many bytes (docs/cli.md). */
@@ -56,11 +57,6 @@ struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path);
  * trailing "\n" or "\r\n" dropped). The file must be a regular file that
  * neither group nor others can read or write. Dies (exit 2) naming the file. */
 void peer_read_password_file(const struct tool_cmd *c, const char *path, char *buf, size_t cap);
-
-/* Splits "HOST:PORT" / "[V6]:PORT". PORT is 0..65535 in decimal (0 only with
- * allow_zero). false with a reason in err. */
-bool peer_parse_hostport(const char *s, bool allow_zero, char *host, size_t hostlen, char *port,
-			 size_t portlen, char *err, size_t errlen);
 
 /* Parses a positive number of seconds (1..86400). */
 bool peer_parse_seconds(const char *s, int *out);
@@ -112,9 +108,6 @@ enum line_rc { LINE_OK = 0, LINE_EOF, LINE_TOO_LONG, LINE_IO };
  * when strip_cr). A last line without "\n" is returned as a line. *line
  * points into the reader and is valid until the next call. */
 enum line_rc line_read(struct line_reader *r, bool strip_cr, char **line, size_t *len);
-
-/* Writes all of p to fd (retrying EINTR and short writes). */
-bool write_all(int fd, const void *p, size_t len);
 
 /* The data phase (docs/cli.md): with SEAL negotiated, ntlm_seal; otherwise
  * the signature (ntlm_sign: a real one with SIGN, the ALWAYS_SIGN dummy with

@@ -50,7 +50,7 @@ static bool answer(struct stdio_srv *s, const char *a, const char *b, const char
 		k += lc;
 	}
 	line[k++] = '\n';
-	ok = write_all(STDOUT_FILENO, line, k);
+	ok = fe_write_all(STDOUT_FILENO, line, k);
 	free(line);
 	if (!ok) {
 		snprintf(s->oc.text, sizeof(s->oc.text), "error: writing to stdout: %s",

@@ -244,51 +244,23 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static void peer_string(const struct sockaddr *sa, socklen_t len, char *buf, size_t buflen)
-{
-	char h[NI_MAXHOST], p[NI_MAXSERV];
-
-	if (getnameinfo(sa, len, h, sizeof(h), p, sizeof(p), NI_NUMERICHOST | NI_NUMERICSERV)) {
-		snprintf(buf, buflen, "?");
-		return;
-	}
-	snprintf(buf, buflen, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h, p);
-}
-
 static int open_listener(const struct tool_cmd *self, const struct server_opts *o)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC,
-				  .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV },
-			*res, *ai;
-	char err[160] = "no address", shown[300];
-	int fd = -1, one = 1, r;
+	char err[160], shown[300];
+	int fd = -1, family;
 
-	r = getaddrinfo(o->host, o->port, &hints, &res);
-	if (r != 0) {
+	switch (fe_listen(o->host, o->port, true, &fd, &family, err, sizeof(err))) {
+	case FE_LISTEN_OK:
+		return fd;
+	case FE_LISTEN_RESOLVE:
 		fprintf(stderr, "ntlm %s: cannot resolve %s: %s\n", self->name,
-			safe_arg(o->host, false, shown, sizeof(shown)), gai_strerror(r));
+			safe_arg(o->host, false, shown, sizeof(shown)), err);
 		return -1;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			    ai->ai_protocol);
-		if (fd < 0) {
-			snprintf(err, sizeof(err), "socket: %s", strerror(errno));
-			continue;
-		}
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 128) == 0)
-			break;
-		snprintf(err, sizeof(err), "%s", strerror(errno));
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
+	default:
 		fprintf(stderr, "ntlm %s: cannot listen on %s: %s\n", self->name,
 			safe_arg(o->listen, false, shown, sizeof(shown)), err);
-	return fd;
+		return -1;
+	}
 }
 
 /* A refused connection: its FAIL frame is sent, and the main loop reads
@@ -411,7 +383,7 @@ int server_run_tcp(const struct tool_cmd *self, const struct server_opts *o, str
 	if (lfd < 0)
 		return EXIT_USAGE;
 	if (getsockname(lfd, (struct sockaddr *)&ss, &sl) == 0)
-		peer_string((struct sockaddr *)&ss, sl, addr, sizeof(addr));
+		fe_sockaddr_text((struct sockaddr *)&ss, addr, sizeof(addr));
 	else
 		snprintf(addr, sizeof(addr), "%s", o->listen);
 
@@ -470,7 +442,7 @@ int server_run_tcp(const struct tool_cmd *self, const struct server_opts *o, str
 			}
 			continue;
 		}
-		peer_string((struct sockaddr *)&ss, sl, addr, sizeof(addr));
+		fe_sockaddr_text((struct sockaddr *)&ss, addr, sizeof(addr));
 		if (start_conn(srv, fd, addr))
 			continue;
 		pthread_mutex_lock(&srv->lock);
