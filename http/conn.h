@@ -37,7 +37,7 @@ struct hreq {
 	struct MHD_Response *resp; /* else: this response; owned until queued */
 	unsigned status;
 	bool queued;
-	struct httpd_buf body; /* proxy mode, authorized: the request body */
+	struct ntlm_buf body; /* proxy mode, authorized: the request body */
 	bool body_too_large;
 	size_t body_seen; /* bytes of body received, kept or not */
 	char detail[320]; /* why it was refused, for the request log */

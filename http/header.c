@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * http/header.c: the small text jobs of the endpoint: the Authorization
- * header, header-name classes, escaping for HTML and JSON, and request
+ * header, header-name classes, escaping for HTML, and request
  * paths. Everything here reads untrusted text and stops at the first thing
  * it does not expect.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -106,104 +104,36 @@ bool httpd_header_value_ok(const char *value)
 	return true;
 }
 
-/* ---- text buffer ------------------------------------------------------------ */
+/* ---- HTML ------------------------------------------------------------------ */
 
-void httpd_buf_put(struct httpd_buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->cap - b->len <= n) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap - b->len <= n) {
-			if (cap > ((size_t)1 << 30)) {
-				b->failed = true;
-				return;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void httpd_buf_puts(struct httpd_buf *b, const char *s)
-{
-	httpd_buf_put(b, s, strlen(s));
-}
-
-void httpd_buf_printf(struct httpd_buf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->failed = true;
-		return;
-	}
-	httpd_buf_put(b, tmp, (size_t)n);
-}
-
-void httpd_buf_html(struct httpd_buf *b, const char *s)
+/* The library's buffer (struct ntlm_buf) and its JSON escaper
+ * (ntlm_buf_json) do the rest; only HTML is particular to this front end. */
+void httpd_buf_html(struct ntlm_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
 		case '&':
-			httpd_buf_puts(b, "&amp;");
+			ntlm_buf_puts(b, "&amp;");
 			break;
 		case '<':
-			httpd_buf_puts(b, "&lt;");
+			ntlm_buf_puts(b, "&lt;");
 			break;
 		case '>':
-			httpd_buf_puts(b, "&gt;");
+			ntlm_buf_puts(b, "&gt;");
 			break;
 		case '"':
-			httpd_buf_puts(b, "&quot;");
+			ntlm_buf_puts(b, "&quot;");
 			break;
 		case '\'':
-			httpd_buf_puts(b, "&#39;");
+			ntlm_buf_puts(b, "&#39;");
 			break;
 		default:
 			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				httpd_buf_puts(b, "&#xfffd;");
+				ntlm_buf_puts(b, "&#xfffd;");
 			else
-				httpd_buf_put(b, s, 1);
+				ntlm_buf_put(b, s, 1);
 		}
 	}
-}
-
-void httpd_buf_json(struct httpd_buf *b, const char *s)
-{
-	httpd_buf_put(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			httpd_buf_put(b, "\\", 1);
-			httpd_buf_put(b, s, 1);
-		} else if (c < 0x20 || c == 0x7f) {
-			httpd_buf_printf(b, "\\u%04x", c);
-		} else {
-			/* UTF-8 from the library is well-formed; bytes >= 0x80 pass. */
-			httpd_buf_put(b, s, 1);
-		}
-	}
-	httpd_buf_put(b, "\"", 1);
-}
-
-void httpd_buf_free(struct httpd_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
 }
 
 /* ---- request paths ------------------------------------------------------------ */

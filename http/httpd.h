@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <ntlmssp.h>
+#include <ntlmssp/unstable.h>
 
 /* ---- configuration (filled by tools/ntlm/cmd_httpd.c) ---------------------- */
 
@@ -81,20 +82,10 @@ bool httpd_is_hop_header(const char *name);
 /* Is value safe inside a header line (no CR, LF or NUL; printable or tab)? */
 bool httpd_header_value_ok(const char *value);
 
-/* A growable NUL-terminated text buffer; on allocation failure it keeps
- * `failed` set and ignores further appends. */
-struct httpd_buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-void httpd_buf_put(struct httpd_buf *b, const char *s, size_t n);
-void httpd_buf_puts(struct httpd_buf *b, const char *s);
-__attribute__((format(printf, 2, 3))) void httpd_buf_printf(struct httpd_buf *b, const char *fmt,
-							    ...);
-void httpd_buf_html(struct httpd_buf *b, const char *s); /* HTML-escaped */
-void httpd_buf_json(struct httpd_buf *b, const char *s); /* a quoted JSON string */
-void httpd_buf_free(struct httpd_buf *b);
+/* Text is built in the library's buffer (struct ntlm_buf, ntlm_buf_json,
+ * include/ntlmssp/unstable.h); HTML escaping is this front end's own. */
+void httpd_buf_html(struct ntlm_buf *b, const char *s); /* HTML-escaped */
+void ntlm_buf_free(struct ntlm_buf *b);
 
 /* Decodes the path of a request target ("/a/b%20c?x=1" -> "a/b c", the
  * leading '/' dropped, query and fragment cut) into dst. Refuses (returns
@@ -119,7 +110,7 @@ struct httpd_identity {
 
 /* The built-in page: HTML, or JSON when json. Returns false on allocation
  * failure. */
-bool httpd_page(const struct httpd_identity *id, bool json, struct httpd_buf *out);
+bool httpd_page(const struct httpd_identity *id, bool json, struct ntlm_buf *out);
 
 /* ---- files.c -------------------------------------------------------------------- */
 

@@ -42,7 +42,7 @@ void httpd_note_close(void)
 void httpd_note(uint32_t id, const char *name, const char *target, const char *peer,
 		const char *reason)
 {
-	struct httpd_buf b = { 0 };
+	struct ntlm_buf b = { 0 };
 	struct timespec ts;
 	struct tm tm;
 	char when[64];
@@ -54,26 +54,26 @@ void httpd_note(uint32_t id, const char *name, const char *target, const char *p
 	size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when + n, sizeof(when) - n, ".%06ldZ", ts.tv_nsec / 1000);
 
-	httpd_buf_printf(&b, "{\"event\":%u,\"name\":", (unsigned)id);
-	httpd_buf_json(&b, name);
-	httpd_buf_printf(&b,
-			 ",\"time\":\"%s\",\"pid\":%ld,\"severity\":\"warning\","
-			 "\"direction\":\"incoming\",\"outcome\":\"failed\",\"target\":",
-			 when, (long)getpid());
-	httpd_buf_json(&b, target);
-	httpd_buf_puts(&b, ",\"peer\":");
-	httpd_buf_json(&b, peer);
-	httpd_buf_puts(&b, ",\"workstation\":\"\",\"user\":\"\",\"domain\":\"\","
-			   "\"flags\":\"0x00000000\",\"flag_names\":[],\"response_type\":null,"
-			   "\"setting\":\"\",\"reason\":");
-	httpd_buf_json(&b, reason);
-	httpd_buf_puts(&b, ",\"missing\":\"0x00000000\",\"missing_names\":[],"
-			   "\"insecure\":false,\"source\":\"httpd\"}\n");
-	if (!b.failed) {
+	ntlm_buf_printf(&b, "{\"event\":%u,\"name\":", (unsigned)id);
+	ntlm_buf_json(&b, name);
+	ntlm_buf_printf(&b,
+			",\"time\":\"%s\",\"pid\":%ld,\"severity\":\"warning\","
+			"\"direction\":\"incoming\",\"outcome\":\"failed\",\"target\":",
+			when, (long)getpid());
+	ntlm_buf_json(&b, target);
+	ntlm_buf_puts(&b, ",\"peer\":");
+	ntlm_buf_json(&b, peer);
+	ntlm_buf_puts(&b, ",\"workstation\":\"\",\"user\":\"\",\"domain\":\"\","
+			  "\"flags\":\"0x00000000\",\"flag_names\":[],\"response_type\":null,"
+			  "\"setting\":\"\",\"reason\":");
+	ntlm_buf_json(&b, reason);
+	ntlm_buf_puts(&b, ",\"missing\":\"0x00000000\",\"missing_names\":[],"
+			  "\"insecure\":false,\"source\":\"httpd\"}\n");
+	if (b.err == NTLM_OK) {
 		ssize_t w;
 		do
 			w = write(note_fd, b.p, b.len);
 		while (w < 0 && errno == EINTR);
 	}
-	httpd_buf_free(&b);
+	ntlm_buf_free(&b);
 }

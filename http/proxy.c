@@ -82,7 +82,7 @@ struct fwd {
 	struct curl_slist *req; /* request headers for the backend; owned */
 	bool req_failed;
 	const char *connection; /* the client's Connection header (names to drop) */
-	struct httpd_buf body;	/* the backend's response body */
+	struct ntlm_buf body;	/* the backend's response body */
 	bool too_large;
 	long status;
 	struct hdr hdrs[PROXY_MAX_HEADERS];
@@ -108,11 +108,11 @@ static bool in_connection(const char *connection, const char *name)
 
 static void add_req(struct fwd *f, const char *name, const char *value)
 {
-	struct httpd_buf line = { 0 };
-	httpd_buf_puts(&line, name);
-	httpd_buf_puts(&line, ": ");
-	httpd_buf_puts(&line, value);
-	if (line.failed) {
+	struct ntlm_buf line = { 0 };
+	ntlm_buf_puts(&line, name);
+	ntlm_buf_puts(&line, ": ");
+	ntlm_buf_puts(&line, value);
+	if (line.err != NTLM_OK) {
 		f->req_failed = true;
 	} else {
 		struct curl_slist *l = curl_slist_append(f->req, line.p);
@@ -121,7 +121,7 @@ static void add_req(struct fwd *f, const char *name, const char *value)
 		else
 			f->req_failed = true;
 	}
-	httpd_buf_free(&line);
+	ntlm_buf_free(&line);
 }
 
 static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -146,8 +146,8 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *cls)
 		f->too_large = true;
 		return 0;
 	}
-	httpd_buf_put(&f->body, p, n);
-	return f->body.failed ? 0 : n;
+	ntlm_buf_put(&f->body, p, n);
+	return f->body.err != NTLM_OK ? 0 : n;
 }
 
 static void clear_hdrs(struct fwd *f)
@@ -212,7 +212,7 @@ struct MHD_Response *httpd_proxy_response(struct MHD_Connection *conn, void **ha
 					  const uint8_t *body, size_t body_len, unsigned *status)
 {
 	struct fwd f = { 0 };
-	struct httpd_buf url = { 0 };
+	struct ntlm_buf url = { 0 };
 	struct MHD_Response *r = NULL;
 	char ip[64];
 	CURL *c = *handle;
@@ -233,8 +233,8 @@ struct MHD_Response *httpd_proxy_response(struct MHD_Connection *conn, void **ha
 	} else {
 		curl_easy_reset(c);
 	}
-	httpd_buf_put(&url, base_url, base_len);
-	httpd_buf_puts(&url, target);
+	ntlm_buf_put(&url, base_url, base_len);
+	ntlm_buf_puts(&url, target);
 
 	f.connection = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Connection");
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_header, &f);
@@ -255,7 +255,7 @@ struct MHD_Response *httpd_proxy_response(struct MHD_Connection *conn, void **ha
 		f.req = l;
 	else
 		f.req_failed = true;
-	if (url.failed || f.req_failed)
+	if (url.err != NTLM_OK || f.req_failed)
 		goto fail;
 
 	curl_easy_setopt(c, CURLOPT_URL, url.p);
@@ -313,8 +313,8 @@ fail:
 	r = text("backend unavailable\n");
 out:
 	clear_hdrs(&f);
-	httpd_buf_free(&f.body);
-	httpd_buf_free(&url);
+	ntlm_buf_free(&f.body);
+	ntlm_buf_free(&url);
 	curl_slist_free_all(f.req);
 	return r;
 }

@@ -112,15 +112,15 @@ static struct MHD_Response *serve(struct MHD_Connection *conn, struct hconn *hc,
 
 	const char *fmt = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "format");
 	bool json = fmt && strcmp(fmt, "json") == 0;
-	struct httpd_buf b = { 0 };
+	struct ntlm_buf b = { 0 };
 	if (!httpd_page(&hc->id, json, &b)) {
-		httpd_buf_free(&b);
+		ntlm_buf_free(&b);
 		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		return httpd_text_response("500 Internal Server Error\n");
 	}
 	r = MHD_create_response_from_buffer(b.len, b.p, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
-		httpd_buf_free(&b);
+		ntlm_buf_free(&b);
 		return NULL;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -240,7 +240,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			if (rq->body.len + *upload_size > httpd_S.cfg->max_body_size)
 				rq->body_too_large = true;
 			else
-				httpd_buf_put(&rq->body, upload_data, *upload_size);
+				ntlm_buf_put(&rq->body, upload_data, *upload_size);
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -252,7 +252,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		rq->resp = NULL;
 		return queue(conn, hc, rq, method, rq->status, r, false);
 	}
-	if (rq->body.failed)
+	if (rq->body.err != NTLM_OK)
 		return MHD_NO;
 	r = serve(conn, hc, rq, method, &status);
 	return queue(conn, hc, rq, method, status, r, false);
@@ -285,7 +285,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	free(rq->target);
 	if (rq->body.p)
 		explicit_bzero(rq->body.p, rq->body.cap);
-	httpd_buf_free(&rq->body);
+	ntlm_buf_free(&rq->body);
 	free(rq);
 	*req_cls = NULL;
 }

@@ -5,6 +5,8 @@
 #ifndef NTLMSSP_UNSTABLE_H
 #define NTLMSSP_UNSTABLE_H
 
+#include <stdbool.h>
+
 #include "../ntlmssp.h"
 
 #ifdef __cplusplus
@@ -49,6 +51,64 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_base64_encode(const uint8_t *p, size_t l
  * *out is allocated even for 0 bytes; release it with ntlm_free(). */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_base64_decode(const char *text, size_t len, size_t max,
 						      uint8_t **out, size_t *out_len);
+
+/* ---- text: one buffer, one escaper, one flag-set formatter ---------------- */
+
+/*
+ * A text buffer with a sticky error. Zeroed (= { 0 }) it is growable:
+ * heap storage, NUL-terminated, up to max bytes (0: NTLM_BUF_MAX); release it
+ * with ntlm_buf_free() or take the text with ntlm_buf_take(). Set up with
+ * ntlm_buf_fixed() it writes into the caller's storage and never allocates.
+ * The first write that fails sets err (NTLM_E_NOMEM, NTLM_E_BUFFER_TOO_SMALL)
+ * and makes every later write a no-op: check err once at the end. The
+ * functions never change ntlm_error_message(). What a fixed buffer holds
+ * after a failure is what fitted before it.
+ */
+struct ntlm_buf {
+	char *p;	 /* the text, NUL-terminated (NULL while nothing was written) */
+	size_t len;	 /* bytes of text */
+	size_t cap;	 /* bytes of text p can hold (its size minus the NUL) */
+	size_t max;	 /* growable: the largest len allowed (0: NTLM_BUF_MAX) */
+	bool fixed;	 /* p is the caller's storage */
+	ntlm_status err; /* the first failure, or NTLM_OK */
+};
+#define NTLM_BUF_MAX ((size_t)1 << 30)
+
+/* Writes into storage[0..size) (size counts the NUL). */
+NTLM_API void ntlm_buf_fixed(struct ntlm_buf *b, char *storage, size_t size);
+NTLM_API void ntlm_buf_put(struct ntlm_buf *b, const char *s, size_t n);
+NTLM_API void ntlm_buf_puts(struct ntlm_buf *b, const char *s);
+NTLM_API void ntlm_buf_printf(struct ntlm_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A growable buffer's text (release it with ntlm_free()), or NULL if it
+ * failed or is fixed; the buffer is released either way. */
+NTLM_API char *ntlm_buf_take(struct ntlm_buf *b);
+NTLM_API void ntlm_buf_free(struct ntlm_buf *b);
+
+#define NTLM_ESCAPE_JSON 0u /* the inside of a JSON string */
+#define NTLM_ESCAPE_TEXT 1u /* one line of text for people and log files */
+/*
+ * Appends n bytes of untrusted text, escaped. The bytes are read as UTF-8;
+ * '\', and in JSON '"', are escaped with a backslash; C0 controls (NUL
+ * included), DEL, C1 controls, U+2028, U+2029 and the bidirectional
+ * controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) become
+ * \uXXXX (TEXT: an ASCII control becomes \xNN). A byte that is not part of
+ * valid UTF-8 becomes \ufffd in JSON (replaced) and \xNN in TEXT (shown).
+ */
+NTLM_API void ntlm_buf_escape(struct ntlm_buf *b, const char *s, size_t n, unsigned mode);
+/* A JSON string: '"', the NUL-terminated s escaped as above, '"' (NULL: ""). */
+NTLM_API void ntlm_buf_json(struct ntlm_buf *b, const char *s);
+
+#define NTLM_FLAGS_TEXT 0u /* A|B|0x00000008 */
+#define NTLM_FLAGS_JSON 1u /* ["A","B","0x00000008"] */
+/*
+ * The NegotiateFlags set in flags, bit 0 first, by their MS-NLMP names
+ * (ntlm_flag_name()); a reserved bit as 0x%08x. TEXT separates them with '|'
+ * and writes nothing for 0; JSON writes an array ([] for 0). 0x0000000d is
+ * NTLMSSP_NEGOTIATE_UNICODE|NTLMSSP_REQUEST_TARGET|0x00000008 and
+ * ["NTLMSSP_NEGOTIATE_UNICODE","NTLMSSP_REQUEST_TARGET","0x00000008"].
+ */
+NTLM_API void ntlm_buf_flags(struct ntlm_buf *b, uint32_t flags, unsigned format);
 
 /* ---- policy as text (`ntlm policy`) -------------------------------------- */
 

@@ -18,20 +18,18 @@
  * become \uNNNN. An embedded U+0000 is shown as \x00 / \u0000 rather than
  * cutting the string short.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/text.h"
 #include "wire/wire.h"
 #include "ntlmssp/unstable.h"
 
-/* ---- a growing output buffer with a sticky error --------------------- */
+/* ---- the output: one text buffer (text/buf.c) and the layout state ---- */
 
 struct out {
-	char *p;	 /* owned; NUL-terminated */
-	size_t len, cap; /* cap excludes the NUL */
-	ntlm_status err; /* first failure; later writes are no-ops */
+	struct ntlm_buf b; /* growable; its error is sticky */
 	bool json;
 	unsigned depth; /* text: indentation level */
 	bool comma;	/* json: a member or element precedes in this container */
@@ -39,50 +37,15 @@ struct out {
 
 static void raw(struct out *o, const char *s, size_t n)
 {
-	if (o->err != NTLM_OK)
-		return;
-	if (n > o->cap - o->len) {
-		size_t cap = o->cap ? o->cap : 512;
-		while (n > cap - o->len) {
-			if (cap > SIZE_MAX / 2 - 1) {
-				o->err = ntlm_err(NTLM_E_NOMEM, "describe: output too large");
-				return;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(o->p, cap + 1);
-		if (!p) {
-			o->err = ntlm_err(NTLM_E_NOMEM, "out of memory");
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
+	ntlm_buf_put(&o->b, s, n);
 }
 
 static void raws(struct out *o, const char *s)
 {
-	raw(o, s, strlen(s));
+	ntlm_buf_puts(&o->b, s);
 }
 
-__attribute__((format(printf, 2, 3))) static void rawf(struct out *o, const char *fmt, ...)
-{
-	char buf[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		if (o->err == NTLM_OK)
-			o->err = ntlm_err(NTLM_E_INTERNAL, "describe: formatted field too long");
-		return;
-	}
-	raw(o, buf, (size_t)n);
-}
+#define rawf(o, ...) ntlm_buf_printf(&(o)->b, __VA_ARGS__)
 
 static void hex(struct out *o, const uint8_t *p, size_t n)
 {
@@ -93,45 +56,11 @@ static void hex(struct out *o, const uint8_t *p, size_t n)
 	}
 }
 
-/* Escapes UTF-8 from the peer (valid UTF-8: it comes out of text/). */
+/* Escapes text from the peer (text/buf.c: controls, C1, line separators,
+ * bidi controls; \xNN / \uNNNN in text, \uNNNN in JSON). */
 static void esc(struct out *o, const char *s, size_t n)
 {
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		unsigned cp = c;
-		size_t skip = 1;
-		bool bad = c < 0x20 || c == 0x7f || (o->json && c == '"') || c == '\\';
-		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-		    (unsigned char)s[i + 1] <= 0x9f) {
-			bad = true; /* C1 control, U+0080..U+009F */
-			cp = (unsigned char)s[i + 1];
-			skip = 2;
-		} else if (c == 0xe2 && i + 2 < n && ((unsigned char)s[i + 1] & 0xfe) == 0x80) {
-			/* bidi controls U+202A..U+202E, U+2066..U+2069: they reorder
-			 * what a terminal shows ("Trojan Source") */
-			cp = 0x2000u | ((unsigned char)s[i + 1] & 0x3fu) << 6 |
-			     ((unsigned char)s[i + 2] & 0x3fu);
-			if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
-				bad = true;
-				skip = 3;
-			}
-		}
-		if (!bad)
-			continue;
-		raw(o, s + run, i - run);
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-			raw(o, e, 2);
-		} else if (o->json || cp >= 0x80) {
-			rawf(o, "\\u%04x", cp);
-		} else {
-			rawf(o, "\\x%02x", cp);
-		}
-		i += skip - 1;
-		run = i + 1;
-	}
-	raw(o, s + run, n - run);
+	ntlm_buf_escape(&o->b, s, n, o->json ? NTLM_ESCAPE_JSON : NTLM_ESCAPE_TEXT);
 }
 
 /* ---- fields ------------------------------------------------------------ */
@@ -351,46 +280,35 @@ static void f_filetime(struct out *o, const char *k, uint64_t ft)
 	}
 }
 
+/* JSON: {"value", "names" (the named bits), "reserved" (the others)};
+ * text: the value, then one indented "NAME: bit" line per bit set. */
 static void f_flags(struct out *o, uint32_t flags)
 {
+	uint32_t reserved = ntlm_wire_flags_reserved(flags);
 	char v[16];
-	uint32_t reserved = 0;
 
 	snprintf(v, sizeof(v), "0x%08x", flags);
 	if (o->json) {
 		open_obj(o, "flags");
 		f_text(o, "value", v);
-		open_arr(o, "names");
-	} else {
-		f_text(o, "flags", v);
-		o->depth++;
+		key(o, "names");
+		ntlm_buf_flags(&o->b, flags & ~reserved, NTLM_FLAGS_JSON);
+		snprintf(v, sizeof(v), "0x%08x", reserved);
+		f_text(o, "reserved", v);
+		close_obj(o);
+		return;
 	}
+	f_text(o, "flags", v);
+	o->depth++;
 	for (unsigned i = 0; i < 32; i++) {
 		uint32_t bit = 1u << i;
 		const char *name = ntlm_wire_flag_name(bit);
 		if (!(flags & bit))
 			continue;
-		if (!name)
-			reserved |= bit;
-		char b[16];
-		snprintf(b, sizeof(b), "0x%08x", bit);
-		if (!o->json) {
-			f_text(o, name ? name : "reserved", b);
-		} else if (name) {
-			elem(o);
-			raws(o, "\"");
-			raws(o, name);
-			raws(o, "\"");
-		}
+		snprintf(v, sizeof(v), "0x%08x", bit);
+		f_text(o, name ? name : "reserved", v);
 	}
-	if (o->json) {
-		close_arr(o);
-		snprintf(v, sizeof(v), "0x%08x", reserved);
-		f_text(o, "reserved", v);
-		close_obj(o);
-	} else {
-		o->depth--;
-	}
+	o->depth--;
 }
 
 static void f_version(struct out *o, bool has, const struct ntlm_wire_version *v)
@@ -711,12 +629,13 @@ ntlm_status ntlm_token_describe(const uint8_t *token, size_t len, unsigned forma
 	}
 	if (o.json)
 		raws(&o, "}\n");
-	if (st == NTLM_OK)
-		st = o.err;
+	if (st == NTLM_OK && o.b.err != NTLM_OK)
+		st = ntlm_err(o.b.err,
+			      "ntlm_token_describe: the description does not fit in memory");
 	if (st != NTLM_OK) {
-		free(o.p);
+		ntlm_buf_free(&o.b);
 		return st;
 	}
-	*out = o.p;
-	return NTLM_OK;
+	*out = ntlm_buf_take(&o.b);
+	return *out ? NTLM_OK : ntlm_err(NTLM_E_NOMEM, "out of memory");
 }

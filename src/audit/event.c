@@ -3,18 +3,19 @@
  * audit: filling an event and rendering it as one JSON object.
  *
  * The renderer trusts nothing in the struct: each string is read up to its
- * array size, and escaped so the output is always one valid JSON line:
- * '"' and '\' escaped, C0/C1 controls, DEL and U+2028/U+2029 as \uXXXX,
- * each byte of invalid UTF-8 as \ufffd. It writes into a bounded buffer and
- * reports NTLM_E_BUFFER_TOO_SMALL rather than a cut-off object.
+ * array size, and escaped by ntlm_buf_escape() (text/buf.c: quotes,
+ * controls, line separators, bidi controls; invalid UTF-8 replaced by
+ * \ufffd) so the output is always one valid JSON line. It writes into the
+ * caller's buffer and reports NTLM_E_BUFFER_TOO_SMALL rather than a cut-off
+ * object.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "text/text.h"
 
 /* ---- filling ----------------------------------------------------------- */
 
@@ -118,139 +119,29 @@ enum ntlm_audit_severity ntlm_audit_event_severity(const struct ntlm_audit_event
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/* A bounded writer: once something does not fit, nothing more is written. */
-struct out {
-	char *p;
-	size_t cap; /* > 0; one byte is kept for the NUL */
-	size_t n;
-	bool full;
-};
-
-static void put(struct out *o, const char *s, size_t len)
-{
-	if (o->full || len >= o->cap - o->n) {
-		o->full = true;
-		return;
-	}
-	memcpy(o->p + o->n, s, len);
-	o->n += len;
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct out *o, const char *fmt, ...)
-{
-	char tmp[64];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		o->full = true; /* only short numbers pass through here */
-		return;
-	}
-	put(o, tmp, (size_t)n);
-}
-
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
- * no surrogates, nothing above U+10FFFF), or 0; *cp gets its code point. */
-static size_t u8seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		c = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		c = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* A JSON string from at most max bytes of s (stops at a NUL). */
-static void put_str(struct out *o, const char *s, size_t max)
+static void put_str(struct ntlm_buf *o, const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = s ? strnlen(s, max) : 0;
-	size_t i = 0;
-
-	put(o, "\"", 1);
-	while (i < n) {
-		uint32_t cp = 0;
-		size_t len = u8seq(p + i, n - i, &cp);
-		if (len == 0) {
-			puts_(o, "\\ufffd");
-			i++;
-			continue;
-		}
-		if (cp == '"' || cp == '\\') {
-			char esc[2] = { '\\', (char)cp };
-			put(o, esc, 2);
-		} else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
-			   cp == 0x2029) {
-			putf(o, "\\u%04x", (unsigned)cp);
-		} else {
-			put(o, (const char *)p + i, len);
-		}
-		i += len;
-	}
-	put(o, "\"", 1);
+	ntlm_buf_put(o, "\"", 1);
+	if (s)
+		ntlm_buf_escape(o, s, strnlen(s, max), NTLM_ESCAPE_JSON);
+	ntlm_buf_put(o, "\"", 1);
 }
 
 #define PUT_FIELD(o, key, e, field)                           \
 	do {                                                  \
-		puts_((o), ",\"" key "\":");                  \
+		ntlm_buf_puts((o), ",\"" key "\":");          \
 		put_str((o), (e)->field, sizeof((e)->field)); \
 	} while (0)
 
 /* "0x%08x" and the array of bit names (hex for reserved bits), bit 0 first. */
-static void put_flags(struct out *o, const char *key, const char *names_key, uint32_t flags)
+static void put_flags(struct ntlm_buf *o, const char *key, const char *names_key, uint32_t flags)
 {
-	bool first = true;
-
-	putf(o, ",\"%s\":\"0x%08x\",\"%s\":[", key, flags, names_key);
-	for (unsigned i = 0; i < 32; i++) {
-		uint32_t bit = 1u << i;
-		if (!(flags & bit))
-			continue;
-		if (!first)
-			put(o, ",", 1);
-		first = false;
-		const char *name = ntlm_wire_flag_name(bit);
-		if (name)
-			put_str(o, name, 64);
-		else
-			putf(o, "\"0x%08x\"", bit);
-	}
-	put(o, "]", 1);
+	ntlm_buf_printf(o, ",\"%s\":\"0x%08x\",\"%s\":", key, flags, names_key);
+	ntlm_buf_flags(o, flags, NTLM_FLAGS_JSON);
 }
 
-static void put_time(struct out *o, int64_t time_us)
+static void put_time(struct ntlm_buf *o, int64_t time_us)
 {
 	int64_t sec = time_us / 1000000, us = time_us % 1000000;
 	struct tm tm;
@@ -261,7 +152,7 @@ static void put_time(struct out *o, int64_t time_us)
 	}
 	time_t t = (time_t)sec;
 	if (!gmtime_r(&t, &tm)) {
-		puts_(o, ",\"time\":null");
+		ntlm_buf_puts(o, ",\"time\":null");
 		return;
 	}
 	char tbuf[80];
@@ -269,12 +160,12 @@ static void put_time(struct out *o, int64_t time_us)
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 			 tm.tm_sec, (int)us);
 	if (n < 0 || (size_t)n >= sizeof(tbuf)) {
-		puts_(o, ",\"time\":null");
+		ntlm_buf_puts(o, ",\"time\":null");
 		return;
 	}
-	puts_(o, ",\"time\":\"");
-	put(o, tbuf, (size_t)n);
-	put(o, "\"", 1);
+	ntlm_buf_puts(o, ",\"time\":\"");
+	ntlm_buf_put(o, tbuf, (size_t)n);
+	ntlm_buf_put(o, "\"", 1);
 }
 
 static const char *direction_name(enum ntlm_audit_direction d)
@@ -318,42 +209,41 @@ static const char *severity_name(enum ntlm_audit_severity s)
 
 ntlm_status ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, size_t len)
 {
-	struct out o = { buf, len, 0, false };
+	struct ntlm_buf o;
 
 	if (!e || !buf)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit event JSON: NULL argument");
 	if (len == 0)
 		return ntlm_err(NTLM_E_BUFFER_TOO_SMALL, "audit event JSON: empty buffer");
+	ntlm_buf_fixed(&o, buf, len);
 
-	putf(&o, "{\"event\":%u,\"name\":", (unsigned)e->id);
+	ntlm_buf_printf(&o, "{\"event\":%u,\"name\":", (unsigned)e->id);
 	put_str(&o, ntlm_audit_event_name(e->id), 64);
 	put_time(&o, e->time_us);
-	putf(&o, ",\"pid\":%d,\"severity\":\"%s\"", (int)e->pid,
-	     severity_name(ntlm_audit_event_severity(e)));
-	putf(&o, ",\"direction\":\"%s\",\"outcome\":\"%s\"", direction_name(e->direction),
-	     outcome_name(e->outcome));
+	ntlm_buf_printf(&o, ",\"pid\":%d,\"severity\":\"%s\"", (int)e->pid,
+			severity_name(ntlm_audit_event_severity(e)));
+	ntlm_buf_printf(&o, ",\"direction\":\"%s\",\"outcome\":\"%s\"",
+			direction_name(e->direction), outcome_name(e->outcome));
 	PUT_FIELD(&o, "target", e, target);
 	PUT_FIELD(&o, "peer", e, peer);
 	PUT_FIELD(&o, "workstation", e, workstation);
 	PUT_FIELD(&o, "user", e, user);
 	PUT_FIELD(&o, "domain", e, domain);
 	put_flags(&o, "flags", "flag_names", e->flags);
-	puts_(&o, ",\"response_type\":");
+	ntlm_buf_puts(&o, ",\"response_type\":");
 	if (e->has_response_type)
 		put_str(&o, ntlm_wire_response_type_name(e->response_type), 64);
 	else
-		puts_(&o, "null");
+		ntlm_buf_puts(&o, "null");
 	PUT_FIELD(&o, "setting", e, setting);
 	PUT_FIELD(&o, "reason", e, reason);
 	put_flags(&o, "missing", "missing_names", e->missing);
-	puts_(&o, e->insecure ? ",\"insecure\":true}" : ",\"insecure\":false}");
+	ntlm_buf_puts(&o, e->insecure ? ",\"insecure\":true}" : ",\"insecure\":false}");
 
-	if (o.full) {
+	if (o.err != NTLM_OK) {
 		buf[0] = '\0';
-		return ntlm_err(NTLM_E_BUFFER_TOO_SMALL,
-				"audit event %u: JSON does not fit in %zu bytes", (unsigned)e->id,
-				len);
+		return ntlm_err(o.err, "audit event %u: JSON does not fit in %zu bytes",
+				(unsigned)e->id, len);
 	}
-	buf[o.n] = '\0';
 	return NTLM_OK;
 }

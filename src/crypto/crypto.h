@@ -83,4 +83,15 @@ static inline bool ntlm_crypto_ct_eq16(const uint8_t a[16], const uint8_t b[16])
 /* Wipes a secret so the compiler cannot elide it. */
 void ntlm_crypto_wipe(void *p, size_t len);
 
+/* Strict base64 (RFC 4648 section 4, crypto/base64.c): the standard
+ * alphabet, '=' padding required, no whitespace or other byte inside, the
+ * unused bits of the last symbol zero; so each byte string has exactly one
+ * accepted spelling. decode: n bytes of text (n may be 0) to at most max
+ * bytes, *out malloc'd (even for 0 bytes); NTLM_E_BAD_ENCODING naming the
+ * offset, NTLM_E_TOKEN_TOO_LARGE (checked before allocating). encode: *out
+ * malloc'd and NUL-terminated. */
+NTLM_RESULT ntlm_crypto_base64_decode(const char *p, size_t n, size_t max, uint8_t **out,
+				      size_t *out_len);
+NTLM_RESULT ntlm_crypto_base64_encode(const uint8_t *p, size_t len, char **out);
+
 #endif

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * wire: NegotiateFlags names, MS-NLMP 2.2.2.5. One row per bit, bit 0 first;
- * reserved bits (r1..r10) have no name and are printed as hex.
+ * reserved bits (r1..r10) have no name and are printed as hex. And the one
+ * formatter of a flag set, ntlm_buf_flags(), used by the audit events, the
+ * token description, `ntlm server`, and `ntlm httpd`.
  */
-#include <stdio.h>
-
+#include "text/text.h"
 #include "wire/wire.h"
 
 /* Indexed by bit number; a static check below ties each row to its macro. */
@@ -73,27 +74,37 @@ const char *ntlm_wire_flag_name(uint32_t bit)
 	return names[__builtin_ctz(bit)];
 }
 
-char *ntlm_wire_flags_format(uint32_t flags, char *buf, size_t len)
+uint32_t ntlm_wire_flags_reserved(uint32_t flags)
 {
-	size_t used = 0;
+	uint32_t r = 0;
 
-	if (!buf || len == 0)
-		return buf;
-	buf[0] = '\0';
-	if (flags == 0) {
-		snprintf(buf, len, "0");
-		return buf;
-	}
-	for (unsigned i = 0; i < 32 && used < len; i++) {
+	for (unsigned i = 0; i < 32; i++)
+		if (!names[i])
+			r |= 1u << i;
+	return flags & r;
+}
+
+/* The one flag-set formatter (public: include/ntlmssp/unstable.h). */
+void ntlm_buf_flags(struct ntlm_buf *b, uint32_t flags, unsigned format)
+{
+	bool json = format == NTLM_FLAGS_JSON, first = true;
+
+	if (json)
+		ntlm_buf_put(b, "[", 1);
+	for (unsigned i = 0; i < 32; i++) {
 		uint32_t bit = 1u << i;
 		if (!(flags & bit))
 			continue;
-		const char *sep = used ? "|" : "";
-		int n = names[i] ? snprintf(buf + used, len - used, "%s%s", sep, names[i])
-				 : snprintf(buf + used, len - used, "%s0x%08x", sep, bit);
-		if (n < 0)
-			break;
-		used += (size_t)n; /* may pass len: snprintf truncated, loop ends */
+		if (!first)
+			ntlm_buf_put(b, json ? "," : "|", 1);
+		first = false;
+		if (names[i] && json)
+			ntlm_buf_printf(b, "\"%s\"", names[i]);
+		else if (names[i])
+			ntlm_buf_puts(b, names[i]);
+		else
+			ntlm_buf_printf(b, json ? "\"0x%08x\"" : "0x%08x", bit);
 	}
-	return buf;
+	if (json)
+		ntlm_buf_put(b, "]", 1);
 }

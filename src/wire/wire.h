@@ -22,9 +22,9 @@
 
 /* Name of one bit ("NTLMSSP_NEGOTIATE_SEAL"); "reserved(0x...)" bits -> NULL. */
 const char *ntlm_wire_flag_name(uint32_t bit);
-/* "NTLMSSP_NEGOTIATE_UNICODE|NTLMSSP_REQUEST_TARGET|0x00000008" into buf
- * (always NUL-terminated; truncated if too small). Returns buf. */
-char *ntlm_wire_flags_format(uint32_t flags, char *buf, size_t len);
+/* The bits of flags that MS-NLMP reserves (r1..r10: no name). A set of
+ * flags is formatted by ntlm_buf_flags() (include/ntlmssp/unstable.h). */
+uint32_t ntlm_wire_flags_reserved(uint32_t flags);
 
 /* ---- message framing ------------------------------------------------- */
 #define NTLM_WIRE_NEGOTIATE 1u

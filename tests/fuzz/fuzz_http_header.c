@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1), path[512];
 	const char *cred;
 	size_t len;
-	struct httpd_buf b = { 0 };
+	struct ntlm_buf b = { 0 };
 
 	if (!s)
 		return 0;
@@ -88,12 +88,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	httpd_buf_html(&b, s);
 	check(!b.p || strchr(b.p, '<') == NULL);
-	httpd_buf_free(&b);
-	httpd_buf_json(&b, s);
-	check(b.failed || (b.len >= 2 && b.p[0] == '"' && b.p[b.len - 1] == '"'));
-	for (size_t i = 0; !b.failed && i < b.len; i++)
+	ntlm_buf_free(&b);
+	ntlm_buf_json(&b, s);
+	check(b.err != NTLM_OK || (b.len >= 2 && b.p[0] == '"' && b.p[b.len - 1] == '"'));
+	for (size_t i = 0; b.err == NTLM_OK && i < b.len; i++)
 		check((unsigned char)b.p[i] >= 0x20);
-	httpd_buf_free(&b);
+	ntlm_buf_free(&b);
 	free(s);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* crypto: known-answer tests of the nettle adapter and CRC32. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -250,6 +251,81 @@ static void test_hmac_md5_rc4(void **state)
 	}
 }
 
+/* crypto/base64.c: strict base64 over nettle. RFC 4648 section 10 vectors,
+ * then one row per rule the strict check adds to nettle's lenient decoder. */
+static void test_base64_strict(void **state)
+{
+	(void)state;
+	static const char *const rfc[][2] = {
+		{ "", "" },
+		{ "f", "Zg==" },
+		{ "fo", "Zm8=" },
+		{ "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" },
+		{ "foobar", "Zm9vYmFy" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(rfc); i++) {
+		char *e = NULL;
+		uint8_t *d = NULL;
+		size_t n = 99;
+		assert_int_equal(ntlm_crypto_base64_encode((const uint8_t *)rfc[i][0],
+							   strlen(rfc[i][0]), &e),
+				 NTLM_OK);
+		assert_string_equal(e, rfc[i][1]);
+		assert_int_equal(ntlm_crypto_base64_decode(e, strlen(e), 100, &d, &n), NTLM_OK);
+		assert_int_equal(n, strlen(rfc[i][0]));
+		assert_memory_equal(d, rfc[i][0], n);
+		free(e);
+		free(d);
+	}
+	/* each rejected with NTLM_E_BAD_ENCODING and the reason in the detail */
+	static const struct {
+		const char *in, *why;
+	} bad[] = {
+		/* whitespace inside (nettle skips it) */
+		{ "Zm9v YmFy", "whitespace at offset 4" },
+		{ "Zm9v\nYmFy", "whitespace at offset 4" },
+		{ "Zm9vYmFy\t", "whitespace at offset 8" },
+		/* bad padding: missing, too much, inside, before data */
+		{ "Zg", "not a multiple of 4" },
+		{ "Zm9vYg=", "misplaced '='" },
+		{ "Z===", "misplaced '='" },
+		{ "Zg=a", "misplaced '='" },
+		{ "Zg==Zg==", "misplaced '='" },
+		{ "=Zm9", "misplaced '='" },
+		/* non-canonical trailing bits: "Zh==" and "Zm9=" decode to "f" and
+		 * "fo" in a lenient decoder */
+		{ "Zh==", "non-zero padding bits" },
+		{ "Zm9=", "non-zero padding bits" },
+		{ "Zm9vYh==", "non-zero padding bits" },
+		/* outside the alphabet: base64url, NUL, high bytes */
+		{ "Zm-v", "byte 0x2d at offset 2 is not in the alphabet" },
+		{ "Zm_v", "byte 0x5f at offset 2 is not in the alphabet" },
+		{ "Zm9\xc3", "byte 0xc3 at offset 3 is not in the alphabet" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint8_t *d = (uint8_t *)"x";
+		size_t n = 99;
+		assert_int_equal(
+			ntlm_crypto_base64_decode(bad[i].in, strlen(bad[i].in), 100, &d, &n),
+			NTLM_E_BAD_ENCODING);
+		assert_null(d);
+		assert_int_equal(n, 0);
+		if (!strstr(ntlm_error_message(), bad[i].why))
+			fail_msg("%s: \"%s\", want \"%s\"", bad[i].in, ntlm_error_message(),
+				 bad[i].why);
+	}
+	/* an embedded NUL is a byte outside the alphabet, not an end */
+	uint8_t *d = NULL;
+	size_t n = 0;
+	assert_int_equal(ntlm_crypto_base64_decode("Zm\0v", 4, 100, &d, &n), NTLM_E_BAD_ENCODING);
+	/* the limit is checked before allocating */
+	assert_int_equal(ntlm_crypto_base64_decode("Zm9vYmFy", 8, 5, &d, &n),
+			 NTLM_E_TOKEN_TOO_LARGE);
+	assert_null(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,7 +334,7 @@ int main(void)
 		cmocka_unit_test(test_des7),	     cmocka_unit_test(test_rc4),
 		cmocka_unit_test(test_crc32),	     cmocka_unit_test(test_ct_eq),
 		cmocka_unit_test(test_random),	     cmocka_unit_test(test_wipe),
-		cmocka_unit_test(test_hmac_md5_rc4),
+		cmocka_unit_test(test_hmac_md5_rc4), cmocka_unit_test(test_base64_strict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "text/text.h"
 #include "wire/wire.h"
 
 static void test_names(void **state)
@@ -50,44 +51,60 @@ static void test_names(void **state)
 	assert_null(ntlm_wire_flag_name(3));
 }
 
+static char *fmt(uint32_t flags, unsigned format)
+{
+	static char buf[1024];
+	struct ntlm_buf b;
+	ntlm_buf_fixed(&b, buf, sizeof(buf));
+	ntlm_buf_flags(&b, flags, format);
+	assert_int_equal(b.err, NTLM_OK);
+	return buf;
+}
+
 static void test_format(void **state)
 {
 	(void)state;
-	char buf[1024];
-	assert_string_equal(ntlm_wire_flags_format(0, buf, sizeof(buf)), "0");
-	assert_string_equal(ntlm_wire_flags_format(0x0000000d, buf, sizeof(buf)),
+	assert_string_equal(fmt(0, NTLM_FLAGS_TEXT), "");
+	assert_string_equal(fmt(0, NTLM_FLAGS_JSON), "[]");
+	assert_string_equal(fmt(0x0000000d, NTLM_FLAGS_TEXT),
 			    "NTLMSSP_NEGOTIATE_UNICODE|NTLMSSP_REQUEST_TARGET|0x00000008");
-	assert_string_equal(ntlm_wire_flags_format(0x10000000, buf, sizeof(buf)), "0x10000000");
+	assert_string_equal(
+		fmt(0x0000000d, NTLM_FLAGS_JSON),
+		"[\"NTLMSSP_NEGOTIATE_UNICODE\",\"NTLMSSP_REQUEST_TARGET\",\"0x00000008\"]");
+	assert_string_equal(fmt(0x10000000, NTLM_FLAGS_TEXT), "0x10000000");
 	/* the 4.2.2 CHALLENGE flags */
-	ntlm_wire_flags_format(0xe2028233u, buf, sizeof(buf));
-	assert_string_equal(buf, "NTLMSSP_NEGOTIATE_UNICODE|NTLM_NEGOTIATE_OEM|"
-				 "NTLMSSP_NEGOTIATE_SIGN|NTLMSSP_NEGOTIATE_SEAL|"
-				 "NTLMSSP_NEGOTIATE_NTLM|NTLMSSP_NEGOTIATE_ALWAYS_SIGN|"
-				 "NTLMSSP_TARGET_TYPE_SERVER|NTLMSSP_NEGOTIATE_VERSION|"
-				 "NTLMSSP_NEGOTIATE_128|NTLMSSP_NEGOTIATE_KEY_EXCH|"
-				 "NTLMSSP_NEGOTIATE_56");
+	assert_string_equal(fmt(0xe2028233u, NTLM_FLAGS_TEXT),
+			    "NTLMSSP_NEGOTIATE_UNICODE|NTLM_NEGOTIATE_OEM|"
+			    "NTLMSSP_NEGOTIATE_SIGN|NTLMSSP_NEGOTIATE_SEAL|"
+			    "NTLMSSP_NEGOTIATE_NTLM|NTLMSSP_NEGOTIATE_ALWAYS_SIGN|"
+			    "NTLMSSP_TARGET_TYPE_SERVER|NTLMSSP_NEGOTIATE_VERSION|"
+			    "NTLMSSP_NEGOTIATE_128|NTLMSSP_NEGOTIATE_KEY_EXCH|"
+			    "NTLMSSP_NEGOTIATE_56");
 	/* every bit fits in 1024 */
-	ntlm_wire_flags_format(0xffffffffu, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "|0x10000000|NTLMSSP_NEGOTIATE_128|"));
-	assert_non_null(strstr(buf, "NTLMSSP_NEGOTIATE_UNICODE|NTLM_NEGOTIATE_OEM|"
+	const char *all = fmt(0xffffffffu, NTLM_FLAGS_TEXT);
+	assert_non_null(strstr(all, "|0x10000000|NTLMSSP_NEGOTIATE_128|"));
+	assert_non_null(strstr(all, "NTLMSSP_NEGOTIATE_UNICODE|NTLM_NEGOTIATE_OEM|"
 				    "NTLMSSP_REQUEST_TARGET|0x00000008|"));
+	all = fmt(0xffffffffu, NTLM_FLAGS_JSON);
+	assert_non_null(strstr(all, ",\"0x10000000\",\"NTLMSSP_NEGOTIATE_128\","));
+	assert_int_equal(ntlm_wire_flags_reserved(0xffffffffu), 0x1d244508u);
+	assert_int_equal(ntlm_wire_flags_reserved(0xe2028233u), 0);
 }
 
-static void test_format_truncates(void **state)
+static void test_format_too_small(void **state)
 {
 	(void)state;
 	char buf[16];
-	memset(buf, 'x', sizeof(buf));
-	ntlm_wire_flags_format(0xffffffffu, buf, sizeof(buf));
-	assert_int_equal(strlen(buf), sizeof(buf) - 1);
-	assert_string_equal(buf, "NTLMSSP_NEGOTIA");
-	char one[1] = { 'x' };
-	ntlm_wire_flags_format(1, one, sizeof(one));
-	assert_int_equal(one[0], '\0');
-	ntlm_wire_flags_format(1, NULL, 0); /* no crash */
+	struct ntlm_buf b;
+	ntlm_buf_fixed(&b, buf, sizeof(buf));
+	ntlm_buf_flags(&b, 0xffffffffu, NTLM_FLAGS_TEXT);
+	assert_int_equal(b.err, NTLM_E_BUFFER_TOO_SMALL);
+	assert_true(strlen(buf) < sizeof(buf)); /* terminated; the caller sees err */
 	/* exactly full: 25 chars + NUL */
 	char exact[26];
-	ntlm_wire_flags_format(1 | 2, exact, sizeof(exact));
+	ntlm_buf_fixed(&b, exact, sizeof(exact));
+	ntlm_buf_flags(&b, 1, NTLM_FLAGS_TEXT);
+	assert_int_equal(b.err, NTLM_OK);
 	assert_string_equal(exact, "NTLMSSP_NEGOTIATE_UNICODE");
 }
 
@@ -96,7 +113,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_format_truncates),
+		cmocka_unit_test(test_format_too_small),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ntlmssp/unstable.h>
+
 #include "peer.h"
 
 struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const char *config,
@@ -388,31 +390,13 @@ const char *peer_protection(uint32_t flags)
 
 void peer_flag_names(uint32_t flags, char *buf, size_t len)
 {
-	size_t k = 0;
+	struct ntlm_buf b;
 
-	buf[0] = '\0';
-	if (!flags) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	for (unsigned i = 0; i < 32; i++) {
-		uint32_t bit = 1u << i;
-		const char *name;
-		char hex[16];
-		int w;
-
-		if (!(flags & bit))
-			continue;
-		name = ntlm_flag_name(bit);
-		if (!name) {
-			snprintf(hex, sizeof(hex), "0x%08x", (unsigned)bit);
-			name = hex;
-		}
-		w = snprintf(buf + k, len - k, "%s%s", k ? "|" : "", name);
-		if (w < 0 || (size_t)w >= len - k)
-			return;
-		k += (size_t)w;
-	}
+	ntlm_buf_fixed(&b, buf, len);
+	if (flags)
+		ntlm_buf_flags(&b, flags, NTLM_FLAGS_TEXT);
+	else
+		ntlm_buf_puts(&b, "-");
 }
 
 void peer_escape(const char *s, bool field, char *buf, size_t len)
