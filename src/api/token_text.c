@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes/hex.h"
 #include "crypto/crypto.h"
 #include "wire/wire.h"
 #include "ntlmssp/unstable.h"
@@ -41,17 +42,6 @@ static const char *const schemes[] = { "NTLM", "Negotiate" };
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Case-insensitive ASCII comparison of n bytes (no locale). */
@@ -85,7 +75,7 @@ static bool hex_size(const char *p, size_t n, size_t *out)
 	for (size_t i = 0; i < n; i++) {
 		if (is_space(p[i]))
 			continue;
-		if (hex_val(p[i]) < 0)
+		if (ntlm_bytes_hex_digit((unsigned char)p[i]) < 0)
 			return false;
 		digits++;
 	}
@@ -102,7 +92,7 @@ static void hex_decode(const char *p, size_t n, uint8_t *out)
 	for (size_t i = 0; i < n; i++) {
 		if (is_space(p[i]))
 			continue;
-		int v = hex_val(p[i]);
+		int v = ntlm_bytes_hex_digit((unsigned char)p[i]);
 		if (hi < 0) {
 			hi = v;
 		} else {
