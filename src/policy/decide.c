@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ntlmssp/unstable.h"
 #include "policy/match.h"
 #include "policy/settings.h"
 
@@ -86,30 +87,14 @@ uint32_t ntlm_policy_client_negotiate_flags(const struct ntlm_policy *p, bool wa
 	return f;
 }
 
-static const struct {
-	uint32_t bit;
-	const char *name;
-} minsec_flag_names[] = {
-	{ NTLMSSP_NEGOTIATE_SIGN, "NTLMSSP_NEGOTIATE_SIGN" },
-	{ NTLMSSP_NEGOTIATE_SEAL, "NTLMSSP_NEGOTIATE_SEAL" },
-	{ NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
-	  "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY" },
-	{ NTLMSSP_NEGOTIATE_128, "NTLMSSP_NEGOTIATE_128" },
-};
-
+/* The names of the missing bits, by the one flag-set formatter. */
 static const char *flag_names(uint32_t bits, char *buf, size_t len)
 {
-	size_t o = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(minsec_flag_names); i++) {
-		if (!(bits & minsec_flag_names[i].bit))
-			continue;
-		int w = snprintf(buf + o, len - o, "%s%s", o ? "|" : "", minsec_flag_names[i].name);
-		if (w < 0 || (size_t)w >= len - o)
-			break;
-		o += (size_t)w;
-	}
-	return buf;
+	struct ntlm_buf b;
+
+	ntlm_buf_fixed(&b, buf, len);
+	ntlm_buf_flags(&b, bits, NTLM_FLAGS_TEXT);
+	return buf; /* cut short if it did not fit: the hex value follows it */
 }
 
 void ntlm_policy_check_min_sec(const struct ntlm_policy *p, bool is_server, uint32_t flags,
@@ -122,7 +107,7 @@ void ntlm_policy_check_min_sec(const struct ntlm_policy *p, bool is_server, uint
 	uint32_t need = req;
 	bool no_session = !(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL));
 	bool waived = false;
-	char names[128];
+	char names[256];
 
 	verdict_init(v);
 	/* MS-NLMP 2.2.2.5: 56/128 only matter with SIGN or SEAL; Windows' default
