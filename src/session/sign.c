@@ -11,7 +11,7 @@
  * All 16 bytes are compared, Version and RandomPad included. Without ESS we
  * emit RandomPad = 0 (the 3.4.4.1 pseudocode, as gss-ntlmssp, pyspnego and
  * Windows do) and accept only that; the 4.2.2.4 example's form, which keeps
- * RC4(RandomPad), is rejected (ms-nlmp-facts 8.1).
+ * RC4(RandomPad), is rejected (docs/vectors.md, "Where the specification's examples mislead" 1).
  */
 #include <string.h>
 
@@ -92,7 +92,7 @@ void ntlm_session_mac_begin_rc4(uint32_t flags, struct ntlm_hmac_md5 *mac, struc
  *   without ESS: RandomPad = RC4(Handle, 0); Checksum = RC4(Handle, CRC32);
  *                SeqNum = RC4(Handle, 0) XOR SeqNum; RandomPad = 0 (the
  *                3.4.4.1 pseudocode's last step; the 4.2.2.4 example prints
- *                the encrypted pad instead, see ms-nlmp-facts 8.1). */
+ *                the encrypted pad instead, see docs/vectors.md). */
 void ntlm_session_mac_end(uint32_t flags, struct ntlm_rc4 *handle, uint32_t seq,
 			  const uint8_t cksum[8], uint8_t sig[16])
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # ntlm hash: known hashes (MS-NLMP 4.2.1, the Windows 7 capture of
-# ms-nlmp-facts.md 7.3), line handling, and the usage errors.
+# docs/vectors.md §7), line handling, and the usage errors.
 set -u
 source "$(dirname "$0")/lib.bash"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * gss_driver: gss-ntlmssp (through MIT GSSAPI) speaking ntlm-lines/1
- * (shared/reference/line-protocol.md, docs/cli.md "--stdio") on stdin/stdout,
+ * (docs/cli.md "--stdio") on stdin/stdout,
  * so that tests/interop/pair.py can pair it with `ntlm client --stdio` or
  * `ntlm server --stdio`. It does not link ntlmssp: it is the other side.
  *

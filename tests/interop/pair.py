@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Pair two ntlm-lines/1 processes (shared/reference/line-protocol.md).
+"""Pair two ntlm-lines/1 processes (docs/cli.md, "--stdio").
 
 Relays the client's lines to the server and each answer back, one line at a
 time, and records what went by: the three handshake messages, the result line,

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Independent NTLM clients speaking ntlm-lines/1 (shared/reference/line-protocol.md)
+"""Independent NTLM clients speaking ntlm-lines/1 (docs/cli.md, "--stdio")
 as the client side, so that pair.py can put them in front of `ntlm server --stdio`.
 
   peers.py samba    --user DOM\\USER --password P [--v1] [--no-ess] [--seal]

@@ -17,7 +17,7 @@ static void test_hashes(void **state)
 	assert_hex_equal(h, 16, "e52cac67419a9a224a3b108f3fa6cb6d");
 	assert_int_equal(ntlm_hash_ntv2("Password", "User", "Domain", h), NTLM_OK);
 	assert_hex_equal(h, 16, "0c868a403bfd7a93a3001ef22ef02e3f");
-	/* The Windows 7 capture (ms-nlmp-facts.md 7.3) */
+	/* The Windows 7 capture (docs/vectors.md §7) */
 	assert_int_equal(ntlm_hash_nt("P@ssw0rd", h), NTLM_OK);
 	assert_hex_equal(h, 16, "e19ccf75ee54e06b06a5907af13cef42");
 	assert_int_equal(ntlm_hash_ntv2("P@ssw0rd", "Administrator", "WS2008R2", h), NTLM_OK);

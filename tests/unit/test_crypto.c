@@ -82,7 +82,7 @@ static void test_hmac_md5(void **state)
 }
 
 /* DES with the 7-to-8-byte key expansion of MS-NLMP 6: the two halves of
- * LMOWFv1("Password") (ms-nlmp-facts 5.1/5.2). */
+ * LMOWFv1("Password") (docs/vectors.md §1, §2). */
 static void test_des7(void **state)
 {
 	(void)state;

@@ -2,7 +2,7 @@
 /* Whole AUTHENTICATE_MESSAGEs of MS-NLMP 4.2.2, 4.2.3 and 4.2.4, built from
  * the 4.2.1 common inputs with the auth functions and the wire encoder, and
  * compared byte for byte with the spec's; plus the Chromium NTLMv2 `temp`
- * (ms-nlmp-facts 7.1) rebuilt from the 4.2.4 CHALLENGE's AV pairs. */
+ * (docs/vectors.md §6) rebuilt from the 4.2.4 CHALLENGE's AV pairs. */
 #include "vecutil.h"
 
 #include "auth/auth.h"

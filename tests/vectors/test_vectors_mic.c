@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Channel bindings and MIC (chromium-mic-cbt.vec, ms-nlmp-facts 3.1 / 7.1)
+/* Channel bindings and MIC (chromium-mic-cbt.vec, docs/vectors.md §6)
  * and the Windows 7 -> Server 2008 R2 capture (windows7-capture.vec, 7.3).
  * The NT responses are read out of the captured AUTHENTICATE_MESSAGEs with
  * plain byte reads (NtChallengeResponseFields at offset 20). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* MS-NLMP 4.2.4 NTLMv2 and the additional key/signature vectors of
- * ms-nlmp-facts 6 (msnlmp-keys-extra.vec): every auth/session row. */
+ * docs/vectors.md §5 (msnlmp-keys-extra.vec): every auth/session row. */
 #include "vecutil.h"
 
 #include "auth/auth.h"
@@ -155,7 +155,7 @@ static void test_424_seal(void **state)
 	ntlm_session_clear(&s);
 }
 
-/* ---- ms-nlmp-facts 6 ------------------------------------------------------ */
+/* ---- docs/vectors.md §5 --------------------------------------------------- */
 
 static void test_extra_ess_keys(void **state)
 {
