@@ -61,6 +61,15 @@ void ntlm_policy_may_send(const struct ntlm_policy *p, const char *target, struc
 			d->name, r, ntlm_policy_sym_or_invalid(d, r), t, e);
 		return;
 	}
+	struct ntlm_policy_target parsed;
+	char why[80];
+	if (!ntlm_policy_target_parse(target, &parsed, why, sizeof(why))) {
+		verdict(v, NTLM_DENY, d->id, NTLM_EVENT_OUT_BLOCKED,
+			"%s = %u (%s): outgoing NTLM to '%s' blocked; not a target name an "
+			"exception can match (%s)",
+			d->name, r, ntlm_policy_sym_or_invalid(d, r), t, why);
+		return;
+	}
 	verdict(v, NTLM_DENY, d->id, NTLM_EVENT_OUT_BLOCKED,
 		"%s = %u (%s): outgoing NTLM to '%s' blocked; no ClientAllowedNTLMServers entry "
 		"matches",

@@ -175,12 +175,41 @@ struct ntlm_verdict {
 void ntlm_policy_may_send(const struct ntlm_policy *p, const char *target, struct ntlm_verdict *v);
 /* Whether target matches an entry of ClientAllowedNTLMServers. */
 bool ntlm_policy_server_allowed(const struct ntlm_policy *p, const char *target);
-/* One exception-list entry against a target: ASCII case-insensitive, '*'
- * matches any run of characters (also empty), tried against the full target,
- * its authority (after the first '/', or without one the first '@', up to the
- * next '/' or '@': "host:port"), the authority's host (without ":port" or
- * [brackets] or a trailing dot) and the host's first DNS label (not for IP
- * addresses). */
+
+/* A target name taken apart (docs/policy.md "Exception lists"). */
+enum ntlm_host_kind {
+	NTLM_HOST_NAME = 0, /* one label: a NetBIOS or short name ("filesrv") */
+	NTLM_HOST_DNS,	    /* two or more labels ("filesrv.corp.example") */
+	NTLM_HOST_IPV4,
+	NTLM_HOST_IPV6
+};
+struct ntlm_policy_target {
+	char service[64]; /* service class ("HTTP"); "" for a bare host */
+	char host[256];	  /* lower case; no brackets, no trailing dot */
+	enum ntlm_host_kind kind;
+	uint8_t addr[16]; /* the address of an IPv4 (4 bytes) / IPv6 host */
+	unsigned port;	  /* 0 = none */
+	char name[256];	  /* the SPN's service name after the host; "" */
+};
+/* Parses "svc/host[:port][/name]" (SPN), "svc@host" (GSS host-based name)
+ * or "host[:port]", IPv6 literals in brackets ("[::1]:443"; bare "fe80::1"
+ * without a port). Hosts are DNS-style labels of letters, digits, '-' and
+ * '_' (1..63 bytes each, 253 in all) or IP literals; one trailing dot is
+ * dropped; letters are folded to lower case. False, with *why saying what is
+ * wrong, for anything else (two '@', '@' in an SPN, an empty label, a bad
+ * port, spaces, ...): such a target matches no exception. */
+bool ntlm_policy_target_parse(const char *target, struct ntlm_policy_target *t, char *why,
+			      size_t why_len);
+/* One exception-list entry against a target, host against host only:
+ * "host" (one label) matches that exact one-label host only, never an FQDN
+ * that starts with it; "a.b.c" matches that FQDN; '*' inside a label matches
+ * any run of characters within that label; a first label that is just "*"
+ * matches one or more labels ("*.corp.example": x.corp.example,
+ * a.b.corp.example, not corp.example); "*" alone matches every host; IP
+ * literals match the same address. An entry may add ":port" (then the port
+ * must be the same) or start with "svc/" (then the service class must be the
+ * same, '*' allowed). ASCII case-insensitive; a trailing dot is ignored. A
+ * target that ntlm_policy_target_parse refuses matches nothing. */
 bool ntlm_policy_target_matches(const char *pattern, const char *target);
 
 /* The flags a client puts in its NEGOTIATE (docs/policy.md "Client flags"):

@@ -508,7 +508,8 @@ static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum 
 		else
 			out_printf(
 				o,
-				"%u server name pattern%s ('*' matches any run of characters) that "
+				"%u server name pattern%s matched against the target's host ('*' "
+				"within a label) that "
 				"a client may still send NTLM to under RestrictSendingNTLMTraffic "
 				"= "
 				"2 (Deny)",

@@ -245,6 +245,22 @@ IN=$'x\n' client --config "$TMP/client-allow.conf" "${ALICE[@]}" "127.0.0.1:$POR
 expect_ok "ClientAllowedNTLMServers exception"
 wait_count "$TMP/main.out" '^peer=' $((before + 1))
 eq "the blocked client never connected" $((before + 1)) "$(count_lines "$TMP/main.out" '^peer=')"
+# The exception list matches the target's host only (docs/policy.md "Exception
+# lists"): hostile targets that merely contain a listed name are refused, audited
+# as 4001, and never connect.
+printf '[MSV1_0]\nRestrictSendingNTLMTraffic = 2\nClientAllowedNTLMServers = *.corp.example, host\n' \
+	>"$TMP/client-review.conf"
+for t in 'HTTP/evil.net/x.corp.example' 'HTTP@evil.net@x.corp.example' 'host/host.evil.example' \
+	'HTTP/host.attacker.net:443'; do
+	: >"$TMP/review.audit"
+	IN=$'x\n' client --config "$TMP/client-review.conf" --audit "$TMP/review.audit" \
+		"${ALICE[@]}" --target "$t" "127.0.0.1:$PORT"
+	expect_rc "exception list vs $t" 1
+	one_line "exception list vs $t" \
+		'^ntlm client: NTLM_E_POLICY_SEND_BLOCKED: RestrictSendingNTLMTraffic = 2'
+	audit_has "exception list vs $t" "$TMP/review.audit" 4001 "\"outcome\":\"blocked\""
+done
+eq "the hostile targets never connected" $((before + 1)) "$(count_lines "$TMP/main.out" '^peer=')"
 stop_server main
 
 # Server policy: NtlmMinServerSec = 0x20 needs SEAL; refused at the NEGOTIATE.

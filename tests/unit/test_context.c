@@ -720,8 +720,11 @@ static void test_restrict_sending(void **state)
 		{ 1, NULL, SPN, true, NTLM_EVENT_OUT_AUDIT },
 		{ 2, NULL, SPN, false, NTLM_EVENT_OUT_BLOCKED },
 		{ 2, "*.corp.example", SPN, true, 0 },
-		{ 2, "WEBSRV", SPN, true, 0 },
-		{ 2, "web*", SPN, true, 0 },
+		{ 2, "websrv.CORP.example", SPN, true, 0 },
+		{ 2, "web*.corp.example", SPN, true, 0 },
+		/* a short name is not an FQDN that starts with it (docs/policy.md) */
+		{ 2, "WEBSRV", SPN, false, NTLM_EVENT_OUT_BLOCKED },
+		{ 2, "web*", SPN, false, NTLM_EVENT_OUT_BLOCKED },
 		{ 2, "http/WEBSRV.corp.EXAMPLE", SPN, true, 0 },
 		{ 2, "other*", SPN, false, NTLM_EVENT_OUT_BLOCKED },
 		{ 2, "*.example.org", SPN, false, NTLM_EVENT_OUT_BLOCKED },

@@ -225,60 +225,81 @@ static const struct {
 	const char *target;
 	bool match;
 } send_cases[] = {
-	/* *.example.com */
-	{ "*.example.com", "HTTP/web.example.com", true },
-	{ "*.example.com", "web.example.com", true },
-	{ "*.example.com", "HTTP/web.example.com:8080", true },
-	{ "*.example.com", "HTTP/WEB.EXAMPLE.COM", true },
-	{ "*.EXAMPLE.com", "cifs/a.b.example.com", true },
-	{ "*.example.com", "HTTP/example.com", false },
-	{ "*.example.com", "HTTP/web.example.com.evil.net", false },
-	{ "*.example.com", "HTTP/webexample.com", false },
-	/* web* */
-	{ "web*", "HTTP/web01.corp.example.com", true },
-	{ "web*", "HTTP/webmail", true },
+	/* the review's list, entry by entry (docs/policy.md "Exception lists") */
+	{ "*.corp.example", "HTTP/x.corp.example", true },
+	{ "*.corp.example", "HTTP/x.corp.example:443", true },
+	{ "*.corp.example", "HTTP@x.corp.example", true },
+	{ "*.corp.example", "x.corp.example", true },
+	{ "*.corp.example", "cifs/a.b.corp.example", true },
+	{ "*.corp.example", "HTTP/X.CORP.EXAMPLE.", true },
+	{ "*.corp.example", "HTTP/corp.example", false },
+	{ "*.corp.example", "HTTP/evil.net/x.corp.example", false },
+	{ "*.corp.example", "HTTP@evil.net@x.corp.example", false },
+	{ "*.corp.example", "HTTP/x.corp.example.evil.net", false },
+	{ "*.corp.example", "HTTP/xcorp.example", false },
+	{ "*.corp.example", "HTTP/x.corp.example@EVIL.NET", false },
+	{ "*.corp.example", "HTTP/x.corp.example:443:1", false },
+	{ "*.corp.example", "x.corp.example/HTTP", false },
+	{ "host", "HTTP/host", true },
+	{ "host", "host", true },
+	{ "host", "HTTP@HOST", true },
+	{ "host", "host/host:8080", true },
+	{ "host", "host/host.evil.example", false },
+	{ "host", "HTTP/host.attacker.net:443", false },
+	{ "host", "HTTP/host.corp.example", false }, /* list the FQDN too */
+	{ "host", "HTTP/evil.net/host", false },
+	{ "host", "HTTP@evil@host", false },
+	{ "host", "HTTP/hostile", false },
+	{ "host", "HTTP/ho", false },
+	/* exact FQDNs, trailing dots, case */
+	{ "web01.example.com", "HTTP/web01.example.com.", true },
+	{ "web01.example.com.", "HTTP/WEB01.Example.COM", true },
+	{ "web01.example.com", "HTTP/web01.example.com:8080/path", true },
+	{ "web01.example.com", "HTTP/a.web01.example.com", false },
+	{ "web01.example.com", "HTTP/web01.example.com..", false },
+	/* '*' stays inside its label */
+	{ "web*", "HTTP/web01", true },
 	{ "web*", "web", true },
-	{ "web*", "WEB01", true },
+	{ "web*", "HTTP/web01.corp.example.com", false },
 	{ "web*", "HTTP/myweb", false },
-	{ "web*", "HTTP/intranet.example.com", false },
-	/* an exact NetBIOS name: the host's first label */
-	{ "FILESRV", "cifs/filesrv.corp.example.com", true },
-	{ "FILESRV", "cifs/filesrv", true },
-	{ "filesrv", "FILESRV", true },
-	{ "FILESRV", "cifs/filesrv2.corp.example.com", false },
-	{ "FILESRV", "cifs/corp.filesrv.com", false },
-	{ "FILESRV", "cifs/files.corp", false },
-	/* the full SPN */
-	{ "HTTP/host.example.com", "HTTP/host.example.com", true },
+	{ "web*.corp.example", "HTTP/web7.corp.example", true },
+	{ "web*.corp.example", "HTTP/web7.evil.corp.example", false },
+	{ "a*b*c", "HTTP/axxbyyc", true },
+	{ "a*b*c", "HTTP/axxbyy", false },
+	{ "*web*", "HTTP/intraweb", true },
+	{ "*", "anything", true },
+	{ "*", "HTTP/[::1]:443", true },
+	{ "*", "", false }, /* an empty target matches nothing */
+	{ "*", "HTTP@a@b", false },
+	/* service class and port in an entry */
 	{ "HTTP/host.example.com", "http/HOST.Example.COM", true },
 	{ "HTTP/host.example.com", "HOST/host.example.com", false },
 	{ "HTTP/host.example.com", "host.example.com", false },
-	{ "HTTP/host.example.com", "HTTP/host.example.com:8080", false },
-	{ "HTTP/host.example.com*", "HTTP/host.example.com:8080", true },
-	/* host:port */
-	{ "web01", "HTTP/web01:8080", true },
+	{ "HTTP/host.example.com", "HTTP/host.example.com:8080", true },
+	{ "HTTP/host.example.com:8080", "HTTP/host.example.com", false },
 	{ "web01:8080", "HTTP/web01:8080", true },
-	{ "web01:8080", "web01:8080", true },
 	{ "web01:8080", "HTTP/web01:8081", false },
 	{ "web01:8080", "HTTP/web01", false },
-	{ "web01.example.com", "HTTP/web01.example.com:8080/path", true },
-	/* GSS host-based names, trailing dots, IP literals */
-	{ "web01", "HTTP@web01.example.com", true },
-	{ "web01.example.com", "HTTP/web01.example.com.", true },
-	{ "10", "HTTP/10.0.0.1", false },
+	{ "web01", "HTTP/web01:8080", true },
+	{ "HTTP/web01/x", "HTTP/web01", false }, /* an entry names no service name */
+	{ "HTTP@web01", "HTTP@web01", false },	 /* nor an '@' */
+	/* IP literals */
+	{ "10.0.0.1", "HTTP/10.0.0.1", true },
 	{ "10.0.0.*", "HTTP/10.0.0.1", true },
+	{ "10", "HTTP/10.0.0.1", false },
+	{ "10.0.0.1", "HTTP/10.0.0.1.evil.net", false },
+	{ "10.0.0.1", "HTTP/10.0.0.256", false },
 	{ "fe80::1", "HTTP/[fe80::1]:8080", true },
+	{ "[fe80::1]", "HTTP/[FE80:0::1]", true },
+	{ "[fe80::1]:8080", "HTTP/[fe80::1]:8081", false },
+	{ "fe80::1", "fe80::1", true },
 	{ "fe80", "HTTP/[fe80::1]:8080", false },
-	/* wildcards */
-	{ "*", "anything", true },
-	{ "*", "", true },
-	{ "a*b*c", "HTTP/axxbyyc", true },
-	{ "a*b*c", "HTTP/axxbyy", false },
-	{ "**", "x", true },
-	{ "*web*", "HTTP/intraweb.corp", true },
-	/* no match */
+	{ "fe80::1", "HTTP/[fe80::1", false },
+	/* hostile bytes */
+	{ "host", "HTTP/host\n", false },
+	{ "host", "HTTP/ho st", false },
+	{ "host", "HTTP/host%00.evil", false },
 	{ "other", "HTTP/web.example.com", false },
-	{ "web", "", false },
 	{ "web.example.com", "HTTP/", false },
 };
 
@@ -334,6 +355,93 @@ static void test_send_truth_table(void **state)
 			}
 		}
 	}
+}
+
+/* The review's exception list under RestrictSendingNTLMTraffic = 2: the
+ * hostile targets are denied with 4001, the listed hosts allowed. */
+static void test_send_review_list(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *target;
+		bool allowed;
+	} cases[] = {
+		{ "HTTP/evil.net/x.corp.example", false },
+		{ "HTTP@evil.net@x.corp.example", false },
+		{ "host/host.evil.example", false },
+		{ "HTTP/host.attacker.net:443", false },
+		{ "HTTP/x.corp.example/evil.net", true },
+		{ "HTTP@x.corp.example", true },
+		{ "host/host", true },
+		{ "HTTP/host:443", true },
+	};
+	struct ntlm_policy p = base("cis");
+	struct ntlm_verdict v;
+
+	p.restrict_sending = 2;
+	assert_int_equal(ntlm_policy_set(&p, "ClientAllowedNTLMServers", "*.corp.example, host"),
+			 NTLM_OK);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ntlm_policy_may_send(&p, cases[i].target, &v);
+		if ((v.kind == NTLM_ALLOW) != cases[i].allowed) {
+			print_error("'%s': %s\n", cases[i].target, v.reason);
+			fail();
+		}
+		assert_int_equal(v.event_id, cases[i].allowed ? 0 : NTLM_EVENT_OUT_BLOCKED);
+	}
+	ntlm_policy_may_send(&p, "HTTP@evil.net@x.corp.example", &v);
+	assert_reason_has(&v, "not a target name an exception can match (more than one '@')");
+}
+
+/* Targets taken apart: service class, host, port, service name. */
+static void test_target_parse(void **state)
+{
+	(void)state;
+	struct ntlm_policy_target t;
+	char why[80];
+
+	assert_true(
+		ntlm_policy_target_parse("HTTP/Web.Corp.Example.:8443/svc", &t, why, sizeof(why)));
+	assert_string_equal(t.service, "HTTP");
+	assert_string_equal(t.host, "web.corp.example");
+	assert_int_equal(t.kind, NTLM_HOST_DNS);
+	assert_int_equal(t.port, 8443);
+	assert_string_equal(t.name, "svc");
+	assert_true(ntlm_policy_target_parse("cifs@FILESRV", &t, why, sizeof(why)));
+	assert_string_equal(t.service, "cifs");
+	assert_string_equal(t.host, "filesrv");
+	assert_int_equal(t.kind, NTLM_HOST_NAME);
+	assert_true(ntlm_policy_target_parse("HTTP/[FE80::0:1]:443", &t, why, sizeof(why)));
+	assert_string_equal(t.host, "fe80::1");
+	assert_int_equal(t.kind, NTLM_HOST_IPV6);
+	assert_int_equal(t.port, 443);
+	assert_true(ntlm_policy_target_parse("192.0.2.7", &t, why, sizeof(why)));
+	assert_int_equal(t.kind, NTLM_HOST_IPV4);
+	assert_string_equal(t.service, "");
+	static const struct {
+		const char *target, *why;
+	} bad[] = {
+		{ "", "empty target" },
+		{ "HTTP@a@b", "more than one '@'" },
+		{ "HTTP/a@REALM", "'@' in an SPN" },
+		{ "/host", "empty service class" },
+		{ "HTTP/host:0", "port is not a number from 1 to 65535" },
+		{ "HTTP/host:65536", "port is not a number from 1 to 65535" },
+		{ "HTTP/a..b", "host is not a DNS name, NetBIOS name or IP address" },
+		{ "HTTP/a b", "space, control or non-ASCII byte" },
+		{ "HTTP/[::1", "'[' without ']'" },
+		{ "HTTP@host:80", "a port is not allowed here" },
+		{ "HTTP/1.2.3.400", "host looks like an IPv4 address but is not one" },
+		{ "HTTP/host/", "empty or too long service name" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_false(ntlm_policy_target_parse(bad[i].target, &t, why, sizeof(why)));
+		assert_string_equal(why, bad[i].why);
+	}
+	char longlabel[80];
+	memset(longlabel, 'a', 64);
+	longlabel[64] = '\0';
+	assert_false(ntlm_policy_target_parse(longlabel, &t, why, sizeof(why)));
 }
 
 static void test_send_examples(void **state)
@@ -659,6 +767,8 @@ int main(void)
 		cmocka_unit_test(test_client_flags),
 		cmocka_unit_test(test_send_truth_table),
 		cmocka_unit_test(test_send_examples),
+		cmocka_unit_test(test_send_review_list),
+		cmocka_unit_test(test_target_parse),
 		cmocka_unit_test(test_receive_truth_table),
 		cmocka_unit_test(test_accept_response_truth_table),
 		cmocka_unit_test(test_client_response),
