@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 
+#include "fe.h"
 #include "httpd.h"
 
 /* Requests a connection may have refused (401/400) before it is closed. */
@@ -21,6 +22,7 @@
 struct hconn {
 	char peer[64];
 	struct ntlm_ctx *ctx; /* handshake in progress (CHALLENGE sent); owned */
+	struct fe_gen *gen;   /* what ctx borrows (policy, accounts, audit); a reference */
 	struct timespec hs_started;
 	bool authed;
 	struct httpd_identity id;
@@ -28,6 +30,14 @@ struct hconn {
 	unsigned refusals;
 	bool long_timeout; /* --idle-timeout in force (else --handshake-timeout) */
 	void *curl;	   /* proxy mode: this connection's libcurl handle; owned */
+	/* guard.c, under its lock: the connection in the list of all */
+	struct hconn *prev, *next;
+	int fd;
+	char addr[64];	      /* the client's address without the port */
+	int64_t hs_deadline;  /* ms (fe_now_ms): handshake done by then; 0 = none */
+	int64_t hdr_deadline; /* ms: this request's headers in by then; 0 = none */
+	bool g_authed;	      /* authenticated, as the guard sees it */
+	const char *closing;  /* why the guard closed it, or NULL */
 };
 
 struct hreq {
@@ -47,11 +57,8 @@ struct hreq {
  * connection, then only read (the library objects are thread-safe). */
 struct httpd_shared {
 	const struct httpd_config *cfg;
-	struct ntlm_policy *policy;
-	struct ntlm_accounts *accounts;
-	struct ntlm_audit *audit;
+	struct fe_live live; /* policy, accounts, audit (reloaded on SIGHUP); our events */
 	struct MHD_Daemon *daemon;
-	char target[64]; /* our NetBIOS name, for the front end's own audit records */
 };
 extern struct httpd_shared httpd_S;
 
@@ -76,5 +83,30 @@ void httpd_on_audit_event(const struct ntlm_audit_event *e, void *arg);
  * serve it (rq->serve), or answer with rq->resp; a NEGOTIATE starts the
  * connection's handshake, an AUTHENTICATE finishes it. */
 void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq);
+
+/* Frees the connection's handshake in progress, if any (its CHALLENGE goes
+ * unanswered), and the generation it borrowed from. */
+void httpd_drop_handshake(struct hconn *hc);
+
+/* guard.c: connection limits and deadlines ---------------------------------------- */
+
+/* Starts the thread that closes connections past their deadline. */
+int httpd_guard_start(char *why, size_t why_len);
+void httpd_guard_stop(void);
+/* libmicrohttpd's accept policy: the per-address limit, and room for the
+ * newcomer at --max-connections (the oldest unauthenticated connection is
+ * closed for it, else it is refused). */
+enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
+/* The libmicrohttpd connection limit that leaves room for connections being
+ * closed by the guard. */
+unsigned httpd_guard_hard_limit(unsigned max_connections);
+/* A connection starts (its handshake deadline runs from now) or ends. */
+void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn);
+void httpd_guard_remove(struct hconn *hc);
+/* The connection authenticated (no handshake deadline), or starts a new
+ * handshake (a deadline from now). */
+void httpd_guard_authed(struct hconn *hc, bool authed);
+/* A request line came in (its headers are due), or its headers are in. */
+void httpd_guard_request(struct hconn *hc, bool headers_done);
 
 #endif

@@ -98,30 +98,40 @@ void httpd_on_audit_event(const struct ntlm_audit_event *e, void *arg)
 
 /* ---- the handshake ------------------------------------------------------------- */
 
-static ntlm_status new_server_ctx(const struct hconn *hc, struct ntlm_ctx **out)
+/* A server context on the current generation, which *gen holds (give it
+ * back with fe_live_put once the context is freed). */
+static ntlm_status new_server_ctx(const struct hconn *hc, struct ntlm_ctx **out,
+				  struct fe_gen **gen)
 {
 	const struct httpd_config *cfg = httpd_S.cfg;
+	struct fe_gen *g = fe_live_get(&httpd_S.live);
 	struct ntlm_ctx *ctx = NULL;
 	ntlm_status st;
 
-	st = ntlm_server_new(httpd_S.policy, httpd_S.accounts, &ctx);
-	if (st != NTLM_OK)
-		goto fail;
-	st = ntlm_ctx_set_audit(ctx, httpd_S.audit);
-	if (st != NTLM_OK)
-		goto fail;
-	st = ntlm_ctx_set_names(ctx, cfg->nb_computer, cfg->nb_domain, cfg->dns_computer,
-				cfg->dns_domain);
-	if (st != NTLM_OK)
-		goto fail;
-	st = ntlm_ctx_set_peer(ctx, hc->peer);
-	if (st != NTLM_OK)
-		goto fail;
+	st = ntlm_server_new(g->policy, g->accounts, &ctx);
+	if (st == NTLM_OK && g->audit)
+		st = ntlm_ctx_set_audit(ctx, g->audit);
+	if (st == NTLM_OK)
+		st = ntlm_ctx_set_names(ctx, cfg->nb_computer, cfg->nb_domain, cfg->dns_computer,
+					cfg->dns_domain);
+	if (st == NTLM_OK)
+		st = ntlm_ctx_set_peer(ctx, hc->peer);
+	if (st != NTLM_OK) {
+		ntlm_ctx_free(ctx);
+		fe_live_put(&httpd_S.live, g);
+		return st;
+	}
 	*out = ctx;
+	*gen = g;
 	return NTLM_OK;
-fail:
-	ntlm_ctx_free(ctx);
-	return st;
+}
+
+void httpd_drop_handshake(struct hconn *hc)
+{
+	ntlm_ctx_free(hc->ctx);
+	hc->ctx = NULL;
+	fe_live_put(&httpd_S.live, hc->gen);
+	hc->gen = NULL;
 }
 
 static void forget_identity(struct hconn *hc)
@@ -133,8 +143,16 @@ static void forget_identity(struct hconn *hc)
 	memcpy(hc->id.peer, peer, sizeof(hc->id.peer));
 }
 
-/* The response for a failed ntlm_step. */
-static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_authenticate)
+/* A malformed request the library did not record: our event (rate limited). */
+static void malformed(const struct hconn *hc, unsigned before, const char *what)
+{
+	if (tl_events == before)
+		fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer, "%s", what);
+}
+
+/* The response for a failed ntlm_step; before: tl_events before the step. */
+static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_authenticate,
+		   unsigned before)
 {
 	const char *detail = ntlm_error_message();
 	char msg[320];
@@ -160,6 +178,12 @@ static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_au
 	case NTLM_KIND_USAGE:
 		httpd_set_response(rq, MHD_HTTP_BAD_REQUEST,
 				   httpd_text_response("400 Bad Request: malformed NTLM token\n"));
+		{
+			char why[400];
+			snprintf(why, sizeof(why), "malformed %s %s",
+				 at_authenticate ? "AUTHENTICATE" : "NEGOTIATE", msg);
+			malformed(hc, before, why);
+		}
 		break;
 	default:
 		httpd_set_response(rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -173,7 +197,7 @@ static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_au
 static void note_unless_audited(unsigned before, const struct hconn *hc, const char *reason)
 {
 	if (tl_events == before)
-		httpd_note(9008, "replay", httpd_S.target, hc->peer, reason);
+		fe_live_event(&httpd_S.live, FE_EVENT_REPLAY, hc->peer, "%s", reason);
 }
 
 static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme scheme,
@@ -183,12 +207,17 @@ static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme
 	uint8_t *out = NULL;
 	size_t out_len = 0;
 	char *b64 = NULL, *header = NULL;
+	struct fe_gen *gen = NULL;
+	unsigned before = tl_events;
 	ntlm_status st;
 
 	/* A new NEGOTIATE starts over: whatever this connection was, it is not
-	 * authenticated until this handshake completes (as IIS does). */
-	ntlm_ctx_free(hc->ctx);
-	hc->ctx = NULL;
+	 * authenticated until this handshake completes (as IIS does); an
+	 * authenticated connection gets a new handshake deadline, one in a
+	 * handshake keeps the deadline it has. */
+	httpd_drop_handshake(hc);
+	if (hc->authed)
+		httpd_guard_authed(hc, false);
 	forget_identity(hc);
 	if (hc->handshakes >= HTTPD_MAX_HANDSHAKES) {
 		httpd_set_response(
@@ -199,7 +228,7 @@ static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme
 		return;
 	}
 	hc->handshakes++;
-	st = new_server_ctx(hc, &ctx);
+	st = new_server_ctx(hc, &ctx, &gen);
 	if (st != NTLM_OK)
 		goto fail;
 	st = ntlm_step(ctx, tok, len, &out, &out_len);
@@ -220,16 +249,19 @@ static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme
 	snprintf(header, hlen, "%s %s", scheme == SCHEME_NEGOTIATE ? "Negotiate" : "NTLM", b64);
 	httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(header, false));
 	hc->ctx = ctx;
+	hc->gen = gen;
 	ctx = NULL;
+	gen = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &hc->hs_started);
 	goto out;
 fail:
-	refuse(hc, rq, st, false);
+	refuse(hc, rq, st, false, before);
 out:
 	free(header);
 	ntlm_free(b64);
 	ntlm_free(out);
 	ntlm_ctx_free(ctx);
+	fe_live_put(&httpd_S.live, gen);
 }
 
 static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *tok, size_t len)
@@ -246,12 +278,14 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 		 * the refusal is recorded in any case. */
 		unsigned before = tl_events;
 		struct ntlm_ctx *tmp = NULL;
-		if (new_server_ctx(hc, &tmp) == NTLM_OK) {
+		struct fe_gen *gen = NULL;
+		if (new_server_ctx(hc, &tmp, &gen) == NTLM_OK) {
 			ntlm_status ignored = ntlm_step(tmp, tok, len, &out, &out_len);
 			(void)ignored; /* it cannot succeed: no CHALLENGE was sent */
 			ntlm_free(out);
+			ntlm_ctx_free(tmp);
+			fe_live_put(&httpd_S.live, gen);
 		}
-		ntlm_ctx_free(tmp);
 		note_unless_audited(before, hc,
 				    "AUTHENTICATE on a connection that holds no NTLM handshake: "
 				    "NTLM over HTTP is bound to the TCP connection that received "
@@ -264,23 +298,22 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 	}
 	double waited = since(&hc->hs_started);
 	if (waited > (double)httpd_S.cfg->handshake_timeout) {
-		ntlm_ctx_free(hc->ctx);
-		hc->ctx = NULL;
+		httpd_drop_handshake(hc);
 		snprintf(reason, sizeof(reason),
 			 "AUTHENTICATE %.0f s after the CHALLENGE; --handshake-timeout is %u s",
 			 waited, httpd_S.cfg->handshake_timeout);
-		httpd_note(9008, "replay", httpd_S.target, hc->peer, reason);
+		fe_live_event(&httpd_S.live, FE_EVENT_REPLAY, hc->peer, "%s", reason);
 		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
 		hc->refusals++;
 		httpd_set_detail(rq, "(handshake timeout)");
 		return;
 	}
+	unsigned before = tl_events;
 	st = ntlm_step(hc->ctx, tok, len, &out, &out_len);
 	ntlm_free(out);
 	if (st != NTLM_OK) {
-		ntlm_ctx_free(hc->ctx);
-		hc->ctx = NULL;
-		refuse(hc, rq, st, true);
+		httpd_drop_handshake(hc);
+		refuse(hc, rq, st, true, before);
 		return;
 	}
 	struct httpd_identity *id = &hc->id;
@@ -294,9 +327,9 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 	id->handshakes = hc->handshakes;
 	id->requests = 0;
 	/* The keys are not used over HTTP: the context (and its keys) go now. */
-	ntlm_ctx_free(hc->ctx);
-	hc->ctx = NULL;
+	httpd_drop_handshake(hc);
 	hc->authed = true;
+	httpd_guard_authed(hc, true);
 	hc->refusals = 0;
 	rq->serve = true;
 }
@@ -320,8 +353,11 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 		}
 		/* Not (or no longer) in a handshake: invite one. A client that
 		 * drops its handshake abandons it. */
-		ntlm_ctx_free(hc->ctx);
-		hc->ctx = NULL;
+		if (hc->ctx)
+			fe_live_event(&httpd_S.live, NTLM_EVENT_HANDSHAKE_ABANDONED, hc->peer,
+				      "a request without a token after the CHALLENGE: the "
+				      "handshake was dropped");
+		httpd_drop_handshake(hc);
 		hc->refusals++;
 		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
 		return;
@@ -333,6 +369,12 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 						     : "400 Bad Request: no NTLM token\n"));
 		hc->refusals++;
 		httpd_set_detail(rq, "(Authorization without a usable token)");
+		if (cred_len)
+			fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
+				      "an NTLM token of %zu characters, over the limit", cred_len);
+		else
+			fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
+				      "Authorization without a token");
 		return;
 	}
 	memcpy(text, cred, cred_len);
@@ -344,6 +386,8 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 			httpd_text_response("400 Bad Request: the NTLM token is not base64\n"));
 		hc->refusals++;
 		httpd_set_detail(rq, "(token is not base64)");
+		fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
+			      "the NTLM token is not base64");
 		return;
 	}
 	if (len < 12 || memcmp(tok, "NTLMSSP", 8) != 0) {
@@ -358,6 +402,8 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 				rq, MHD_HTTP_BAD_REQUEST,
 				httpd_text_response("400 Bad Request: not an NTLMSSP message\n"));
 			httpd_set_detail(rq, "(not an NTLMSSP message)");
+			fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
+				      "the NTLM token is not an NTLMSSP message");
 		}
 		hc->refusals++;
 		goto out;
@@ -375,6 +421,10 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 					    "AUTHENTICATE message\n"));
 		hc->refusals++;
 		httpd_set_detail(rq, "(wrong NTLM message type)");
+		fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
+			      "NTLM message type %u where a NEGOTIATE or an AUTHENTICATE "
+			      "belongs",
+			      (unsigned)type);
 	}
 out:
 	explicit_bzero(text, cred_len);

@@ -7,8 +7,8 @@
  * Files: server.c (the daemon, connections, serving), handshake.c (the
  * NTLM handshake over HTTP; conn.h is what the two share), header.c
  * (Authorization parsing, escaping, paths), page.c (the built-in page),
- * files.c (--root), proxy.c (--proxy), note.c (audit records for what
- * happens before the library sees a token).
+ * files.c (--root), proxy.c (--proxy), guard.c (connection limits and
+ * deadlines).
  */
 #ifndef NTLM_HTTPD_H
 #define NTLM_HTTPD_H
@@ -25,6 +25,7 @@
 #define HTTPD_DEFAULT_MAX_CONNECTIONS 256u
 #define HTTPD_DEFAULT_MAX_PER_IP 64u
 #define HTTPD_DEFAULT_HANDSHAKE_TIMEOUT 15u /* seconds */
+#define HTTPD_DEFAULT_HEADER_TIMEOUT 10u    /* seconds */
 #define HTTPD_DEFAULT_IDLE_TIMEOUT 120u	    /* seconds, once authenticated */
 #define HTTPD_DEFAULT_MAX_HEADER_SIZE 16384u
 #define HTTPD_DEFAULT_MAX_BODY_SIZE (8u * 1024u * 1024u)
@@ -45,8 +46,9 @@ struct httpd_config {
 	const char *dns_computer;
 	const char *dns_domain;
 	unsigned max_connections;
-	unsigned max_per_ip; /* 0 = no per-address limit */
-	unsigned handshake_timeout;
+	unsigned max_per_ip;	    /* 0 = no per-address limit */
+	unsigned handshake_timeout; /* the whole handshake, from the connection's start */
+	unsigned header_timeout;    /* an authenticated request's headers */
 	unsigned idle_timeout;
 	size_t max_header_size;
 	size_t max_body_size;
@@ -57,7 +59,8 @@ struct httpd_config {
 
 void httpd_config_defaults(struct httpd_config *cfg);
 
-/* Runs until SIGINT or SIGTERM. Prints "ntlm httpd: listening on
+/* Runs until SIGINT or SIGTERM; SIGHUP reloads the policy, the accounts
+ * and the audit file. Prints "ntlm httpd: listening on
  * http://HOST:PORT/" on stdout once the socket accepts connections. Returns
  * 0 after a clean shutdown, 1 when a file (policy, accounts, audit) cannot
  * be loaded, 2 for a usage or system error; *why says what failed. */
@@ -137,15 +140,5 @@ struct MHD_Response *httpd_proxy_response(struct MHD_Connection *conn, void **ha
 					  const char *remote_user, const char *peer,
 					  const uint8_t *body, size_t body_len, unsigned *status);
 void httpd_proxy_free_handle(void *handle);
-
-/* ---- note.c --------------------------------------------------------------------- */
-
-/* The front end's own audit records (docs/httpd.md "Audit"), for refusals
- * the library never sees: one JSON line in the same format and file as the
- * library's events. */
-int httpd_note_open(const char *path, char *why, size_t why_len);
-void httpd_note_close(void);
-void httpd_note(uint32_t id, const char *name, const char *target, const char *peer,
-		const char *reason);
 
 #endif

@@ -208,6 +208,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				     true);
 		}
 		httpd_decide(conn, hc, rq);
+		httpd_guard_request(hc, true);
 		/* Idle limit: --handshake-timeout until authenticated, then
 		 * --idle-timeout (and back for a new handshake). */
 		if (hc->authed != hc->long_timeout) {
@@ -263,7 +264,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	(void)cls;
-	(void)conn;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci && ci->socket_context)
+		httpd_guard_request(ci->socket_context, false); /* the headers are due */
 	struct hreq *rq = calloc(1, sizeof(*rq));
 	if (!rq)
 		return NULL;
@@ -302,13 +306,18 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		fe_sockaddr_text(ci ? ci->client_addr : NULL, hc->peer, sizeof(hc->peer));
 		memcpy(hc->id.peer, hc->peer, sizeof(hc->id.peer));
+		httpd_guard_add(hc, conn);
 		*socket_context = hc;
 		return;
 	}
 	struct hconn *hc = *socket_context;
 	if (!hc)
 		return;
-	ntlm_ctx_free(hc->ctx);
+	httpd_guard_remove(hc);
+	if (hc->ctx && !hc->closing)
+		fe_live_event(&httpd_S.live, NTLM_EVENT_HANDSHAKE_ABANDONED, hc->peer,
+			      "connection closed after the CHALLENGE, without an AUTHENTICATE");
+	httpd_drop_handshake(hc);
 	httpd_proxy_free_handle(hc->curl);
 	explicit_bzero(hc, sizeof(*hc));
 	free(hc);
@@ -337,6 +346,7 @@ void httpd_config_defaults(struct httpd_config *cfg)
 	cfg->max_connections = HTTPD_DEFAULT_MAX_CONNECTIONS;
 	cfg->max_per_ip = HTTPD_DEFAULT_MAX_PER_IP;
 	cfg->handshake_timeout = HTTPD_DEFAULT_HANDSHAKE_TIMEOUT;
+	cfg->header_timeout = HTTPD_DEFAULT_HEADER_TIMEOUT;
 	cfg->idle_timeout = HTTPD_DEFAULT_IDLE_TIMEOUT;
 	cfg->max_header_size = HTTPD_DEFAULT_MAX_HEADER_SIZE;
 	cfg->max_body_size = HTTPD_DEFAULT_MAX_BODY_SIZE;
@@ -370,24 +380,6 @@ static int listen_on(const char *spec, char *shown, size_t shown_len, int *famil
 	return fd;
 }
 
-static void our_name(const struct httpd_config *cfg)
-{
-	char host[256] = "localhost";
-	size_t i;
-
-	if (cfg->nb_computer) {
-		snprintf(httpd_S.target, sizeof(httpd_S.target), "%s", cfg->nb_computer);
-		return;
-	}
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	for (i = 0; host[i] && host[i] != '.' && i < 15; i++)
-		httpd_S.target[i] =
-			(char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 'a' + 'A' : host[i]);
-	httpd_S.target[i] = '\0';
-}
-
 static int load_error(char *why, size_t why_len, const char *what, const char *path, ntlm_status st)
 {
 	const char *detail = ntlm_error_message();
@@ -396,24 +388,43 @@ static int load_error(char *why, size_t why_len, const char *what, const char *p
 	return 1;
 }
 
+/* SIGHUP: the policy, the accounts and the audit file again (a renamed
+ * file is created anew, as logrotate wants). What fails to load keeps its
+ * old value, and the log says why. */
+static void reload(void)
+{
+	char why[1024];
+
+	if (fe_live_reload(&httpd_S.live, why, sizeof(why)))
+		fprintf(stderr, "ntlm httpd: SIGHUP: policy, accounts and audit file reloaded\n");
+	else
+		fprintf(stderr, "ntlm httpd: SIGHUP: reload failed, keeping the old one: %s\n",
+			why);
+}
+
 int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 {
 	sigset_t sigs;
 	int rc = 2, fd = -1, family = AF_INET, sig = 0;
-	char shown[96];
+	char shown[96], target[64];
+	struct ntlm_policy *policy = NULL;
+	struct ntlm_accounts *accounts = NULL;
+	struct ntlm_audit *audit = NULL;
 	ntlm_status st;
-	bool proxy_ready = false, files_ready = false, note_ready = false;
+	bool proxy_ready = false, files_ready = false, live_ready = false, guard_ready = false;
 
 	memset(&httpd_S, 0, sizeof(httpd_S));
 	httpd_S.cfg = cfg;
-	our_name(cfg);
+	fe_our_name(cfg->nb_computer, target, sizeof(target));
 	why[0] = '\0';
 
-	/* Signals: SIGINT/SIGTERM are taken by sigwait() below, in this
-	 * thread only (every thread started later inherits the mask). */
+	/* Signals: SIGINT/SIGTERM (stop) and SIGHUP (reload) are taken by
+	 * sigwait() below, in this thread only (every thread started later
+	 * inherits the mask). */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0) {
 		snprintf(why, why_len, "cannot block signals");
 		return 2;
@@ -421,35 +432,43 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (cfg->config)
-		st = ntlm_policy_load(cfg->config, &httpd_S.policy);
+		st = ntlm_policy_load(cfg->config, &policy);
 	else
-		st = ntlm_policy_new(cfg->profile, &httpd_S.policy);
+		st = ntlm_policy_new(cfg->profile, &policy);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, cfg->config ? "--config" : "--profile",
 				cfg->config ? cfg->config : cfg->profile, st);
 		goto out;
 	}
-	st = ntlm_accounts_open(cfg->accounts, &httpd_S.accounts);
+	st = ntlm_accounts_open(cfg->accounts, &accounts);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, "--accounts", cfg->accounts, st);
 		goto out;
 	}
-	st = ntlm_audit_open(&httpd_S.audit);
+	st = ntlm_audit_open(&audit);
 	if (st == NTLM_OK && cfg->audit)
-		st = ntlm_audit_to_file(httpd_S.audit, cfg->audit);
+		st = ntlm_audit_to_file(audit, cfg->audit);
 	if (st == NTLM_OK && cfg->audit_syslog)
-		st = ntlm_audit_to_syslog(httpd_S.audit, "ntlm-httpd");
+		st = ntlm_audit_to_syslog(audit, "ntlm-httpd");
 	if (st == NTLM_OK)
-		st = ntlm_audit_to_callback(httpd_S.audit, httpd_on_audit_event, NULL);
+		st = ntlm_audit_to_callback(audit, httpd_on_audit_event, NULL);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, "--audit", cfg->audit, st);
 		goto out;
 	}
-	if (httpd_note_open(cfg->audit, why, why_len) != 0) {
-		rc = 1;
-		goto out;
-	}
-	note_ready = true;
+	struct fe_live_spec spec = {
+		.config = cfg->config,
+		.profile = cfg->profile,
+		.accounts = cfg->accounts,
+		.audit = cfg->audit,
+		.syslog = cfg->audit_syslog ? "ntlm-httpd" : NULL,
+		.callback = httpd_on_audit_event,
+	};
+	fe_live_init(&httpd_S.live, &spec, target, policy, accounts, audit);
+	policy = NULL;
+	accounts = NULL;
+	audit = NULL;
+	live_ready = true;
 	if (cfg->root) {
 		if (httpd_files_open(cfg->root, why, why_len) != 0) {
 			rc = 1;
@@ -465,10 +484,17 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	fd = listen_on(cfg->listen, shown, sizeof(shown), &family, why, why_len);
 	if (fd < 0)
 		goto out;
+	if (httpd_guard_start(why, why_len) != 0) {
+		close(fd);
+		goto out;
+	}
+	guard_ready = true;
 
 	/* The per-connection memory pool holds the request line and headers,
 	 * the read buffer and the response headers: a request whose headers do
-	 * not fit is answered 431 by libmicrohttpd. */
+	 * not fit is answered 431 by libmicrohttpd. The connection limits are
+	 * the guard's (httpd_guard_accept); libmicrohttpd's own limit leaves room
+	 * for the connections the guard is closing. */
 	size_t pool = cfg->max_header_size + 8192;
 	if (pool < 16384)
 		pool = 16384;
@@ -477,13 +503,13 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	if (family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	httpd_S.daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-		NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned int)cfg->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned int)cfg->handshake_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
+		flags, 0, httpd_guard_accept, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+		on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		MHD_OPTION_CONNECTION_LIMIT, httpd_guard_hard_limit(cfg->max_connections),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->handshake_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
 	if (!httpd_S.daemon) {
 		snprintf(why, why_len, "cannot start the HTTP server on %s", shown);
 		close(fd);
@@ -493,23 +519,28 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	fflush(stdout);
 
 	for (;;) {
-		if (sigwait(&sigs, &sig) == 0)
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
 			break;
+		reload();
 	}
 	fprintf(stderr, "ntlm httpd: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	MHD_stop_daemon(httpd_S.daemon); /* closes the connections, and the socket */
 	httpd_S.daemon = NULL;
 	rc = 0;
 out:
+	if (guard_ready)
+		httpd_guard_stop();
 	if (proxy_ready)
 		httpd_proxy_cleanup();
 	if (files_ready)
 		httpd_files_close();
-	if (note_ready)
-		httpd_note_close();
-	ntlm_audit_close(httpd_S.audit);
-	ntlm_accounts_close(httpd_S.accounts);
-	ntlm_policy_free(httpd_S.policy);
+	if (live_ready)
+		fe_live_close(&httpd_S.live);
+	ntlm_audit_close(audit);
+	ntlm_accounts_close(accounts);
+	ntlm_policy_free(policy);
 	memset(&httpd_S, 0, sizeof(httpd_S));
 	return rc;
 }

@@ -197,6 +197,24 @@ NTLM_API uint32_t ntlm_audit_event_id(const struct ntlm_audit_event *e);
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_event_to_json(const struct ntlm_audit_event *e,
 							    char *buf, size_t len);
 
+/*
+ * Events a front end raises for what the library never sees
+ * (docs/audit-events.md), sent through a's sinks like the library's own:
+ * incoming, outcome "failed" (9105: "audited"), target our name, peer the
+ * client's address, reason one line. Other ids: NTLM_E_INVALID_ARGUMENT.
+ * NTLM_EVENT_REPLAY (9008) may also be raised, for an AUTHENTICATE the
+ * front end refuses before a context sees it.
+ */
+#define NTLM_EVENT_CONN_REFUSED 9100u	     /* connection refused: a connection limit */
+#define NTLM_EVENT_CONN_EVICTED 9101u	     /* unauthenticated connection closed for room */
+#define NTLM_EVENT_HANDSHAKE_TIMEOUT 9102u   /* headers or handshake not done in time */
+#define NTLM_EVENT_HANDSHAKE_ABANDONED 9103u /* closed with a handshake in progress */
+#define NTLM_EVENT_MALFORMED_REQUEST 9104u   /* malformed before a context judged it */
+#define NTLM_EVENT_SUPPRESSED 9105u	     /* front-end events left out (rate limit) */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_frontend_event(struct ntlm_audit *a, uint32_t id,
+							     const char *target, const char *peer,
+							     const char *reason);
+
 /* ---- security contexts --------------------------------------------------- */
 struct ntlm_ctx;
 

@@ -91,6 +91,13 @@ static const struct id_name id_names[] = {
 	{ NTLM_EVENT_INSECURE_POLICY, "insecure-policy" },
 	{ NTLM_EVENT_ANONYMOUS_REFUSED, "anonymous-refused" },
 	{ NTLM_EVENT_REPLAY, "replay" },
+	/* raised by front ends (ntlm_audit_frontend_event) */
+	{ NTLM_EVENT_CONN_REFUSED, "connection-refused" },
+	{ NTLM_EVENT_CONN_EVICTED, "connection-evicted" },
+	{ NTLM_EVENT_HANDSHAKE_TIMEOUT, "handshake-timeout" },
+	{ NTLM_EVENT_HANDSHAKE_ABANDONED, "handshake-abandoned" },
+	{ NTLM_EVENT_MALFORMED_REQUEST, "malformed-request" },
+	{ NTLM_EVENT_SUPPRESSED, "events-suppressed" },
 };
 
 const char *ntlm_audit_event_name(uint32_t id)

@@ -7,6 +7,7 @@ http.client, so each step's connection is under the test's control.
 
   ntlmclient.py PORT handshake [--user D\\U] [--password P] [--scheme NTLM|Negotiate]
                 [--compat N] [--split] [--then N] [--pause S] [--path P]
+                [--wait-file F]   (after the CHALLENGE: touch F.challenged, wait for F)
   ntlmclient.py PORT raw --auth VALUE [--auth VALUE ...]     (one connection)
   ntlmclient.py PORT idle                                    (seconds until closed)
   ntlmclient.py PORT hold N                                  (N idle sockets; then GET)
@@ -18,6 +19,7 @@ import argparse
 import base64
 import http.client
 import json
+import os
 import socket
 import sys
 import time
@@ -61,6 +63,13 @@ def handshake(a):
     if chal is None:
         out["www_authenticate"] = www_auth(headers)
         return out
+    if a.wait_file:
+        # Tell the test the CHALLENGE is in, then wait for its go.
+        open(a.wait_file + ".challenged", "w").close()
+        for _ in range(600):
+            if os.path.exists(a.wait_file):
+                break
+            time.sleep(0.05)
     auth = base64.b64encode(ctx.step(chal)).decode()
     if a.split:
         c.close()
@@ -148,6 +157,7 @@ def main():
     h.add_argument("--split", action="store_true")
     h.add_argument("--then", type=int, default=0)
     h.add_argument("--pause", type=float, default=0)
+    h.add_argument("--wait-file", default=None)
     h.add_argument("--path", default="/?format=json")
     r = sub.add_parser("raw")
     r.add_argument("--auth", action="append", default=[])

@@ -7,9 +7,13 @@
 #ifndef NTLM_FE_H
 #define NTLM_FE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
+
+#include <ntlmssp.h>
 
 /* Writes all of p to fd (retrying EINTR and short writes). */
 bool fe_write_all(int fd, const void *p, size_t len);
@@ -44,5 +48,90 @@ enum fe_listen_rc { FE_LISTEN_OK = 0, FE_LISTEN_RESOLVE, FE_LISTEN_SOCKET };
  * the reason in err (FE_LISTEN_RESOLVE: the host did not resolve). */
 enum fe_listen_rc fe_listen(const char *host, const char *port, bool nonblock, int *fd, int *family,
 			    char *err, size_t errlen);
+
+/* Monotonic milliseconds. */
+int64_t fe_now_ms(void);
+
+/* Our NetBIOS-style name for audit records: name when given, else the
+ * host name up to its first '.', upper-cased, at most 15 characters. */
+void fe_our_name(const char *name, char *buf, size_t len);
+
+/* ---- live.c: what a server reloads on SIGHUP, and its own audit events ---- */
+
+/* A reference-counted holder (under fe_live.lock) of what contexts borrow:
+ * the policy with its accounts, or the audit object. */
+struct fe_box {
+	unsigned refs;
+	struct ntlm_policy *policy;
+	struct ntlm_accounts *accounts;
+	struct ntlm_audit *audit;
+};
+
+/* One generation of what contexts borrow. A context keeps the generation it
+ * started with (fe_live_get ... fe_live_put around its life), so a reload
+ * never pulls the policy, the accounts or the audit sinks from under a
+ * handshake. A reload that loads the policy but not the audit (or the other
+ * way round) shares the box that stays with the generation before. */
+struct fe_gen {
+	struct ntlm_policy *policy;
+	struct ntlm_accounts *accounts;
+	struct ntlm_audit *audit; /* NULL: no audit */
+	struct fe_box *pa, *au;
+	unsigned refs; /* under fe_live.lock */
+};
+
+/* Where each part comes from, for a reload. */
+struct fe_live_spec {
+	const char *config;	/* policy file, or NULL for the profile */
+	const char *profile;	/* NULL: the default profile */
+	const char *accounts;	/* the account file */
+	const char *audit;	/* JSON Lines file, or NULL */
+	const char *syslog;	/* syslog ident, or NULL for none */
+	ntlm_audit_fn callback; /* a callback sink too, or NULL */
+	void *callback_arg;
+};
+
+/* The library's "replay" event (docs/audit-events.md), which a front end
+ * also raises for an AUTHENTICATE that no context can take. */
+#define FE_EVENT_REPLAY 9008u
+
+/* Front-end events (NTLM_EVENT_CONN_REFUSED ...) per window before the
+ * rest are only counted, and the window. */
+#define FE_EVENTS_PER_WINDOW 20u
+#define FE_EVENTS_WINDOW_MS 10000
+
+struct fe_live {
+	pthread_mutex_t lock;
+	struct fe_live_spec spec;
+	struct fe_gen *cur;
+	char target[64]; /* our name, in the front end's events */
+	int64_t window_start;
+	unsigned emitted, suppressed;
+	unsigned suppressed_by[7]; /* per id: 9100..9105, then 9008 */
+};
+
+/* Starts with what the caller loaded (each reported its own errors);
+ * takes ownership of policy, accounts and audit. */
+void fe_live_init(struct fe_live *l, const struct fe_live_spec *spec, const char *target,
+		  struct ntlm_policy *policy, struct ntlm_accounts *accounts,
+		  struct ntlm_audit *audit);
+/* Loads the policy and the accounts again, and opens the audit destinations
+ * again (a renamed file is created anew). A part that fails to load keeps
+ * its old value; false then, with every failure in why. */
+bool fe_live_reload(struct fe_live *l, char *why, size_t why_len);
+/* The current generation, with a reference the caller gives back. */
+struct fe_gen *fe_live_get(struct fe_live *l);
+void fe_live_put(struct fe_live *l, struct fe_gen *g);
+/* Emits what is pending and frees the current generation (the last user). */
+void fe_live_close(struct fe_live *l);
+
+/* A front-end event through the current generation's audit sinks, rate
+ * limited: at most FE_EVENTS_PER_WINDOW per window; the rest are counted
+ * and reported in one NTLM_EVENT_SUPPRESSED event when the window ends. */
+__attribute__((format(printf, 4, 5))) void fe_live_event(struct fe_live *l, uint32_t id,
+							 const char *peer, const char *fmt, ...);
+/* Reports the suppressed count once its window has ended (call it now and
+ * then, and at the end with force). */
+void fe_live_flush(struct fe_live *l, bool force);
 
 #endif

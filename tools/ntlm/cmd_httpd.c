@@ -40,8 +40,11 @@ void cmd_httpd_usage(FILE *f)
 		"  --max-connections N      concurrent connections (default %u)\n"
 		"  --max-per-ip N           concurrent connections per client address\n"
 		"                           (default %u; 0 = no limit)\n"
-		"  --handshake-timeout S    idle limit before authentication, and the longest\n"
-		"                           wait from CHALLENGE to AUTHENTICATE (default %u)\n"
+		"  --handshake-timeout S    the whole handshake (headers, NEGOTIATE,\n"
+		"                           AUTHENTICATE) must be done within S seconds of\n"
+		"                           the connection's start (default %u)\n"
+		"  --header-timeout S       once authenticated, a request's headers must be\n"
+		"                           in within S seconds of its request line (default %u)\n"
 		"  --idle-timeout S         idle limit once authenticated (default %u)\n"
 		"  --max-header-size BYTES  request line + headers (default %u)\n"
 		"  --max-body-size BYTES    request body forwarded by --proxy (default %u)\n"
@@ -49,13 +52,14 @@ void cmd_httpd_usage(FILE *f)
 		"  --quiet                  no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"\n"
-		"Stops cleanly on SIGINT or SIGTERM.\n"
+		"Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the policy, the accounts\n"
+		"and the audit file (a failed reload keeps the old ones and says why).\n"
 		"exit status: 0 after a clean shutdown, 2 a usage error, a policy, accounts\n"
 		"             or audit file that cannot be loaded, or a system error\n",
 		HTTPD_DEFAULT_MAX_CONNECTIONS, HTTPD_DEFAULT_MAX_PER_IP,
-		HTTPD_DEFAULT_HANDSHAKE_TIMEOUT, HTTPD_DEFAULT_IDLE_TIMEOUT,
-		HTTPD_DEFAULT_MAX_HEADER_SIZE, HTTPD_DEFAULT_MAX_BODY_SIZE,
-		HTTPD_DEFAULT_PROXY_TIMEOUT);
+		HTTPD_DEFAULT_HANDSHAKE_TIMEOUT, HTTPD_DEFAULT_HEADER_TIMEOUT,
+		HTTPD_DEFAULT_IDLE_TIMEOUT, HTTPD_DEFAULT_MAX_HEADER_SIZE,
+		HTTPD_DEFAULT_MAX_BODY_SIZE, HTTPD_DEFAULT_PROXY_TIMEOUT);
 }
 
 /* A decimal number in [min, max], or a usage error. */
@@ -125,6 +129,8 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 			cfg.max_per_ip = (unsigned)number(self, a, v, 0, 65536);
 		} else if ((v = opt_value(self, argc, argv, &i, "--handshake-timeout")) != NULL) {
 			cfg.handshake_timeout = (unsigned)number(self, a, v, 1, 3600);
+		} else if ((v = opt_value(self, argc, argv, &i, "--header-timeout")) != NULL) {
+			cfg.header_timeout = (unsigned)number(self, a, v, 1, 3600);
 		} else if ((v = opt_value(self, argc, argv, &i, "--idle-timeout")) != NULL) {
 			cfg.idle_timeout = (unsigned)number(self, a, v, 1, 86400);
 		} else if ((v = opt_value(self, argc, argv, &i, "--max-header-size")) != NULL) {

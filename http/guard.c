@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * http/guard.c: connection limits and deadlines (docs/httpd.md "Limits").
+ *
+ * libmicrohttpd's timeouts are idle timeouts: a client that sends one byte
+ * now and then keeps its connection, and enough of them keep every slot. So
+ * the guard keeps deadlines of its own, absolute from when they start:
+ *
+ *   - the whole handshake, from the connection's start (or the NEGOTIATE
+ *     that starts a new handshake on an authenticated connection), must be
+ *     done within --handshake-timeout: the request headers, the 401s, the
+ *     NEGOTIATE and the AUTHENTICATE, however they trickle in;
+ *   - once authenticated, each request's headers must be in within
+ *     --header-timeout of its request line.
+ *
+ * A thread closes the connections past a deadline (shutdown(2) of the
+ * socket: the connection's own thread then sees the end and libmicrohttpd
+ * closes it). At --max-connections, a newcomer closes an unauthenticated
+ * connection of the address that holds the most (victim_for) instead of
+ * being refused, so slow handshakes cannot keep other clients out; with none
+ * to close, it is refused. --max-per-ip caps what one address holds. Every refusal, eviction
+ * and timeout is an audit event (rate limited, fe_live_event).
+ *
+ * The list of connections and each connection's guard fields are under
+ * one lock. A connection leaves the list in libmicrohttpd's "closed"
+ * notification, which comes before its socket is closed, so a shutdown here
+ * never hits a reused descriptor.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "conn.h"
+
+#define TICK_MS 100 /* how often deadlines are checked */
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	pthread_t thread;
+	bool running, stop;
+	struct hconn *head, *tail; /* oldest first */
+	unsigned count;		   /* connections in the list not being closed */
+} G = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+static void addr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void *a = NULL;
+
+	if (sa && sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa && sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	if (!a || !inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+unsigned httpd_guard_hard_limit(unsigned max_connections)
+{
+	unsigned slack = max_connections / 4;
+	return max_connections + (slack < 32 ? 32 : slack);
+}
+
+/* Under the lock: closes hc (once) and says why. */
+static void close_conn(struct hconn *hc, const char *why)
+{
+	if (hc->closing)
+		return;
+	hc->closing = why;
+	G.count--;
+	if (hc->fd >= 0)
+		shutdown(hc->fd, SHUT_RDWR);
+}
+
+/* Under the lock: connections (not being closed) from addr. */
+static unsigned from_addr(const char *addr)
+{
+	unsigned n = 0;
+	for (struct hconn *c = G.head; c; c = c->next)
+		if (!c->closing && strcmp(c->addr, addr) == 0)
+			n++;
+	return n;
+}
+
+/*
+ * Under the lock, at --max-connections: the connection a newcomer from an
+ * address that holds `mine` connections may close. Slots are shared fairly
+ * between addresses: the victim is the oldest unauthenticated connection of
+ * the address that holds the most, and only if that address would still
+ * hold at least as many as the newcomer's. An attacker's reconnection thus
+ * evicts its own kind, never the one connection of a client elsewhere.
+ */
+static struct hconn *victim_for(unsigned mine)
+{
+	struct hconn *victim = NULL;
+	unsigned most = 0;
+
+	for (struct hconn *c = G.head; c; c = c->next) {
+		if (c->closing || c->g_authed)
+			continue;
+		unsigned n = from_addr(c->addr);
+		if (n > most) {
+			most = n;
+			victim = c;
+		}
+	}
+	return victim && most >= mine + 1 ? victim : NULL;
+}
+
+enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	const struct httpd_config *cfg = httpd_S.cfg;
+	char ip[64], evicted[64] = "";
+	unsigned same;
+	bool per_ip = false, full = false;
+
+	(void)cls;
+	(void)addrlen;
+	addr_text(addr, ip, sizeof(ip));
+	pthread_mutex_lock(&G.lock);
+	same = from_addr(ip);
+	if (cfg->max_per_ip && same >= cfg->max_per_ip) {
+		per_ip = true;
+	} else if (G.count >= cfg->max_connections) {
+		struct hconn *victim = victim_for(same);
+		if (victim) {
+			snprintf(evicted, sizeof(evicted), "%s", victim->peer);
+			close_conn(victim, "evicted");
+		} else {
+			full = true;
+		}
+	}
+	pthread_mutex_unlock(&G.lock);
+	if (full)
+		fe_live_event(&httpd_S.live, NTLM_EVENT_CONN_REFUSED, ip,
+			      "connection refused: %u connections, none that may give way "
+			      "(--max-connections)",
+			      cfg->max_connections);
+	else if (per_ip)
+		fe_live_event(&httpd_S.live, NTLM_EVENT_CONN_REFUSED, ip,
+			      "connection refused: %u connections from this address "
+			      "(--max-per-ip)",
+			      cfg->max_per_ip);
+	else if (evicted[0])
+		fe_live_event(&httpd_S.live, NTLM_EVENT_CONN_EVICTED, evicted,
+			      "unauthenticated connection closed to make room for %s "
+			      "(--max-connections %u reached)",
+			      ip, cfg->max_connections);
+	return per_ip || full ? MHD_NO : MHD_YES;
+}
+
+void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ai =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	hc->fd = ci ? ci->connect_fd : -1;
+	addr_text(ai ? ai->client_addr : NULL, hc->addr, sizeof(hc->addr));
+	pthread_mutex_lock(&G.lock);
+	hc->hs_deadline = fe_now_ms() + (int64_t)httpd_S.cfg->handshake_timeout * 1000;
+	hc->prev = G.tail;
+	hc->next = NULL;
+	if (G.tail)
+		G.tail->next = hc;
+	else
+		G.head = hc;
+	G.tail = hc;
+	G.count++;
+	pthread_mutex_unlock(&G.lock);
+}
+
+void httpd_guard_remove(struct hconn *hc)
+{
+	pthread_mutex_lock(&G.lock);
+	if (hc->prev)
+		hc->prev->next = hc->next;
+	else if (G.head == hc)
+		G.head = hc->next;
+	if (hc->next)
+		hc->next->prev = hc->prev;
+	else if (G.tail == hc)
+		G.tail = hc->prev;
+	if (!hc->closing)
+		G.count--;
+	hc->prev = hc->next = NULL;
+	hc->fd = -1;
+	pthread_mutex_unlock(&G.lock);
+}
+
+void httpd_guard_authed(struct hconn *hc, bool authed)
+{
+	pthread_mutex_lock(&G.lock);
+	hc->g_authed = authed;
+	hc->hs_deadline = authed ? 0 : fe_now_ms() + (int64_t)httpd_S.cfg->handshake_timeout * 1000;
+	pthread_mutex_unlock(&G.lock);
+}
+
+void httpd_guard_request(struct hconn *hc, bool headers_done)
+{
+	pthread_mutex_lock(&G.lock);
+	if (headers_done)
+		hc->hdr_deadline = 0;
+	else if (hc->g_authed)
+		hc->hdr_deadline = fe_now_ms() + (int64_t)httpd_S.cfg->header_timeout * 1000;
+	pthread_mutex_unlock(&G.lock);
+}
+
+/* Closes what is past its deadline; the events go out after the lock. */
+static void sweep(void)
+{
+	struct {
+		char peer[64];
+		bool handshake;
+	} late[64];
+	unsigned n = 0, more = 0;
+	int64_t now = fe_now_ms();
+
+	pthread_mutex_lock(&G.lock);
+	for (struct hconn *c = G.head; c; c = c->next) {
+		if (c->closing)
+			continue;
+		bool hs = c->hs_deadline && now >= c->hs_deadline;
+		bool hdr = c->hdr_deadline && now >= c->hdr_deadline;
+		if (!hs && !hdr)
+			continue;
+		close_conn(c, "deadline");
+		if (n < sizeof(late) / sizeof(late[0])) {
+			snprintf(late[n].peer, sizeof(late[n].peer), "%s", c->peer);
+			late[n++].handshake = hs;
+		} else {
+			more++;
+		}
+	}
+	pthread_mutex_unlock(&G.lock);
+	for (unsigned i = 0; i < n; i++) {
+		if (late[i].handshake)
+			fe_live_event(&httpd_S.live, NTLM_EVENT_HANDSHAKE_TIMEOUT, late[i].peer,
+				      "handshake not complete within %u s (--handshake-timeout): "
+				      "connection closed",
+				      httpd_S.cfg->handshake_timeout);
+		else
+			fe_live_event(&httpd_S.live, NTLM_EVENT_HANDSHAKE_TIMEOUT, late[i].peer,
+				      "request headers not complete within %u s "
+				      "(--header-timeout): connection closed",
+				      httpd_S.cfg->header_timeout);
+	}
+	for (unsigned i = 0; i < more; i++)
+		fe_live_event(&httpd_S.live, NTLM_EVENT_HANDSHAKE_TIMEOUT, "",
+			      "deadline passed: connection closed");
+	fe_live_flush(&httpd_S.live, false);
+}
+
+static void *guard_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&G.lock);
+	while (!G.stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&G.wake, &G.lock, &ts);
+		if (G.stop)
+			break;
+		pthread_mutex_unlock(&G.lock);
+		sweep();
+		pthread_mutex_lock(&G.lock);
+	}
+	pthread_mutex_unlock(&G.lock);
+	return NULL;
+}
+
+int httpd_guard_start(char *why, size_t why_len)
+{
+	G.stop = false;
+	G.head = G.tail = NULL;
+	G.count = 0;
+	if (pthread_create(&G.thread, NULL, guard_thread, NULL) != 0) {
+		snprintf(why, why_len, "cannot start the connection guard thread");
+		return -1;
+	}
+	G.running = true;
+	return 0;
+}
+
+void httpd_guard_stop(void)
+{
+	if (!G.running)
+		return;
+	pthread_mutex_lock(&G.lock);
+	G.stop = true;
+	pthread_cond_signal(&G.wake);
+	pthread_mutex_unlock(&G.lock);
+	pthread_join(G.thread, NULL);
+	G.running = false;
+}

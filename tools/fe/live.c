@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/* What a server reloads on SIGHUP, and its own rate-limited audit events
+ * (fe.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fe.h"
+
+int64_t fe_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void fe_our_name(const char *name, char *buf, size_t len)
+{
+	char host[256] = "localhost";
+	size_t i;
+
+	if (name) {
+		snprintf(buf, len, "%s", name);
+		return;
+	}
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	for (i = 0; host[i] && host[i] != '.' && i < 15 && i + 1 < len; i++)
+		buf[i] = (char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 'a' + 'A' : host[i]);
+	buf[i] = '\0';
+}
+
+static void *xcalloc(size_t n)
+{
+	void *p = calloc(1, n);
+	if (!p) {
+		fputs("out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+/* Under the lock. */
+static void box_put(struct fe_box *b)
+{
+	if (!b || --b->refs > 0)
+		return;
+	ntlm_audit_close(b->audit);
+	ntlm_accounts_close(b->accounts);
+	ntlm_policy_free(b->policy);
+	free(b);
+}
+
+/* Under the lock. */
+static void gen_put(struct fe_gen *g)
+{
+	if (!g || --g->refs > 0)
+		return;
+	box_put(g->pa);
+	box_put(g->au);
+	free(g);
+}
+
+static struct fe_gen *gen_new(struct fe_box *pa, struct fe_box *au)
+{
+	struct fe_gen *g = xcalloc(sizeof(*g));
+
+	g->refs = 1;
+	g->pa = pa;
+	g->au = au;
+	g->policy = pa->policy;
+	g->accounts = pa->accounts;
+	g->audit = au->audit;
+	return g;
+}
+
+void fe_live_init(struct fe_live *l, const struct fe_live_spec *spec, const char *target,
+		  struct ntlm_policy *policy, struct ntlm_accounts *accounts,
+		  struct ntlm_audit *audit)
+{
+	struct fe_box *pa = xcalloc(sizeof(*pa)), *au = xcalloc(sizeof(*au));
+
+	memset(l, 0, sizeof(*l));
+	pthread_mutex_init(&l->lock, NULL);
+	l->spec = *spec;
+	snprintf(l->target, sizeof(l->target), "%s", target ? target : "");
+	pa->refs = au->refs = 1;
+	pa->policy = policy;
+	pa->accounts = accounts;
+	au->audit = audit;
+	l->cur = gen_new(pa, au);
+	l->window_start = fe_now_ms();
+}
+
+/* Appends "what PATH: STATUS: detail" to why. */
+static void add_why(char *why, size_t len, const char *what, const char *path, ntlm_status st)
+{
+	const char *d = ntlm_error_message();
+	size_t k = strlen(why);
+
+	if (k + 1 >= len)
+		return;
+	snprintf(why + k, len - k, "%s%s %s: %s: %s", k ? "; " : "", what, path ? path : "-",
+		 ntlm_status_name(st), d && *d ? d : ntlm_status_text(st));
+}
+
+static ntlm_status open_audit(const struct fe_live_spec *s, struct ntlm_audit **out)
+{
+	struct ntlm_audit *a = NULL;
+	ntlm_status st;
+
+	*out = NULL;
+	if (!s->audit && !s->syslog && !s->callback)
+		return NTLM_OK;
+	st = ntlm_audit_open(&a);
+	if (st == NTLM_OK && s->audit)
+		st = ntlm_audit_to_file(a, s->audit);
+	if (st == NTLM_OK && s->syslog)
+		st = ntlm_audit_to_syslog(a, s->syslog);
+	if (st == NTLM_OK && s->callback)
+		st = ntlm_audit_to_callback(a, s->callback, s->callback_arg);
+	if (st != NTLM_OK) {
+		ntlm_audit_close(a);
+		return st;
+	}
+	*out = a;
+	return NTLM_OK;
+}
+
+bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
+{
+	const struct fe_live_spec *s = &l->spec;
+	struct ntlm_policy *policy = NULL;
+	struct ntlm_accounts *accounts = NULL;
+	struct ntlm_audit *audit = NULL;
+	struct fe_box *pa = NULL, *au = NULL;
+	struct fe_gen *old;
+	ntlm_status st;
+	bool ok = true;
+
+	why[0] = '\0';
+	st = s->config ? ntlm_policy_load(s->config, &policy)
+		       : ntlm_policy_new(s->profile, &policy);
+	if (st != NTLM_OK) {
+		add_why(why, why_len, s->config ? "policy" : "profile",
+			s->config ? s->config : s->profile, st);
+		ok = false;
+	} else {
+		st = ntlm_accounts_open(s->accounts, &accounts);
+		if (st != NTLM_OK) {
+			add_why(why, why_len, "accounts", s->accounts, st);
+			/* The policy and the accounts go together. */
+			ntlm_policy_free(policy);
+			ok = false;
+		} else {
+			pa = xcalloc(sizeof(*pa));
+			pa->refs = 1;
+			pa->policy = policy;
+			pa->accounts = accounts;
+		}
+	}
+	st = open_audit(s, &audit);
+	if (st != NTLM_OK) {
+		add_why(why, why_len, "audit", s->audit, st);
+		ok = false;
+	} else {
+		au = xcalloc(sizeof(*au));
+		au->refs = 1;
+		au->audit = audit;
+	}
+	pthread_mutex_lock(&l->lock);
+	old = l->cur;
+	if (!pa) {
+		pa = old->pa;
+		pa->refs++;
+	}
+	if (!au) {
+		au = old->au;
+		au->refs++;
+	}
+	l->cur = gen_new(pa, au);
+	gen_put(old);
+	pthread_mutex_unlock(&l->lock);
+	return ok;
+}
+
+struct fe_gen *fe_live_get(struct fe_live *l)
+{
+	struct fe_gen *g;
+
+	pthread_mutex_lock(&l->lock);
+	g = l->cur;
+	g->refs++;
+	pthread_mutex_unlock(&l->lock);
+	return g;
+}
+
+void fe_live_put(struct fe_live *l, struct fe_gen *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&l->lock);
+	gen_put(g);
+	pthread_mutex_unlock(&l->lock);
+}
+
+void fe_live_close(struct fe_live *l)
+{
+	if (!l->cur)
+		return;
+	fe_live_flush(l, true);
+	pthread_mutex_lock(&l->lock);
+	gen_put(l->cur);
+	l->cur = NULL;
+	pthread_mutex_unlock(&l->lock);
+	pthread_mutex_destroy(&l->lock);
+}
+
+/* ---- front-end events ------------------------------------------------------- */
+
+static const uint32_t event_ids[7] = {
+	NTLM_EVENT_CONN_REFUSED,
+	NTLM_EVENT_CONN_EVICTED,
+	NTLM_EVENT_HANDSHAKE_TIMEOUT,
+	NTLM_EVENT_HANDSHAKE_ABANDONED,
+	NTLM_EVENT_MALFORMED_REQUEST,
+	NTLM_EVENT_SUPPRESSED,
+	9008u,
+};
+static const char *const event_names[7] = {
+	"connection-refused",
+	"connection-evicted",
+	"handshake-timeout",
+	"handshake-abandoned",
+	"malformed-request",
+	"events-suppressed",
+	"replay",
+};
+
+static unsigned event_index(uint32_t id)
+{
+	for (unsigned i = 0; i < 7; i++)
+		if (event_ids[i] == id)
+			return i;
+	return 6;
+}
+
+/* Under the lock: the summary of the window that ended, and a new one. */
+static void new_window(struct fe_live *l, int64_t now)
+{
+	char reason[200];
+	size_t k;
+	int64_t secs = (now - l->window_start + 999) / 1000;
+
+	if (l->suppressed && l->cur && l->cur->audit) {
+		k = (size_t)snprintf(reason, sizeof(reason),
+				     "%u front-end events left out in %lld s:", l->suppressed,
+				     (long long)secs);
+		for (unsigned i = 0; i < 7 && k < sizeof(reason); i++)
+			if (l->suppressed_by[i])
+				k += (size_t)snprintf(reason + k, sizeof(reason) - k, " %u %s",
+						      l->suppressed_by[i], event_names[i]);
+		ntlm_status ignored = ntlm_audit_frontend_event(
+			l->cur->audit, NTLM_EVENT_SUPPRESSED, l->target, "", reason);
+		(void)ignored; /* a failing sink: nothing more to do here */
+	}
+	l->window_start = now;
+	l->emitted = l->suppressed = 0;
+	memset(l->suppressed_by, 0, sizeof(l->suppressed_by));
+}
+
+void fe_live_event(struct fe_live *l, uint32_t id, const char *peer, const char *fmt, ...)
+{
+	char reason[200];
+	va_list ap;
+	int64_t now = fe_now_ms();
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&l->lock);
+	if (now - l->window_start >= FE_EVENTS_WINDOW_MS)
+		new_window(l, now);
+	if (l->emitted >= FE_EVENTS_PER_WINDOW) {
+		l->suppressed++;
+		l->suppressed_by[event_index(id)]++;
+	} else if (l->cur && l->cur->audit) {
+		l->emitted++;
+		ntlm_status ignored =
+			ntlm_audit_frontend_event(l->cur->audit, id, l->target, peer, reason);
+		(void)ignored;
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+void fe_live_flush(struct fe_live *l, bool force)
+{
+	int64_t now = fe_now_ms();
+
+	pthread_mutex_lock(&l->lock);
+	if (l->suppressed && (force || now - l->window_start >= FE_EVENTS_WINDOW_MS))
+		new_window(l, now);
+	pthread_mutex_unlock(&l->lock);
+}
