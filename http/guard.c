@@ -26,7 +26,6 @@
  * notification, which comes before its socket is closed, so a shutdown here
  * never hits a reused descriptor.
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -46,18 +45,6 @@ static struct {
 	struct hconn *head, *tail; /* oldest first */
 	unsigned count;		   /* connections in the list not being closed */
 } G = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
-
-static void addr_text(const struct sockaddr *sa, char *buf, size_t len)
-{
-	const void *a = NULL;
-
-	if (sa && sa->sa_family == AF_INET)
-		a = &((const struct sockaddr_in *)sa)->sin_addr;
-	else if (sa && sa->sa_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-	if (!a || !inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-}
 
 unsigned httpd_guard_hard_limit(unsigned max_connections)
 {
@@ -120,7 +107,7 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 
 	(void)cls;
 	(void)addrlen;
-	addr_text(addr, ip, sizeof(ip));
+	fe_sockaddr_addr(addr, ip, sizeof(ip));
 	pthread_mutex_lock(&G.lock);
 	same = from_addr(ip);
 	if (cfg->max_per_ip && same >= cfg->max_per_ip) {
@@ -161,7 +148,7 @@ void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn)
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
 	hc->fd = ci ? ci->connect_fd : -1;
-	addr_text(ai ? ai->client_addr : NULL, hc->addr, sizeof(hc->addr));
+	fe_sockaddr_addr(ai ? ai->client_addr : NULL, hc->addr, sizeof(hc->addr));
 	pthread_mutex_lock(&G.lock);
 	hc->hs_deadline = fe_now_ms() + (int64_t)httpd_S.cfg->handshake_timeout * 1000;
 	hc->prev = G.tail;

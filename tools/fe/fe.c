@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* What the front ends share (fe.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -110,6 +111,18 @@ void fe_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h, p);
+}
+
+void fe_sockaddr_addr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void *a = NULL;
+
+	if (sa && sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa && sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	if (!a || !inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
 }
 
 enum fe_listen_rc fe_listen(const char *host, const char *port, bool nonblock, int *fd_out,

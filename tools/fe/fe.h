@@ -40,6 +40,9 @@ bool fe_parse_hostport(const char *s, bool allow_zero, char *host, size_t hostle
  * cannot be shown (NULL, or a family other than IPv4 / IPv6). */
 void fe_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len);
 
+/* Only the address ("192.0.2.1", "2001:db8::1"), numeric; "?" as above. */
+void fe_sockaddr_addr(const struct sockaddr *sa, char *buf, size_t len);
+
 enum fe_listen_rc { FE_LISTEN_OK = 0, FE_LISTEN_RESOLVE, FE_LISTEN_SOCKET };
 
 /* A listening TCP socket on host:port (a numeric port; each address
@@ -95,8 +98,9 @@ struct fe_live_spec {
  * also raises for an AUTHENTICATE that no context can take. */
 #define FE_EVENT_REPLAY 9008u
 
-/* Front-end events (NTLM_EVENT_CONN_REFUSED ...) per window before the
- * rest are only counted, and the window. */
+/* Front-end events (NTLM_EVENT_CONN_REFUSED ...) of one id per window
+ * before the rest of that id are only counted, and the window: a flood of
+ * one kind does not hide samples of the others. */
 #define FE_EVENTS_PER_WINDOW 20u
 #define FE_EVENTS_WINDOW_MS 10000
 
@@ -106,8 +110,8 @@ struct fe_live {
 	struct fe_gen *cur;
 	char target[64]; /* our name, in the front end's events */
 	int64_t window_start;
-	unsigned emitted, suppressed;
-	unsigned suppressed_by[7]; /* per id: 9100..9105, then 9008 */
+	unsigned emitted_by[7], suppressed; /* per id: 9100..9105, then 9008 */
+	unsigned suppressed_by[7];	    /* per id: 9100..9105, then 9008 */
 };
 
 /* Starts with what the caller loaded (each reported its own errors);
@@ -126,8 +130,9 @@ void fe_live_put(struct fe_live *l, struct fe_gen *g);
 void fe_live_close(struct fe_live *l);
 
 /* A front-end event through the current generation's audit sinks, rate
- * limited: at most FE_EVENTS_PER_WINDOW per window; the rest are counted
- * and reported in one NTLM_EVENT_SUPPRESSED event when the window ends. */
+ * limited: at most FE_EVENTS_PER_WINDOW of each id per window; the rest are
+ * counted and reported in one NTLM_EVENT_SUPPRESSED event when the window
+ * ends. */
 __attribute__((format(printf, 4, 5))) void fe_live_event(struct fe_live *l, uint32_t id,
 							 const char *peer, const char *fmt, ...);
 /* Reports the suppressed count once its window has ended (call it now and

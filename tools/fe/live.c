@@ -269,7 +269,8 @@ static void new_window(struct fe_live *l, int64_t now)
 		(void)ignored; /* a failing sink: nothing more to do here */
 	}
 	l->window_start = now;
-	l->emitted = l->suppressed = 0;
+	l->suppressed = 0;
+	memset(l->emitted_by, 0, sizeof(l->emitted_by));
 	memset(l->suppressed_by, 0, sizeof(l->suppressed_by));
 }
 
@@ -285,11 +286,12 @@ void fe_live_event(struct fe_live *l, uint32_t id, const char *peer, const char 
 	pthread_mutex_lock(&l->lock);
 	if (now - l->window_start >= FE_EVENTS_WINDOW_MS)
 		new_window(l, now);
-	if (l->emitted >= FE_EVENTS_PER_WINDOW) {
+	unsigned k = event_index(id);
+	if (l->emitted_by[k] >= FE_EVENTS_PER_WINDOW) {
 		l->suppressed++;
-		l->suppressed_by[event_index(id)]++;
+		l->suppressed_by[k]++;
 	} else if (l->cur && l->cur->audit) {
-		l->emitted++;
+		l->emitted_by[k]++;
 		ntlm_status ignored =
 			ntlm_audit_frontend_event(l->cur->audit, id, l->target, peer, reason);
 		(void)ignored;

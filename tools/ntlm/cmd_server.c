@@ -13,6 +13,7 @@
 
 #define MAX_CONNS_DEFAULT 64u
 #define MAX_CONNS_LIMIT 4096u
+#define MAX_PER_IP_DEFAULT 8u
 
 void cmd_server_usage(FILE *f)
 {
@@ -26,17 +27,23 @@ void cmd_server_usage(FILE *f)
 	      "policy and the account file, then echoes every message back sealed or\n"
 	      "signed. Prints 'listening on HOST:PORT' first, then one line per\n"
 	      "connection: peer, user, response type, flags, outcome. SIGINT or SIGTERM\n"
-	      "stops it (exit 0). Framing and result frames: docs/cli.md.\n"
+	      "stops it (exit 0); SIGHUP reloads the policy and the accounts and opens the\n"
+	      "audit file again. Framing and result frames: docs/cli.md.\n"
 	      "\n"
 	      "  --listen HOST:PORT     address to listen on; port 0 picks a free one\n"
 	      "  --config F             policy file (native, INF or .reg; docs/policy.md)\n"
 	      "  --profile NAME         a built-in policy profile instead (default: cis)\n"
 	      "  --accounts F           DOMAIN:USER:NTHASH lines (docs/accounts.md)\n"
 	      "  --audit F              append audit events to F (JSON Lines)\n"
-	      "  --timeout SECONDS      for the whole handshake, and for each message after\n"
-	      "                         it (default 30)\n"
-	      "  --max-connections N    connections served at once (default 64); more are\n"
-	      "                         answered 'FAIL server busy' and closed\n"
+	      "  --timeout SECONDS      for each message after the handshake (default 30)\n"
+	      "  --handshake-timeout S  for the whole handshake, from the connection's start\n"
+	      "                         (default: --timeout)\n"
+	      "  --max-connections N    connections served at once (default 64); at the\n"
+	      "                         cap, an unauthenticated connection of the address\n"
+	      "                         that holds the most is closed for a newcomer, else\n"
+	      "                         it is answered 'FAIL server busy' and closed\n"
+	      "  --max-per-ip N         connections from one address (default 8; 0: no\n"
+	      "                         limit)\n"
 	      "  --stdio                serve one ntlm-lines/1 exchange on stdin/stdout\n"
 	      "  -h, --help             show this help\n"
 	      "\n"
@@ -49,7 +56,7 @@ void cmd_server_usage(FILE *f)
 /* Fills o; false when --help was asked for (and shown). Usage errors exit 2. */
 static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struct server_opts *o)
 {
-	const char *v, *maxc = NULL;
+	const char *v, *maxc = NULL, *perip = NULL, *hst = NULL;
 	char buf[64], err[128];
 
 	for (int i = 1; i < argc; i++) {
@@ -65,6 +72,10 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			o->accounts = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--max-connections")) != NULL) {
 			maxc = v;
+		} else if ((v = opt_value(self, argc, argv, &i, "--max-per-ip")) != NULL) {
+			perip = v;
+		} else if ((v = opt_value(self, argc, argv, &i, "--handshake-timeout")) != NULL) {
+			hst = v;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
 		} else {
@@ -75,9 +86,10 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 	if (!o->accounts)
 		usage_error(self, "--accounts F is required");
 	if (o->p.stdio) {
-		if (o->listen || o->p.timeout || maxc)
-			usage_error(self, "--stdio takes no --listen, --timeout or "
-					  "--max-connections");
+		if (o->listen || o->p.timeout || maxc || perip || hst)
+			usage_error(self,
+				    "--stdio takes no --listen, --timeout, --handshake-timeout, "
+				    "--max-connections or --max-per-ip");
 	} else {
 		if (!o->listen)
 			usage_error(self, "--listen HOST:PORT is required (or --stdio)");
@@ -97,6 +109,28 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			usage_error(self, "--max-connections: '%s' is not a number from 1 to %u",
 				    safe_arg(maxc, false, buf, 40), MAX_CONNS_LIMIT);
 		o->max_conns = (unsigned)n;
+	}
+	o->max_per_ip = MAX_PER_IP_DEFAULT;
+	if (perip) {
+		char *end;
+		unsigned long n;
+		errno = 0;
+		n = strtoul(perip, &end, 10);
+		if (perip[0] < '0' || perip[0] > '9' || *end || errno || n > MAX_CONNS_LIMIT)
+			usage_error(self, "--max-per-ip: '%s' is not a number from 0 to %u",
+				    safe_arg(perip, false, buf, 40), MAX_CONNS_LIMIT);
+		o->max_per_ip = (unsigned)n;
+	}
+	o->handshake_ms = o->p.timeout_ms;
+	if (hst) {
+		int secs;
+		if (!peer_parse_seconds(hst, &secs))
+			usage_error(
+				self,
+				"--handshake-timeout: '%s' is not a number of seconds from 1 to "
+				"86400",
+				safe_arg(hst, false, buf, 40));
+		o->handshake_ms = secs * 1000;
 	}
 	return true;
 }
@@ -184,27 +218,37 @@ int cmd_server(const struct tool_cmd *self, int argc, char **argv)
 	if (!parse_args(self, argc, argv, &o))
 		return 0;
 	signal(SIGPIPE, SIG_IGN);
-	srv.policy = peer_load_policy(self, o.p.config, o.p.profile);
-	srv.accounts = open_accounts(self, o.accounts);
-	srv.audit = peer_open_audit(self, o.p.audit);
+	struct ntlm_policy *policy = peer_load_policy(self, o.p.config, o.p.profile);
+	struct ntlm_accounts *accounts = open_accounts(self, o.accounts);
+	struct ntlm_audit *audit = peer_open_audit(self, o.p.audit);
+	struct fe_live_spec spec = {
+		.config = o.p.config,
+		.profile = o.p.profile,
+		.accounts = o.accounts,
+		.audit = o.p.audit,
+	};
+	char name[64];
+	fe_our_name(NULL, name, sizeof(name));
+	fe_live_init(&srv.live, &spec, name, policy, accounts, audit);
 	srv.timeout_ms = o.p.timeout_ms;
+	srv.handshake_ms = o.handshake_ms;
 	srv.max_conns = o.max_conns;
+	srv.max_per_ip = o.max_per_ip;
 	if (o.p.stdio) {
 		ret = server_run_stdio(self, &srv);
 		goto out;
 	}
-	srv.fds = xmalloc(sizeof(*srv.fds) * srv.max_conns);
-	for (unsigned i = 0; i < srv.max_conns; i++)
-		srv.fds[i] = -1;
+	srv.nslots = o.max_conns + (o.max_conns / 4 < 32 ? 32 : o.max_conns / 4);
+	srv.slots = xmalloc(sizeof(*srv.slots) * srv.nslots);
+	for (unsigned i = 0; i < srv.nslots; i++)
+		srv.slots[i] = (struct slot){ .fd = -1 };
 	pthread_mutex_init(&srv.lock, NULL);
 	pthread_cond_init(&srv.idle, NULL);
 	ret = server_run_tcp(self, &o, &srv);
 	pthread_cond_destroy(&srv.idle);
 	pthread_mutex_destroy(&srv.lock);
-	free(srv.fds);
+	free(srv.slots);
 out:
-	ntlm_audit_close(srv.audit);
-	ntlm_accounts_close(srv.accounts);
-	ntlm_policy_free(srv.policy);
+	fe_live_close(&srv.live);
 	return ret;
 }

@@ -16,22 +16,32 @@ struct server_opts {
 	struct peer_opts p; /* --config, --profile, --audit, --timeout, --stdio */
 	const char *listen, *accounts;
 	char host[256], port[8];
-	unsigned max_conns;
+	unsigned max_conns, max_per_ip;
+	int handshake_ms; /* --handshake-timeout; default: --timeout */
 };
 
-/* Shared by every connection thread. policy, accounts and audit are only
- * read once the threads run (lookups and audit sinks are thread-safe). */
+/* A connection's slot (server_tcp.c), under server.lock. */
+struct slot {
+	int fd;	       /* -1: free */
+	char addr[64]; /* the client's address without the port */
+	bool authed;   /* the handshake succeeded */
+	bool evicted;  /* closed by us to make room */
+};
+
+/* Shared by every connection thread. The policy, the accounts and the audit
+ * sinks are in live (a generation per SIGHUP; a connection keeps the one it
+ * started with); lookups and audit sinks are thread-safe. */
 struct server {
 	const struct tool_cmd *self;
-	struct ntlm_policy *policy;
-	struct ntlm_accounts *accounts;
-	struct ntlm_audit *audit;
-	int timeout_ms;
-	unsigned max_conns;
+	struct fe_live live;
+	int timeout_ms, handshake_ms;
+	unsigned max_conns, max_per_ip;
 	pthread_mutex_t lock; /* guards everything below, and stdout */
 	pthread_cond_t idle;
-	unsigned active;
-	int *fds; /* max_conns slots: a connection's socket, or -1 */
+	unsigned active; /* threads running */
+	unsigned held;	 /* of those, not evicted */
+	unsigned nslots; /* max_conns plus room for the evicted still ending */
+	struct slot *slots;
 };
 
 /* What the per-connection line reports. */

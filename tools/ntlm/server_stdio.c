@@ -234,9 +234,10 @@ int server_run_stdio(const struct tool_cmd *self, struct server *srv)
 
 	line_reader_init(&s.in, STDIN_FILENO, STDIO_LINE_MAX);
 	snprintf(s.oc.text, sizeof(s.oc.text), "closed: before the NEGOTIATE");
-	st = ntlm_server_new(srv->policy, srv->accounts, &s.ctx);
-	if (st == NTLM_OK && srv->audit)
-		st = ntlm_ctx_set_audit(s.ctx, srv->audit);
+	struct fe_gen *gen = fe_live_get(&srv->live);
+	st = ntlm_server_new(gen->policy, gen->accounts, &s.ctx);
+	if (st == NTLM_OK && gen->audit)
+		st = ntlm_ctx_set_audit(s.ctx, gen->audit);
 	if (st == NTLM_OK)
 		st = ntlm_ctx_set_peer(s.ctx, "stdio");
 	if (st != NTLM_OK) {
@@ -295,6 +296,7 @@ out:
 	server_summary("stdio", s.ctx, &s.oc, summary, sizeof(summary));
 	fprintf(stderr, "ntlm %s: %s\n", self->name, summary);
 	ntlm_ctx_free(s.ctx);
+	fe_live_put(&srv->live, gen);
 	line_reader_free(&s.in);
 	return s.ret;
 }

@@ -31,7 +31,7 @@ struct conn {
 	char peer[320];
 };
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, reload_signal;
 
 /* ---- one TCP connection --------------------------------------------------- */
 
@@ -153,6 +153,31 @@ static void serve_data(struct conn *c, struct ntlm_ctx *ctx, struct outcome *oc)
 	free(out);
 }
 
+/* The audit event of a handshake read that failed (rate limited). */
+static void handshake_event(struct conn *c, enum frame_rc rc, const char *what, const char *err)
+{
+	struct fe_live *l = &c->srv->live;
+	bool evicted;
+
+	pthread_mutex_lock(&c->srv->lock);
+	evicted = c->srv->slots[c->slot].evicted;
+	pthread_mutex_unlock(&c->srv->lock);
+	if (evicted)
+		return; /* its eviction is the event */
+	if (rc == FRAME_TIMEOUT)
+		fe_live_event(l, NTLM_EVENT_HANDSHAKE_TIMEOUT, c->peer,
+			      "no complete %s within the handshake deadline (%d s; "
+			      "--handshake-timeout): connection closed",
+			      what, c->srv->handshake_ms / 1000);
+	else if (rc == FRAME_TOO_LARGE)
+		fe_live_event(l, NTLM_EVENT_MALFORMED_REQUEST, c->peer, "%s: %s", what, err);
+	else if (strcmp(what, "AUTHENTICATE") == 0)
+		fe_live_event(l, NTLM_EVENT_HANDSHAKE_ABANDONED, c->peer,
+			      "connection closed after the CHALLENGE, without an AUTHENTICATE "
+			      "(%s)",
+			      err);
+}
+
 static void serve_conn(struct conn *c)
 {
 	struct server *srv = c->srv;
@@ -161,13 +186,15 @@ static void serve_conn(struct conn *c)
 	uint8_t *in = NULL, *out = NULL;
 	size_t in_len, out_len;
 	char err[256], line[4096];
-	int64_t deadline = peer_now_ms() + srv->timeout_ms;
+	/* The handshake has one absolute deadline, however slowly it trickles. */
+	int64_t deadline = peer_now_ms() + srv->handshake_ms;
+	struct fe_gen *gen = fe_live_get(&srv->live);
 	enum frame_rc rc;
 	ntlm_status st;
 
-	st = ntlm_server_new(srv->policy, srv->accounts, &ctx);
-	if (st == NTLM_OK && srv->audit)
-		st = ntlm_ctx_set_audit(ctx, srv->audit);
+	st = ntlm_server_new(gen->policy, gen->accounts, &ctx);
+	if (st == NTLM_OK && gen->audit)
+		st = ntlm_ctx_set_audit(ctx, gen->audit);
 	if (st == NTLM_OK)
 		st = ntlm_ctx_set_peer(ctx, c->peer);
 	if (st != NTLM_OK) {
@@ -177,11 +204,15 @@ static void serve_conn(struct conn *c)
 	rc = frame_read(c->fd, FRAME_TOKEN_MAX, deadline, &in, &in_len, err, sizeof(err));
 	if (rc != FRAME_OK) {
 		read_failed(c, &oc, rc, err, "NEGOTIATE");
+		handshake_event(c, rc, "NEGOTIATE", err);
 		goto out;
 	}
 	st = ntlm_step(ctx, in, in_len, &out, &out_len);
 	if (st != NTLM_CONTINUE) {
 		step_failed(c, &oc, st == NTLM_OK ? NTLM_E_BAD_STATE : st);
+		if (ntlm_status_kind(st) == NTLM_KIND_MALFORMED)
+			fe_live_event(&srv->live, NTLM_EVENT_MALFORMED_REQUEST, c->peer,
+				      "malformed NEGOTIATE: %s", oc.text);
 		goto out;
 	}
 	rc = frame_write(c->fd, out, out_len, deadline, err, sizeof(err));
@@ -194,6 +225,7 @@ static void serve_conn(struct conn *c)
 	rc = frame_read(c->fd, FRAME_TOKEN_MAX, deadline, &in, &in_len, err, sizeof(err));
 	if (rc != FRAME_OK) {
 		read_failed(c, &oc, rc, err, "AUTHENTICATE");
+		handshake_event(c, rc, "AUTHENTICATE", err);
 		goto out;
 	}
 	ntlm_free(out);
@@ -203,6 +235,9 @@ static void serve_conn(struct conn *c)
 		step_failed(c, &oc, st == NTLM_CONTINUE ? NTLM_E_BAD_STATE : st);
 		goto out;
 	}
+	pthread_mutex_lock(&srv->lock);
+	srv->slots[c->slot].authed = true;
+	pthread_mutex_unlock(&srv->lock);
 	server_user_name(ctx, false, line, sizeof(line));
 	if (send_text(c, "OK", line, deadline) != FRAME_OK) {
 		snprintf(oc.text, sizeof(oc.text), "error: sending the result");
@@ -210,14 +245,19 @@ static void serve_conn(struct conn *c)
 	}
 	serve_data(c, ctx, &oc);
 out:
-	server_summary(c->peer, ctx, &oc, line, sizeof(line));
 	pthread_mutex_lock(&srv->lock);
+	if (srv->slots[c->slot].evicted)
+		snprintf(oc.text, sizeof(oc.text),
+			 "evicted: closed before authentication to make room for a client "
+			 "(--max-connections)");
+	server_summary(c->peer, ctx, &oc, line, sizeof(line));
 	printf("%s\n", line);
 	fflush(stdout);
 	pthread_mutex_unlock(&srv->lock);
 	free(in);
 	ntlm_free(out);
 	ntlm_ctx_free(ctx);
+	fe_live_put(&srv->live, gen);
 }
 
 static void *conn_thread(void *arg)
@@ -229,7 +269,9 @@ static void *conn_thread(void *arg)
 	peer_linger(c->fd, peer_now_ms() + LINGER_MS);
 	pthread_mutex_lock(&srv->lock);
 	close(c->fd); /* under the lock: stop_all() never sees a reused number */
-	srv->fds[c->slot] = -1;
+	if (!srv->slots[c->slot].evicted)
+		srv->held--;
+	srv->slots[c->slot] = (struct slot){ .fd = -1 };
 	srv->active--;
 	pthread_cond_signal(&srv->idle);
 	pthread_mutex_unlock(&srv->lock);
@@ -241,7 +283,10 @@ static void *conn_thread(void *arg)
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
+	if (sig == SIGHUP)
+		reload_signal = 1;
+	else
+		stop_signal = sig;
 }
 
 static int open_listener(const struct tool_cmd *self, const struct server_opts *o)
@@ -272,14 +317,15 @@ struct lingerer {
 
 /* Refuses a connection without a thread: a short FAIL frame that fits the
  * socket buffer, our FIN, and the connection joins the lingerers. */
-static void refuse(struct server *srv, int fd, const char *peer, const char *why,
+static void refuse(struct server *srv, int fd, const char *peer, const char *msg, const char *why,
 		   struct lingerer *lg, unsigned *nlg)
 {
-	static const char msg[] = "FAIL server busy: too many connections";
-	uint8_t frame[4 + sizeof(msg) - 1] = { 0, 0, 0, (uint8_t)(sizeof(msg) - 1) };
+	uint8_t frame[4 + 128] = { 0 };
+	size_t n = strlen(msg) < 128 ? strlen(msg) : 128;
 
-	memcpy(frame + 4, msg, sizeof(msg) - 1);
-	(void)send(fd, frame, sizeof(frame), MSG_DONTWAIT | MSG_NOSIGNAL);
+	frame[3] = (uint8_t)n;
+	memcpy(frame + 4, msg, n);
+	(void)send(fd, frame, 4 + n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
 	if (*nlg < LINGER_MAX)
 		lg[(*nlg)++] = (struct lingerer){ fd, peer_now_ms() + LINGER_MS };
@@ -313,26 +359,81 @@ static void linger_service(struct lingerer *lg, unsigned *nlg, const struct poll
 	}
 }
 
-/* Starts a thread for the connection; false if none may start (at the cap,
- * or pthread_create failed): the caller refuses it. */
-static bool start_conn(struct server *srv, int fd, const char *peer)
+/* Under the lock: connections held (not evicted) from addr. */
+static unsigned from_addr(const struct server *srv, const char *addr)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < srv->nslots; i++)
+		if (srv->slots[i].fd >= 0 && !srv->slots[i].evicted &&
+		    strcmp(srv->slots[i].addr, addr) == 0)
+			n++;
+	return n;
+}
+
+/*
+ * Under the lock, at --max-connections: the slot a newcomer from an address
+ * that holds `mine` connections may take over, or -1. As in ntlm httpd
+ * (docs/httpd.md "Limits"), slots are shared fairly: the victim is an
+ * unauthenticated connection of the address that holds the most, and only
+ * if that address holds more than the newcomer's would. (Slots are not in
+ * age order here; any unauthenticated one of that address will do.)
+ */
+static int victim_for(const struct server *srv, unsigned mine)
+{
+	int victim = -1;
+	unsigned most = 0;
+
+	for (unsigned i = 0; i < srv->nslots; i++) {
+		const struct slot *s = &srv->slots[i];
+		if (s->fd < 0 || s->evicted || s->authed)
+			continue;
+		unsigned n = from_addr(srv, s->addr);
+		if (n > most) {
+			most = n;
+			victim = (int)i;
+		}
+	}
+	return victim >= 0 && most >= mine + 1 ? victim : -1;
+}
+
+enum start_rc { START_OK, START_PER_IP, START_FULL, START_THREAD };
+
+/* Starts a thread for the connection, making room at the cap (the evicted
+ * connection's address in *evicted); otherwise why it may not start. */
+static enum start_rc start_conn(struct server *srv, int fd, const char *peer, const char *addr,
+				char *evicted, size_t evicted_len)
 {
 	struct conn *c;
 	pthread_attr_t attr;
 	pthread_t t;
 	unsigned slot = 0;
 	int one = 1;
-	bool ok = true;
+	enum start_rc rc = START_OK;
 
+	evicted[0] = '\0';
 	pthread_mutex_lock(&srv->lock);
-	if (srv->active >= srv->max_conns) {
+	unsigned mine = from_addr(srv, addr);
+	if (srv->max_per_ip && mine >= srv->max_per_ip) {
 		pthread_mutex_unlock(&srv->lock);
-		return false;
+		return START_PER_IP;
 	}
-	while (srv->fds[slot] >= 0)
+	if (srv->held >= srv->max_conns) {
+		int v = victim_for(srv, mine);
+		if (v < 0 || srv->active >= srv->nslots) {
+			pthread_mutex_unlock(&srv->lock);
+			return START_FULL;
+		}
+		srv->slots[v].evicted = true;
+		srv->held--;
+		shutdown(srv->slots[v].fd, SHUT_RDWR);
+		snprintf(evicted, evicted_len, "%s", srv->slots[v].addr);
+	}
+	while (srv->slots[slot].fd >= 0)
 		slot++;
-	srv->fds[slot] = fd;
+	srv->slots[slot] = (struct slot){ .fd = fd };
+	snprintf(srv->slots[slot].addr, sizeof(srv->slots[slot].addr), "%s", addr);
 	srv->active++;
+	srv->held++;
 	pthread_mutex_unlock(&srv->lock);
 
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -347,22 +448,23 @@ static bool start_conn(struct server *srv, int fd, const char *peer)
 	if (pthread_create(&t, &attr, conn_thread, c) != 0) {
 		free(c);
 		pthread_mutex_lock(&srv->lock);
-		srv->fds[slot] = -1;
+		srv->slots[slot] = (struct slot){ .fd = -1 };
 		srv->active--;
+		srv->held--;
 		pthread_mutex_unlock(&srv->lock);
-		ok = false;
+		rc = START_THREAD;
 	}
 	pthread_attr_destroy(&attr);
-	return ok;
+	return rc;
 }
 
 /* Ends every connection and waits for the threads to finish. */
 static void stop_all(struct server *srv)
 {
 	pthread_mutex_lock(&srv->lock);
-	for (unsigned i = 0; i < srv->max_conns; i++)
-		if (srv->fds[i] >= 0)
-			shutdown(srv->fds[i], SHUT_RDWR);
+	for (unsigned i = 0; i < srv->nslots; i++)
+		if (srv->slots[i].fd >= 0)
+			shutdown(srv->slots[i].fd, SHUT_RDWR);
 	while (srv->active > 0)
 		pthread_cond_wait(&srv->idle, &srv->lock);
 	pthread_mutex_unlock(&srv->lock);
@@ -387,18 +489,21 @@ int server_run_tcp(const struct tool_cmd *self, const struct server_opts *o, str
 	else
 		snprintf(addr, sizeof(addr), "%s", o->listen);
 
-	/* SIGINT/SIGTERM are blocked everywhere (threads inherit the mask) and
-	 * delivered only inside ppoll() below. */
+	/* SIGINT/SIGTERM (stop) and SIGHUP (reload) are blocked everywhere
+	 * (threads inherit the mask) and delivered only inside ppoll() below. */
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &orig);
 	sigdelset(&orig, SIGINT);
 	sigdelset(&orig, SIGTERM);
+	sigdelset(&orig, SIGHUP);
 
 	printf("listening on %s\n", addr);
 	fflush(stdout);
@@ -406,8 +511,24 @@ int server_run_tcp(const struct tool_cmd *self, const struct server_opts *o, str
 		struct pollfd pfds[1 + LINGER_MAX];
 		struct timespec ts, *tsp = NULL;
 		int64_t wait_ms = -1, now = peer_now_ms();
-		bool full;
 
+		if (reload_signal) {
+			char msg[1024];
+			reload_signal = 0;
+			if (fe_live_reload(&srv->live, msg, sizeof(msg)))
+				fprintf(stderr,
+					"ntlm %s: SIGHUP: policy, accounts and audit file "
+					"reloaded\n",
+					self->name);
+			else
+				fprintf(stderr,
+					"ntlm %s: SIGHUP: reload failed, keeping the old one: %s\n",
+					self->name, msg);
+		}
+		fe_live_flush(&srv->live, false);
+		/* Wake up now and then: the count of suppressed events goes out
+		 * when its window ends. */
+		wait_ms = FE_EVENTS_WINDOW_MS;
 		pfds[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 		for (unsigned i = 0; i < nlg; i++) {
 			pfds[1 + i] = (struct pollfd){ .fd = lg[i].fd, .events = POLLIN };
@@ -443,16 +564,42 @@ int server_run_tcp(const struct tool_cmd *self, const struct server_opts *o, str
 			continue;
 		}
 		fe_sockaddr_text((struct sockaddr *)&ss, addr, sizeof(addr));
-		if (start_conn(srv, fd, addr))
+		char ip[64], evicted[64];
+		fe_sockaddr_addr((struct sockaddr *)&ss, ip, sizeof(ip));
+		switch (start_conn(srv, fd, addr, ip, evicted, sizeof(evicted))) {
+		case START_OK:
+			if (evicted[0])
+				fe_live_event(
+					&srv->live, NTLM_EVENT_CONN_EVICTED, evicted,
+					"unauthenticated connection closed to make room for %s "
+					"(--max-connections %u reached)",
+					ip, srv->max_conns);
 			continue;
-		pthread_mutex_lock(&srv->lock);
-		full = srv->active >= srv->max_conns;
-		pthread_mutex_unlock(&srv->lock);
-		if (full)
+		case START_PER_IP:
+			snprintf(why, sizeof(why), "%u connections from this address",
+				 srv->max_per_ip);
+			refuse(srv, fd, addr,
+			       "FAIL server busy: too many connections from your address", why, lg,
+			       &nlg);
+			fe_live_event(&srv->live, NTLM_EVENT_CONN_REFUSED, ip,
+				      "connection refused: %u connections from this address "
+				      "(--max-per-ip)",
+				      srv->max_per_ip);
+			continue;
+		case START_FULL:
 			snprintf(why, sizeof(why), "%u connections", srv->max_conns);
-		else
+			refuse(srv, fd, addr, "FAIL server busy: too many connections", why, lg,
+			       &nlg);
+			fe_live_event(&srv->live, NTLM_EVENT_CONN_REFUSED, ip,
+				      "connection refused: %u connections, none that may give way "
+				      "(--max-connections)",
+				      srv->max_conns);
+			continue;
+		default:
 			snprintf(why, sizeof(why), "cannot start a thread");
-		refuse(srv, fd, addr, why, lg, &nlg);
+			refuse(srv, fd, addr, "FAIL server busy: too many connections", why, lg,
+			       &nlg);
+		}
 	}
 	for (unsigned i = 0; i < nlg; i++)
 		close(lg[i].fd);
