@@ -172,6 +172,61 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_remove(const char *path, const 
  * (ntlm_free()); *count gets the number of entries. */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_list(const char *path, char **out, size_t *count);
 
+/* ---- for the GSSAPI mechanism (gss/, docs/gssapi.md) --------------------- */
+
+/* Sets one policy setting by its native-config name and value
+ * ("LmCompatibilityLevel", "2"), as a line of the config file would; the
+ * setting's source becomes "(set)". Errors: NTLM_E_CONFIG with the reason. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_set_value(struct ntlm_policy *p, const char *name,
+							 const char *value);
+
+/* 1 when the AUTHENTICATE carried a MIC (client: we sent one; server: the
+ * client's was checked), else 0. SPNEGO then requires a mechListMIC. */
+NTLM_API int ntlm_ctx_mic_present(const struct ntlm_ctx *ctx);
+
+/* MS-SPNG 3.3.5.1: after SPNEGO's mechListMIC, restarts the RC4 handle of
+ * one direction from its sealing key (recv != 0: the handle that checks what
+ * the peer sends; otherwise ours). Sequence numbers are kept. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_reset_crypto(struct ntlm_ctx *ctx, int recv);
+
+/* One piece of a message sealed in place (DCE/RPC: header, body, trailer). */
+struct ntlm_msg_part {
+	uint8_t *data; /* borrowed; rewritten in place unless SIGN_ONLY */
+	size_t len;
+	unsigned flags; /* NTLM_PART_* */
+};
+#define NTLM_PART_SIGN_ONLY 0x1u /* covered by the signature, never encrypted */
+
+/* ntlm_seal / ntlm_unseal over pieces: the signature covers every piece in
+ * order (plaintext), only the pieces without NTLM_PART_SIGN_ONLY are
+ * encrypted or decrypted, in place. Unseal commits the sequence number only
+ * when the signature matches, and wipes the decrypted pieces when not. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_seal_parts(struct ntlm_ctx *ctx, struct ntlm_msg_part *v,
+						   size_t n, uint8_t sig[16]);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_unseal_parts(struct ntlm_ctx *ctx, struct ntlm_msg_part *v,
+						     size_t n, const uint8_t sig[16]);
+
+/*
+ * A context as bytes, for another process (gssproxy: gss_export_sec_context
+ * then gss_import_sec_context), in any state before failure. The bytes hold
+ * the session keys and, for a client still waiting for the CHALLENGE, its
+ * credential's hashes: they are a secret (wipe them). The format is this
+ * build's only (a version and the layout sizes are checked on import).
+ * *out is allocated; release it with ntlm_free() after wiping.
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_export(const struct ntlm_ctx *ctx, uint8_t **out,
+						   size_t *len);
+/* The inverse. policy (and, for a server not yet done, accounts) are
+ * borrowed as in ntlm_client_new / ntlm_server_new; a client waiting for
+ * the CHALLENGE gets its credential back in *cred_out (owned by the caller,
+ * who must keep it while the context lives; NULL otherwise). Malformed
+ * bytes: NTLM_E_BAD_ENCODING. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_import(const struct ntlm_policy *policy,
+						   struct ntlm_accounts *accounts,
+						   const uint8_t *in, size_t len,
+						   struct ntlm_ctx **out,
+						   struct ntlm_cred **cred_out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -287,6 +287,7 @@ static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in
 	am.has_version = (c->flags & NTLMSSP_NEGOTIATE_VERSION) != 0;
 	am.version = our_version;
 	am.has_mic = r.timestamp;
+	c->mic = am.has_mic;
 
 	buf = malloc(NTLM_MAX_TOKEN);
 	if (!buf) {

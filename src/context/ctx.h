@@ -63,6 +63,7 @@ struct ntlm_ctx {
 	bool has_key;
 	struct ntlm_session session;
 	bool has_session;
+	bool mic; /* the AUTHENTICATE carried a MIC (sent, or checked) */
 };
 
 /* client.c / server.c */

@@ -401,6 +401,7 @@ static ntlm_status on_authenticate(struct ntlm_ctx *c, const uint8_t *in, size_t
 			st = ntlm_err(NTLM_E_MIC_MISMATCH, "the MIC does not verify");
 			goto failed;
 		}
+		c->mic = true;
 	}
 	ntlm_policy_check_mic(c->policy, ver.mic_flagged, &v);
 	if (v.kind == NTLM_DENY) {

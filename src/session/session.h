@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "internal.h"
+#include "ntlmssp/unstable.h" /* struct ntlm_msg_part */
 
 /* SIGNKEY, 3.4.5.2 (ESS only): MD5(key || "session key to <dir> signing key
  * magic constant\0"). */
@@ -86,6 +87,17 @@ NTLM_RESULT ntlm_session_seal(struct ntlm_session *s, const uint8_t *in, uint8_t
 /* Decrypts and verifies; on failure out is wiped and the state unchanged. */
 NTLM_RESULT ntlm_session_unseal(struct ntlm_session *s, const uint8_t *in, uint8_t *out, size_t len,
 				const uint8_t sig[16]);
+
+/* iov.c: 3.4.3 over several pieces, in place: all are signed in order, the
+ * ones without NTLM_PART_SIGN_ONLY are encrypted (the DCE/RPC layout). */
+NTLM_RESULT ntlm_session_seal_parts(struct ntlm_session *s, struct ntlm_msg_part *v, size_t n,
+				    uint8_t sig[16]);
+NTLM_RESULT ntlm_session_unseal_parts(struct ntlm_session *s, struct ntlm_msg_part *v, size_t n,
+				      const uint8_t sig[16]);
+/* MS-SPNG 3.3.5.1: restarts one direction's RC4 handle from its sealing key
+ * (recv: the handle that checks received messages); sequence numbers kept. */
+void ntlm_session_reset_rc4(struct ntlm_session *s, const uint8_t exported_session_key[16],
+			    bool is_client, bool recv);
 
 /* ---- internal to session/ (sign.c <-> seal.c) ------------------------ */
 

@@ -13,6 +13,11 @@
  *       a MIC; --data N runs N rounds of one WRAP and one MIC request with
  *       payloads of 1, 16, 100, 1500 and 65536 bytes in turn, then BYE.
  *
+ * --iov (either role) makes and opens WRAP tokens with gss_wrap_iov (HEADER +
+ * DATA) and gss_unwrap_iov (STREAM + DATA) instead of gss_wrap / gss_unwrap /
+ * gss_get_mic: the token is the same bytes, so the peer needs no --iov (for
+ * ntlmssp's mechanism; gss-ntlmssp has no IOV calls).
+ *
  * LM_COMPAT_LEVEL (0-5) picks what the initiator sends (gss-ntlmssp reads it).
  * Diagnostics, and a last `gss_driver: ...` summary line, go to stderr.
  * Exit status: 0 authenticated and every request succeeded, 1 authentication
@@ -147,10 +152,59 @@ static bool has_prefix(const char *s, const char *p)
  * gss-ntlmssp's gss_wrap ignores conf_req_flag == 0 and always seals, even when
  * SEAL was not negotiated, which no other implementation does. */
 
-static bool sealing;
+static bool sealing, use_iov;
+
+/* header || data from gss_wrap_iov; out is malloc'd */
+static OM_uint32 iov_wrap(OM_uint32 *min, gss_ctx_id_t ctx, gss_buffer_t in, gss_buffer_t out)
+{
+	gss_iov_buffer_desc iov[2];
+	OM_uint32 m;
+	uint8_t *data = malloc(in->length + 1);
+	memcpy(data, in->value, in->length);
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER | GSS_IOV_BUFFER_FLAG_ALLOCATE;
+	iov[0].buffer.length = 0;
+	iov[0].buffer.value = NULL;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.length = in->length;
+	iov[1].buffer.value = data;
+	OM_uint32 maj = gss_wrap_iov(min, ctx, sealing, GSS_C_QOP_DEFAULT, NULL, iov, 2);
+	if (!GSS_ERROR(maj)) {
+		out->length = iov[0].buffer.length + in->length;
+		out->value = malloc(out->length);
+		memcpy(out->value, iov[0].buffer.value, iov[0].buffer.length);
+		memcpy((uint8_t *)out->value + iov[0].buffer.length, data, in->length);
+	}
+	gss_release_iov_buffer(&m, iov, 2);
+	free(data);
+	return maj;
+}
+
+/* the token as one STREAM buffer; out is malloc'd */
+static OM_uint32 iov_unwrap(OM_uint32 *min, gss_ctx_id_t ctx, gss_buffer_t in, gss_buffer_t out)
+{
+	gss_iov_buffer_desc iov[2];
+	uint8_t *tok = malloc(in->length + 1);
+	memcpy(tok, in->value, in->length);
+	iov[0].type = GSS_IOV_BUFFER_TYPE_STREAM;
+	iov[0].buffer.length = in->length;
+	iov[0].buffer.value = tok;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.length = 0;
+	iov[1].buffer.value = NULL;
+	OM_uint32 maj = gss_unwrap_iov(min, ctx, NULL, NULL, iov, 2);
+	if (!GSS_ERROR(maj)) {
+		out->length = iov[1].buffer.length;
+		out->value = malloc(out->length + 1);
+		memcpy(out->value, iov[1].buffer.value, out->length);
+	}
+	free(tok);
+	return maj;
+}
 
 static OM_uint32 drv_wrap(OM_uint32 *min, gss_ctx_id_t ctx, gss_buffer_t in, gss_buffer_t out)
 {
+	if (use_iov)
+		return iov_wrap(min, ctx, in, out);
 	if (sealing)
 		return gss_wrap(min, ctx, 1, GSS_C_QOP_DEFAULT, in, NULL, out);
 	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
@@ -168,6 +222,8 @@ static OM_uint32 drv_wrap(OM_uint32 *min, gss_ctx_id_t ctx, gss_buffer_t in, gss
 /* out is malloc'd (free(), not gss_release_buffer) */
 static OM_uint32 drv_unwrap(OM_uint32 *min, gss_ctx_id_t ctx, gss_buffer_t in, gss_buffer_t out)
 {
+	if (use_iov)
+		return iov_unwrap(min, ctx, in, out);
 	if (sealing) {
 		gss_buffer_desc g = GSS_C_EMPTY_BUFFER;
 		OM_uint32 maj = gss_unwrap(min, ctx, in, &g, NULL, NULL), m;
@@ -531,9 +587,9 @@ static int run_client(const char *user, const char *password, const char *target
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: gss_driver server\n"
+	fprintf(stderr, "usage: gss_driver server [--iov]\n"
 			"       gss_driver client --user DOMAIN\\USER --password P [--sign|--seal]"
-			" [--data N] [--target SERVICE@HOST] [--mic]\n");
+			" [--data N] [--target SERVICE@HOST] [--mic] [--iov]\n");
 	return 2;
 }
 
@@ -542,7 +598,9 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	if (strcmp(argv[1], "server") == 0) {
-		if (argc != 2)
+		if (argc == 3 && strcmp(argv[2], "--iov") == 0)
+			use_iov = true;
+		else if (argc != 2)
 			return usage();
 		int rc = run_server();
 		free(line);
@@ -570,6 +628,8 @@ int main(int argc, char **argv)
 			want = 2;
 		else if (strcmp(a, "--mic") == 0)
 			mic = true;
+		else if (strcmp(a, "--iov") == 0)
+			use_iov = true;
 		else
 			return usage();
 	}

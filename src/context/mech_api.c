@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * context/mech_api.c: the calls a GSSAPI mechanism needs beyond the core API
+ * (include/ntlmssp/unstable.h, "for the GSSAPI mechanism"): a policy setting
+ * by name (gss-ntlmssp's LM_COMPAT_LEVEL), whether a MIC went by (SPNEGO's
+ * mechListMIC), the MS-SPNG RC4 reset, and sealing a message in pieces.
+ */
+#include "context/ctx.h"
+
+ntlm_status ntlm_policy_set_value(struct ntlm_policy *p, const char *name, const char *value)
+{
+	ntlm_err_clear();
+	if (!p || !name || !value)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_policy_set_value: NULL argument");
+	return ntlm_policy_set(p, name, value);
+}
+
+int ntlm_ctx_mic_present(const struct ntlm_ctx *c)
+{
+	return c && c->state == CTX_DONE && c->mic;
+}
+
+static ntlm_status need_seal(const struct ntlm_ctx *c)
+{
+	if (!c)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ctx is NULL");
+	if (c->state != CTX_DONE)
+		return ntlm_err(NTLM_E_BAD_STATE, "the exchange is not complete");
+	if (!c->has_session)
+		return ntlm_err(NTLM_E_NOT_NEGOTIATED,
+				"neither SIGN, SEAL nor ALWAYS_SIGN was negotiated");
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_ctx_reset_crypto(struct ntlm_ctx *c, int recv)
+{
+	ntlm_err_clear();
+	NTLM_TRY(need_seal(c));
+	if (!c->has_key)
+		return ntlm_err(NTLM_E_NOT_NEGOTIATED, "no session key");
+	ntlm_session_reset_rc4(&c->session, c->exported_key, !c->is_server, recv != 0);
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_seal_parts(struct ntlm_ctx *c, struct ntlm_msg_part *v, size_t n, uint8_t sig[16])
+{
+	ntlm_err_clear();
+	NTLM_TRY(need_seal(c));
+	return ntlm_session_seal_parts(&c->session, v, n, sig);
+}
+
+ntlm_status ntlm_unseal_parts(struct ntlm_ctx *c, struct ntlm_msg_part *v, size_t n,
+			      const uint8_t sig[16])
+{
+	ntlm_err_clear();
+	NTLM_TRY(need_seal(c));
+	return ntlm_session_unseal_parts(&c->session, v, n, sig);
+}
