@@ -1,19 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * context/mech_api.c: the calls a GSSAPI mechanism needs beyond the core API
- * (include/ntlmssp/unstable.h, "for the GSSAPI mechanism"): a policy setting
- * by name (gss-ntlmssp's LM_COMPAT_LEVEL), whether a MIC went by (SPNEGO's
- * mechListMIC), the MS-SPNG RC4 reset, and sealing a message in pieces.
+ * context/session_more.c: what a GSSAPI mechanism needs of an established
+ * context beyond ntlm_sign/ntlm_seal (include/ntlmssp/unstable.h): whether a
+ * MIC went by (SPNEGO's mechListMIC), the MS-SPNG 3.3.5.1 RC4 reset, and
+ * sealing a message in pieces (DCE/RPC sign-only regions).
  */
 #include "context/ctx.h"
-
-ntlm_status ntlm_policy_set_value(struct ntlm_policy *p, const char *name, const char *value)
-{
-	ntlm_err_clear();
-	if (!p || !name || !value)
-		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_policy_set_value: NULL argument");
-	return ntlm_policy_set(p, name, value);
-}
 
 int ntlm_ctx_mic_present(const struct ntlm_ctx *c)
 {
