@@ -56,6 +56,7 @@ OM_uint32 gssn_ret_flags(const struct gssn_ctx *c)
 		r |= GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
 	if (f & NTLMSSP_NEGOTIATE_SEAL)
 		r |= GSS_C_CONF_FLAG;
+	/* public: the response type's name */
 	if (c->established && strcmp(ntlm_ctx_response_type(c->ctx), "anonymous") == 0)
 		r |= GSS_C_ANON_FLAG;
 	if (c->established)
@@ -624,6 +625,7 @@ MECH_EXPORT OM_uint32 gss_import_sec_context(OM_uint32 *minor, gss_buffer_t toke
 		return gssn_failf(minor, GSS_S_CALL_INACCESSIBLE_WRITE, NTLM_E_INVALID_ARGUMENT,
 				  "import_sec_context: NULL output");
 	*context_handle = GSS_C_NO_CONTEXT;
+	/* public: the export token's magic */
 	if (!token || !token->value || token->length < 14 || memcmp(token->value, "GSSN", 4) ||
 	    ((uint8_t *)token->value)[4] != 1)
 		return gssn_failf(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_E_BAD_ENCODING,

@@ -66,6 +66,7 @@ static const char *store_get(gss_const_key_value_set_t store, const char *key)
 	if (!store)
 		return NULL;
 	for (OM_uint32 i = 0; i < store->count; i++)
+		/* public: cred store key names */
 		if (store->elements[i].key && strcmp(store->elements[i].key, key) == 0)
 			return store->elements[i].value;
 	return NULL;
@@ -107,6 +108,7 @@ static OM_uint32 conf_new(OM_uint32 *minor, const char *conf_path, const char *a
 	}
 	if (!audit_path)
 		audit_path = env("NTLMSSP_AUDIT_LOG");
+	/* public: a path */
 	if (!audit_path || strcmp(audit_path, "none") != 0) {
 		if ((st = ntlm_audit_open(&c->audit)) != NTLM_OK ||
 		    (st = audit_path ? ntlm_audit_to_file(c->audit, audit_path)
@@ -239,8 +241,10 @@ static ntlm_status uf_lookup(const char *path, const char *domain, const char *u
 	while (getline(&line, &cap, f) > 0) {
 		if (!parse_uf_line(line, &u))
 			continue;
+		/* public: user names */
 		if (user && strcasecmp(u.user, user) != 0)
 			continue;
+		/* public: domain names */
 		if (domain && domain[0] && u.domain && strcasecmp(u.domain, domain) != 0)
 			continue;
 		if (u.has_nt) {

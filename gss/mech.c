@@ -55,8 +55,9 @@ MECH_EXPORT OM_uint32 gss_inquire_mech_for_saslname(OM_uint32 *minor, const gss_
 	if (!sasl_name || !mech)
 		return gssn_failf(minor, GSS_S_CALL_INACCESSIBLE_READ, NTLM_E_INVALID_ARGUMENT,
 				  "inquire_mech_for_saslname: NULL argument");
+	/* public: the SASL mechanism name */
 	if (sasl_name->length != strlen(SASL_NAME) || !sasl_name->value ||
-	    memcmp(sasl_name->value, SASL_NAME, sasl_name->length) != 0)
+	    memcmp(sasl_name->value, SASL_NAME, sasl_name->length) != 0) /* public: name */
 		return gssn_failf(minor, GSS_S_BAD_MECH, NTLM_E_INVALID_ARGUMENT,
 				  "inquire_mech_for_saslname: not " SASL_NAME);
 	*mech = &gssn_oid;

@@ -203,8 +203,10 @@ static OM_uint32 parse_export(OM_uint32 *minor, const gss_buffer_t b, struct gss
 	if (n < 4 || p[0] != 4 || p[1] != 1)
 		return bad_name(minor, "not an exported name token");
 	size_t oidl = (size_t)p[2] << 8 | p[3];
+	/* public: the mechanism OID */
 	if (oidl != gssn_oid.length + 2 || n < 4 + oidl + 4 || p[4] != 6 ||
-	    p[5] != gssn_oid.length || memcmp(p + 6, gssn_oid.elements, gssn_oid.length) != 0)
+	    p[5] != gssn_oid.length ||
+	    memcmp(p + 6, gssn_oid.elements, gssn_oid.length) != 0) /* public: OID */
 		return gssn_failf(minor, GSS_S_BAD_MECH, NTLM_E_INVALID_ARGUMENT,
 				  "name: exported name of another mechanism");
 	const uint8_t *q = p + 4 + oidl;
@@ -348,7 +350,7 @@ static bool eq_ci(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
-	return strcasecmp(a, b) == 0;
+	return strcasecmp(a, b) == 0; /* public: names */
 }
 
 MECH_EXPORT OM_uint32 gss_compare_name(OM_uint32 *minor, gss_name_t a, gss_name_t b, int *equal)

@@ -158,7 +158,7 @@ MECH_EXPORT OM_uint32 gss_display_status(OM_uint32 *minor, OM_uint32 status_valu
 		snprintf(buf, sizeof(buf), "success");
 	else if (status_value == last.minor && last.detail[0])
 		snprintf(buf, sizeof(buf), "%s: %s", ntlm_status_name(st), last.detail);
-	else if (strcmp(ntlm_status_name(st), "NTLM_E_UNKNOWN") == 0)
+	else if (strcmp(ntlm_status_name(st), "NTLM_E_UNKNOWN") == 0) /* public: a name */
 		snprintf(buf, sizeof(buf), "unknown ntlmssp minor status %u", status_value);
 	else
 		snprintf(buf, sizeof(buf), "%s: %s", ntlm_status_name(st), ntlm_status_text(st));

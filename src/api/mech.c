@@ -3,6 +3,7 @@
  * api/mech.c: a policy setting by name, for the GSSAPI mechanism (gss-ntlmssp's
  * LM_COMPAT_LEVEL; include/ntlmssp/unstable.h).
  */
+#include "ntlmssp/unstable.h"
 #include "policy/policy.h"
 
 ntlm_status ntlm_policy_set_value(struct ntlm_policy *p, const char *name, const char *value)

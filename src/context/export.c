@@ -223,6 +223,7 @@ ntlm_status ntlm_ctx_import(const struct ntlm_policy *policy, struct ntlm_accoun
 	*out = NULL;
 	*cred_out = NULL;
 	const uint8_t *m = take(&i, sizeof(magic));
+	/* public: the format's magic */
 	if (!m || memcmp(m, magic, sizeof(magic)) != 0 || get_u8(&i) != EXPORT_VERSION)
 		return ntlm_err(NTLM_E_BAD_ENCODING, "not an exported ntlmssp context");
 	c = calloc(1, sizeof(*c));
