@@ -66,10 +66,12 @@ OM_uint32 gssn_major(ntlm_status st)
 		return GSS_S_CONTINUE_NEEDED;
 	case NTLM_E_MESSAGE_ALTERED:
 		return GSS_S_BAD_SIG;
+	/* the supplementary bits say why; alone they would not be errors, and
+	 * the message was refused */
 	case NTLM_E_OUT_OF_SEQUENCE:
-		return GSS_S_UNSEQ_TOKEN;
+		return GSS_S_BAD_SIG | GSS_S_UNSEQ_TOKEN;
 	case NTLM_E_REPLAY:
-		return GSS_S_DUPLICATE_TOKEN;
+		return GSS_S_DEFECTIVE_TOKEN | GSS_S_DUPLICATE_TOKEN;
 	case NTLM_E_LOGON_FAILURE:
 	case NTLM_E_NO_SUCH_USER:
 		return GSS_S_DEFECTIVE_CREDENTIAL;

@@ -24,6 +24,12 @@
 #include "ntlmssp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* the mechanism's SPI entry point (gss/creds.c; no public GSSAPI header has it) */
+OM_uint32 gssspi_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_name,
+					    const gss_buffer_t password, OM_uint32 time_req,
+					    const gss_OID_set desired_mechs, gss_cred_usage_t usage,
+					    gss_cred_id_t *out, gss_OID_set *actual_mechs,
+					    OM_uint32 *time_rec);
 
 #define CHECK(x)                                                                                 \
 	do {                                                                                     \

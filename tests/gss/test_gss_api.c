@@ -442,7 +442,7 @@ static void test_mic_wrap(void **state)
 	((uint8_t *)mic.value)[5] ^= 1;
 	assert_int_equal(gss_verify_mic(&min, p.ac, &msg, &mic, NULL), GSS_S_COMPLETE);
 	maj = gss_verify_mic(&min, p.ac, &msg, &mic, NULL); /* a replay */
-	assert_true(GSS_ERROR(maj));
+	assert_int_equal(maj, GSS_S_BAD_SIG | GSS_S_UNSEQ_TOKEN);
 	assert_non_null(strstr(why(maj, min), "NTLM_E_OUT_OF_SEQUENCE"));
 	gss_release_buffer(&min, &mic);
 	mic_roundtrip(p.ic, p.ac, GSS_S_COMPLETE); /* the failures changed nothing */
@@ -743,6 +743,8 @@ static int setup(void **state)
 	t_write_file(accounts, line, strlen(line));
 	t_write_file(badconf, "[Lsa]\nNoSuchSetting = 1\n", 24);
 	setenv("NTLMSSP_AUDIT_LOG", audit, 1);
+	/* what a process importing an acceptor's context finds by default */
+	setenv("NTLMSSP_ACCOUNTS", accounts, 1);
 	unsetenv("NTLMSSP_CONF");
 	unsetenv("NTLM_USER_FILE");
 	unsetenv("LM_COMPAT_LEVEL");
