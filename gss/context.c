@@ -21,10 +21,6 @@
 
 #include "mech.h"
 
-#define NTLMSSP_NEGOTIATE_SIGN 0x00000010u
-#define NTLMSSP_NEGOTIATE_SEAL 0x00000020u
-#define NTLMSSP_NEGOTIATE_ALWAYS_SIGN 0x00008000u
-
 /* gss-ntlmssp's OIDs (1.3.6.1.4.1.7165.655.1.x, gssapi_ntlmssp.h), which MIT
  * SPNEGO and Samba use by number. */
 static gss_OID_desc req_mic_oid = { 11, (void *)"\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x01\x02" };
