@@ -131,10 +131,13 @@ OM_uint32 gssn_buf_set(OM_uint32 *minor, gss_buffer_t out, const void *p, size_t
 	out->value = NULL;
 	if (n == 0)
 		return gssn_ok(minor, GSS_S_COMPLETE);
-	out->value = malloc(n);
+	/* one more byte, NUL: callers print display_status text as a C string
+	 * (mod_auth_gssapi does), as MIT's own mechanisms allow */
+	out->value = malloc(n + 1);
 	if (!out->value)
 		return gssn_failf(minor, GSS_S_FAILURE, NTLM_E_NOMEM, "out of memory");
 	memcpy(out->value, p, n);
+	((char *)out->value)[n] = '\0';
 	out->length = n;
 	return gssn_ok(minor, GSS_S_COMPLETE);
 }

@@ -6,6 +6,7 @@ set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config clang-format nettle-dev libunistring-dev libcmocka-dev valgrind
       python3 gss-ntlmssp gss-ntlmssp-dev libkrb5-dev python3-gssapi
+      apache2 libapache2-mod-auth-gssapi
       libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm
       winbind python3-ntlm-auth python3-impacket tshark
       clang libclang-rt-14-dev)
