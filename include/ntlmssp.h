@@ -154,6 +154,19 @@ struct ntlm_policy;
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_new(const char *profile, struct ntlm_policy **out);
 /* Loads a native config, security template INF or .reg file (docs/policy.md). */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_load(const char *path, struct ntlm_policy **out);
+/* Several files, in order, later wins (Group Policy over local policy;
+ * docs/policy.md "Several files"): the first file chooses the starting
+ * point (a native config its Profile line or cis; an INF or .reg
+ * windows-default, every setting not defined), each later file sets only
+ * the values it defines, and each value remembers the file:line that won.
+ * n == 0 gives the cis profile. The first error fails the whole load. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_load_files(const char *const *paths, size_t n,
+							  struct ntlm_policy **out);
+/* The system's policy, as ntlm_policy_load_files over DIR/ntlmssp.conf
+ * (when present) and then every DIR/policy.d/ *.conf, *.inf and *.reg in
+ * byte order of their names; dir NULL means /etc/ntlmssp. No file at all
+ * gives the cis profile. For daemons that reload their policy. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_load_dir(const char *dir, struct ntlm_policy **out);
 NTLM_API void ntlm_policy_free(struct ntlm_policy *p);
 
 /* ---- client credentials -------------------------------------------------- */

@@ -136,6 +136,13 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_render(const struct ntlm_policy *
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_check_file(const char *path,
 							  struct ntlm_policy **out, char **errors,
 							  size_t *n_errors);
+/* The same over several files, later wins (ntlm_policy_load_files), each
+ * error from every file reported; profile (NULL = the first file's own
+ * choice) names the starting point, as `ntlm policy import --profile`. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_check_files(const char *profile,
+							   const char *const *paths, size_t n,
+							   struct ntlm_policy **out, char **errors,
+							   size_t *n_errors);
 
 /* ---- editing an account store file (`ntlm accounts`) --------------------- */
 

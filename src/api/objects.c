@@ -114,6 +114,41 @@ ntlm_status ntlm_policy_load(const char *path, struct ntlm_policy **out)
 	return NTLM_OK;
 }
 
+ntlm_status ntlm_policy_load_files(const char *const *paths, size_t n, struct ntlm_policy **out)
+{
+	ntlm_err_clear();
+	if (!out || (n && !paths))
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "paths and out are required");
+	*out = NULL;
+	struct ntlm_policy *p = calloc(1, sizeof(*p));
+	if (!p)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	ntlm_status st = ntlm_policy_load_files_report(NULL, paths, n, p, NULL, 0, NULL);
+	if (st != NTLM_OK) {
+		free(p);
+		return st;
+	}
+	*out = p;
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_policy_load_dir(const char *dir, struct ntlm_policy **out)
+{
+	char **paths = NULL;
+	size_t n = 0;
+
+	ntlm_err_clear();
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "out is required");
+	*out = NULL;
+	ntlm_status st = ntlm_policy_config_dir_files(dir, &paths, &n);
+	if (st != NTLM_OK)
+		return st;
+	st = ntlm_policy_load_files((const char *const *)paths, n, out);
+	ntlm_policy_config_dir_free(paths);
+	return st;
+}
+
 void ntlm_policy_free(struct ntlm_policy *p)
 {
 	free(p);

@@ -2,7 +2,7 @@
 /*
  * api/policy.c: the public policy functions of
  * include/ntlmssp/unstable.h behind `ntlm policy`: rendering a policy as text
- * (show, dump, native config) and loading a file with every error reported.
+ * (show, dump, native config) and loading files with every error reported.
  * Thin wrappers over the policy layer; they only size the buffers.
  */
 #include <stdlib.h>
@@ -57,8 +57,8 @@ ntlm_status ntlm_policy_render(const struct ntlm_policy *p, unsigned format, cha
 	return NTLM_OK;
 }
 
-ntlm_status ntlm_policy_check_file(const char *path, struct ntlm_policy **out, char **errors,
-				   size_t *n_errors)
+ntlm_status ntlm_policy_check_files(const char *profile, const char *const *paths, size_t n,
+				    struct ntlm_policy **out, char **errors, size_t *n_errors)
 {
 	struct ntlm_policy_load_report rep = { 0, 0 };
 	struct ntlm_policy *p = NULL;
@@ -73,8 +73,12 @@ ntlm_status ntlm_policy_check_file(const char *path, struct ntlm_policy **out, c
 		*errors = NULL;
 	if (n_errors)
 		*n_errors = 0;
-	if (!path)
-		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_policy_check_file: path is NULL");
+	if (n && !paths)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_policy_check_files: paths is NULL");
+	for (size_t i = 0; i < n; i++)
+		if (!paths[i])
+			return ntlm_err(NTLM_E_INVALID_ARGUMENT,
+					"ntlm_policy_check_files: a path is NULL");
 	p = malloc(sizeof(*p));
 	if (!p)
 		return ntlm_err(NTLM_E_NOMEM, "out of memory");
@@ -85,7 +89,7 @@ ntlm_status ntlm_policy_check_file(const char *path, struct ntlm_policy **out, c
 			st = ntlm_err(NTLM_E_NOMEM, "out of memory");
 			goto fail;
 		}
-		st = ntlm_policy_load_file_report(path, p, buf, cap, &rep);
+		st = ntlm_policy_load_files_report(profile, paths, n, p, buf, cap, &rep);
 		if (st == NTLM_OK || rep.n_dropped == 0 || cap >= ERRORS_MAX)
 			break;
 		free(buf);
@@ -111,4 +115,20 @@ fail:
 	free(buf);
 	free(p);
 	return st;
+}
+
+ntlm_status ntlm_policy_check_file(const char *path, struct ntlm_policy **out, char **errors,
+				   size_t *n_errors)
+{
+	if (!path) {
+		ntlm_err_clear();
+		if (out)
+			*out = NULL;
+		if (errors)
+			*errors = NULL;
+		if (n_errors)
+			*n_errors = 0;
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_policy_check_file: path is NULL");
+	}
+	return ntlm_policy_check_files(NULL, &path, 1, out, errors, n_errors);
 }

@@ -5,10 +5,12 @@
  * format and handing it to the parser of that format (load_conf.c,
  * load_inf.c, load_reg.c). The top of the package: nothing calls up here.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "policy/load_common.h"
 #include "policy/profiles.h"
@@ -181,114 +183,86 @@ static void reset_to_default(struct ntlm_policy *out)
 		memset(out, 0, sizeof(*out)); /* unreachable: the default profile exists */
 }
 
-static void report(struct ntlm_policy_load_report *rep, const struct policy_load *l)
+/* The error state that runs across the files of one load. */
+static void carry(struct policy_load *to, const struct policy_load *from)
 {
-	if (!rep)
-		return;
-	rep->n_errors = l->n_errors;
-	rep->n_dropped = l->n_dropped;
+	to->errors = from->errors;
+	to->errors_len = from->errors_len;
+	to->errors_used = from->errors_used;
+	to->n_errors = from->n_errors;
+	to->n_dropped = from->n_dropped;
+	to->first = from->first;
+	memcpy(to->first_msg, from->first_msg, sizeof(to->first_msg));
 }
 
-static ntlm_status load_buffer(const char *name, const uint8_t *data, size_t len,
-			       struct ntlm_policy *out, char *errors, size_t errors_len,
-			       struct ntlm_policy_load_report *rep)
+/*
+ * One file's bytes over *acc->p. `start`: this file chooses the starting
+ * point (no profile named and no file before it): a native config its
+ * Profile line or cis, an INF or .reg windows-default with every setting
+ * not defined. Errors go to acc. NTLM_E_NOMEM only; the rest are in acc.
+ */
+static ntlm_status load_layer(struct policy_load *acc, const char *name, const uint8_t *data,
+			      size_t len, bool start)
 {
 	struct policy_load l;
-	struct ntlm_policy *tmp = NULL;
-	ntlm_status st = NTLM_OK;
+	enum policy_format fmt;
+	ntlm_status st;
 
-	if (errors && errors_len)
-		errors[0] = '\0';
-	if (!out)
-		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no output policy");
-	reset_to_default(out);
-	if (!data && len)
-		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no data");
 	memset(&l, 0, sizeof(l));
+	carry(&l, acc);
+	l.p = acc->p;
 	l.name = name ? name : "(policy)";
 	set_src_name(&l, l.name);
-	l.errors = errors;
-	l.errors_len = errors_len;
+	l.profile_allowed = start;
 	if (len > NTLM_POLICY_MAX_FILE) {
 		ntlm_policy_error(&l, 1, "file too large (%zu bytes; the limit is %u)", len,
 				  NTLM_POLICY_MAX_FILE);
-		st = l.first;
-		goto out;
+		carry(acc, &l);
+		return NTLM_OK;
 	}
-	tmp = malloc(sizeof(*tmp));
-	if (!tmp) {
-		st = NTLM_E_NOMEM;
-		goto out;
-	}
-	reset_to_default(tmp);
-	l.p = tmp;
 	st = decode(&l, data ? data : (const uint8_t *)"", len);
-	if (st != NTLM_OK)
-		goto out;
-	switch (detect(&l)) {
-	case FMT_INF:
-		ntlm_policy_parse_inf(&l);
-		break;
-	case FMT_REG4:
-		ntlm_policy_parse_reg(&l, true);
-		break;
-	case FMT_REG5:
-		ntlm_policy_parse_reg(&l, false);
-		break;
-	case FMT_CONF:
-		ntlm_policy_parse_conf(&l);
-		break;
+	if (st == NTLM_OK) {
+		fmt = detect(&l);
+		if (start && fmt != FMT_CONF) {
+			/* what Windows reads: whatever the file does not set is not
+			 * defined, and not defined is the Windows default */
+			(void)ntlm_policy_profile_apply("windows-default", l.p);
+			ntlm_policy_mark_all_undefined(l.p);
+		}
+		switch (fmt) {
+		case FMT_INF:
+			ntlm_policy_parse_inf(&l);
+			break;
+		case FMT_REG4:
+			ntlm_policy_parse_reg(&l, true);
+			break;
+		case FMT_REG5:
+			ntlm_policy_parse_reg(&l, false);
+			break;
+		case FMT_CONF:
+			ntlm_policy_parse_conf(&l);
+			break;
+		}
 	}
-	ntlm_policy_update_insecure(tmp);
-	if (l.n_errors == 0)
-		*out = *tmp;
-	st = l.n_errors ? l.first : NTLM_OK;
-out:
-	if (st == NTLM_E_NOMEM) {
-		snprintf(l.first_msg, sizeof(l.first_msg), "%s: out of memory", l.name);
-		if (l.n_errors == 0)
-			l.n_errors = 1;
-	}
-	ntlm_policy_load_finish(&l);
-	report(rep, &l);
 	free(l.text);
-	free(tmp);
-	if (st != NTLM_OK)
-		return ntlm_err(st, "%s", l.first_msg);
-	return NTLM_OK;
+	carry(acc, &l);
+	return st;
 }
 
-ntlm_status ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_t len,
-				    struct ntlm_policy *out, char *errors, size_t errors_len)
+/* Reads a whole file (at most NTLM_POLICY_MAX_FILE + 1 bytes: load_layer
+ * says when it is over); false with the reason in msg. */
+static bool read_file(const char *path, uint8_t **out, size_t *out_len, bool *nomem, char *msg,
+		      size_t msg_len)
 {
-	return load_buffer(name, data, len, out, errors, errors_len, NULL);
-}
-
-ntlm_status ntlm_policy_load_file_report(const char *path, struct ntlm_policy *out, char *errors,
-					 size_t errors_len, struct ntlm_policy_load_report *rep)
-{
-	FILE *f = NULL;
+	FILE *f = fopen(path, "rb");
 	uint8_t *buf = NULL;
 	size_t len = 0, cap = 0;
-	ntlm_status st = NTLM_OK;
 	char eb[128];
 
-	if (errors && errors_len)
-		errors[0] = '\0';
-	if (rep) {
-		rep->n_errors = 1; /* until the loader says otherwise */
-		rep->n_dropped = 0;
-	}
-	if (!path || !out) {
-		if (out)
-			reset_to_default(out);
-		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no path or output");
-	}
-	f = fopen(path, "rb");
+	*nomem = false;
 	if (!f) {
-		st = ntlm_err(NTLM_E_CONFIG, "%s: cannot open: %s", path,
-			      strerror_r(errno, eb, sizeof(eb)));
-		goto fail;
+		snprintf(msg, msg_len, "cannot open: %s", strerror_r(errno, eb, sizeof(eb)));
+		return false;
 	}
 	for (;;) {
 		if (len == cap) {
@@ -296,10 +270,11 @@ ntlm_status ntlm_policy_load_file_report(const char *path, struct ntlm_policy *o
 			if (ncap > NTLM_POLICY_MAX_FILE + 1)
 				ncap = NTLM_POLICY_MAX_FILE + 1;
 			if (ncap == cap)
-				break; /* over the limit: load_buffer says so */
+				break; /* over the limit: load_layer says so */
 			uint8_t *nb = realloc(buf, ncap);
 			if (!nb) {
-				st = ntlm_err(NTLM_E_NOMEM, "%s: out of memory", path);
+				*nomem = true;
+				snprintf(msg, msg_len, "out of memory");
 				goto fail;
 			}
 			buf = nb;
@@ -309,29 +284,291 @@ ntlm_status ntlm_policy_load_file_report(const char *path, struct ntlm_policy *o
 		len += got;
 		if (got == 0) {
 			if (ferror(f)) {
-				st = ntlm_err(NTLM_E_CONFIG, "%s: read error", path);
+				snprintf(msg, msg_len, "read error");
 				goto fail;
 			}
 			break;
 		}
 	}
 	fclose(f);
-	f = NULL;
-	st = load_buffer(path, buf, len, out, errors, errors_len, rep);
-	free(buf);
-	return st;
+	*out = buf;
+	*out_len = len;
+	return true;
 fail:
-	if (f)
-		fclose(f);
+	fclose(f);
 	free(buf);
-	reset_to_default(out);
+	return false;
+}
+
+/* One source of bytes: a file to read, or a buffer. */
+struct layer_src {
+	const char *name;
+	const uint8_t *data; /* NULL: read the file `name` */
+	size_t len;
+};
+
+static ntlm_status load_layers(const char *profile, const struct layer_src *src, size_t n,
+			       struct ntlm_policy *out, char *errors, size_t errors_len,
+			       struct ntlm_policy_load_report *rep)
+{
+	struct policy_load acc;
+	struct ntlm_policy *tmp = NULL;
+	ntlm_status st = NTLM_OK;
+	char q[SV_QUOTE_LEN];
+
 	if (errors && errors_len)
-		snprintf(errors, errors_len, "%s\n", ntlm_error_message());
+		errors[0] = '\0';
+	if (rep)
+		*rep = (struct ntlm_policy_load_report){ 1, 0 };
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no output policy");
+	reset_to_default(out);
+	if (n && !src)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no files");
+	memset(&acc, 0, sizeof(acc));
+	acc.errors = errors;
+	acc.errors_len = errors_len;
+	acc.name = "(policy)";
+	tmp = malloc(sizeof(*tmp));
+	if (!tmp) {
+		st = NTLM_E_NOMEM;
+		goto out;
+	}
+	reset_to_default(tmp);
+	acc.p = tmp;
+	if (profile && !ntlm_policy_profile_apply(profile, tmp)) {
+		ntlm_policy_file_error(&acc,
+				       "unknown profile '%s' (known: cis, windows-default, "
+				       "strict, legacy-insecure)",
+				       ntlm_policy_sv_quote(sv_of(profile), q, sizeof(q)));
+		goto out;
+	}
+	for (size_t i = 0; i < n && st == NTLM_OK; i++) {
+		const char *name = src[i].name ? src[i].name : "(policy)";
+		bool start = i == 0 && !profile;
+		if (src[i].data || !src[i].name) {
+			if (!src[i].data && src[i].len) {
+				st = ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no data");
+				goto out_free;
+			}
+			st = load_layer(&acc, name, src[i].data, src[i].len, start);
+			continue;
+		}
+		uint8_t *buf = NULL;
+		size_t len = 0;
+		bool nomem;
+		char msg[200];
+		if (!read_file(name, &buf, &len, &nomem, msg, sizeof(msg))) {
+			acc.name = name;
+			if (nomem)
+				st = NTLM_E_NOMEM;
+			else
+				ntlm_policy_file_error(&acc, "%s", msg);
+			continue;
+		}
+		st = load_layer(&acc, name, buf, len, start);
+		free(buf);
+	}
+	ntlm_policy_update_insecure(tmp);
+	if (st == NTLM_OK && acc.n_errors == 0)
+		*out = *tmp;
+	if (st == NTLM_OK)
+		st = acc.n_errors ? acc.first : NTLM_OK;
+out:
+	if (st == NTLM_E_NOMEM) {
+		snprintf(acc.first_msg, sizeof(acc.first_msg), "%s: out of memory", acc.name);
+		if (acc.n_errors == 0)
+			acc.n_errors = 1;
+	}
+	if (st == NTLM_OK && acc.n_errors)
+		st = acc.first;
+	ntlm_policy_load_finish(&acc);
+	if (rep) {
+		rep->n_errors = acc.n_errors;
+		rep->n_dropped = acc.n_dropped;
+	}
+	free(tmp);
+	if (st != NTLM_OK)
+		return ntlm_err(st, "%s", acc.first_msg);
+	return NTLM_OK;
+out_free:
+	free(tmp);
 	return st;
+}
+
+ntlm_status ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_t len,
+				    struct ntlm_policy *out, char *errors, size_t errors_len)
+{
+	struct layer_src src = { name ? name : "(policy)", data ? data : (const uint8_t *)"", len };
+
+	if (!data && len) {
+		if (errors && errors_len)
+			errors[0] = '\0';
+		if (out)
+			reset_to_default(out);
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no data");
+	}
+	return load_layers(NULL, &src, 1, out, errors, errors_len, NULL);
+}
+
+ntlm_status ntlm_policy_load_files_report(const char *profile, const char *const *paths, size_t n,
+					  struct ntlm_policy *out, char *errors, size_t errors_len,
+					  struct ntlm_policy_load_report *rep)
+{
+	struct layer_src *src;
+	ntlm_status st;
+
+	if (n > 1024) {
+		if (out)
+			reset_to_default(out);
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: more than 1024 files");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!paths || !paths[i]) {
+			if (out)
+				reset_to_default(out);
+			if (errors && errors_len)
+				errors[0] = '\0';
+			return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no path");
+		}
+	}
+	src = calloc(n ? n : 1, sizeof(*src));
+	if (!src)
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		src[i].name = paths[i];
+	st = load_layers(profile, src, n, out, errors, errors_len, rep);
+	free(src);
+	return st;
+}
+
+ntlm_status ntlm_policy_load_file_report(const char *path, struct ntlm_policy *out, char *errors,
+					 size_t errors_len, struct ntlm_policy_load_report *rep)
+{
+	if (!path || !out) {
+		if (errors && errors_len)
+			errors[0] = '\0';
+		if (rep)
+			*rep = (struct ntlm_policy_load_report){ 1, 0 };
+		if (out)
+			reset_to_default(out);
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy load: no path or output");
+	}
+	return ntlm_policy_load_files_report(NULL, &path, 1, out, errors, errors_len, rep);
 }
 
 ntlm_status ntlm_policy_load_file(const char *path, struct ntlm_policy *out, char *errors,
 				  size_t errors_len)
 {
 	return ntlm_policy_load_file_report(path, out, errors, errors_len, NULL);
+}
+
+/* ---- a configuration directory -------------------------------------------- */
+
+static bool policy_file_name(const char *n)
+{
+	size_t len = strlen(n);
+	struct sv ext;
+
+	if (n[0] == '.' || len < 6)
+		return false;
+	ext = (struct sv){ n + len - 5, 5 };
+	return sv_eq_ci(ext, ".conf") || sv_eq_ci((struct sv){ n + len - 4, 4 }, ".inf") ||
+	       sv_eq_ci((struct sv){ n + len - 4, 4 }, ".reg");
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static bool is_regular(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+void ntlm_policy_config_dir_free(char **paths)
+{
+	for (size_t i = 0; paths && paths[i]; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+ntlm_status ntlm_policy_config_dir_files(const char *dir, char ***paths, size_t *n)
+{
+	char **v = NULL, *d = NULL, *first = NULL;
+	size_t count = 0, cap = 0, first_n;
+	DIR *dh = NULL;
+	struct dirent *e;
+
+	if (!paths || !n)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "policy dir: no output");
+	*paths = NULL;
+	*n = 0;
+	if (!dir)
+		dir = NTLM_POLICY_CONFIG_DIR;
+	first = join(dir, "ntlmssp.conf");
+	d = join(dir, "policy.d");
+	if (!first || !d)
+		goto nomem;
+	cap = 8;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		goto nomem;
+	if (is_regular(first)) {
+		v[count++] = first;
+		first = NULL;
+	}
+	first_n = count;
+	dh = opendir(d);
+	while (dh && (e = readdir(dh)) != NULL) {
+		if (!policy_file_name(e->d_name))
+			continue;
+		char *path = join(d, e->d_name);
+		if (!path)
+			goto nomem;
+		if (!is_regular(path)) {
+			free(path);
+			continue;
+		}
+		if (count + 2 > cap) {
+			char **nv = realloc(v, cap * 2 * sizeof(*v));
+			if (!nv) {
+				free(path);
+				goto nomem;
+			}
+			v = nv;
+			cap *= 2;
+		}
+		v[count++] = path;
+	}
+	if (dh)
+		closedir(dh);
+	qsort(v + first_n, count - first_n, sizeof(*v), by_name);
+	v[count] = NULL;
+	free(first);
+	free(d);
+	*paths = v;
+	*n = count;
+	return NTLM_OK;
+nomem:
+	if (dh)
+		closedir(dh);
+	if (v) {
+		v[count] = NULL;
+		ntlm_policy_config_dir_free(v);
+	}
+	free(first);
+	free(d);
+	return ntlm_err(NTLM_E_NOMEM, "out of memory");
 }

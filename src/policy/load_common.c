@@ -126,6 +126,22 @@ void ntlm_policy_error(struct policy_load *l, unsigned line, const char *fmt, ..
 	errors_append(l, full);
 }
 
+void ntlm_policy_file_error(struct policy_load *l, const char *fmt, ...)
+{
+	char msg[512], full[700];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(full, sizeof(full), "%s: %s", l->name ? l->name : "(policy)", msg);
+	if (l->n_errors++ == 0) {
+		l->first = NTLM_E_CONFIG;
+		copy_str(l->first_msg, sizeof(l->first_msg), full);
+	}
+	errors_append(l, full);
+}
+
 /* ---- lines ------------------------------------------------------------- */
 
 void ntlm_policy_lines_init(struct policy_lines *it, const struct policy_load *l)
@@ -157,6 +173,15 @@ void ntlm_policy_mark_source(struct policy_load *l, enum ntlm_setting id, unsign
 	struct ntlm_policy_source *s = &l->p->source[id];
 	copy_str(s->file, sizeof(s->file), l->src_name);
 	s->line = line;
+	s->undefined = false;
+}
+
+void ntlm_policy_mark_all_undefined(struct ntlm_policy *p)
+{
+	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
+		memset(&p->source[i], 0, sizeof(p->source[i]));
+		p->source[i].undefined = true;
+	}
 }
 
 static bool first_set(struct policy_load *l, const struct policy_desc *d, unsigned line)
@@ -186,6 +211,21 @@ void ntlm_policy_apply_u32(struct policy_load *l, const struct policy_desc *d, u
 	}
 	ntlm_policy_set_u32(l->p, d->id, v);
 	ntlm_policy_mark_source(l, d->id, line);
+}
+
+void ntlm_policy_unset(struct policy_load *l, const struct policy_desc *d, unsigned line,
+		       bool check_duplicate)
+{
+	if (check_duplicate && l->name && !first_set(l, d, line))
+		return;
+	if (!check_duplicate)
+		l->seen_line[d->id] = 0; /* a deleted key may be written again below */
+	if (d->kind == PK_LIST)
+		ntlm_policy_list_clear(l->p, d->id);
+	else
+		ntlm_policy_set_u32(l->p, d->id, d->windows_default);
+	ntlm_policy_mark_source(l, d->id, line);
+	l->p->source[d->id].undefined = true;
 }
 
 bool ntlm_policy_list_begin(struct policy_load *l, const struct policy_desc *d, unsigned line)
@@ -301,25 +341,98 @@ static bool in_subtree(struct sv rel, const char *root)
 	return rel.n > n && sv_starts_ci(rel, root) && rel.p[n] == '\\';
 }
 
-const struct policy_desc *ntlm_policy_reg_lookup(struct policy_load *l, struct sv key,
-						 struct sv value, unsigned line)
+/* Case-insensitive edit distance (insert, delete, substitute), capped: any
+ * distance above `cap` comes back as cap + 1. Names longer than 63 bytes
+ * count as far from everything. */
+static unsigned distance_ci(struct sv a, const char *bs, unsigned cap)
 {
-	struct sv first, rest, cs, rel;
-	char q[SV_QUOTE_LEN];
-	const struct policy_desc *d = ntlm_policy_desc_find(value);
+	struct sv b = sv_of(bs);
+	unsigned row[64], prev_diag, tmp;
 
-	if (!d || !d->reg_key)
-		return NULL;
+	if (a.n >= 64 || b.n >= 64)
+		return cap + 1;
+	for (size_t j = 0; j <= b.n; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= a.n; i++) {
+		unsigned best = row[0] = (unsigned)i;
+		prev_diag = (unsigned)i - 1;
+		for (size_t j = 1; j <= b.n; j++) {
+			tmp = row[j];
+			unsigned sub = prev_diag + (sv_lower(a.p[i - 1]) != sv_lower(b.p[j - 1]));
+			unsigned del = row[j] + 1, ins = row[j - 1] + 1;
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			prev_diag = tmp;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[b.n] > cap ? cap + 1 : row[b.n];
+}
+
+/* The registry path below the control set, or false when key is not
+ * System\CurrentControlSet\... (or ControlSetNNN). */
+static bool key_rel(struct sv key, struct sv *rel)
+{
+	struct sv first, rest, cs;
+
 	while (key.n && key.p[key.n - 1] == '\\')
 		key.n--;
 	if (!sv_split(key, '\\', &first, &rest) || !sv_eq_ci(first, "System"))
-		return NULL;
-	if (!sv_split(rest, '\\', &cs, &rel)) {
+		return false;
+	if (!sv_split(rest, '\\', &cs, rel)) {
 		cs = rest;
-		rel.p = rest.p + rest.n;
-		rel.n = 0;
+		rel->p = rest.p + rest.n;
+		rel->n = 0;
 	}
-	if (!is_control_set(cs))
+	return is_control_set(cs);
+}
+
+/* A value that is not ours under one of our keys: an error when its name is
+ * a near miss of one of ours (a typo would otherwise leave the setting not
+ * defined without a word); other values there (Windows has many) are not
+ * ours and skipped. */
+static void near_miss(struct policy_load *l, struct sv key, struct sv rel, struct sv value,
+		      unsigned line)
+{
+	char q[SV_QUOTE_LEN], qk[SV_QUOTE_LEN];
+	bool our_key = false;
+
+	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
+		const struct policy_desc *d = ntlm_policy_desc((enum ntlm_setting)i);
+		if (d->reg_key && sv_eq_ci(rel, d->reg_key))
+			our_key = true;
+	}
+	if (!our_key || value.n < 8)
+		return;
+	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
+		const struct policy_desc *d = ntlm_policy_desc((enum ntlm_setting)i);
+		if (!d->reg_key || distance_ci(value, d->name, 2) > 2)
+			continue;
+		ntlm_policy_error(l, line, "unknown setting '%s' under %s (did you mean %s?)",
+				  ntlm_policy_sv_quote(value, q, sizeof(q)),
+				  ntlm_policy_sv_quote(key, qk, sizeof(qk)), d->name);
+		return;
+	}
+}
+
+const struct policy_desc *ntlm_policy_reg_lookup(struct policy_load *l, struct sv key,
+						 struct sv value, unsigned line)
+{
+	struct sv rel;
+	char q[SV_QUOTE_LEN];
+	const struct policy_desc *d = ntlm_policy_desc_find(value);
+
+	while (key.n && key.p[key.n - 1] == '\\')
+		key.n--;
+	if (!key_rel(key, &rel))
+		return NULL;
+	if (!d) {
+		near_miss(l, key, rel, value, line);
+		return NULL;
+	}
+	if (!d->reg_key)
 		return NULL;
 	if (sv_eq_ci(rel, d->reg_key))
 		return d;

@@ -41,11 +41,16 @@ struct policy_load {
 	ntlm_status first;		    /* status of the first error */
 	char first_msg[256];		    /* its text */
 	unsigned seen_line[NTLM_SET_COUNT]; /* line a setting was set on, 0 = not yet */
+	bool profile_allowed;		    /* a `Profile =` line may choose the start */
 };
 
 /* Records an error at `line` ("name:line: message"). */
 void ntlm_policy_error(struct policy_load *l, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Records an error about the whole file ("name: message"). */
+void ntlm_policy_file_error(struct policy_load *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Line iteration over l->text. */
 struct policy_lines {
@@ -70,6 +75,12 @@ void ntlm_policy_list_add(struct policy_load *l, const struct policy_desc *d, st
  * surrounding double quotes removed when `unquote`). */
 void ntlm_policy_apply_list_text(struct policy_load *l, const struct policy_desc *d, struct sv v,
 				 unsigned line, bool unquote);
+/* Makes setting d "not defined" (its Windows default) at line `line`, as a
+ * .reg deletion does; `check_duplicate` as for a value. */
+void ntlm_policy_unset(struct policy_load *l, const struct policy_desc *d, unsigned line,
+		       bool check_duplicate);
+/* Marks every setting "not defined" (the start of an INF or .reg). */
+void ntlm_policy_mark_all_undefined(struct ntlm_policy *p);
 /* Marks setting d as coming from line `line`. */
 void ntlm_policy_mark_source(struct policy_load *l, enum ntlm_setting id, unsigned line);
 

@@ -211,6 +211,14 @@ static void profile_line(struct policy_load *l, enum section sec, struct sv name
 		return;
 	}
 	*seen = no;
+	if (!l->profile_allowed) {
+		if (report)
+			ntlm_policy_error(
+				l, no,
+				"Profile: only the first file chooses the starting point, "
+				"and only when no profile is named; later files set values");
+		return;
+	}
 	if (!report) {
 		(void)apply_profile(l, name, no);
 		return;

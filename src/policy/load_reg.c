@@ -205,10 +205,8 @@ static void value_line(struct reg_state *st, struct sv t, unsigned no)
 		return;
 
 	if (sv_eq_ci(data, "-")) {
-		ntlm_policy_error(l, no,
-				  "%s: deleting the value (\"%s\"=-) is not supported; "
-				  "set it instead",
-				  d->name, d->name);
+		/* the value deleted: not defined, the Windows default applies */
+		ntlm_policy_unset(l, d, no, true);
 		return;
 	}
 	if (!data_type(l, d, data, no, &type) || !ntlm_policy_reg_type_ok(l, d, type, no))
@@ -290,17 +288,28 @@ static void key_line(struct reg_state *st, struct sv t, unsigned no)
 		return; /* another hive */
 	}
 	if (del) {
-		/* deleting one of our keys would mean "not defined": refuse */
-		static const char *const ours[] = { "Control\\Lsa", "Control\\Lsa\\MSV1_0",
-						    "Services\\Netlogon\\Parameters" };
+		/* deleting a key deletes its values and subkeys: each setting of
+		 * ours at or below it becomes not defined */
 		struct sv first, rest, cs, rel;
-		if (sv_split(k, '\\', &first, &rest) && sv_eq_ci(first, "System") &&
-		    sv_split(rest, '\\', &cs, &rel)) {
-			for (size_t i = 0; i < ARRAY_SIZE(ours); i++)
-				if (sv_eq_ci(rel, ours[i]))
-					ntlm_policy_error(l, no,
-							  "deleting key '%s' is not supported",
-							  ntlm_policy_sv_quote(k, q, sizeof(q)));
+		if (!sv_split(k, '\\', &first, &rest) || !sv_eq_ci(first, "System"))
+			return;
+		if (!sv_split(rest, '\\', &cs, &rel)) {
+			cs = rest;
+			rel = (struct sv){ rest.p + rest.n, 0 };
+		}
+		while (rel.n && rel.p[rel.n - 1] == '\\')
+			rel.n--;
+		if (!sv_eq_ci(cs, "CurrentControlSet") && !sv_starts_ci(cs, "ControlSet"))
+			return;
+		for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
+			const struct policy_desc *d = ntlm_policy_desc((enum ntlm_setting)i);
+			struct sv rk = sv_of(d->reg_key);
+			if (!d->reg_key)
+				continue;
+			if (rel.n == 0 || sv_eq_sv_ci(rk, rel) ||
+			    (rk.n > rel.n && sv_eq_sv_ci((struct sv){ rk.p, rel.n }, rel) &&
+			     rk.p[rel.n] == '\\'))
+				ntlm_policy_unset(l, d, no, false);
 		}
 		return;
 	}

@@ -59,6 +59,8 @@ struct ntlm_policy_source {
 	char file[128]; /* "" = the profile's default; "(set)" = ntlm_policy_set();
 			 * else the file name (its last 127 bytes) */
 	unsigned line;	/* 0 unless from a file */
+	bool undefined; /* not defined: the Windows default applies (an INF or .reg
+			 * that does not set it, or a .reg that deletes it at file:line) */
 };
 
 struct ntlm_policy {
@@ -101,8 +103,10 @@ const char *const *ntlm_policy_profile_names(void);
 /*
  * Loads a file of any of the three formats (detected from content: a UTF-16LE
  * BOM or "[Unicode]"/"[Version]"/"[Registry Values]" -> INF; "REGEDIT4" or
- * "Windows Registry Editor Version 5.00" -> .reg; otherwise native config)
- * on top of the "cis" profile (or the `Profile = NAME` the native file names).
+ * "Windows Registry Editor Version 5.00" -> .reg; otherwise native config).
+ * A native config starts from the "cis" profile (or the `Profile = NAME` it
+ * names); an INF or .reg starts from "windows-default" with every setting
+ * "not defined" (docs/policy.md "Not defined"), as Windows reads them.
  * Errors carry "file:line: ..." in ntlm_error_message(). Loading always goes
  * on to find every error; when `errors` is not NULL, each is appended to it
  * as one "file:line: message\n" line (whole lines only; when it fills up, a
@@ -122,6 +126,29 @@ struct ntlm_policy_load_report {
 /* ntlm_policy_load_file, also filling *rep (which may be NULL). */
 NTLM_RESULT ntlm_policy_load_file_report(const char *path, struct ntlm_policy *out, char *errors,
 					 size_t errors_len, struct ntlm_policy_load_report *rep);
+/*
+ * Several files, in order, later wins (docs/policy.md "Several files"): the
+ * starting point is `profile` when not NULL, else the first file's own (as
+ * ntlm_policy_load_file); each file then sets the values it defines, over
+ * what the files before it set, and each value's source is the file:line
+ * that won. A `Profile =` line is allowed only in the first file and only
+ * when `profile` is NULL. Within one file a setting given twice is still an
+ * error. n == 0 gives the starting point alone. Errors as above, from every
+ * file, in order; a file that cannot be read is one "file: ..." error.
+ */
+NTLM_RESULT ntlm_policy_load_files_report(const char *profile, const char *const *paths, size_t n,
+					  struct ntlm_policy *out, char *errors, size_t errors_len,
+					  struct ntlm_policy_load_report *rep);
+/* The files of a configuration directory, in the order they apply:
+ * DIR/ntlmssp.conf (when it exists), then every regular file of
+ * DIR/policy.d whose name ends in .conf, .inf or .reg (any case) and does
+ * not start with '.', in byte order of their names. *paths is a
+ * NULL-terminated array (free each and the array with free()); *n its count.
+ * A missing directory or policy.d is no error. */
+NTLM_RESULT ntlm_policy_config_dir_files(const char *dir, char ***paths, size_t *n);
+/* Frees what ntlm_policy_config_dir_files returned (NULL is a no-op). */
+void ntlm_policy_config_dir_free(char **paths);
+#define NTLM_POLICY_CONFIG_DIR "/etc/ntlmssp"
 /* The same over bytes already in memory; `name` is used in messages. */
 NTLM_RESULT ntlm_policy_load_buffer(const char *name, const uint8_t *data, size_t len,
 				    struct ntlm_policy *out, char *errors, size_t errors_len);

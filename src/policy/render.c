@@ -136,7 +136,12 @@ static void render_source(struct policy_out *o, const struct ntlm_policy *p,
 	struct sv f = { s->file, strnlen(s->file, sizeof(s->file)) };
 	struct sv prof = { p->profile, strnlen(p->profile, sizeof(p->profile)) };
 
-	if (f.n == 0)
+	if (s->undefined && f.n == 0)
+		out_printf(o, "not defined (Windows default)");
+	else if (s->undefined)
+		out_printf(o, "not defined (Windows default): deleted at %s:%u",
+			   ntlm_policy_sv_quote(f, q, sizeof(q)), s->line);
+	else if (f.n == 0)
 		out_printf(o, "profile %s", ntlm_policy_sv_quote(prof, q, sizeof(q)));
 	else if (s->line)
 		out_printf(o, "%s:%u", ntlm_policy_sv_quote(f, q, sizeof(q)), s->line);

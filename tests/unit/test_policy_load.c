@@ -811,7 +811,11 @@ static void test_inf_only_registry_values(void **state)
 		"[Privilege Rights]\nSeDebugPrivilege = *S-1-5-32-544\n";
 	assert_int_equal(load_n("x.inf", t, strlen(t), &p), NTLM_OK);
 	assert_int_equal(p.lm_compat, 4);
-	assert_int_equal(p.restrict_sending, 1);
+	/* what the INF does not set is not defined: the Windows default */
+	assert_int_equal(p.restrict_sending, 0);
+	assert_true(p.source[NTLM_SET_RESTRICT_SENDING].undefined);
+	assert_false(p.source[NTLM_SET_LM_COMPAT].undefined);
+	assert_string_equal(p.profile, "windows-default");
 	/* empty MULTI_SZ, with and without the comma */
 	t = INF_HEAD MSV "ClientAllowedNTLMServers=7,\r\n" NETLOGON "DCAllowedNTLMServers=7\r\n";
 	assert_int_equal(load_n("x.inf", t, strlen(t), &p), NTLM_OK);
@@ -987,7 +991,8 @@ static void test_reg_values(void **state)
 	assert_int_equal(p.source[NTLM_SET_CLIENT_ALLOWED_SERVERS].line, 4);
 	assert_int_equal(p.restrict_sending, 2);
 	assert_int_equal(p.source[NTLM_SET_RESTRICT_SENDING].line, 7);
-	assert_int_equal(p.lm_compat, 5);
+	assert_int_equal(p.lm_compat, 3); /* not set: the Windows default */
+	assert_true(p.source[NTLM_SET_LM_COMPAT].undefined);
 
 	/* empty multi-strings: no data, or one NUL */
 	t = REG5 K_MSV "\"ClientAllowedNTLMServers\"=hex(7):\r\n" K_NET
@@ -1057,14 +1062,12 @@ static void test_reg_errors(void **state)
 		{ true, K_MSV "\"NTLMMinServerSec\"=hex(4)00\r\n", "malformed hex(type)" },
 		{ true, K_MSV "\"NTLMMinServerSec\"=word:00\r\n",
 		  "NtlmMinServerSec: unrecognised value data 'word:00'" },
-		{ true, K_MSV "\"NTLMMinServerSec\"=-\r\n",
-		  "NtlmMinServerSec: deleting the value (\"NtlmMinServerSec\"=-) is not "
-		  "supported" },
-		{ true,
-		  "[-HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\MSV1_0]\r\n",
-		  "r.reg:3: deleting key 'SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa\\\\MSV1_0' "
-		  "is "
-		  "not supported" },
+		{ true, K_MSV "\"NTLMMinServerSec\"=-\r\n\"NTLMMinServerSec\"=dword:0\r\n",
+		  "r.reg:5: NtlmMinServerSec set twice (first at line 4)" },
+		{ true, K_MSV "\"RestrictSendingNTLMTrafic\"=dword:2\r\n",
+		  "r.reg:4: unknown setting 'RestrictSendingNTLMTrafic' under "
+		  "SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa\\\\MSV1_0 (did you mean "
+		  "RestrictSendingNTLMTraffic?)" },
 		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,62,00,00,00\r\n",
 		  "ClientAllowedNTLMServers: hex(7) data without terminator" },
 		{ true, K_MSV "\"ClientAllowedNTLMServers\"=hex(7):61,00,62,00\r\n",
@@ -1224,6 +1227,82 @@ static void test_etc_example_is_cis(void **state)
 	assert_memory_equal(&p, &c, sizeof(p));
 }
 
+/* "Not defined" is the Windows default: an INF or .reg starts there, a .reg
+ * deletion ("Name"=- or [-key]) makes a value not defined again, and a near
+ * miss of one of our names under one of our keys is an error with file:line. */
+static void test_not_defined(void **state)
+{
+	(void)state;
+	struct ntlm_policy p, wd;
+	char text[4096];
+	const char *t;
+
+	assert_int_equal(ntlm_policy_profile("windows-default", &wd), NTLM_OK);
+	/* an INF that sets only LmCompatibilityLevel */
+	t = INF_HEAD LSA "LmCompatibilityLevel=4,5\r\n";
+	assert_int_equal(load_n("g.inf", t, strlen(t), &p), NTLM_OK);
+	assert_int_equal(p.lm_compat, 5);
+	assert_false(p.source[NTLM_SET_LM_COMPAT].undefined);
+	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
+		if (i == NTLM_SET_LM_COMPAT)
+			continue;
+		assert_true(p.source[i].undefined);
+		assert_string_equal(p.source[i].file, "");
+	}
+	assert_int_equal(p.restrict_sending, wd.restrict_sending);
+	assert_int_equal(p.audit_receiving, wd.audit_receiving);
+	assert_int_equal(p.channel_bindings, wd.channel_bindings);
+	assert_int_equal(p.min_client_sec, wd.min_client_sec);
+	assert_int_equal(ntlm_policy_dump(&p, text, sizeof(text)), NTLM_OK);
+	assert_non_null(strstr(text, "RestrictSendingNTLMTraffic = 0  # Allow; not defined "
+				     "(Windows default)\n"));
+	assert_non_null(strstr(text, "LmCompatibilityLevel = 5  # SendNTLMv2OnlyRefuseLMAndNTLM; "
+				     "g.inf:4\n"));
+
+	/* "Name"=- after a set in an earlier file; here within one file */
+	t = REG5 K_MSV "\"RestrictSendingNTLMTraffic\"=-\r\n"
+		       "\"NtlmMinClientSec\"=dword:20080000\r\n";
+	assert_int_equal(load_n("d.reg", t, strlen(t), &p), NTLM_OK);
+	assert_int_equal(p.restrict_sending, 0);
+	assert_true(p.source[NTLM_SET_RESTRICT_SENDING].undefined);
+	assert_int_equal(p.source[NTLM_SET_RESTRICT_SENDING].line, 4);
+	assert_string_equal(p.source[NTLM_SET_RESTRICT_SENDING].file, "d.reg");
+	assert_int_equal(ntlm_policy_dump(&p, text, sizeof(text)), NTLM_OK);
+	assert_non_null(strstr(text, "RestrictSendingNTLMTraffic = 0  # Allow; not defined "
+				     "(Windows default): deleted at d.reg:4\n"));
+
+	/* [-key]: every value of ours at or below it; a later [key] may set again */
+	t = REG5 K_MSV "\"RestrictSendingNTLMTraffic\"=dword:2\r\n"
+		       "[-HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa]\r\n" K_MSV
+		       "\"NtlmMinClientSec\"=dword:20080000\r\n";
+	assert_int_equal(load_n("k.reg", t, strlen(t), &p), NTLM_OK);
+	assert_int_equal(p.restrict_sending, 0);
+	assert_true(p.source[NTLM_SET_RESTRICT_SENDING].undefined);
+	assert_int_equal(p.source[NTLM_SET_RESTRICT_SENDING].line, 5);
+	assert_true(p.source[NTLM_SET_LM_COMPAT].undefined);
+	assert_int_equal(p.min_client_sec, 0x20080000);
+	assert_false(p.source[NTLM_SET_MIN_CLIENT_SEC].undefined);
+	/* the Netlogon key is not below Lsa */
+	assert_true(p.source[NTLM_SET_RESTRICT_IN_DOMAIN].undefined);
+	assert_string_equal(p.source[NTLM_SET_RESTRICT_IN_DOMAIN].file, "");
+
+	/* near misses of our names under our keys: errors; other values: skipped */
+	t = INF_HEAD MSV "RestrictSendingNTLMTrafic=4,2\r\n" MSV
+			 "allownullsessionfallback=4,0\r\n" NETLOGON "RequireSignOrSeal=4,1\r\n" LSA
+			 "LmCompatibiltyLevel=4,5\r\n" LSA "NoLMHash=4,1\r\n";
+	assert_int_equal(load_n("typo.inf", t, strlen(t), &p), NTLM_E_CONFIG);
+	assert_non_null(strstr(errs,
+			       "typo.inf:4: unknown setting 'RestrictSendingNTLMTrafic' "
+			       "under System\\\\CurrentControlSet\\\\Control\\\\Lsa\\\\MSV1_0 "
+			       "(did you mean RestrictSendingNTLMTraffic?)\n"));
+	assert_non_null(strstr(errs, "typo.inf:7: unknown setting 'LmCompatibiltyLevel'"));
+	assert_int_equal(count_lines(errs), 2);
+	/* a native file still starts from cis */
+	assert_int_equal(load("[Lsa]\nLmCompatibilityLevel = 4\n", &p), NTLM_OK);
+	assert_int_equal(p.restrict_sending, 1);
+	assert_false(p.source[NTLM_SET_RESTRICT_SENDING].undefined);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1255,6 +1334,7 @@ int main(void)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_roundtrip_native),
 		cmocka_unit_test(test_etc_example_is_cis),
+		cmocka_unit_test(test_not_defined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
