@@ -431,13 +431,14 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	if (cfg->config)
-		st = ntlm_policy_load(cfg->config, &policy);
+	if (cfg->n_configs)
+		st = ntlm_policy_load_files(cfg->configs, cfg->n_configs, &policy);
 	else
 		st = ntlm_policy_new(cfg->profile, &policy);
 	if (st != NTLM_OK) {
-		rc = load_error(why, why_len, cfg->config ? "--config" : "--profile",
-				cfg->config ? cfg->config : cfg->profile, st);
+		rc = load_error(why, why_len, cfg->n_configs ? "--config" : "--profile",
+				cfg->n_configs ? cfg->configs[cfg->n_configs - 1] : cfg->profile,
+				st);
 		goto out;
 	}
 	st = ntlm_accounts_open(cfg->accounts, &accounts);
@@ -457,7 +458,8 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		goto out;
 	}
 	struct fe_live_spec spec = {
-		.config = cfg->config,
+		.configs = cfg->configs,
+		.n_configs = cfg->n_configs,
 		.profile = cfg->profile,
 		.accounts = cfg->accounts,
 		.audit = cfg->audit,

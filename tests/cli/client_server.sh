@@ -240,6 +240,15 @@ expect_rc "RestrictSendingNTLMTraffic = 2" 1
 one_line "RestrictSendingNTLMTraffic = 2" \
 	'^ntlm client: NTLM_E_POLICY_SEND_BLOCKED: RestrictSendingNTLMTraffic = 2'
 audit_has "RestrictSendingNTLMTraffic = 2" "$TMP/client.audit" 4001 "host/127\.0\.0\.1"
+# --config twice: both files apply, later wins (before, only the last one did and
+# this client, with RestrictSendingNTLMTraffic = 1 from cis, connected).
+printf '[Lsa]\nLmCompatibilityLevel = 5\n' >"$TMP/client-l5.conf"
+: >"$TMP/client2.audit"
+IN=$'x\n' client --config "$TMP/client-deny.conf" --config "$TMP/client-l5.conf" \
+	--audit "$TMP/client2.audit" "${ALICE[@]}" "127.0.0.1:$PORT"
+expect_rc "--config twice" 1
+one_line "--config twice" '^ntlm client: NTLM_E_POLICY_SEND_BLOCKED: RestrictSendingNTLMTraffic = 2'
+audit_has "--config twice" "$TMP/client2.audit" 4001
 # ... unless the target is an allowed server.
 IN=$'x\n' client --config "$TMP/client-allow.conf" "${ALICE[@]}" "127.0.0.1:$PORT"
 expect_ok "ClientAllowedNTLMServers exception"

@@ -85,7 +85,8 @@ struct fe_gen {
 
 /* Where each part comes from, for a reload. */
 struct fe_live_spec {
-	const char *config;	/* policy file, or NULL for the profile */
+	const char *const *configs; /* policy files, later wins; none: the profile */
+	size_t n_configs;
 	const char *profile;	/* NULL: the default profile */
 	const char *accounts;	/* the account file */
 	const char *audit;	/* JSON Lines file, or NULL */

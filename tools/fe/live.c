@@ -143,11 +143,11 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 	bool ok = true;
 
 	why[0] = '\0';
-	st = s->config ? ntlm_policy_load(s->config, &policy)
-		       : ntlm_policy_new(s->profile, &policy);
+	st = s->n_configs ? ntlm_policy_load_files(s->configs, s->n_configs, &policy)
+			  : ntlm_policy_new(s->profile, &policy);
 	if (st != NTLM_OK) {
-		add_why(why, why_len, s->config ? "policy" : "profile",
-			s->config ? s->config : s->profile, st);
+		add_why(why, why_len, s->n_configs ? "policy" : "profile",
+			s->n_configs ? s->configs[s->n_configs - 1] : s->profile, st);
 		ok = false;
 	} else {
 		st = ntlm_accounts_open(s->accounts, &accounts);

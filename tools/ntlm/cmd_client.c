@@ -163,7 +163,7 @@ static void client_setup(const struct tool_cmd *self, struct client_opts *o, str
 	char pw[PASSWORD_MAX + 1];
 	ntlm_status st;
 
-	s->policy = peer_load_policy(self, o->p.config, o->p.profile);
+	s->policy = peer_load_policy(self, &o->p.config, o->p.profile);
 	s->audit = peer_open_audit(self, o->p.audit);
 	if (o->password_file) {
 		peer_read_password_file(self, o->password_file, pw, sizeof(pw));

@@ -90,6 +90,7 @@ static const char *name_opt(const struct tool_cmd *self, const char *opt, const 
 int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 {
 	struct httpd_config cfg;
+	struct config_list configs = { { NULL }, 0 };
 	const char *v;
 	char buf[64], why[512];
 
@@ -104,7 +105,7 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 		} else if ((v = opt_value(self, argc, argv, &i, "--accounts")) != NULL) {
 			cfg.accounts = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
-			cfg.config = v;
+			config_add(self, &configs, v);
 		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
 			cfg.profile = v;
 		} else if (strcmp(a, "--audit-syslog") == 0) {
@@ -149,7 +150,9 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 	}
 	if (!cfg.accounts)
 		usage_error(self, "--accounts is required");
-	if (cfg.config && cfg.profile)
+	cfg.configs = configs.path;
+	cfg.n_configs = configs.n;
+	if (cfg.n_configs && cfg.profile)
 		usage_error(self, "--config and --profile exclude each other");
 	if (cfg.root && cfg.proxy)
 		usage_error(self, "--root and --proxy exclude each other");

@@ -14,9 +14,9 @@
 
 void cmd_policy_usage(FILE *f)
 {
-	fputs("usage: ntlm policy show [--config FILE | --profile NAME] [--brief]\n"
+	fputs("usage: ntlm policy show [--profile NAME] [--config FILE]... [--brief]\n"
 	      "       ntlm policy check FILE\n"
-	      "       ntlm policy import FILE\n"
+	      "       ntlm policy import [--profile NAME] FILE\n"
 	      "\n"
 	      "FILE is a native config, a security template (INF, e.g. a GPO's\n"
 	      "GptTmpl.inf) or a .reg export; the format is detected from the content\n"
@@ -24,14 +24,19 @@ void cmd_policy_usage(FILE *f)
 	      "\n"
 	      "  show    every setting's effective value, its Windows (Group Policy)\n"
 	      "          name and registry path, its meaning in words, and where it came\n"
-	      "          from: 'profile NAME' or FILE:LINE. Without --config or\n"
-	      "          --profile: the default profile, cis.\n"
-	      "          --config FILE   the policy a file gives\n"
-	      "          --profile NAME  cis, windows-default, strict or legacy-insecure\n"
+	      "          from: 'profile NAME', FILE:LINE or 'not defined (Windows\n"
+	      "          default)'. Without --config or --profile: the default\n"
+	      "          profile, cis.\n"
+	      "          --config FILE   the policy a file gives; given again, the\n"
+	      "                          files apply in order, later wins\n"
+	      "          --profile NAME  cis, windows-default, strict or legacy-insecure;\n"
+	      "                          with --config: the starting point\n"
 	      "          --brief         one 'Name = value  # meaning; source' line each\n"
 	      "  check   validate FILE; print 'FILE: ok', or every error as a\n"
 	      "          'FILE:LINE: message' line on stderr\n"
-	      "  import  print the native config equivalent to FILE on stdout\n"
+	      "  import  print the native config equivalent to FILE on stdout; an\n"
+	      "          INF or .reg starts from windows-default (what it does not\n"
+	      "          set is not defined), or from --profile NAME\n"
 	      "  -h, --help  show this help\n"
 	      "\n"
 	      "exit status: 0 success, 2 usage error or a file with errors (each error\n"
@@ -39,15 +44,17 @@ void cmd_policy_usage(FILE *f)
 	      f);
 }
 
-/* Loads a file; on errors prints each one and exits 2. */
-static struct ntlm_policy *load(const struct tool_cmd *self, const char *path)
+/* Loads the files over profile (NULL: the first file's choice); on errors
+ * prints each one and exits 2. */
+static struct ntlm_policy *load(const struct tool_cmd *self, const char *profile,
+				const char *const *paths, size_t n)
 {
 	struct ntlm_policy *p = NULL;
 	char *errors = NULL;
-	size_t n = 0;
+	size_t n_errors = 0;
 	ntlm_status st;
 
-	st = ntlm_policy_check_file(path, &p, &errors, &n);
+	st = ntlm_policy_check_files(profile, paths, n, &p, &errors, &n_errors);
 	if (st == NTLM_OK)
 		return p;
 	if (errors && *errors)
@@ -70,10 +77,11 @@ static void print_rendered(const struct tool_cmd *self, const struct ntlm_policy
 	ntlm_free(text);
 }
 
-/* The one FILE operand of check / import. */
-static const char *one_file(const struct tool_cmd *self, const char *action, int argc, char **argv)
+/* The one FILE operand of check / import (and import's --profile NAME). */
+static const char *one_file(const struct tool_cmd *self, const char *action, int argc, char **argv,
+			    const char **profile)
 {
-	const char *file = NULL;
+	const char *file = NULL, *v;
 	bool options = true;
 	char buf[64];
 
@@ -84,6 +92,11 @@ static const char *one_file(const struct tool_cmd *self, const char *action, int
 		} else if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
 			cmd_policy_usage(stdout);
 			exit(0);
+		} else if (options && profile &&
+			   (v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
+			if (*profile)
+				usage_error(self, "--profile given twice");
+			*profile = v;
 		} else if (options && a[0] == '-' && a[1] != '\0') {
 			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
 		} else if (!file) {
@@ -101,7 +114,8 @@ static const char *one_file(const struct tool_cmd *self, const char *action, int
 
 static int show(const struct tool_cmd *self, int argc, char **argv)
 {
-	const char *config = NULL, *profile = NULL, *v;
+	struct config_list config = { { NULL }, 0 };
+	const char *profile = NULL, *v;
 	struct ntlm_policy *p = NULL;
 	bool brief = false;
 	char buf[64];
@@ -113,9 +127,7 @@ static int show(const struct tool_cmd *self, int argc, char **argv)
 			cmd_policy_usage(stdout);
 			return 0;
 		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
-			if (config)
-				usage_error(self, "--config given twice");
-			config = v;
+			config_add(self, &config, v);
 		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
 			if (profile)
 				usage_error(self, "--profile given twice");
@@ -128,13 +140,8 @@ static int show(const struct tool_cmd *self, int argc, char **argv)
 			usage_error(self, "show takes no operand (use --config FILE)");
 		}
 	}
-	if (config && profile)
-		usage_error(self, "--config and --profile exclude each other (a file names its "
-				  "profile with 'Profile = NAME')");
-	if (config) {
-		if (!*config)
-			usage_error(self, "--config needs a file name");
-		p = load(self, config);
+	if (config.n) {
+		p = load(self, profile, config.path, config.n);
 	} else {
 		st = ntlm_policy_new(profile, &p);
 		if (st != NTLM_OK)
@@ -147,8 +154,8 @@ static int show(const struct tool_cmd *self, int argc, char **argv)
 
 static int check(const struct tool_cmd *self, int argc, char **argv)
 {
-	const char *file = one_file(self, "check", argc, argv);
-	struct ntlm_policy *p = load(self, file);
+	const char *file = one_file(self, "check", argc, argv, NULL);
+	struct ntlm_policy *p = load(self, NULL, &file, 1);
 	char *name = xmalloc(strlen(file) + 1);
 
 	printf("%s: ok\n", safe_arg(file, false, name, strlen(file) + 1));
@@ -159,8 +166,9 @@ static int check(const struct tool_cmd *self, int argc, char **argv)
 
 static int import(const struct tool_cmd *self, int argc, char **argv)
 {
-	const char *file = one_file(self, "import", argc, argv);
-	struct ntlm_policy *p = load(self, file);
+	const char *profile = NULL;
+	const char *file = one_file(self, "import", argc, argv, &profile);
+	struct ntlm_policy *p = load(self, profile, &file, 1);
 	char *name = xmalloc(strlen(file) + 1);
 
 	/* The name goes in a comment: shown printable, it cannot end the line. */

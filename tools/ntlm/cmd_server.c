@@ -218,11 +218,12 @@ int cmd_server(const struct tool_cmd *self, int argc, char **argv)
 	if (!parse_args(self, argc, argv, &o))
 		return 0;
 	signal(SIGPIPE, SIG_IGN);
-	struct ntlm_policy *policy = peer_load_policy(self, o.p.config, o.p.profile);
+	struct ntlm_policy *policy = peer_load_policy(self, &o.p.config, o.p.profile);
 	struct ntlm_accounts *accounts = open_accounts(self, o.accounts);
 	struct ntlm_audit *audit = peer_open_audit(self, o.p.audit);
 	struct fe_live_spec spec = {
-		.config = o.p.config,
+		.configs = o.p.config.path,
+		.n_configs = o.p.config.n,
 		.profile = o.p.profile,
 		.accounts = o.accounts,
 		.audit = o.p.audit,

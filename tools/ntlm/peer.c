@@ -14,14 +14,14 @@
 
 #include "peer.h"
 
-struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const char *config,
+struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const struct config_list *config,
 				     const char *profile)
 {
 	struct ntlm_policy *p = NULL;
 	ntlm_status st;
 
-	if (config)
-		st = ntlm_policy_load(config, &p);
+	if (config->n)
+		st = ntlm_policy_load_files(config->path, config->n, &p);
 	else
 		st = ntlm_policy_new(profile, &p);
 	if (st != NTLM_OK) {
@@ -117,7 +117,7 @@ bool peer_opt(const struct tool_cmd *c, int argc, char **argv, int *i, struct pe
 	const char *v;
 
 	if ((v = opt_value(c, argc, argv, i, "--config")) != NULL)
-		p->config = v;
+		config_add(c, &p->config, v);
 	else if ((v = opt_value(c, argc, argv, i, "--profile")) != NULL)
 		p->profile = v;
 	else if ((v = opt_value(c, argc, argv, i, "--audit")) != NULL)
@@ -136,7 +136,7 @@ void peer_opts_finish(const struct tool_cmd *c, struct peer_opts *p)
 	char buf[64];
 	int secs = DEFAULT_TIMEOUT;
 
-	if (p->config && p->profile)
+	if (p->config.n && p->profile)
 		usage_error(c, "--config and --profile exclude each other");
 	if (p->timeout && !peer_parse_seconds(p->timeout, &secs))
 		usage_error(c, "--timeout: '%s' is not a number of seconds from 1 to 86400",

@@ -31,7 +31,8 @@
 
 /* The options `ntlm client` and `ntlm server` both take. */
 struct peer_opts {
-	const char *config, *profile, *audit;
+	struct config_list config;
+	const char *profile, *audit;
 	const char *timeout; /* as given; see peer_opts_finish */
 	bool stdio;
 	int timeout_ms;
@@ -45,9 +46,9 @@ bool peer_opt(const struct tool_cmd *c, int argc, char **argv, int *i, struct pe
  * (default DEFAULT_TIMEOUT s) into timeout_ms. Usage errors exit 2. */
 void peer_opts_finish(const struct tool_cmd *c, struct peer_opts *p);
 
-/* Loads --config F, or the --profile NAME, or the cis profile. Dies (exit 2)
- * with the file:line of the first error. */
-struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const char *config,
+/* Loads the --config files (later wins), or the --profile NAME, or the cis
+ * profile. Dies (exit 2) with the file:line of the first error. */
+struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const struct config_list *config,
 				     const char *profile);
 
 /* Opens the JSON Lines audit file (NULL path: no audit, returns NULL). */

@@ -73,6 +73,17 @@ char *read_stdin(const struct tool_cmd *c, size_t max, size_t *len);
  * or NULL if argv[*i] is not this option. */
 const char *opt_value(const struct tool_cmd *c, int argc, char **argv, int *i, const char *name);
 
+/* --config given once or more: the files in order, later wins
+ * (ntlm_policy_load_files; docs/policy.md "Several files"). */
+#define TOOL_MAX_CONFIGS 16
+struct config_list {
+	const char *path[TOOL_MAX_CONFIGS];
+	size_t n;
+};
+/* Appends one --config value; an empty name or more than TOOL_MAX_CONFIGS
+ * files is a usage error. */
+void config_add(const struct tool_cmd *c, struct config_list *l, const char *path);
+
 /* Is arg exactly "--name" or does it start with "--name="? */
 bool opt_is(const char *arg, const char *name);
 

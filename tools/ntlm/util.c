@@ -116,6 +116,15 @@ const char *opt_value(const struct tool_cmd *c, int argc, char **argv, int *i, c
 	return argv[++*i];
 }
 
+void config_add(const struct tool_cmd *c, struct config_list *l, const char *path)
+{
+	if (!*path)
+		usage_error(c, "--config needs a file name");
+	if (l->n >= TOOL_MAX_CONFIGS)
+		usage_error(c, "--config: at most %d files", TOOL_MAX_CONFIGS);
+	l->path[l->n++] = path;
+}
+
 const char *safe_arg(const char *s, bool name_only, char *buf, size_t len)
 {
 	size_t k = 0;
