@@ -2,7 +2,7 @@
 /*
  * policy: the decisions. Every decision is a pure function of the policy and
  * its arguments that fills a struct ntlm_verdict; none has side effects.
- * Windows semantics: docs/policy.md; our choices: docs/policy.md.
+ * Windows semantics: docs/windows-policy.md; our choices: docs/policy.md.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * native config file, a security template INF or a .reg export, and pure
  * decision functions over it. No I/O beyond loading; no crypto.
  *
- * Semantics: shared/reference/windows-policy.md; our choices: docs/policy.md.
+ * Semantics: docs/windows-policy.md; our choices: docs/policy.md.
  */
 #ifndef NTLM_POLICY_H
 #define NTLM_POLICY_H

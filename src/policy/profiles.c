@@ -21,7 +21,7 @@ struct profile {
 	const struct profile_value *values; /* ends with NTLM_SET_COUNT */
 };
 
-/* CIS Benchmark / Microsoft security baseline (docs/policy.md).
+/* CIS Benchmark / Microsoft security baseline (docs/windows-policy.md).
  * RequireMIC stays off: curl and impacket never send a MIC. */
 static const struct profile_value cis_values[] = {
 	{ NTLM_SET_LM_COMPAT, 5 },

@@ -6,7 +6,7 @@
  * setting its value, the Group Policy name Windows shows for it and the
  * label of the value there, its registry path, what the value does in words,
  * and where it came from). The words are ours; the Windows names and labels
- * are those of the Security Options UI (docs/policy.md).
+ * are those of the Security Options UI (docs/windows-policy.md).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -580,9 +580,12 @@ static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum 
 	case NTLM_SET_AUDIT_RECEIVING:
 	case NTLM_SET_CHANNEL_BINDINGS:
 	case NTLM_SET_COUNT:
+	default: /* a setting with no words here: its row's line */
 		break;
 	}
 	m = lookup(w->meanings, w->n, v);
+	if (!m && w->meanings == NULL && ntlm_policy_desc(id)->doc)
+		m = ntlm_policy_desc(id)->doc;
 	out_printf(o, "%s", m ? m : "invalid value");
 }
 

@@ -2,7 +2,7 @@
 /*
  * policy: the settings table and the value plumbing over it. get/set read
  * and write struct ntlm_policy through each row's offset, so no code mirrors
- * the struct's fields. Windows semantics: docs/policy.md; our
+ * the struct's fields. Windows semantics: docs/windows-policy.md; our
  * choices: docs/policy.md.
  */
 #include <stddef.h>
@@ -87,7 +87,7 @@ static const struct policy_sym cb_syms[] = {
 #define LIST(n, arr) offsetof(struct ntlm_policy, n), 0, offsetof(struct ntlm_policy, arr)
 
 /* In enum ntlm_setting order (test_policy_settings checks it). The Windows
- * defaults (the value when a setting is not defined): docs/policy.md. */
+ * defaults (the value when a setting is not defined): docs/windows-policy.md. */
 static const struct policy_desc descs[NTLM_SET_COUNT] = {
 	{ NTLM_SET_LM_COMPAT, "LmCompatibilityLevel", "Lsa", "Control\\Lsa", PK_ENUM, lm_syms,
 	  FIELD(lm_compat), 0, 3, NULL },
