@@ -212,7 +212,7 @@ static void serve_conn(struct conn *c)
 		step_failed(c, &oc, st == NTLM_OK ? NTLM_E_BAD_STATE : st);
 		if (ntlm_status_kind(st) == NTLM_KIND_MALFORMED)
 			fe_live_event(&srv->live, NTLM_EVENT_MALFORMED_REQUEST, c->peer,
-				      "malformed NEGOTIATE: %s", oc.text);
+				      "NEGOTIATE refused as %s", oc.text);
 		goto out;
 	}
 	rc = frame_write(c->fd, out, out_len, deadline, err, sizeof(err));
