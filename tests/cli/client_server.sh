@@ -19,16 +19,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for FILE REGEX [SECONDS]: polls until a line of FILE matches.
-wait_for() {
-	local i
-	for ((i = 0; i < ${3:-60} * 10; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # count_lines FILE REGEX
 count_lines() {
 	local n

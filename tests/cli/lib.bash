@@ -41,6 +41,17 @@ run_file() {
 	ERR=$(cat "$TMP/err")
 }
 
+# wait_for FILE REGEX [SECONDS]: polls (default 60 s) until a line of FILE
+# matches; false if none did in time.
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-60} * 10; i++)); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # expect_ok NAME: the last run exited 0.
 expect_ok() {
 	CHECKS=$((CHECKS + 1))

@@ -10,14 +10,6 @@ PY=/usr/bin/python3
 
 SERVER_PID=
 trap '[ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-wait_for() { # FILE REGEX [SECONDS]
-	local i
-	for ((i = 0; i < ${3:-60} * 10; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # send HEX...: one connection; each argument is sent as one frame (raw:HEX:
 # those bytes as they are), then an
 # answer frame is read (the CHALLENGE or FAIL); then the connection closes.

@@ -21,14 +21,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() { # FILE REGEX [SECONDS]
-	local i
-	for ((i = 0; i < ${3:-60} * 10; i++)); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 count() { # FILE EVENT
 	local n
 	n=$(grep -c "^{\"event\":$2," "$1" 2>/dev/null)
