@@ -9,7 +9,8 @@ PKGS=(build-essential cmake pkg-config clang-format nettle-dev libunistring-dev 
       apache2 libapache2-mod-auth-gssapi
       libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm
       winbind python3-ntlm-auth python3-impacket tshark
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev
+      samba-ad-dc samba-ad-provision libwbclient-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
