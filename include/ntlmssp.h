@@ -65,6 +65,15 @@ typedef enum ntlm_status {
 	NTLM_E_REPLAY,		      /* challenge already answered */
 	NTLM_E_TIME_SKEW,	      /* NTLMv2 timestamp outside MaxClockSkew */
 	NTLM_E_TARGET_INFO_ALTERED,   /* client's AV pairs differ from what we sent */
+	/* The domain's verdicts on a valid response (docs/domain.md) */
+	NTLM_E_ACCOUNT_DISABLED,       /* STATUS_ACCOUNT_DISABLED */
+	NTLM_E_ACCOUNT_EXPIRED,	       /* STATUS_ACCOUNT_EXPIRED */
+	NTLM_E_ACCOUNT_LOCKED_OUT,     /* STATUS_ACCOUNT_LOCKED_OUT */
+	NTLM_E_PASSWORD_EXPIRED,       /* STATUS_PASSWORD_EXPIRED */
+	NTLM_E_PASSWORD_MUST_CHANGE,   /* STATUS_PASSWORD_MUST_CHANGE */
+	NTLM_E_LOGON_HOURS,	       /* STATUS_INVALID_LOGON_HOURS */
+	NTLM_E_WORKSTATION_RESTRICTED, /* STATUS_INVALID_WORKSTATION */
+	NTLM_E_ACCOUNT_RESTRICTED,     /* STATUS_ACCOUNT_RESTRICTION, logon type not granted */
 
 	/* POLICY_DENIED: a setting refused the exchange */
 	NTLM_E_POLICY_SEND_BLOCKED = 300, /* RestrictSendingNTLMTraffic */
@@ -86,7 +95,9 @@ typedef enum ntlm_status {
 	/* INTERNAL */
 	NTLM_E_NOMEM = 500,
 	NTLM_E_RANDOM, /* getrandom() failed */
-	NTLM_E_INTERNAL
+	NTLM_E_INTERNAL,
+	NTLM_E_NO_LOGON_SERVERS,    /* the domain controller cannot be reached */
+	NTLM_E_BACKEND_UNAVAILABLE, /* an account backend (winbindd) cannot be reached */
 } ntlm_status;
 
 enum ntlm_status_kind {

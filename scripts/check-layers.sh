@@ -50,6 +50,9 @@ bad=$(grep -ln '#include[[:space:]]*<nettle/' src tools tests -r 2>/dev/null | g
 bad=$(grep -lEn '#include[[:space:]]*<(unistr|unicase|uniconv|iconv)\.h>' src tools -r 2>/dev/null | grep -v '^src/text/')
 [ -n "$bad" ] && { echo "check-layers: libunistring/iconv included outside src/text: $bad"; fail=1; }
 
+bad=$(grep -ln '#include[[:space:]]*<wbclient\.h>' src tools http -r 2>/dev/null | grep -v '^src/accounts/')
+[ -n "$bad" ] && { echo "check-layers: libwbclient included outside src/accounts: $bad"; fail=1; }
+
 # Front ends see only the public headers.
 for fe in tools gss gssapi http; do
 	[ -d "$fe" ] || continue

@@ -19,6 +19,15 @@
 #define SEC_E_BAD_BINDINGS 0x80090346u
 #define SEC_E_TIME_SKEW 0x80090324u
 #define SEC_E_INVALID_HANDLE 0x80090301u
+#define SEC_E_NO_AUTHENTICATING_AUTHORITY 0x80090311u
+#define STATUS_ACCOUNT_DISABLED 0xC0000072u
+#define STATUS_ACCOUNT_EXPIRED 0xC0000193u
+#define STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
+#define STATUS_PASSWORD_EXPIRED 0xC0000071u
+#define STATUS_PASSWORD_MUST_CHANGE 0xC0000224u
+#define STATUS_INVALID_LOGON_HOURS 0xC000006Fu
+#define STATUS_INVALID_WORKSTATION 0xC0000070u
+#define STATUS_ACCOUNT_RESTRICTION 0xC000006Eu
 
 struct status_row {
 	ntlm_status st;
@@ -75,6 +84,18 @@ static const struct status_row rows[] = {
 	ROW(NTLM_E_TIME_SKEW, "NTLMv2 timestamp outside the allowed clock skew", SEC_E_TIME_SKEW),
 	ROW(NTLM_E_TARGET_INFO_ALTERED, "the client's copy of the target information differs",
 	    SEC_E_LOGON_DENIED),
+	ROW(NTLM_E_ACCOUNT_DISABLED, "the account is disabled", STATUS_ACCOUNT_DISABLED),
+	ROW(NTLM_E_ACCOUNT_EXPIRED, "the account has expired", STATUS_ACCOUNT_EXPIRED),
+	ROW(NTLM_E_ACCOUNT_LOCKED_OUT, "the account is locked out", STATUS_ACCOUNT_LOCKED_OUT),
+	ROW(NTLM_E_PASSWORD_EXPIRED, "the account's password has expired", STATUS_PASSWORD_EXPIRED),
+	ROW(NTLM_E_PASSWORD_MUST_CHANGE, "the account's password must be changed before logon",
+	    STATUS_PASSWORD_MUST_CHANGE),
+	ROW(NTLM_E_LOGON_HOURS, "the account may not log on at this time",
+	    STATUS_INVALID_LOGON_HOURS),
+	ROW(NTLM_E_WORKSTATION_RESTRICTED, "the account may not log on from this workstation",
+	    STATUS_INVALID_WORKSTATION),
+	ROW(NTLM_E_ACCOUNT_RESTRICTED, "an account restriction refuses this logon",
+	    STATUS_ACCOUNT_RESTRICTION),
 	ROW(NTLM_E_POLICY_SEND_BLOCKED, "outgoing NTLM blocked by RestrictSendingNTLMTraffic",
 	    STATUS_NOT_SUPPORTED),
 	ROW(NTLM_E_POLICY_MIN_SEC, "minimum session security not met", SEC_E_UNSUPPORTED_FUNCTION),
@@ -99,6 +120,10 @@ static const struct status_row rows[] = {
 	ROW(NTLM_E_NOMEM, "out of memory", SEC_E_INSUFFICIENT_MEMORY),
 	ROW(NTLM_E_RANDOM, "the system random generator failed", SEC_E_INTERNAL_ERROR),
 	ROW(NTLM_E_INTERNAL, "internal error", SEC_E_INTERNAL_ERROR),
+	ROW(NTLM_E_NO_LOGON_SERVERS, "no domain controller could be reached",
+	    SEC_E_NO_AUTHENTICATING_AUTHORITY),
+	ROW(NTLM_E_BACKEND_UNAVAILABLE, "the account backend (winbindd) cannot be reached",
+	    SEC_E_INTERNAL_ERROR),
 };
 #undef ROW
 
