@@ -195,6 +195,14 @@ NTLM_API void ntlm_cred_free(struct ntlm_cred *c); /* wipes the hashes */
 struct ntlm_accounts;
 /* A file of DOMAIN:USER:NTHASH lines (docs/accounts.md). */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open(const char *path, struct ntlm_accounts **out);
+/* Account backends in lookup order (docs/domain.md): "file:PATH" (as
+ * ntlm_accounts_open), "winbind" (domain accounts, verified by a domain
+ * controller through Samba's winbindd), or several, comma-separated:
+ * "file:PATH, winbind". The first backend that knows an account decides;
+ * only "no such user" moves on to the next. A spec without "file:", comma
+ * or "winbind" is a PATH. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open_spec(const char *spec,
+							   struct ntlm_accounts **out);
 /* A store backed by the caller: fn fills nt_hash for (domain, user) and
  * returns NTLM_OK, or NTLM_E_NO_SUCH_USER. It may be called from several
  * threads at once. */

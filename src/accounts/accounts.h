@@ -38,15 +38,47 @@ struct ntlm_accounts_ops {
 	void (*free)(void *self); /* may be NULL */
 };
 
+struct ntlm_verifier; /* accounts/verify.h: a backend that verifies responses itself */
+
+/*
+ * One backend, and the next in lookup order (docs/domain.md): either a hash
+ * store (ops/self) or a verifier (a domain through winbind), never both.
+ * The server asks each in turn; the first that knows the account decides,
+ * and only "no such user" moves on to the next.
+ */
 struct ntlm_accounts {
-	const struct ntlm_accounts_ops *ops;
-	void *self; /* owned: released with ops->free */
+	const struct ntlm_accounts_ops *ops; /* NULL for a verifier */
+	void *self;			     /* owned: released with ops->free */
+	struct ntlm_verifier *verifier;	     /* owned; NULL for a hash store */
+	struct ntlm_accounts *next;	     /* owned: the next backend, or NULL */
 };
 
 /* Wraps an implementation. Takes ownership of self, also on failure. */
 NTLM_RESULT ntlm_accounts_new(const struct ntlm_accounts_ops *ops, void *self,
 			      struct ntlm_accounts **out);
-/* Checks the arguments, clears *acct, calls the store. Names longer than
+/* Wraps a verifier as a backend. Takes ownership of v, also on failure. */
+NTLM_RESULT ntlm_accounts_from_verifier(struct ntlm_verifier *v, struct ntlm_accounts **out);
+/* Appends tail (and its own chain) after the last backend of head; head
+ * owns it from then on. */
+void ntlm_accounts_append(struct ntlm_accounts *head, struct ntlm_accounts *tail);
+/* The first verifier in the chain (the one whose names the CHALLENGE
+ * carries), or NULL. */
+struct ntlm_verifier *ntlm_accounts_first_verifier(const struct ntlm_accounts *s);
+/*
+ * Opens the backends a spec names, in order (docs/domain.md):
+ *   "file:PATH"                   a file store
+ *   "winbind"                     the domain through winbindd
+ *   "file:PATH, winbind"          both: the file first, then the domain
+ *   "PATH"                        (no "file:", no comma, not "winbind") a file store
+ * Items are separated by commas (optional blanks around them); a PATH cannot
+ * hold a comma. An empty item, an unknown one or a backend named twice is
+ * NTLM_E_INVALID_ARGUMENT naming it.
+ */
+NTLM_RESULT ntlm_accounts_spec_open(const char *spec, struct ntlm_accounts **out);
+
+/* Checks the arguments, clears *acct, calls the store (this one backend,
+ * not the chain; a verifier answers NTLM_E_NO_SUCH_USER: it hands out no
+ * hash). Names longer than
  * NTLM_ACCOUNTS_NAME_MAX bytes -> NTLM_E_NO_SUCH_USER without asking it. On
  * any failure *acct is left wiped. */
 NTLM_RESULT ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, const char *user,

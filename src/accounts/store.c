@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "accounts/accounts.h"
+#include "accounts/verify.h"
 #include "crypto/crypto.h"
 
 void ntlm_account_clear(struct ntlm_account *a)
@@ -36,8 +37,48 @@ ntlm_status ntlm_accounts_new(const struct ntlm_accounts_ops *ops, void *self,
 	}
 	s->ops = ops;
 	s->self = self;
+	s->verifier = NULL;
+	s->next = NULL;
 	*out = s;
 	return NTLM_OK;
+}
+
+ntlm_status ntlm_accounts_from_verifier(struct ntlm_verifier *v, struct ntlm_accounts **out)
+{
+	struct ntlm_accounts *s;
+
+	if (out)
+		*out = NULL;
+	if (!v || !out) {
+		ntlm_verifier_free(v);
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT,
+				"account backend: NULL verifier or output");
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		ntlm_verifier_free(v);
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	}
+	s->verifier = v;
+	*out = s;
+	return NTLM_OK;
+}
+
+void ntlm_accounts_append(struct ntlm_accounts *head, struct ntlm_accounts *tail)
+{
+	if (!head)
+		return;
+	while (head->next)
+		head = head->next;
+	head->next = tail;
+}
+
+struct ntlm_verifier *ntlm_accounts_first_verifier(const struct ntlm_accounts *s)
+{
+	for (; s; s = s->next)
+		if (s->verifier)
+			return s->verifier;
+	return NULL;
 }
 
 ntlm_status ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, const char *user,
@@ -48,6 +89,9 @@ ntlm_status ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, co
 	if (!s || !domain || !user || !acct)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "account lookup: NULL argument");
 	ntlm_account_clear(acct);
+	if (!s->ops)
+		return ntlm_err(NTLM_E_NO_SUCH_USER, "the %s backend verifies responses itself",
+				ntlm_verifier_name(s->verifier));
 	if (strlen(domain) > NTLM_ACCOUNTS_NAME_MAX || strlen(user) > NTLM_ACCOUNTS_NAME_MAX)
 		return ntlm_err(NTLM_E_NO_SUCH_USER, "no such account: name longer than %d bytes",
 				NTLM_ACCOUNTS_NAME_MAX);
@@ -59,11 +103,14 @@ ntlm_status ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, co
 
 void ntlm_accounts_free(struct ntlm_accounts *s)
 {
-	if (!s)
-		return;
-	if (s->ops->free)
-		s->ops->free(s->self);
-	free(s);
+	while (s) {
+		struct ntlm_accounts *next = s->next;
+		if (s->ops && s->ops->free)
+			s->ops->free(s->self);
+		ntlm_verifier_free(s->verifier);
+		free(s);
+		s = next;
+	}
 }
 
 /* ---- the callback store ------------------------------------------------ */

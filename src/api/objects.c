@@ -164,6 +164,14 @@ ntlm_status ntlm_accounts_open(const char *path, struct ntlm_accounts **out)
 	return ntlm_accounts_file_open(path, out);
 }
 
+ntlm_status ntlm_accounts_open_spec(const char *spec, struct ntlm_accounts **out)
+{
+	ntlm_err_clear();
+	if (!out || !spec)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "spec and out are required");
+	return ntlm_accounts_spec_open(spec, out);
+}
+
 ntlm_status ntlm_accounts_new_callback(ntlm_accounts_fn fn, void *arg, struct ntlm_accounts **out)
 {
 	ntlm_err_clear();

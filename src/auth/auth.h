@@ -38,6 +38,12 @@ void ntlm_auth_ess_response(const uint8_t ntowfv1[16], const uint8_t server_chal
 			    const uint8_t client_challenge[8], uint8_t nt_out[24],
 			    uint8_t lm_out[24]);
 
+/* The challenge an NTLMv1-ESS response answers: MD5(SC || CC)[0..7]. A
+ * server that passes the response to a domain controller sends this one
+ * (the DC then checks a plain NTLMv1 response). */
+void ntlm_auth_ess_challenge(const uint8_t server_challenge[8], const uint8_t client_challenge[8],
+			     uint8_t out[8]);
+
 /* SessionBaseKey for NTLMv1 (with or without ESS) = MD4(NTOWFv1). */
 void ntlm_auth_session_base_key_v1(const uint8_t ntowfv1[16], uint8_t out[16]);
 

@@ -41,6 +41,17 @@ void ntlm_auth_ntlmv1_response(const uint8_t owf[16], const uint8_t server_chall
  * NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY:
  *   NT = DESL(ResponseKeyNT, MD5(ConcatenationOf(ServerChallenge, ClientChallenge))[0..7])
  *   LM = ConcatenationOf(ClientChallenge, Z(16)) */
+void ntlm_auth_ess_challenge(const uint8_t server_challenge[8], const uint8_t client_challenge[8],
+			     uint8_t out[8])
+{
+	uint8_t digest[16];
+	struct ntlm_iov v[2] = { { server_challenge, 8 }, { client_challenge, 8 } };
+
+	ntlm_crypto_md5v(v, ARRAY_SIZE(v), digest);
+	memcpy(out, digest, 8);
+	ntlm_crypto_wipe(digest, sizeof(digest));
+}
+
 void ntlm_auth_ess_response(const uint8_t ntowfv1[16], const uint8_t server_challenge[8],
 			    const uint8_t client_challenge[8], uint8_t nt_out[24],
 			    uint8_t lm_out[24])

@@ -59,7 +59,10 @@ struct ntlm_ctx {
 	bool has_resp;
 	enum ntlm_response_type resp;
 	char user[128], domain[128], workstation[128];
-	uint8_t exported_key[16]; /* secret */
+	bool domain_account;	      /* server: as RestrictReceivingNTLMTraffic sees it */
+	bool has_verified_account;    /* server: a verifier (the domain) checked the response */
+	bool verified_domain_account; /* ... and said the account is a domain account */
+	uint8_t exported_key[16];     /* secret */
 	bool has_key;
 	struct ntlm_session session;
 	bool has_session;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts/verify.h"
 #include "context/ctx.h"
 #include "crypto/crypto.h"
 #include "text/text.h"
@@ -58,6 +59,31 @@ static ntlm_status add_name(struct ntlm_wire_avlist *av, uint16_t id, const char
 	return ntlm_wire_avlist_set(av, id, (struct ntlm_slice){ *store, len });
 }
 
+/* With a domain behind winbind, the CHALLENGE names the member as winbind
+ * knows it: the DC checks MsvAvNbComputerName / MsvAvNbDomainName in the
+ * NTLMv2 blob and refuses a right password when they differ. When winbindd
+ * cannot be asked, the configured names stay: local accounts still work and
+ * a domain logon fails at the AUTHENTICATE, with the cause. */
+static void use_backend_names(struct ntlm_ctx *c)
+{
+	struct ntlm_verifier *vf = ntlm_accounts_first_verifier(c->accounts);
+	struct ntlm_verify_names n;
+
+	if (!vf || ntlm_verifier_names(vf, &n) != NTLM_OK)
+		return;
+	/* NetBIOS names have at most 15 characters; anything that does not
+	 * fit is not a name winbind would report. */
+	if (strlen(n.nb_computer) >= sizeof(c->nb_computer) ||
+	    strlen(n.nb_domain) >= sizeof(c->nb_domain) ||
+	    strlen(n.dns_domain) >= sizeof(c->dns_domain))
+		return;
+	memcpy(c->nb_computer, n.nb_computer, strlen(n.nb_computer) + 1);
+	memcpy(c->nb_domain, n.nb_domain, strlen(n.nb_domain) + 1);
+	if (n.dns_domain[0])
+		memcpy(c->dns_domain, n.dns_domain, strlen(n.dns_domain) + 1);
+	memcpy(c->target, c->nb_computer, strlen(c->nb_computer) + 1);
+}
+
 /* MS-NLMP 3.2.5.1.1: policy on the NEGOTIATE, then the CHALLENGE. */
 static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in_len, uint8_t **out,
 				size_t *out_len)
@@ -92,6 +118,7 @@ static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in
 		goto out;
 	}
 
+	use_backend_names(c);
 	ch.flags = challenge_flags(neg.flags);
 	NTLM_TRY_GOTO(st, ntlm_crypto_random(c->server_challenge, 8), out);
 	memcpy(ch.server_challenge, c->server_challenge, 8);
@@ -280,6 +307,119 @@ static ntlm_status verify_v1(struct ntlm_ctx *c, const struct ntlm_wire_authenti
 	return NTLM_OK;
 }
 
+/* A verifier (the domain, through winbind) checks the response. The checks
+ * that need no key come first, so a skewed, altered or unbound blob never
+ * reaches the domain controller (nor counts as a bad password there). The
+ * keys follow from the SessionBaseKey it returns; the names it returns are
+ * the canonical ones. */
+static ntlm_status verify_remote(struct ntlm_ctx *c, const struct ntlm_wire_authenticate *am,
+				 struct ntlm_verifier *vf, struct verified *out, uint32_t *event,
+				 bool *audited)
+{
+	struct ntlm_verify_req req = { c->server_challenge, c->domain,	     c->user,
+				       c->workstation,	    am->lm_response, am->nt_response };
+	struct ntlm_verify_result r;
+	struct ntlm_wire_ntlmv2_response v2;
+	struct ntlm_verdict v;
+	uint8_t lmowf[16] = { 0 }, lm[24] = { 0 }, ess_chal[8];
+	uint32_t avflags = 0;
+	ntlm_status st;
+
+	out->mic_flagged = false;
+	if (c->resp == NTLM_RESP_NTLMV2) {
+		NTLM_TRY(ntlm_wire_ntlmv2_response_decode(am->nt_response, &v2));
+		ntlm_policy_check_timestamp(c->policy, v2.timestamp, ntlm_ctx_filetime_now(), &v);
+		if (v.kind == NTLM_DENY) {
+			*audited = true;
+			return deny(c, &v, NTLM_E_TIME_SKEW);
+		}
+		NTLM_TRY(check_target_info(c, &v2.av));
+		*event = NTLM_EVENT_BAD_BINDINGS;
+		NTLM_TRY(check_bindings(c, &v2.av, audited));
+		*event = NTLM_EVENT_LOGON_FAILURE;
+		(void)ntlm_wire_avlist_flags(&v2.av, &avflags);
+		out->mic_flagged = (avflags & NTLM_AVFLAG_MIC_PRESENT) != 0;
+	} else if (c->resp == NTLM_RESP_NTLMV1_ESS) {
+		/* The DC checks an ESS response as plain NTLMv1 against
+		 * MD5(SC || CC)[0..7]; the LM field (CC || zeros) is not a
+		 * response and is not sent. */
+		if (am->lm_response.len < 8)
+			return ntlm_err(NTLM_E_BAD_RESPONSE,
+					"NTLMv1-ESS needs the client challenge in the LM field");
+		ntlm_auth_ess_challenge(c->server_challenge, am->lm_response.p, ess_chal);
+		req.server_challenge = ess_chal;
+		req.lm_response = (struct ntlm_slice){ NULL, 0 };
+	}
+	st = ntlm_verifier_verify(vf, &req, &r);
+	if (st != NTLM_OK) {
+		ntlm_verify_result_clear(&r);
+		return st;
+	}
+	memcpy(out->session_base_key, r.session_base_key, 16);
+	if (c->resp == NTLM_RESP_NTLMV2) {
+		memcpy(out->kxkey, r.session_base_key, 16);
+	} else {
+		memcpy(lmowf, r.lm_session_key, 8);
+		if (am->lm_response.len)
+			memcpy(lm, am->lm_response.p,
+			       am->lm_response.len < 24 ? am->lm_response.len : 24);
+		ntlm_auth_kxkey_v1(c->flags & ~NTLMSSP_NEGOTIATE_LM_KEY, r.session_base_key, lmowf,
+				   lm, c->server_challenge, out->kxkey);
+	}
+	snprintf(c->user, sizeof(c->user), "%s", r.user);
+	snprintf(c->domain, sizeof(c->domain), "%s", r.domain);
+	/* What the domain says the account is, not what the client claimed. */
+	c->verified_domain_account = r.domain_account;
+	c->has_verified_account = true;
+	ntlm_verify_result_clear(&r);
+	ntlm_crypto_wipe(lmowf, sizeof(lmowf));
+	return NTLM_OK;
+}
+
+/* Asks each backend in lookup order; the first that knows the account
+ * decides (a wrong password is final), only "no such user" moves on. */
+static ntlm_status verify_response(struct ntlm_ctx *c, const struct ntlm_wire_authenticate *am,
+				   struct ntlm_account *acct, struct verified *ver, uint32_t *event,
+				   bool *audited)
+{
+	ntlm_status st = ntlm_err(NTLM_E_NO_SUCH_USER, "no account backend");
+
+	for (struct ntlm_accounts *b = c->accounts; b; b = b->next) {
+		if (b->verifier) {
+			st = verify_remote(c, am, b->verifier, ver, event, audited);
+		} else {
+			st = ntlm_accounts_lookup(b, c->domain, c->user, acct);
+			if (st == NTLM_OK)
+				st = c->resp == NTLM_RESP_NTLMV2
+					     ? verify_v2(c, am, acct, ver, event, audited)
+					     : verify_v1(c, am, acct, ver);
+		}
+		if (st != NTLM_E_NO_SUCH_USER || *audited)
+			break;
+	}
+	return st;
+}
+
+/* RestrictReceivingNTLMTraffic / AuditReceivingNTLMTraffic once more when
+ * the domain said "domain account" of a logon whose claimed domain did not
+ * look like one (an empty domain, say): the decision follows the account. */
+static ntlm_status recheck_domain_account(struct ntlm_ctx *c, bool *audited)
+{
+	struct ntlm_verdict v;
+
+	if (!c->has_verified_account || !c->verified_domain_account || c->domain_account)
+		return NTLM_OK;
+	c->domain_account = true;
+	ntlm_policy_may_receive(c->policy, false, true, &v);
+	if (v.kind == NTLM_DENY) {
+		*audited = true;
+		return deny(c, &v, NTLM_E_POLICY_RECEIVE_BLOCKED);
+	}
+	if (v.kind == NTLM_ALLOW_AUDIT)
+		ntlm_ctx_audit_verdict(c, &v);
+	return NTLM_OK;
+}
+
 static void audit_result(struct ntlm_ctx *c, uint32_t id, enum ntlm_audit_outcome outcome)
 {
 	struct ntlm_audit_event e;
@@ -320,8 +460,8 @@ static ntlm_status policy_checks(struct ntlm_ctx *c)
 							   : NTLM_E_POLICY_RESPONSE_REFUSED);
 	if (v.kind == NTLM_ALLOW_AUDIT)
 		ntlm_ctx_audit_verdict(c, &v);
-	bool domain_account = ntlm_accounts_is_domain_account(c->domain, c->nb_computer);
-	ntlm_policy_may_receive(c->policy, false, domain_account, &v);
+	c->domain_account = ntlm_accounts_is_domain_account(c->domain, c->nb_computer);
+	ntlm_policy_may_receive(c->policy, false, c->domain_account, &v);
 	if (v.kind == NTLM_DENY)
 		return deny(c, &v, NTLM_E_POLICY_RECEIVE_BLOCKED);
 	if (v.kind == NTLM_ALLOW_AUDIT)
@@ -361,11 +501,10 @@ static ntlm_status on_authenticate(struct ntlm_ctx *c, const uint8_t *in, size_t
 		goto success;
 	}
 
-	NTLM_TRY_GOTO(st, ntlm_accounts_lookup(c->accounts, c->domain, c->user, &acct), failed);
-	if (c->resp == NTLM_RESP_NTLMV2)
-		st = verify_v2(c, &am, &acct, &ver, &event, &audited);
-	else
-		st = verify_v1(c, &am, &acct, &ver);
+	st = verify_response(c, &am, &acct, &ver, &event, &audited);
+	if (st != NTLM_OK)
+		goto failed;
+	st = recheck_domain_account(c, &audited);
 	if (st != NTLM_OK)
 		goto failed;
 

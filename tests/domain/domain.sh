@@ -8,6 +8,7 @@
 #   domain.sh check                 exit 0 if a network namespace can be made, else 77
 #   domain.sh up   DIR NETNS        namespace, provision, accounts, start DC, join, member winbindd
 #   domain.sh down DIR NETNS        stop every process by pid, remove the namespace
+#   domain.sh stop-member|start-member|stop-dc|start-dc DIR NETNS   (fault tests)
 #   domain.sh wb   DIR dc|member CMD...   run CMD with that winbindd's socket as the
 #                                   compiled-in /run/samba/winbindd (private mount namespace)
 #
@@ -69,6 +70,30 @@ dc_ports_open() { # NETNS
 	ip netns exec "$1" bash -c "for p in 88 135 389 445; do exec 3<>/dev/tcp/$DC_IP/\$p || exit 1; exec 3>&-; done"
 }
 
+start_dc() { # DIR NETNS
+	in_ns "$2" "$1/dc/wbsock" samba -D -M single -s "$1/dc/etc/smb.conf"
+	wait_for "DC ports 88/135/389/445" 60 dc_ports_open "$2"
+	wait_for "DC winbindd" 60 "$0" wb "$1" dc wbinfo --ping
+}
+
+start_member() { # DIR NETNS: the member's winbindd, until it reaches the DC
+	in_ns "$2" "$1/mem/wbsock" winbindd -D -s "$1/mem/smb.conf"
+	wait_for "member winbindd" 60 "$0" wb "$1" member wbinfo --ping-dc
+}
+
+# Stops a daemon by its pid file and waits until it is gone.
+stop_pidfile() { # FILE
+	local p i
+	[ -s "$1" ] || die "$1: no pid file"
+	p=$(tr -dc '0-9' <"$1")
+	kill -TERM "$p" 2>/dev/null || true
+	for i in $(seq 1 100); do
+		kill -0 "$p" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$p" 2>/dev/null || true
+}
+
 cmd_up() {
 	local D=$1 NS=$2 t0 t1
 	[ -d "$D" ] || die "$D: no such directory"
@@ -99,6 +124,7 @@ cmd_up() {
 		--option="ncalrpc dir=$D/dc/ncalrpc" \
 		--option="winbindd socket directory=$D/dc/wbsock" \
 		--option="ntp signd socket directory=$D/dc/ntp_signd" \
+		--option="ntlm auth = yes" \
 		>"$D/dc/provision.log" 2>&1 || {
 		tail -20 "$D/dc/provision.log" >&2
 		die "samba-tool domain provision"
@@ -138,9 +164,7 @@ CONF
 	echo "provision_ms=$((t1 - t0))" >"$D/timings"
 
 	# 3. the DC (samba starts its own smbd and winbindd).
-	in_ns "$NS" "$D/dc/wbsock" samba -D -M single -s "$D/dc/etc/smb.conf"
-	wait_for "DC ports 88/135/389/445" 60 dc_ports_open "$NS"
-	wait_for "DC winbindd" 60 "$0" wb "$D" dc wbinfo --ping
+	start_dc "$D" "$NS"
 	local t2
 	t2=$(now_ms)
 	log "DC up in $((t2 - t1)) ms"
@@ -151,8 +175,7 @@ CONF
 		cat "$D/mem/join.log" >&2
 		die "net ads join"
 	}
-	in_ns "$NS" "$D/mem/wbsock" winbindd -D -s "$D/mem/smb.conf"
-	wait_for "member winbindd" 60 "$0" wb "$D" member wbinfo --ping-dc
+	start_member "$D" "$NS"
 	local t3
 	t3=$(now_ms)
 	log "member joined and winbindd up in $((t3 - t2)) ms"
@@ -206,12 +229,17 @@ case ${1:-} in
 check) cmd_check ;;
 up) cmd_up "$2" "$3" ;;
 down) cmd_down "$2" "$3" ;;
+stop-member) stop_pidfile "$2/mem/run/winbindd.pid" ;;
+start-member) start_member "$2" "$3" ;;
+stop-dc) stop_pidfile "$2/dc/run/samba.pid" ;;
+start-dc) start_dc "$2" "$3" ;;
 wb)
 	shift
 	cmd_wb "$@"
 	;;
 *)
-	echo "usage: $0 check | up DIR NETNS | down DIR NETNS | wb DIR dc|member CMD..." >&2
+	echo "usage: $0 check | up|down|start-dc|stop-dc|start-member|stop-member DIR NETNS |" \
+		"wb DIR dc|member CMD..." >&2
 	exit 2
 	;;
 esac

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The domain-account suite (ctest `domain`, docs/domain.md): provisions one
 # Samba AD domain (tests/domain/domain.sh), runs every tests/domain/check_*.sh
-# against it, and stops every process it started, by pid, even on failure.
+# against it (check_faults.sh last), and stops every process it started, by pid, even on failure.
 #
 #   run.sh NTLM_BINARY BUILD_DIR
 #
@@ -56,7 +56,8 @@ cat "$D/timings"
 
 passed=0
 failed=0
-for t in "$HERE"/check_*.sh; do
+# check_faults.sh stops and restarts the daemons: it runs last.
+for t in $(ls "$HERE"/check_*.sh | grep -v '/check_faults\.sh$') "$HERE/check_faults.sh"; do
 	name=$(basename "$t" .sh)
 	s=$(date +%s%3N)
 	if bash "$t"; then

@@ -138,7 +138,7 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 static struct ntlm_accounts *open_accounts(const struct tool_cmd *self, const char *path)
 {
 	struct ntlm_accounts *a = NULL;
-	ntlm_status st = ntlm_accounts_open(path, &a);
+	ntlm_status st = ntlm_accounts_open_spec(path, &a);
 	if (st != NTLM_OK) {
 		/* A bad account file is malformed input (exit 2), whatever its kind. */
 		char msg[768];

@@ -22,6 +22,8 @@ static const struct tool_cmd cmds[] = {
 	  cmd_server_usage },
 	{ "httpd", "serve HTTP with NTLM authentication (docs/httpd.md)", cmd_httpd,
 	  cmd_httpd_usage },
+	{ "helper", "answer Squid / ntlm_auth helper requests (squid-2.5-ntlmssp)", cmd_helper,
+	  cmd_helper_usage },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
