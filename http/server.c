@@ -441,9 +441,10 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 				st);
 		goto out;
 	}
-	st = ntlm_accounts_open_spec(cfg->accounts, &accounts);
+	st = ntlm_accounts_open_policy(policy, cfg->accounts, &accounts);
 	if (st != NTLM_OK) {
-		rc = load_error(why, why_len, "--accounts", cfg->accounts, st);
+		rc = load_error(why, why_len, "--accounts",
+				cfg->accounts ? cfg->accounts : "(from the policy)", st);
 		goto out;
 	}
 	st = ntlm_audit_open(&audit);

@@ -203,6 +203,12 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open(const char *path, struct n
  * or "winbind" is a PATH. */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open_spec(const char *spec,
 							   struct ntlm_accounts **out);
+/* The backends a server should use: spec when not NULL (a front end's
+ * --accounts), else the policy's `[ntlmssp] Accounts` list, else
+ * NTLM_E_INVALID_ARGUMENT ("no account backends"). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_open_policy(const struct ntlm_policy *policy,
+							     const char *spec,
+							     struct ntlm_accounts **out);
 /* A store backed by the caller: fn fills nt_hash for (domain, user) and
  * returns NTLM_OK, or NTLM_E_NO_SUCH_USER. It may be called from several
  * threads at once. */

@@ -172,6 +172,44 @@ ntlm_status ntlm_accounts_open_spec(const char *spec, struct ntlm_accounts **out
 	return ntlm_accounts_spec_open(spec, out);
 }
 
+ntlm_status ntlm_accounts_open_policy(const struct ntlm_policy *policy, const char *spec,
+				      struct ntlm_accounts **out)
+{
+	struct ntlm_accounts *head = NULL, *one = NULL;
+	ntlm_status st;
+
+	ntlm_err_clear();
+	if (!out)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "out is required");
+	*out = NULL;
+	if (spec)
+		return ntlm_accounts_spec_open(spec, out);
+	if (!policy || policy->n_accounts == 0)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT,
+				"no account backends: give --accounts, or set [ntlmssp] Accounts "
+				"in the policy file (docs/domain.md)");
+	/* Each entry is one backend, already checked by the loader. */
+	for (size_t i = 0; i < policy->n_accounts && i < NTLM_POLICY_MAX_SERVERS; i++) {
+		/* public: configuration words */
+		bool wb = strcmp(policy->accounts[i], "winbind") == 0;
+		st = ntlm_accounts_spec_open(policy->accounts[i], &one);
+		if (st == NTLM_OK && wb && ntlm_accounts_first_verifier(head)) {
+			ntlm_accounts_free(one);
+			st = ntlm_err(NTLM_E_CONFIG, "Accounts: winbind is named twice");
+		}
+		if (st != NTLM_OK) {
+			ntlm_accounts_free(head);
+			return st;
+		}
+		if (head)
+			ntlm_accounts_append(head, one);
+		else
+			head = one;
+	}
+	*out = head;
+	return NTLM_OK;
+}
+
 ntlm_status ntlm_accounts_new_callback(ntlm_accounts_fn fn, void *arg, struct ntlm_accounts **out)
 {
 	ntlm_err_clear();

@@ -247,6 +247,11 @@ void ntlm_policy_list_add(struct policy_load *l, const struct policy_desc *d, st
 				  ntlm_policy_sv_quote(entry, q, sizeof(q)), msg);
 		return;
 	}
+	if (d->id == NTLM_SET_ACCOUNTS && !ntlm_policy_check_backend(entry, msg, sizeof(msg))) {
+		ntlm_policy_error(l, line, "%s entry '%s': %s", d->name,
+				  ntlm_policy_sv_quote(entry, q, sizeof(q)), msg);
+		return;
+	}
 	if (!ntlm_policy_list_push(l->p, d->id, entry))
 		ntlm_policy_error(l, line, "%s: more than %d entries ('%s' and later dropped)",
 				  d->name, NTLM_POLICY_MAX_SERVERS,

@@ -43,6 +43,7 @@ enum ntlm_setting {
 	NTLM_SET_CHANNEL_BINDINGS,	 /* [ntlmssp] ChannelBindings = Off|Accept|Require */
 	NTLM_SET_MAX_CLOCK_SKEW,	 /* [ntlmssp] MaxClockSkew (seconds) */
 	NTLM_SET_ALLOW_ANONYMOUS,	 /* [ntlmssp] AllowAnonymous (insecure) */
+	NTLM_SET_ACCOUNTS, /* [ntlmssp] Accounts = file:PATH, winbind (docs/domain.md) */
 	NTLM_SET_COUNT
 };
 /* The Windows (or our) value name, e.g. "NtlmMinClientSec"; "?" if out of range. */
@@ -87,6 +88,10 @@ struct ntlm_policy {
 	enum ntlm_cb_mode channel_bindings;
 	uint32_t max_clock_skew; /* seconds; NTLMv2 timestamp bound */
 	bool allow_anonymous;
+	/* The account backends a server uses when its front end names none, in
+	 * lookup order: "file:PATH" or "winbind" (docs/domain.md). */
+	size_t n_accounts;
+	char accounts[NTLM_POLICY_MAX_SERVERS][NTLM_POLICY_MAX_PATTERN + 1];
 	struct ntlm_policy_source source[NTLM_SET_COUNT];
 };
 

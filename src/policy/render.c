@@ -451,6 +451,7 @@ static void put_label(struct policy_out *o, const struct ntlm_policy *p, enum nt
 		return;
 	case NTLM_SET_CLIENT_ALLOWED_SERVERS:
 	case NTLM_SET_DC_ALLOWED_SERVERS:
+	case NTLM_SET_ACCOUNTS:
 		out_printf(o, "%s", v ? val : "(empty)");
 		return;
 	default:
@@ -522,6 +523,19 @@ static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum 
 		if (p->restrict_sending != 2)
 			out_printf(o, "; not in effect at RestrictSendingNTLMTraffic = %u",
 				   p->restrict_sending);
+		return;
+	case NTLM_SET_ACCOUNTS:
+		if (v == 0)
+			out_printf(o,
+				   "none: a server takes its account backends from its front end "
+				   "(--accounts)");
+		else
+			out_printf(
+				o,
+				"%u account backend%s, asked in this order (file:PATH, winbind); "
+				"the first that knows the account decides; a front end's "
+				"--accounts replaces them",
+				v, v == 1 ? "" : "s");
 		return;
 	case NTLM_SET_DC_ALLOWED_SERVERS:
 		if (v == 0)

@@ -119,6 +119,8 @@ static const struct policy_desc descs[NTLM_SET_COUNT] = {
 	  FIELD(max_clock_skew), 0, 300, NULL },
 	{ NTLM_SET_ALLOW_ANONYMOUS, "AllowAnonymous", "ntlmssp", NULL, PK_BOOL, NULL,
 	  FIELD(allow_anonymous), 0, 0, NULL },
+	{ NTLM_SET_ACCOUNTS, "Accounts", "ntlmssp", NULL, PK_LIST, NULL, LIST(n_accounts, accounts),
+	  0, NULL },
 };
 
 _Static_assert(sizeof(bool) == 1, "bool fields are one byte");
@@ -397,6 +399,16 @@ bool ntlm_policy_check_pattern(struct sv s, char *msg, size_t len)
 		}
 	}
 	return true;
+}
+
+bool ntlm_policy_check_backend(struct sv s, char *msg, size_t len)
+{
+	/* public: configuration words, not secrets */
+	if ((s.n == 7 && memcmp(s.p, "winbind", 7) == 0) ||
+	    (s.n > 5 && memcmp(s.p, "file:", 5) == 0)) /* public: configuration words */
+		return true;
+	snprintf(msg, len, "not an account backend (file:PATH or winbind)");
+	return false;
 }
 
 /* ---- defaults and insecure ----------------------------------------------------- */

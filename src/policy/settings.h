@@ -76,6 +76,8 @@ void ntlm_policy_list_clear(struct ntlm_policy *p, enum ntlm_setting id);
 bool ntlm_policy_list_push(struct ntlm_policy *p, enum ntlm_setting id, struct sv entry);
 /* Checks one server-name pattern; false + message when unusable. */
 bool ntlm_policy_check_pattern(struct sv s, char *msg, size_t len);
+/* Checks one Accounts entry: "winbind" or "file:PATH"; false + message. */
+bool ntlm_policy_check_backend(struct sv s, char *msg, size_t len);
 
 /* Every setting at its Windows default (lists empty, sources reset), profile
  * name "windows-default". */

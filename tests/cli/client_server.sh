@@ -470,7 +470,7 @@ one_line "client: unknown host" 'cannot resolve no-such-host\.invalid'
 
 S=(--accounts "$TMP/accounts")
 usage "server: no --listen" '--listen HOST:PORT is required' server "${S[@]}"
-usage "server: no --accounts" '--accounts F is required' server --listen 127.0.0.1:0
+usage "server: no --accounts and none in the policy" 'no account backends: give --accounts' server --listen 127.0.0.1:0
 usage "server: unknown option" "unknown option '--frob'" server "${S[@]}" --listen 127.0.0.1:0 --frob
 usage "server: extra argument" "unexpected argument 'extra'" server "${S[@]}" --listen 127.0.0.1:0 extra
 usage "server: --config --profile" 'exclude each other' server "${S[@]}" --listen 127.0.0.1:0 --config x --profile cis

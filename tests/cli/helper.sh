@@ -47,6 +47,20 @@ audit=$(cat "$TMP/audit")
 contains "audit success" '"event":9005' "$audit"
 contains "audit failure names the check" 'NTProofStr does not match' "$audit"
 
+# The backends from the policy file ([ntlmssp] Accounts) when --accounts is absent.
+printf 'Profile = cis\n[ntlmssp]\nAccounts = file:%s\n' "$TMP/accounts" >"$TMP/acc.conf"
+out=$(/usr/bin/python3 "$HERE/helper_driver.py" 'CORP\alice%S3cret!pw' -- "$NTLM" helper \
+	--protocol squid-2.5-ntlmssp --config "$TMP/acc.conf" 2>&1)
+contains "Accounts from the policy" 'CORP\alice: AF CORP\alice' "$out"
+shown=$("$NTLM" policy show --brief --config "$TMP/acc.conf" 2>&1)
+contains "policy show lists Accounts" "Accounts = file:$TMP/accounts" "$shown"
+printf '[ntlmssp]\nAccounts = ldap:x, winbind\n' >"$TMP/badacc.conf"
+checked=$("$NTLM" policy check "$TMP/badacc.conf" 2>&1)
+contains "a bad Accounts entry is a config error" "Accounts entry 'ldap:x': not an account backend" "$checked"
+"$NTLM" helper --protocol squid-2.5-ntlmssp </dev/null >"$TMP/o" 2>&1
+contains "no backends at all: exit 2" 2 "$?"
+contains "no backends named" 'no account backends' "$(cat "$TMP/o")"
+
 # Usage errors.
 "$NTLM" helper --accounts "$TMP/accounts" </dev/null >/dev/null 2>&1
 contains "no --protocol: exit 2" 2 "$?"

@@ -219,7 +219,7 @@ expect_usage "client: --data too large" '--data'
 IN= run client --stdio --user 'CORP\alice'
 expect_usage "client: no password" '--password-file F'
 IN= run server --stdio
-expect_usage "server: no --accounts" '--accounts F is required'
+expect_usage "server: no --accounts and none in the policy" 'no account backends: give --accounts'
 IN= run server --stdio "${SRV[@]}" --timeout 3
 expect_usage "server --stdio --timeout" '--stdio takes no'
 IN= run server --stdio "${SRV[@]}" --max-connections 3

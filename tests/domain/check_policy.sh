@@ -76,6 +76,13 @@ eq "lm2: the same NTLMv1 passes through the DC" ping \
 	"$(login 'TESTDOM\alice' Passw0rd1 --config "$TMP/v1client.conf" --seal)"
 contains "lm2: NTLMv1 audited" '"response_type":"NTLMv1' "$(cat "$TMP/lm2.audit")"
 
+# The backends from the policy file alone ([ntlmssp] Accounts, no --accounts).
+printf '%s\n' 'Profile = cis' '[ntlmssp]' "Accounts = file:$TMP/local, winbind" >"$TMP/acc.conf"
+start_daemon fromconf server --listen 127.0.0.1:0 --config "$TMP/acc.conf" \
+	--audit "$TMP/fromconf.audit"
+eq "Accounts from the policy: domain" ping "$(login 'TESTDOM\alice' Passw0rd1)"
+eq "Accounts from the policy: local" ping "$(login 'MEM1\localuser' Local-Passw0rd)"
+
 # Lookup order.
 serve filefirst "file:$TMP/shadow, winbind" 'Profile = cis'
 out=$(login 'TESTDOM\alice' Passw0rd1)

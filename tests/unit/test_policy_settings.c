@@ -60,6 +60,8 @@ static uint32_t field_of(const struct ntlm_policy *p, enum ntlm_setting id, bool
 		return p->max_clock_skew;
 	case NTLM_SET_ALLOW_ANONYMOUS:
 		return p->allow_anonymous;
+	case NTLM_SET_ACCOUNTS:
+		return (uint32_t)p->n_accounts;
 	default:
 		break;
 	}

@@ -150,9 +150,10 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 			s->n_configs ? s->configs[s->n_configs - 1] : s->profile, st);
 		ok = false;
 	} else {
-		st = ntlm_accounts_open(s->accounts, &accounts);
+		st = ntlm_accounts_open_policy(policy, s->accounts, &accounts);
 		if (st != NTLM_OK) {
-			add_why(why, why_len, "accounts", s->accounts, st);
+			add_why(why, why_len, "accounts",
+				s->accounts ? s->accounts : "(from the policy)", st);
 			/* The policy and the accounts go together. */
 			ntlm_policy_free(policy);
 			ok = false;

@@ -28,7 +28,7 @@
 
 void cmd_helper_usage(FILE *f)
 {
-	fputs("usage: ntlm helper --protocol squid-2.5-ntlmssp --accounts SPEC\n"
+	fputs("usage: ntlm helper --protocol squid-2.5-ntlmssp [--accounts SPEC]\n"
 	      "                   [--config F | --profile NAME] [--audit F]\n"
 	      "\n"
 	      "Answers Samba ntlm_auth helper requests on stdin (YR/KK/GK/GF), one per\n"
@@ -38,7 +38,8 @@ void cmd_helper_usage(FILE *f)
 	      "\n"
 	      "  --protocol NAME  squid-2.5-ntlmssp (the only one so far)\n"
 	      "  --accounts SPEC  file:PATH, winbind, or both in lookup order\n"
-	      "                   (\"file:PATH, winbind\"); a bare PATH is a file\n"
+	      "                   (\"file:PATH, winbind\"); a bare PATH is a file;\n"
+	      "                   default: the policy's [ntlmssp] Accounts\n"
 	      "  --config F       policy file (docs/policy.md); --profile NAME a profile\n"
 	      "  --audit F        JSON Lines audit file (docs/audit-events.md)\n"
 	      "\n"
@@ -241,11 +242,9 @@ int cmd_helper(const struct tool_cmd *self, int argc, char **argv)
 		usage_error(self, "unknown --protocol '%s' (squid-2.5-ntlmssp)",
 			    safe_arg(protocol, false, b, 40));
 	}
-	if (!accounts)
-		usage_error(self, "--accounts SPEC is required");
-	h.policy = peer_load_policy(self, po.config, po.profile);
+	h.policy = peer_load_policy(self, &po.config, po.profile);
 	h.audit = peer_open_audit(self, po.audit);
-	st = ntlm_accounts_open_spec(accounts, &h.accounts);
+	st = ntlm_accounts_open_policy(h.policy, accounts, &h.accounts);
 	if (st != NTLM_OK)
 		die_status(self, st);
 

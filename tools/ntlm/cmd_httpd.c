@@ -13,7 +13,7 @@
 void cmd_httpd_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ntlm httpd --accounts FILE [--listen HOST:PORT]\n"
+		"usage: ntlm httpd [--accounts SPEC] [--listen HOST:PORT]\n"
 		"                  [--config FILE | --profile NAME] [--audit FILE]\n"
 		"                  [--root DIR | --proxy URL] [options]\n"
 		"\n"
@@ -25,7 +25,12 @@ void cmd_httpd_usage(FILE *f)
 		"\n"
 		"  --listen HOST:PORT       address to listen on (default 127.0.0.1:8080);\n"
 		"                           port 0 picks a free port; [::1]:PORT for IPv6\n"
-		"  --accounts FILE          DOMAIN:USER:NTHASH lines (docs/accounts.md)\n"
+		"  --accounts SPEC          account backends in lookup order: a "
+		"DOMAIN:USER:NTHASH\n"
+		"                           file (PATH or file:PATH, docs/accounts.md), winbind\n"
+		"                           (domain accounts, docs/domain.md), or both\n"
+		"                           (\"file:PATH, winbind\"); default: the policy's\n"
+		"                           [ntlmssp] Accounts\n"
 		"  --config FILE            policy: native config, INF or .reg (docs/policy.md)\n"
 		"  --profile NAME           policy profile instead: cis (default),\n"
 		"                           windows-default, strict, legacy-insecure\n"
@@ -148,8 +153,6 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 			usage_error(self, "unexpected argument '%s'", safe_arg(a, false, buf, 40));
 		}
 	}
-	if (!cfg.accounts)
-		usage_error(self, "--accounts is required");
 	cfg.configs = configs.path;
 	cfg.n_configs = configs.n;
 	if (cfg.n_configs && cfg.profile)

@@ -18,9 +18,9 @@
 void cmd_server_usage(FILE *f)
 {
 	fputs("usage: ntlm server --listen HOST:PORT [--config F | --profile NAME]\n"
-	      "                   --accounts F [--audit F] [--timeout SECONDS]\n"
+	      "                   [--accounts SPEC] [--audit F] [--timeout SECONDS]\n"
 	      "                   [--max-connections N]\n"
-	      "       ntlm server --stdio [--config F | --profile NAME] --accounts F\n"
+	      "       ntlm server --stdio [--config F | --profile NAME] [--accounts SPEC]\n"
 	      "                   [--audit F]\n"
 	      "\n"
 	      "Accepts NTLM clients (`ntlm client`) on HOST:PORT, checks them against the\n"
@@ -33,7 +33,11 @@ void cmd_server_usage(FILE *f)
 	      "  --listen HOST:PORT     address to listen on; port 0 picks a free one\n"
 	      "  --config F             policy file (native, INF or .reg; docs/policy.md)\n"
 	      "  --profile NAME         a built-in policy profile instead (default: cis)\n"
-	      "  --accounts F           DOMAIN:USER:NTHASH lines (docs/accounts.md)\n"
+	      "  --accounts SPEC        account backends in lookup order: a DOMAIN:USER:NTHASH\n"
+	      "                         file (PATH or file:PATH, docs/accounts.md), winbind\n"
+	      "                         (domain accounts, docs/domain.md), or both\n"
+	      "                         (\"file:PATH, winbind\"); default: the policy's\n"
+	      "                         [ntlmssp] Accounts\n"
 	      "  --audit F              append audit events to F (JSON Lines)\n"
 	      "  --timeout SECONDS      for each message after the handshake (default 30)\n"
 	      "  --handshake-timeout S  for the whole handshake, from the connection's start\n"
@@ -83,8 +87,6 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 		}
 	}
 	peer_opts_finish(self, &o->p);
-	if (!o->accounts)
-		usage_error(self, "--accounts F is required");
 	if (o->p.stdio) {
 		if (o->listen || o->p.timeout || maxc || perip || hst)
 			usage_error(self,
@@ -135,10 +137,11 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 	return true;
 }
 
-static struct ntlm_accounts *open_accounts(const struct tool_cmd *self, const char *path)
+static struct ntlm_accounts *open_accounts(const struct tool_cmd *self,
+					   const struct ntlm_policy *policy, const char *spec)
 {
 	struct ntlm_accounts *a = NULL;
-	ntlm_status st = ntlm_accounts_open_spec(path, &a);
+	ntlm_status st = ntlm_accounts_open_policy(policy, spec, &a);
 	if (st != NTLM_OK) {
 		/* A bad account file is malformed input (exit 2), whatever its kind. */
 		char msg[768];
@@ -219,7 +222,7 @@ int cmd_server(const struct tool_cmd *self, int argc, char **argv)
 		return 0;
 	signal(SIGPIPE, SIG_IGN);
 	struct ntlm_policy *policy = peer_load_policy(self, &o.p.config, o.p.profile);
-	struct ntlm_accounts *accounts = open_accounts(self, o.accounts);
+	struct ntlm_accounts *accounts = open_accounts(self, policy, o.accounts);
 	struct ntlm_audit *audit = peer_open_audit(self, o.p.audit);
 	struct fe_live_spec spec = {
 		.configs = o.p.config.path,
