@@ -6,7 +6,9 @@
 #     (BENCH_REPS repetitions of BENCH_MS ms each; BENCH_NTLM=0 skips it);
 #  2. starts `ntlm httpd` (cis profile, built-in page, audit log in a
 #     temporary directory) on a free port, runs bench_httpd against it, and
-#     stops it. BENCH_CONNECTIONS (N) and BENCH_REQUESTS (M) set the load.
+#     stops it. BENCH_CONNECTIONS (N) and BENCH_REQUESTS (M) set the load;
+#  3. bench_handshake: handshakes/s and p50/p99 latency at BENCH_CLIENTS
+#     clients (BENCH_HANDSHAKES each), local file and domain (winbind) rows.
 # Exit status: 1 when bench_ntlm fails, or bench_httpd's (1 when a request
 # or an audit event is missing).
 set -euo pipefail
@@ -57,4 +59,75 @@ rc=0
 kill -TERM "$pid"
 wait "$pid" || { echo "bench: the server did not stop cleanly" >&2; rc=1; }
 pid=
+
+# 3. Handshakes (a new connection per request) at BENCH_CLIENTS concurrent
+#    clients: the local file row, and the domain row (--accounts winbind
+#    through a joined member, tests/domain/domain.sh; root and a network
+#    namespace needed; BENCH_DOMAIN=0 skips it), with the CPU each side used.
+C=${BENCH_CLIENTS:-32}
+K=${BENCH_HANDSHAKES:-50}
+cpu_ticks() { # PID...: utime + stime of these processes, in clock ticks
+	local t=0 p f
+	for p in "$@"; do
+		f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		f=${f##*) }
+		set -- $f
+		t=$((t + ${12} + ${13}))
+	done
+	echo "$t"
+}
+start_httpd() { # ACCOUNTS [wrapper...]: sets pid and port
+	local acc=$1
+	shift
+	"$@" "$build/ntlm" httpd --listen 127.0.0.1:0 --accounts "$acc" --profile cis \
+		--audit "$tmp/hs.jsonl" --max-connections $((C + 16)) --max-per-ip 0 --quiet \
+		>"$tmp/hs.out" 2>"$tmp/hs.err" &
+	pid=$!
+	port=
+	for ((i = 0; i < 600; i++)); do
+		port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/hs.out")
+		[ -n "$port" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "bench: the server did not start" >&2
+	cat "$tmp/hs.err" >&2
+	return 1
+}
+stop_httpd() {
+	kill -TERM "$pid"
+	wait "$pid" || { echo "bench: the server did not stop cleanly" >&2; rc=1; }
+	pid=
+}
+echo "== bench_handshake --clients $C --handshakes $K (a new connection, so a handshake, per request)"
+start_httpd "$tmp/accounts" || exit 1
+printf 'local file  '
+"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user 'BENCH\user' --password "$pw" \
+	--clients "$C" --handshakes "$K" || rc=$?
+stop_httpd
+if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/null; then
+	dom=$(mktemp -d /tmp/ntlmdom.XXXXXX)
+	ns="ntlmdom-bench-$$"
+	trap 'cleanup; bash tests/domain/domain.sh down "$dom" "$ns"; rm -rf "$dom"' EXIT
+	bash tests/domain/domain.sh up "$dom" "$ns" 2>"$tmp/domain.log" ||
+		{ cat "$tmp/domain.log" >&2; exit 1; }
+	start_httpd winbind bash tests/domain/domain.sh wb "$dom" member || exit 1
+	# warm up (winbindd's connection to the DC, our context pool)
+	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user 'TESTDOM\alice' \
+		--password Passw0rd1 --clients 2 --handshakes 5 >/dev/null || rc=1
+	nspids=$(ip netns pids "$ns")
+	h0=$(cpu_ticks "$pid")
+	d0=$(cpu_ticks $nspids)
+	printf 'domain      '
+	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user 'TESTDOM\alice' \
+		--password Passw0rd1 --clients "$C" --handshakes "$K" || rc=$?
+	h1=$(cpu_ticks "$pid")
+	d1=$(cpu_ticks $(ip netns pids "$ns"))
+	hz=$(getconf CLK_TCK)
+	echo "cpu during the domain row: ntlm httpd $(((h1 - h0) * 1000 / hz)) ms," \
+		"DC + member (samba, smbd, winbindd) $(((d1 - d0) * 1000 / hz)) ms"
+	stop_httpd
+else
+	echo "domain      skipped (needs root and a network namespace; BENCH_DOMAIN=0 skips)"
+fi
 exit $rc

@@ -10,7 +10,7 @@ PKGS=(build-essential cmake pkg-config clang-format nettle-dev libunistring-dev 
       libmicrohttpd-dev libcurl4-openssl-dev curl python3-requests python3-requests-ntlm
       winbind python3-ntlm-auth python3-impacket tshark
       clang libclang-rt-14-dev
-      samba-ad-dc samba-ad-provision libwbclient-dev)
+      samba-ad-dc samba-ad-provision libwbclient-dev squid)
 
 missing=()
 for p in "${PKGS[@]}"; do

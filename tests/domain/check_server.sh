@@ -45,6 +45,17 @@ contains "audit workstation" '9004 failed TESTDOM\grace | TESTDOM\grace: NT_STAT
 eq "successes" 3 "$(count_events "$A" 9005)"
 stop_daemon "$SPID"
 
+# Through the DC's own winbindd (the DC-local path): the CHALLENGE names DC1.
+WB=dc start_daemon dcsrv server --listen 127.0.0.1:0 --accounts winbind --audit "$TMP/dc.audit" ||
+	{ finish; exit; }
+DCPID=$LAST_PID
+out=$(printf 'via the DC\n' | client 'TESTDOM\jürgen' 'Grüße-Passw0rd' --seal 2>&1)
+eq "DC-local: sealed echo jürgen" 'via the DC' "$out"
+contains "DC-local: audited" '9005 success TESTDOM\jürgen' "$(events "$TMP/dc.audit")"
+out=$(printf 'x\n' | client 'TESTDOM\carol' Carol-Passw0rd 2>&1)
+contains "DC-local: disabled" 'NTLM_E_ACCOUNT_DISABLED' "$out"
+stop_daemon "$DCPID"
+
 # Independent clients, each with a data phase (WRAP/MIC both ways), against
 # `ntlm server --stdio` as a client of the member's winbindd.
 printf '[Lsa]\nLmCompatibilityLevel = 2\n' >"$TMP/v1ok.conf"

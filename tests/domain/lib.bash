@@ -54,12 +54,14 @@ export OPENSSL_CONF=$TMP/openssl.cnf
 
 DAEMON_PIDS=()
 # start_daemon NAME ntlm-args...: runs `ntlm ARGS` as a client of the
-# member's winbindd, waits for its "listening on" line, sets PORT.
+# member's winbindd (WB=dc: the DC's own), waits for its "listening on"
+# line, sets PORT and LAST_PID.
 start_daemon() {
 	local name=$1 i
 	shift
 	# domain.sh execs unshare, which execs sh, which execs ntlm: $! is ntlm.
-	bash "$DHERE/domain.sh" wb "$D" member "$NTLM" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	bash "$DHERE/domain.sh" wb "$D" "${WB:-member}" "$NTLM" "$@" >"$TMP/$name.out" \
+		2>"$TMP/$name.err" &
 	DAEMON_PIDS+=($!)
 	LAST_PID=$!
 	PORT=
