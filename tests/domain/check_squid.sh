@@ -22,10 +22,16 @@ getent passwd proxy >/dev/null || { fail "no user proxy (squid package)"; finish
 chgrp winbindd_priv "$D/mem/state/winbindd_privileged"
 chmod 0750 "$D/mem/state/winbindd_privileged"
 chmod o+x "$D" "$D/mem" "$D/mem/state" "$TMP"
-# The helper binary and its library must be reachable by proxy.
-ntlm_dir=$(dirname "$NTLM")
-if ! setpriv --reuid=proxy --regid=winbindd_priv --clear-groups test -x "$NTLM"; then
-	fail "user proxy cannot run $NTLM (check the permissions of $ntlm_dir)"
+# Squid runs the helper as user proxy, who may not reach the build tree:
+# a copy of the binary and its library in a directory proxy can read.
+mkdir -p "$TMP/bin"
+cp "$NTLM" "$TMP/bin/ntlm"
+cp -P "$(dirname "$NTLM")"/libntlmssp.so* "$TMP/bin/"
+chmod -R a+rX "$TMP/bin"
+HELPER=$TMP/bin/ntlm
+export LD_LIBRARY_PATH=$TMP/bin
+if ! setpriv --reuid=proxy --regid=winbindd_priv --clear-groups "$HELPER" --version >/dev/null; then
+	fail "user proxy cannot run $HELPER"
 	finish
 	exit
 fi
@@ -54,7 +60,7 @@ cache_effective_group winbindd_priv
 shutdown_lifetime 1 seconds
 pinger_enable off
 dns_v4_first on
-auth_param ntlm program $NTLM helper --protocol squid-2.5-ntlmssp --accounts winbind --audit $TMP/helper.audit
+auth_param ntlm program $HELPER helper --protocol squid-2.5-ntlmssp --accounts winbind --audit $TMP/helper.audit
 auth_param ntlm children 2 startup=1 idle=1
 auth_param ntlm keep_alive on
 acl authed proxy_auth REQUIRED
