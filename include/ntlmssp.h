@@ -83,6 +83,7 @@ typedef enum ntlm_status {
 	NTLM_E_POLICY_ANONYMOUS,	  /* anonymous logon not allowed */
 	NTLM_E_POLICY_MIC_REQUIRED,	  /* RequireMIC and no MIC */
 	NTLM_E_POLICY_BINDINGS_REQUIRED,  /* ChannelBindings = Require and none */
+	NTLM_E_POLICY_PROTECTION, /* a protection required by ntlm_ctx_require not granted */
 
 	/* USAGE: the caller did something wrong */
 	NTLM_E_INVALID_ARGUMENT = 400,
@@ -283,6 +284,17 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_names(struct ntlm_ctx *ctx, cons
 						      const char *nb_domain,
 						      const char *dns_computer,
 						      const char *dns_domain);
+/*
+ * Makes what the caller asks for a condition of success: with
+ * NTLM_REQ_INTEGRITY the exchange fails unless NTLMSSP_NEGOTIATE_SIGN is
+ * negotiated, with NTLM_REQ_CONFIDENTIALITY unless NTLMSSP_NEGOTIATE_SEAL is
+ * (NTLM_E_POLICY_PROTECTION, audited as 9009 with what was asked and what
+ * was granted). Without it a peer, or a man in the middle where no MIC
+ * protects the NEGOTIATE and CHALLENGE (NTLMv1), can silently drop the
+ * protection and the caller only sees it in ntlm_ctx_flags(). A client also
+ * asks for what it requires. Before the first ntlm_step.
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_require(struct ntlm_ctx *ctx, unsigned req);
 /* Where the peer is, for audit records ("192.0.2.1:50000"). */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_peer(struct ntlm_ctx *ctx, const char *peer);
 

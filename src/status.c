@@ -108,6 +108,8 @@ static const struct status_row rows[] = {
 	    SEC_E_LOGON_DENIED),
 	ROW(NTLM_E_POLICY_BINDINGS_REQUIRED, "ChannelBindings = Require and the client sent none",
 	    SEC_E_BAD_BINDINGS),
+	ROW(NTLM_E_POLICY_PROTECTION, "a required protection (signing, sealing) was not granted",
+	    SEC_E_UNSUPPORTED_FUNCTION),
 	ROW(NTLM_E_INVALID_ARGUMENT, "invalid argument", STATUS_INVALID_PARAMETER),
 	ROW(NTLM_E_BUFFER_TOO_SMALL, "output buffer too small", SEC_E_BUFFER_TOO_SMALL),
 	ROW(NTLM_E_BAD_STRING, "string is not valid UTF-8", STATUS_INVALID_PARAMETER),

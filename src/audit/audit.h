@@ -49,8 +49,10 @@ struct ntlm_audit_event {
 	char workstation[128]; /* client workstation from the AUTHENTICATE */
 	char user[128];
 	char domain[128];
-	uint32_t flags;	  /* negotiated flags (0 if not yet known) */
-	uint32_t missing; /* NtlmMin*Sec bits not met (4010/4011), else 0 */
+	uint32_t flags;	    /* negotiated flags (0 if not yet known) */
+	uint32_t missing;   /* NtlmMin*Sec bits not met (4010/4011), required SIGN/SEAL
+			     * not granted (9009), else 0 */
+	uint32_t requested; /* SIGN/SEAL the caller asked for (client) or requires */
 	bool has_response_type;
 	enum ntlm_response_type response_type;
 	char setting[40]; /* the deciding setting's name, "" if none */
@@ -78,13 +80,14 @@ enum ntlm_audit_severity ntlm_audit_event_severity(const struct ntlm_audit_event
 
 /* Large enough for the JSON of any event (every string at its worst-case
  * escaping, all 32 flag bits), newline and NUL included. */
-#define NTLM_AUDIT_JSON_MAX 8192
+#define NTLM_AUDIT_JSON_MAX 12288
 
 /* Renders one JSON object without a newline into buf (always terminated).
  * Keys, in this order: event, name, time (ISO-8601 UTC with microseconds),
  * pid, severity, direction, outcome, target, peer, workstation, user, domain,
  * flags (hex), flag_names (array), response_type (or null), setting, reason,
- * missing (hex), missing_names (array), insecure.
+ * missing (hex), missing_names (array), requested (hex), requested_names
+ * (array), insecure.
  * NTLM_E_BUFFER_TOO_SMALL if it does not fit (buf then holds "", never a
  * partial object). */
 NTLM_RESULT ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, size_t len);

@@ -91,6 +91,7 @@ static const struct id_name id_names[] = {
 	{ NTLM_EVENT_INSECURE_POLICY, "insecure-policy" },
 	{ NTLM_EVENT_ANONYMOUS_REFUSED, "anonymous-refused" },
 	{ NTLM_EVENT_REPLAY, "replay" },
+	{ NTLM_EVENT_PROTECTION_REFUSED, "protection-refused" },
 	/* raised by front ends (ntlm_audit_frontend_event) */
 	{ NTLM_EVENT_CONN_REFUSED, "connection-refused" },
 	{ NTLM_EVENT_CONN_EVICTED, "connection-evicted" },
@@ -245,6 +246,7 @@ ntlm_status ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, s
 	PUT_FIELD(&o, "setting", e, setting);
 	PUT_FIELD(&o, "reason", e, reason);
 	put_flags(&o, "missing", "missing_names", e->missing);
+	put_flags(&o, "requested", "requested_names", e->requested);
 	ntlm_buf_puts(&o, e->insecure ? ",\"insecure\":true}" : ",\"insecure\":false}");
 
 	if (o.err != NTLM_OK) {

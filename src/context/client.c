@@ -241,6 +241,10 @@ static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in
 		goto out;
 	}
 	c->flags = final_flags(c, ch.flags);
+	/* What the caller requires (ntlm_ctx_require): refused before any
+	 * credential is used. Without a MIC (NTLMv1) nothing else would notice a
+	 * CHALLENGE whose SIGN/SEAL were cleared in flight. */
+	NTLM_TRY_GOTO(st, ntlm_ctx_check_protection(c, c->flags), out);
 
 	/* LmCompatibilityLevel picks the response; sending NTLMv1 is audited. */
 	enum ntlm_response_type type = ntlm_policy_client_response(c->policy, c->flags, &v);

@@ -73,6 +73,7 @@ void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e)
 		e->response_type = c->resp;
 	}
 	e->insecure = e->insecure || c->policy->insecure;
+	e->requested = ntlm_ctx_requested_flags(c);
 	/* An audit sink failure must not change the authentication outcome; the
 	 * sinks report their own errors (docs/audit-events.md). */
 	if (ntlm_audit_emit(c->audit, e) != NTLM_OK)
@@ -85,6 +86,41 @@ void ntlm_ctx_audit_verdict(struct ntlm_ctx *c, const struct ntlm_verdict *v)
 	ntlm_audit_event_from_verdict(&e, c->is_server ? NTLM_AUDIT_INCOMING : NTLM_AUDIT_OUTGOING,
 				      v);
 	ntlm_ctx_audit(c, &e);
+}
+
+static uint32_t req_flags(unsigned req)
+{
+	return ((req & NTLM_REQ_INTEGRITY) ? NTLMSSP_NEGOTIATE_SIGN : 0) |
+	       ((req & NTLM_REQ_CONFIDENTIALITY) ? NTLMSSP_NEGOTIATE_SEAL : 0);
+}
+
+uint32_t ntlm_ctx_requested_flags(const struct ntlm_ctx *c)
+{
+	unsigned r = c->req | c->require;
+	/* confidentiality is asked for as SEAL and SIGN (MS-NLMP 3.1.5.1.1) */
+	return req_flags(r) | ((r & NTLM_REQ_CONFIDENTIALITY) ? NTLMSSP_NEGOTIATE_SIGN : 0);
+}
+
+ntlm_status ntlm_ctx_check_protection(struct ntlm_ctx *c, uint32_t granted)
+{
+	uint32_t missing = req_flags(c->require) & ~granted;
+	struct ntlm_audit_event e;
+	struct ntlm_buf b;
+	char names[128];
+
+	if (!missing)
+		return NTLM_OK;
+	ntlm_buf_fixed(&b, names, sizeof(names));
+	ntlm_buf_flags(&b, missing, NTLM_FLAGS_TEXT);
+	ntlm_audit_event_init(&e, NTLM_EVENT_PROTECTION_REFUSED,
+			      c->is_server ? NTLM_AUDIT_INCOMING : NTLM_AUDIT_OUTGOING,
+			      NTLM_OUTCOME_BLOCKED);
+	e.flags = granted;
+	e.missing = missing;
+	snprintf(e.reason, sizeof(e.reason), "%s required, not granted: the %s flags are 0x%08x",
+		 names, c->is_server ? "final" : "server's CHALLENGE", granted);
+	ntlm_ctx_audit(c, &e);
+	return ntlm_err(NTLM_E_POLICY_PROTECTION, "%s", e.reason);
 }
 
 /* ---- construction -------------------------------------------------------- */
@@ -216,6 +252,22 @@ ntlm_status ntlm_ctx_set_names(struct ntlm_ctx *c, const char *nb_computer, cons
 	NTLM_TRY(set_name(c->dns_domain, sizeof(c->dns_domain), dns_domain, "dns_domain"));
 	if (c->is_server)
 		snprintf(c->target, sizeof(c->target), "%s", c->nb_computer);
+	return NTLM_OK;
+}
+
+ntlm_status ntlm_ctx_require(struct ntlm_ctx *c, unsigned req)
+{
+	ntlm_err_clear();
+	if (!c)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_ctx_require: NULL context");
+	if (req & ~(NTLM_REQ_INTEGRITY | NTLM_REQ_CONFIDENTIALITY))
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "ntlm_ctx_require: unknown bits 0x%x",
+				req & ~(NTLM_REQ_INTEGRITY | NTLM_REQ_CONFIDENTIALITY));
+	if (c->state != CTX_INIT)
+		return ntlm_err(NTLM_E_BAD_STATE, "ntlm_ctx_require: after the first ntlm_step");
+	c->require = req;
+	if (!c->is_server)
+		c->req |= req; /* a client asks for what it requires */
 	return NTLM_OK;
 }
 

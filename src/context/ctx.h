@@ -39,7 +39,8 @@ struct ntlm_ctx {
 	unsigned audit_errors;		  /* events a sink failed to record */
 	const struct ntlm_cred *cred;	  /* client; borrowed */
 	struct ntlm_accounts *accounts;	  /* server; borrowed */
-	unsigned req;			  /* NTLM_REQ_* (client) */
+	unsigned req;			  /* NTLM_REQ_* asked for (client) */
+	unsigned require;		  /* NTLM_REQ_* that must be granted (ntlm_ctx_require) */
 	char target[256];		  /* client: SPN; server: our NetBIOS name */
 	char peer[64];
 	char nb_computer[64], nb_domain[64], dns_computer[256], dns_domain[256];
@@ -82,6 +83,12 @@ void ntlm_ctx_audit_failure(struct ntlm_ctx *c, uint32_t id, ntlm_status st);
 /* Copies a wire string (UTF-16LE or OEM per flags) into dst as UTF-8. */
 NTLM_RESULT ntlm_ctx_wire_string(struct ntlm_slice s, uint32_t flags, char *dst, size_t len,
 				 const char *what);
+/* The SIGN/SEAL bits the caller asked for (client) or requires (both). */
+uint32_t ntlm_ctx_requested_flags(const struct ntlm_ctx *c);
+/* ntlm_ctx_require: NTLM_OK when `granted` has every required bit; else
+ * audits 9009 (what was asked, what was granted) and returns
+ * NTLM_E_POLICY_PROTECTION. */
+NTLM_RESULT ntlm_ctx_check_protection(struct ntlm_ctx *c, uint32_t granted);
 /* FILETIME now (100 ns since 1601). */
 uint64_t ntlm_ctx_filetime_now(void);
 /* Emits the encoded token as an allocated copy. */

@@ -120,6 +120,8 @@ static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in
 
 	use_backend_names(c);
 	ch.flags = challenge_flags(neg.flags);
+	/* A client that does not even offer what we require is refused here. */
+	NTLM_TRY_GOTO(st, ntlm_ctx_check_protection(c, ch.flags), out);
 	NTLM_TRY_GOTO(st, ntlm_crypto_random(c->server_challenge, 8), out);
 	memcpy(ch.server_challenge, c->server_challenge, 8);
 	NTLM_TRY_GOTO(st,
@@ -444,11 +446,18 @@ static ntlm_status read_authenticate(struct ntlm_ctx *c, const uint8_t *in, size
 	return NTLM_OK;
 }
 
-/* The policy checks that need no password: NtlmMinServerSec on the final
- * flags, LmCompatibilityLevel / AllowAnonymous, RestrictReceivingNTLMTraffic. */
+/* The checks that need no password: the required protection and
+ * NtlmMinServerSec on the final flags, LmCompatibilityLevel / AllowAnonymous,
+ * RestrictReceivingNTLMTraffic. */
 static ntlm_status policy_checks(struct ntlm_ctx *c)
 {
 	struct ntlm_verdict v;
+
+	/* What the caller requires (ntlm_ctx_require); anonymous gets no keys. */
+	NTLM_TRY(ntlm_ctx_check_protection(
+		c, c->resp == NTLM_RESP_ANONYMOUS
+			   ? c->flags & ~(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)
+			   : c->flags));
 
 	ntlm_policy_check_min_sec(c->policy, true, c->flags, &v);
 	if (v.kind == NTLM_DENY)

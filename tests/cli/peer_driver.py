@@ -21,6 +21,7 @@ the driver misbehaves on its own. Every mode prints what it saw on stdout, one
   stdio-mitm EDIT -- SERVER... -- CLIENT...
                                  relay CLIENT <-> SERVER, editing one line:
                                  strip-ess (clear ESS in the CHALLENGE) |
+                                 strip-prot (clear SIGN, SEAL and 128 in it) |
                                  flip-wrap (flip a byte of the first WRAP answer)
 """
 import base64
@@ -216,9 +217,10 @@ def stdio_mitm(args):
     srv, cli = Lines(server_argv), Lines(client_argv)
     srv.send(cli.recv())               # NEGOTIATE
     chal = srv.recv()
-    if edit == "strip-ess":
+    clear = {"strip-ess": 0x00080000, "strip-prot": 0x20000030}.get(edit)
+    if clear:
         b = bytearray(base64.b64decode(chal))
-        flags = struct.unpack_from("<I", b, 20)[0] & ~0x00080000
+        flags = struct.unpack_from("<I", b, 20)[0] & ~clear
         struct.pack_into("<I", b, 20, flags)
         chal = base64.b64encode(bytes(b)).decode()
     cli.send(chal)

@@ -122,6 +122,30 @@ grep -q 'ntlm client: NTLM_E_POLICY_MIN_SEC: NtlmMinClientSec = 0x20080000 requi
 	"$TMP/driver.err" || fail "strip-ess: $(cat "$TMP/driver.err")"
 grep -q '"event":4010,.*"missing":"0x00080000"' "$TMP/client.audit" || fail "strip-ess: no 4010"
 
+# Issue 12 item 2: a level-2 client (NTLMv1: no MIC guards the transcript) asks
+# for sealing; a man in the middle clears SIGN, SEAL and 128 in the CHALLENGE.
+# --seal is a condition: the client refuses the CHALLENGE (exit 1) and the
+# audit event says what was asked and what was granted. (Without it the data
+# went out unprotected, with a warning, exit 0.)
+printf '[Lsa]\nLmCompatibilityLevel = 2\n[MSV1_0]\nNtlmMinClientSec = 0\n' >"$TMP/client-v1.conf"
+printf '[Lsa]\nLmCompatibilityLevel = 3\n[MSV1_0]\nNtlmMinServerSec = 0\n' >"$TMP/server-v1.conf"
+run_driver stdio-mitm strip-prot -- "$NTLM" server --stdio --config "$TMP/server-v1.conf" \
+	"${SRV[@]}" -- "$NTLM" client --stdio --config "$TMP/client-v1.conf" "${ALICE[@]}" \
+	--audit "$TMP/prot.audit" --seal --data 1
+grep -q '^client: 1$' <<<"$DOUT" || fail "strip-prot --seal: client: $DOUT"
+grep -q 'ntlm client: NTLM_E_POLICY_PROTECTION: NTLMSSP_NEGOTIATE_SEAL required, not granted' \
+	"$TMP/driver.err" || fail "strip-prot --seal: $(cat "$TMP/driver.err")"
+grep -q '"event":9009,"name":"protection-refused",.*"missing":"0x00000020",.*"requested":"0x00000030","requested_names":\["NTLMSSP_NEGOTIATE_SIGN","NTLMSSP_NEGOTIATE_SEAL"\]' \
+	"$TMP/prot.audit" || fail "strip-prot --seal: no 9009: $(cat "$TMP/prot.audit")"
+grep -q '"event":9005,' "$TMP/prot.audit" && fail "strip-prot --seal: a success was audited"
+# A server that requires sealing (--require seal) refuses a client that does not
+# offer it, at the NEGOTIATE.
+pair require --require seal "${SRV[@]}" -- "${ALICE[@]}" --data 1
+expect_rc "--require seal: client" 1 "$CRC"
+expect_rc "--require seal: server" 1 "$SRC"
+grep -q 'outcome=denied: NTLM_E_POLICY_PROTECTION: NTLMSSP_NEGOTIATE_SEAL required' \
+	"$TMP/require.server.err" || fail "--require seal: $(cat "$TMP/require.server.err")"
+
 # A WRAP answer altered in flight: the client's unseal fails, exit 1.
 run_driver stdio-mitm flip-wrap -- "$NTLM" server --stdio "${SRV[@]}" -- \
 	"$NTLM" client --stdio "${ALICE[@]}" --seal --data 3

@@ -241,7 +241,8 @@ static const char sample_json[] =
 	"\"NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY\",\"NTLMSSP_NEGOTIATE_VERSION\","
 	"\"NTLMSSP_NEGOTIATE_128\",\"NTLMSSP_NEGOTIATE_56\"],\"response_type\":\"NTLMv2\","
 	"\"setting\":\"RestrictSendingNTLMTraffic\",\"reason\":\"RestrictSendingNTLMTraffic = 2\","
-	"\"missing\":\"0x00000000\",\"missing_names\":[],\"insecure\":false}";
+	"\"missing\":\"0x00000000\",\"missing_names\":[],\"requested\":\"0x00000000\","
+	"\"requested_names\":[],\"insecure\":false}";
 
 static void test_json_exact(void **state)
 {
@@ -276,7 +277,8 @@ static void test_json_null_response_and_missing(void **state)
 				    "\"response_type\":null,"));
 	assert_non_null(strstr(buf, "\"missing\":\"0x20080000\",\"missing_names\":["
 				    "\"NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY\","
-				    "\"NTLMSSP_NEGOTIATE_128\"],\"insecure\":true}"));
+				    "\"NTLMSSP_NEGOTIATE_128\"],\"requested\":\"0x00000000\","
+				    "\"requested_names\":[],\"insecure\":true}"));
 	/* Before the epoch: floor, not truncation toward zero. */
 	e.time_us = -1;
 	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
@@ -367,7 +369,7 @@ static void test_json_worst_case_fits(void **state)
 		memset(e.domain, fill[k], sizeof(e.domain));
 		memset(e.setting, fill[k], sizeof(e.setting));
 		memset(e.reason, fill[k], sizeof(e.reason));
-		e.flags = e.missing = 0xffffffffu;
+		e.flags = e.missing = e.requested = 0xffffffffu;
 		e.id = 4294967295u;
 		e.pid = -2147483647 - 1;
 		e.time_us = INT64_MAX;

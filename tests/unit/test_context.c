@@ -27,6 +27,7 @@ struct events {
 	char reason[32][200];
 	char setting[32][40];
 	uint32_t missing[32];
+	uint32_t requested[32], flags[32];
 	enum ntlm_audit_outcome outcome[32];
 };
 
@@ -39,6 +40,8 @@ static void collect(const struct ntlm_audit_event *e, void *arg)
 	snprintf(ev->reason[ev->n], sizeof(ev->reason[0]), "%s", e->reason);
 	snprintf(ev->setting[ev->n], sizeof(ev->setting[0]), "%s", e->setting);
 	ev->missing[ev->n] = e->missing;
+	ev->requested[ev->n] = e->requested;
+	ev->flags[ev->n] = e->flags;
 	ev->outcome[ev->n] = e->outcome;
 	ev->n++;
 }
@@ -77,6 +80,7 @@ struct peer {
 	struct events cev, sev;
 	struct ntlm_ctx *client, *server;
 	unsigned req;
+	unsigned crequire, srequire; /* ntlm_ctx_require on the client / server */
 	const char *target;
 };
 
@@ -111,6 +115,8 @@ static void peer_contexts(struct peer *p)
 					    "websrv.corp.example", "corp.example"),
 			 NTLM_OK);
 	assert_int_equal(ntlm_ctx_set_names(p->client, "WKSTN1", NULL, NULL, NULL), NTLM_OK);
+	assert_int_equal(ntlm_ctx_require(p->client, p->crequire), NTLM_OK);
+	assert_int_equal(ntlm_ctx_require(p->server, p->srequire), NTLM_OK);
 }
 
 static void peer_free(struct peer *p)
@@ -525,6 +531,74 @@ static void test_mitm_strip_flags(void **state)
 	assert_failure(r, 2, NTLM_E_POLICY_MIN_SEC);
 	r = run(p, NULL, strip_challenge, NULL, &ess);
 	assert_failure(r, 3, NTLM_E_POLICY_MIN_SEC);
+	peer_free(p);
+}
+
+/* Issue 12 item 2: a level-2 (NTLMv1, no MIC) client asks for sealing and a
+ * man in the middle clears SIGN, SEAL and 128 in the CHALLENGE. Without
+ * ntlm_ctx_require both ends "succeed" unprotected; with it the client
+ * refuses before answering, and says what it asked and what it got. */
+static void test_require_protection(void **state)
+{
+	(void)state;
+	uint32_t prot = NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_128;
+	struct peer *p = peer_new("windows-default", "windows-default");
+	p->cpol.lm_compat = 2;
+	p->cpol.min_client_sec = p->spol.min_server_sec = 0;
+	p->req = NTLM_REQ_CONFIDENTIALITY;
+
+	/* the attack, today's API: silent */
+	struct result r = run(p, NULL, strip_challenge, NULL, &prot);
+	assert_success(r);
+	assert_false(ntlm_ctx_flags(p->client) & (NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN));
+	assert_string_equal(ntlm_ctx_response_type(p->client), "NTLMv1-ESS");
+	/* ... but the success event says what was asked */
+	assert_int_equal(p->cev.requested[p->cev.n - 1],
+			 NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL);
+
+	/* required: refused at the CHALLENGE, nothing sent */
+	p->crequire = NTLM_REQ_CONFIDENTIALITY;
+	r = run(p, NULL, strip_challenge, NULL, &prot);
+	assert_failure(r, 3, NTLM_E_POLICY_PROTECTION);
+	assert_non_null(strstr(r.msg, "NTLMSSP_NEGOTIATE_SEAL required, not granted"));
+	assert_int_equal(ntlm_status_kind(r.st), NTLM_KIND_POLICY_DENIED);
+	assert_int_equal(count_event(&p->cev, NTLM_EVENT_PROTECTION_REFUSED), 1);
+	size_t i = p->cev.n - 1;
+	assert_int_equal(p->cev.id[i], NTLM_EVENT_PROTECTION_REFUSED);
+	assert_int_equal(p->cev.outcome[i], NTLM_OUTCOME_BLOCKED);
+	assert_int_equal(p->cev.missing[i], NTLMSSP_NEGOTIATE_SEAL);
+	assert_int_equal(p->cev.requested[i], NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL);
+	assert_false(p->cev.flags[i] & (NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN));
+	assert_int_equal(p->sev.n, 0); /* the server never saw an AUTHENTICATE */
+
+	/* required and granted: no change */
+	r = run(p, NULL, NULL, NULL, NULL);
+	assert_success(r);
+	assert_true(ntlm_ctx_flags(p->client) & NTLMSSP_NEGOTIATE_SEAL);
+	assert_false(has_event(&p->cev, NTLM_EVENT_PROTECTION_REFUSED));
+
+	/* a server that requires signing refuses a client that does not offer it
+	 * at the NEGOTIATE, and one whose SIGN was cleared on the way in the
+	 * AUTHENTICATE ... */
+	p->crequire = 0;
+	p->req = 0;
+	p->srequire = NTLM_REQ_INTEGRITY;
+	r = run(p, NULL, NULL, NULL, NULL);
+	assert_failure(r, 2, NTLM_E_POLICY_PROTECTION);
+	assert_true(has_event(&p->sev, NTLM_EVENT_PROTECTION_REFUSED));
+	p->req = NTLM_REQ_INTEGRITY;
+	uint32_t sign = NTLMSSP_NEGOTIATE_SIGN;
+	r = run(p, NULL, strip_challenge, NULL, &sign);
+	assert_failure(r, 4, NTLM_E_POLICY_PROTECTION);
+	assert_int_equal(count_event(&p->sev, NTLM_EVENT_PROTECTION_REFUSED), 1);
+	assert_false(has_event(&p->sev, NTLM_EVENT_SUCCESS));
+	r = run(p, NULL, NULL, NULL, NULL);
+	assert_success(r);
+
+	/* bad arguments, and too late */
+	assert_int_equal(ntlm_ctx_require(p->client, 4), NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_ctx_require(NULL, 0), NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_ctx_require(p->client, NTLM_REQ_INTEGRITY), NTLM_E_BAD_STATE);
 	peer_free(p);
 }
 
@@ -1019,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_minsec_peer_lacks_bit),
 		cmocka_unit_test(test_mitm_strip_flags),
 		cmocka_unit_test(test_mitm_alter_target_info),
+		cmocka_unit_test(test_require_protection),
 		cmocka_unit_test(test_mitm_drop_mic),
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_lmcompat_table),

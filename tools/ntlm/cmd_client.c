@@ -34,8 +34,10 @@ void cmd_client_usage(FILE *f)
 	      "                     shell history see it)\n"
 	      "  --target SPN       the service name (default: host/HOST; with --stdio\n"
 	      "                     host/localhost)\n"
-	      "  --sign             ask for integrity (NTLMSSP_NEGOTIATE_SIGN)\n"
-	      "  --seal             ask for confidentiality (NTLMSSP_NEGOTIATE_SEAL)\n"
+	      "  --sign             require integrity (NTLMSSP_NEGOTIATE_SIGN): fail without it\n"
+	      "  --seal             require confidentiality (NTLMSSP_NEGOTIATE_SEAL): fail "
+	      "without\n"
+	      "                     it\n"
 	      "  --audit F          append audit events to F (JSON Lines)\n"
 	      "  --timeout SECONDS  give up waiting for the server after this (default 30)\n"
 	      "  --stdio            speak ntlm-lines/1 on stdout (requests) and stdin\n"
@@ -185,6 +187,10 @@ static void client_setup(const struct tool_cmd *self, struct client_opts *o, str
 		snprintf(s->target, sizeof(s->target), "host/%s",
 			 o->p.stdio ? "localhost" : o->host);
 	st = ntlm_client_new(s->policy, s->cred, s->target, o->req, &s->ctx);
+	/* --sign / --seal are conditions: a server (or a man in the middle) that
+	 * drops them fails the handshake instead of a warning afterwards. */
+	if (st == NTLM_OK)
+		st = ntlm_ctx_require(s->ctx, o->req);
 	if (st == NTLM_OK && s->audit)
 		st = ntlm_ctx_set_audit(s->ctx, s->audit);
 	if (st == NTLM_OK && !o->p.stdio)

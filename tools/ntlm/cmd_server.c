@@ -19,9 +19,9 @@ void cmd_server_usage(FILE *f)
 {
 	fputs("usage: ntlm server --listen HOST:PORT [--config F | --profile NAME]\n"
 	      "                   [--accounts SPEC] [--audit F] [--timeout SECONDS]\n"
-	      "                   [--max-connections N]\n"
+	      "                   [--max-connections N] [--require sign|seal]\n"
 	      "       ntlm server --stdio [--config F | --profile NAME] [--accounts SPEC]\n"
-	      "                   [--audit F]\n"
+	      "                   [--audit F] [--require sign|seal]\n"
 	      "\n"
 	      "Accepts NTLM clients (`ntlm client`) on HOST:PORT, checks them against the\n"
 	      "policy and the account file, then echoes every message back sealed or\n"
@@ -48,6 +48,8 @@ void cmd_server_usage(FILE *f)
 	      "                         it is answered 'FAIL server busy' and closed\n"
 	      "  --max-per-ip N         connections from one address (default 8; 0: no\n"
 	      "                         limit)\n"
+	      "  --require sign|seal    refuse a client that does not negotiate signing\n"
+	      "                         (NTLMSSP_NEGOTIATE_SIGN) or sealing (..._SEAL)\n"
 	      "  --stdio                serve one ntlm-lines/1 exchange on stdin/stdout\n"
 	      "  -h, --help             show this help\n"
 	      "\n"
@@ -80,6 +82,14 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			perip = v;
 		} else if ((v = opt_value(self, argc, argv, &i, "--handshake-timeout")) != NULL) {
 			hst = v;
+		} else if ((v = opt_value(self, argc, argv, &i, "--require")) != NULL) {
+			if (strcmp(v, "sign") == 0)
+				o->require = NTLM_REQ_INTEGRITY;
+			else if (strcmp(v, "seal") == 0)
+				o->require = NTLM_REQ_CONFIDENTIALITY;
+			else
+				usage_error(self, "--require: '%s' is not sign or seal",
+					    safe_arg(v, false, buf, 40));
 		} else if (a[0] == '-' && a[1] != '\0') {
 			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
 		} else {
@@ -238,6 +248,7 @@ int cmd_server(const struct tool_cmd *self, int argc, char **argv)
 	srv.handshake_ms = o.handshake_ms;
 	srv.max_conns = o.max_conns;
 	srv.max_per_ip = o.max_per_ip;
+	srv.require = o.require;
 	if (o.p.stdio) {
 		ret = server_run_stdio(self, &srv);
 		goto out;

@@ -18,6 +18,7 @@ struct server_opts {
 	char host[256], port[8];
 	unsigned max_conns, max_per_ip;
 	int handshake_ms; /* --handshake-timeout; default: --timeout */
+	unsigned require; /* --require: NTLM_REQ_* every client must grant */
 };
 
 /* A connection's slot (server_tcp.c), under server.lock. */
@@ -36,6 +37,7 @@ struct server {
 	struct fe_live live;
 	int timeout_ms, handshake_ms;
 	unsigned max_conns, max_per_ip;
+	unsigned require; /* --require: NTLM_REQ_* every client must grant */
 	pthread_mutex_t lock; /* guards everything below, and stdout */
 	pthread_cond_t idle;
 	unsigned active; /* threads running */

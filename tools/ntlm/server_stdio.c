@@ -239,6 +239,8 @@ int server_run_stdio(const struct tool_cmd *self, struct server *srv)
 	if (st == NTLM_OK && gen->audit)
 		st = ntlm_ctx_set_audit(s.ctx, gen->audit);
 	if (st == NTLM_OK)
+		st = ntlm_ctx_require(s.ctx, srv->require);
+	if (st == NTLM_OK)
 		st = ntlm_ctx_set_peer(s.ctx, "stdio");
 	if (st != NTLM_OK) {
 		peer_status_text(st, s.oc.text, sizeof(s.oc.text));

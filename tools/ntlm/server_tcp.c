@@ -196,6 +196,8 @@ static void serve_conn(struct conn *c)
 	if (st == NTLM_OK && gen->audit)
 		st = ntlm_ctx_set_audit(ctx, gen->audit);
 	if (st == NTLM_OK)
+		st = ntlm_ctx_require(ctx, srv->require);
+	if (st == NTLM_OK)
 		st = ntlm_ctx_set_peer(ctx, c->peer);
 	if (st != NTLM_OK) {
 		step_failed(c, &oc, st);
