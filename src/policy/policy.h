@@ -336,7 +336,6 @@ void ntlm_policy_check_timestamp(const struct ntlm_policy *p, uint64_t client_fi
 #define NTLM_EVENT_INSECURE_POLICY 9006u  /* an insecure setting was used */
 #define NTLM_EVENT_ANONYMOUS_REFUSED 9007u
 #define NTLM_EVENT_REPLAY 9008u /* AUTHENTICATE for a used challenge, or timestamp skew */
-#define NTLM_EVENT_PROTECTION_REFUSED 9009u /* sign/seal required (ntlm_ctx_require), not granted \
-					     */
+#define NTLM_EVENT_PROTECTION_REFUSED 9009u /* required sign/seal not granted */
 
 #endif
