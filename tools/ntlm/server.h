@@ -37,7 +37,7 @@ struct server {
 	struct fe_live live;
 	int timeout_ms, handshake_ms;
 	unsigned max_conns, max_per_ip;
-	unsigned require; /* --require: NTLM_REQ_* every client must grant */
+	unsigned require;     /* --require: NTLM_REQ_* every client must grant */
 	pthread_mutex_t lock; /* guards everything below, and stdout */
 	pthread_cond_t idle;
 	unsigned active; /* threads running */
