@@ -66,6 +66,17 @@ pid=
 #    namespace needed; BENCH_DOMAIN=0 skips it), with the CPU each side used.
 C=${BENCH_CLIENTS:-32}
 K=${BENCH_HANDSHAKES:-50}
+cpu_snap() { # PID...: "pid comm ticks" lines, one per live process
+	local p f
+	for p in "$@"; do
+		f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		local comm=${f#*(}
+		comm=${comm%%)*}
+		f=${f##*) }
+		set -- $f
+		echo "$p $comm $((${12} + ${13}))"
+	done
+}
 cpu_ticks() { # PID...: utime + stime of these processes, in clock ticks
 	local t=0 p f
 	for p in "$@"; do
@@ -100,10 +111,17 @@ stop_httpd() {
 	pid=
 }
 echo "== bench_handshake --clients $C --handshakes $K (a new connection, so a handshake, per request)"
+# p99 NAME OUTPUT-FILE: the p99 latency (ms) bench_handshake printed
+p99() { sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$2"; }
+hs() { # LABEL USER PASSWORD CLIENTS HANDSHAKES OUT: one row, printed and kept
+	printf '%-12s' "$1"
+	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user "$2" --password "$3" \
+		--clients "$4" --handshakes "$5" | tee "$6" || rc=$?
+}
+H1=$((K * 4))
 start_httpd "$tmp/accounts" || exit 1
-printf 'local file  '
-"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user 'BENCH\user' --password "$pw" \
-	--clients "$C" --handshakes "$K" || rc=$?
+hs 'local file' 'BENCH\user' "$pw" 1 "$H1" "$tmp/l1"
+hs 'local file' 'BENCH\user' "$pw" "$C" "$K" "$tmp/lc"
 stop_httpd
 if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/null; then
 	dom=$(mktemp -d /tmp/ntlmdom.XXXXXX)
@@ -116,16 +134,28 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user 'TESTDOM\alice' \
 		--password Passw0rd1 --clients 2 --handshakes 5 >/dev/null || rc=1
 	nspids=$(ip netns pids "$ns")
+	hs domain 'TESTDOM\alice' Passw0rd1 1 "$H1" "$tmp/d1"
 	h0=$(cpu_ticks "$pid")
 	d0=$(cpu_ticks $nspids)
-	printf 'domain      '
-	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user 'TESTDOM\alice' \
-		--password Passw0rd1 --clients "$C" --handshakes "$K" || rc=$?
+	cpu_snap $nspids >"$tmp/snap0"
+	hs domain 'TESTDOM\alice' Passw0rd1 "$C" "$K" "$tmp/dc"
 	h1=$(cpu_ticks "$pid")
-	d1=$(cpu_ticks $(ip netns pids "$ns"))
+	nspids=$(ip netns pids "$ns")
+	d1=$(cpu_ticks $nspids)
+	cpu_snap $nspids >"$tmp/snap1"
 	hz=$(getconf CLK_TCK)
 	echo "cpu during the domain row: ntlm httpd $(((h1 - h0) * 1000 / hz)) ms," \
 		"DC + member (samba, smbd, winbindd) $(((d1 - d0) * 1000 / hz)) ms"
+	# the same, by process name (the profile of where the domain row's time goes)
+	awk -v hz="$hz" 'NR == FNR { t0[$1] = $3; next }
+		{ by[$2] += $3 - t0[$1] }
+		END { printf "  by process:"; for (c in by) if (by[c] > 0)
+			printf " %s %d ms", c, by[c] * 1000 / hz; printf "\n" }' \
+		"$tmp/snap0" "$tmp/snap1"
+	awk -v l1="$(p99 x "$tmp/l1")" -v d1="$(p99 x "$tmp/d1")" \
+		-v lc="$(p99 x "$tmp/lc")" -v dc="$(p99 x "$tmp/dc")" -v c="$C" 'BEGIN {
+		printf "winbind adds to p99: %.2f ms at 1 client, %.2f ms at %d clients\n",
+			d1 - l1, dc - lc, c }'
 	stop_httpd
 else
 	echo "domain      skipped (needs root and a network namespace; BENCH_DOMAIN=0 skips)"
