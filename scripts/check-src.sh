@@ -27,6 +27,10 @@ done
 hits=$(git ls-files -z 2>/dev/null | xargs -0 grep -lE '/(home|root|work)/[A-Za-z]' 2>/dev/null |
 	grep -vE '^(scripts/check-src\.sh)$')
 [ -n "$hits" ] && { echo "check-src: machine-specific path in:"; echo "$hits"; fail=1; }
+# The repository points at nothing outside itself: no "../" path out of the tree to a
+# design or reference folder its users do not have (what it relies on is said in docs/).
+hits=$(git ls-files -z 2>/dev/null | xargs -0 grep -nE '\.\./(\.\./)*s[h]ared(/|\b)' 2>/dev/null)
+[ -n "$hits" ] && { echo "check-src: a path outside the repository:"; echo "$hits"; fail=1; }
 # Every source file carries the licence (MIT, LICENSE) as an SPDX line near its top.
 hits=$(git ls-files -z --cached --others --exclude-standard -- '*.c' '*.h' '*.sh' '*.py' '*.bash' \
 	CMakeLists.txt Makefile 2>/dev/null | xargs -0 -r grep -L -m1 'SPDX-License-Identifier: MIT' 2>/dev/null)

@@ -55,4 +55,10 @@ printf '/* SPDX-License-Identifier: MIT */\nint n(void) { return 1; }\n' >"$tmp/
 if run check-format.sh; then bad "check-format accepts a one-line function"; else
 	grep -q 'src/policy/g.c' "$tmp/out" && ok "check-format names the unformatted file" || { bad "wrong message"; cat "$tmp/out"; }
 fi
+# A document pointing outside the repository.
+mk
+mkdir -p "$tmp/r/docs" && printf 'See ../%s/reference/x.md for the facts.\n' shared >"$tmp/r/docs/p.md"
+if run check-src.sh; then bad "check-src accepts a pointer outside the repository"; else
+	grep -q 'docs/p.md:1' "$tmp/out" && ok "check-src rejects a pointer outside the repository, naming file:line" || { bad "wrong message"; cat "$tmp/out"; }
+fi
 exit $fail
