@@ -32,6 +32,19 @@ enum ntlm_audit_severity {
 	NTLM_SEVERITY_WARNING	/* blocked, failed, insecure policy used */
 };
 
+/* A fact that may be unknown (zero, so a zeroed event knows nothing). */
+enum ntlm_fact { NTLM_FACT_UNKNOWN = 0, NTLM_FACT_NO, NTLM_FACT_YES };
+
+enum ntlm_audit_account {
+	NTLM_ACCOUNT_UNKNOWN = 0,
+	NTLM_ACCOUNT_USER,     /* a user name */
+	NTLM_ACCOUNT_MACHINE,  /* a computer account: the name ends in '$' */
+	NTLM_ACCOUNT_ANONYMOUS /* an anonymous logon (or an empty user name) */
+};
+
+/* The schema of the JSON form, "major.minor" (docs/audit-events.md). */
+#define NTLM_AUDIT_SCHEMA "1.0"
+
 /*
  * One event. Every string is UTF-8 and NUL-terminated inside its array; fill
  * them with NTLM_AUDIT_SET so a long value is cut at a character boundary.
@@ -58,6 +71,29 @@ struct ntlm_audit_event {
 	char setting[40]; /* the deciding setting's name, "" if none */
 	char reason[200];
 	bool insecure; /* policy profile/settings marked insecure */
+
+	/* Schema 1.0 facts: what a policy needs to decide again (docs/audit-events.md
+	 * "Facts"). An empty string is written as null (unknown); so is a
+	 * tri-state left at NTLM_FACT_UNKNOWN. */
+	char target_service[64]; /* the target taken apart (ntlm_policy_target_parse) */
+	char target_host[256];
+	char server_nb_computer[64]; /* the server's names: client side from the */
+	char server_nb_domain[64];   /* CHALLENGE's AV pairs, server side our own */
+	char server_dns_computer[256];
+	char server_dns_domain[256];
+	enum ntlm_audit_account account_type;
+	enum ntlm_fact domain_account; /* as RestrictReceivingNTLMTraffic sees it */
+	bool has_process;	       /* client side: the process that authenticates */
+	uint32_t process_uid;
+	char process_exe[256];
+	bool has_offered;
+	uint32_t offered;		 /* the NEGOTIATE's flags */
+	enum ntlm_fact mic;		 /* the AUTHENTICATE carries a MIC (MsvAvFlags) */
+	enum ntlm_fact channel_bindings; /* ... non-zero MsvAvChannelBindings */
+	enum ntlm_fact target_name_sent; /* ... MsvAvTargetName */
+	char target_name[256];		 /* its value (server side: as the client sent it) */
+	char policy_hash[17];		 /* ntlm_policy_identity */
+	char policy_source[256];
 };
 
 /* Zeroes e, then fills id, time (now), pid, direction and outcome. */
@@ -80,14 +116,18 @@ enum ntlm_audit_severity ntlm_audit_event_severity(const struct ntlm_audit_event
 
 /* Large enough for the JSON of any event (every string at its worst-case
  * escaping, all 32 flag bits), newline and NUL included. */
-#define NTLM_AUDIT_JSON_MAX 12288
+#define NTLM_AUDIT_JSON_MAX 32768
 
 /* Renders one JSON object without a newline into buf (always terminated).
  * Keys, in this order: event, name, time (ISO-8601 UTC with microseconds),
  * pid, severity, direction, outcome, target, peer, workstation, user, domain,
  * flags (hex), flag_names (array), response_type (or null), setting, reason,
  * missing (hex), missing_names (array), requested (hex), requested_names
- * (array), insecure.
+ * (array), insecure; then schema 1.0's: schema, target_service, target_host,
+ * server_nb_computer, server_nb_domain, server_dns_computer,
+ * server_dns_domain, account_type, domain_account, process_uid,
+ * process_exe, offered, offered_names, mic, channel_bindings,
+ * target_name_sent, target_name, policy_hash, policy_source.
  * NTLM_E_BUFFER_TOO_SMALL if it does not fit (buf then holds "", never a
  * partial object). */
 NTLM_RESULT ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, size_t len);

@@ -92,6 +92,7 @@ static const struct id_name id_names[] = {
 	{ NTLM_EVENT_ANONYMOUS_REFUSED, "anonymous-refused" },
 	{ NTLM_EVENT_REPLAY, "replay" },
 	{ NTLM_EVENT_PROTECTION_REFUSED, "protection-refused" },
+	{ NTLM_EVENT_OUT_ANSWERED, "outgoing-authenticate" },
 	/* raised by front ends (ntlm_audit_frontend_event) */
 	{ NTLM_EVENT_CONN_REFUSED, "connection-refused" },
 	{ NTLM_EVENT_CONN_EVICTED, "connection-evicted" },
@@ -215,6 +216,71 @@ static const char *severity_name(enum ntlm_audit_severity s)
 	return "unknown";
 }
 
+/* A fact string: null when empty (unknown). */
+static void put_fact_str(struct ntlm_buf *o, const char *key, const char *s, size_t max)
+{
+	ntlm_buf_printf(o, ",\"%s\":", key);
+	if (!s || !s[0])
+		ntlm_buf_puts(o, "null");
+	else
+		put_str(o, s, max);
+}
+
+#define PUT_FACT(o, key, e, field) put_fact_str((o), key, (e)->field, sizeof((e)->field))
+
+static void put_fact(struct ntlm_buf *o, const char *key, enum ntlm_fact f)
+{
+	ntlm_buf_printf(o, ",\"%s\":%s", key,
+			f == NTLM_FACT_YES  ? "true"
+			: f == NTLM_FACT_NO ? "false"
+					    : "null");
+}
+
+static const char *account_name(enum ntlm_audit_account a)
+{
+	switch (a) {
+	case NTLM_ACCOUNT_USER:
+		return "user";
+	case NTLM_ACCOUNT_MACHINE:
+		return "machine";
+	case NTLM_ACCOUNT_ANONYMOUS:
+		return "anonymous";
+	case NTLM_ACCOUNT_UNKNOWN:
+		break;
+	}
+	return NULL;
+}
+
+/* Schema 1.0's facts (docs/audit-events.md "Facts"), after the first keys. */
+static void put_facts(struct ntlm_buf *o, const struct ntlm_audit_event *e)
+{
+	ntlm_buf_puts(o, ",\"schema\":\"" NTLM_AUDIT_SCHEMA "\"");
+	PUT_FACT(o, "target_service", e, target_service);
+	PUT_FACT(o, "target_host", e, target_host);
+	PUT_FACT(o, "server_nb_computer", e, server_nb_computer);
+	PUT_FACT(o, "server_nb_domain", e, server_nb_domain);
+	PUT_FACT(o, "server_dns_computer", e, server_dns_computer);
+	PUT_FACT(o, "server_dns_domain", e, server_dns_domain);
+	put_fact_str(o, "account_type", account_name(e->account_type), 16);
+	put_fact(o, "domain_account", e->domain_account);
+	if (e->has_process) {
+		ntlm_buf_printf(o, ",\"process_uid\":%u", (unsigned)e->process_uid);
+		PUT_FACT(o, "process_exe", e, process_exe);
+	} else {
+		ntlm_buf_puts(o, ",\"process_uid\":null,\"process_exe\":null");
+	}
+	if (e->has_offered)
+		put_flags(o, "offered", "offered_names", e->offered);
+	else
+		ntlm_buf_puts(o, ",\"offered\":null,\"offered_names\":null");
+	put_fact(o, "mic", e->mic);
+	put_fact(o, "channel_bindings", e->channel_bindings);
+	put_fact(o, "target_name_sent", e->target_name_sent);
+	PUT_FACT(o, "target_name", e, target_name);
+	PUT_FACT(o, "policy_hash", e, policy_hash);
+	PUT_FACT(o, "policy_source", e, policy_source);
+}
+
 ntlm_status ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, size_t len)
 {
 	struct ntlm_buf o;
@@ -247,7 +313,9 @@ ntlm_status ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, s
 	PUT_FIELD(&o, "reason", e, reason);
 	put_flags(&o, "missing", "missing_names", e->missing);
 	put_flags(&o, "requested", "requested_names", e->requested);
-	ntlm_buf_puts(&o, e->insecure ? ",\"insecure\":true}" : ",\"insecure\":false}");
+	ntlm_buf_puts(&o, e->insecure ? ",\"insecure\":true" : ",\"insecure\":false");
+	put_facts(&o, e);
+	ntlm_buf_puts(&o, "}");
 
 	if (o.err != NTLM_OK) {
 		buf[0] = '\0';

@@ -208,6 +208,22 @@ static ntlm_status encode_names(const struct ntlm_ctx *c, struct names *n)
 	return NTLM_OK;
 }
 
+/* 9010: the client answered the CHALLENGE (whether the server accepts the
+ * AUTHENTICATE is the server's record). Every fact of the exchange is known
+ * here, so this is the client's record of a complete exchange. */
+static void audit_answered(struct ntlm_ctx *c)
+{
+	struct ntlm_audit_event e;
+	ntlm_audit_event_init(&e, NTLM_EVENT_OUT_ANSWERED, NTLM_AUDIT_OUTGOING,
+			      NTLM_OUTCOME_SUCCESS);
+	struct ntlm_buf b;
+	ntlm_buf_fixed(&b, e.reason, sizeof(e.reason));
+	ntlm_buf_printf(&b, "AUTHENTICATE (%s) sent to '", ntlm_wire_response_type_name(c->resp));
+	ntlm_buf_escape(&b, c->target, strnlen(c->target, sizeof(c->target)), NTLM_ESCAPE_TEXT);
+	ntlm_buf_puts(&b, "'");
+	ntlm_ctx_audit(c, &e);
+}
+
 /* MS-NLMP 3.1.5.1.2: check the CHALLENGE against NtlmMinClientSec, compute the
  * response and keys, and build the AUTHENTICATE (with its MIC). */
 static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in_len, uint8_t **out,
@@ -318,6 +334,14 @@ static ntlm_status on_challenge(struct ntlm_ctx *c, const uint8_t *in, size_t in
 	ntlm_session_init(&c->session, c->flags, c->exported_key, true);
 	c->has_session = true;
 	c->state = CTX_DONE;
+	/* What went out, as the server will see it (respond_v2 always names
+	 * the target), and the record of it (9010). */
+	c->av_mic = am.has_mic ? NTLM_FACT_YES : NTLM_FACT_NO;
+	c->av_cb = c->has_cb && r.type == NTLM_RESP_NTLMV2 ? NTLM_FACT_YES : NTLM_FACT_NO;
+	c->av_tname = r.type == NTLM_RESP_NTLMV2 ? NTLM_FACT_YES : NTLM_FACT_NO;
+	if (c->av_tname == NTLM_FACT_YES)
+		snprintf(c->av_tname_value, sizeof(c->av_tname_value), "%s", c->target);
+	audit_answered(c);
 	st = NTLM_OK;
 out:
 	response_clear(&r);

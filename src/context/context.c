@@ -52,6 +52,95 @@ ntlm_status ntlm_ctx_wire_string(struct ntlm_slice s, uint32_t flags, char *dst,
 	return NTLM_OK;
 }
 
+/* An AV pair's name (UTF-16LE) as UTF-8 into dst; "" if absent or unreadable. */
+static void av_name(const struct ntlm_wire_avlist *av, uint16_t id, char *dst, size_t len)
+{
+	const struct ntlm_wire_av *a = ntlm_wire_avlist_find(av, id);
+	char *u = NULL;
+
+	dst[0] = '\0';
+	if (a && ntlm_text_utf16le_to_utf8(a->value.p, a->value.len, &u, "AV pair") == NTLM_OK)
+		ntlm_audit_set_str(dst, len, u);
+	free(u);
+}
+
+static enum ntlm_audit_account account_type(const struct ntlm_ctx *c, const char *user)
+{
+	size_t n = strlen(user);
+
+	if (c->has_resp && c->resp == NTLM_RESP_ANONYMOUS)
+		return NTLM_ACCOUNT_ANONYMOUS;
+	if (n == 0)
+		return c->is_server && c->has_resp ? NTLM_ACCOUNT_ANONYMOUS : NTLM_ACCOUNT_UNKNOWN;
+	return user[n - 1] == '$' ? NTLM_ACCOUNT_MACHINE : NTLM_ACCOUNT_USER;
+}
+
+/* Schema 1.0's facts (docs/audit-events.md "Facts"): what a policy needs
+ * to decide this exchange again. Reads only what the context holds; the
+ * thread's error detail is kept as it was. */
+static void fill_facts(struct ntlm_ctx *c, struct ntlm_audit_event *e)
+{
+	char saved[256];
+	struct ntlm_policy_target t;
+
+	ntlm_audit_set_str(saved, sizeof(saved), ntlm_error_message());
+	/* the target as the client named it: ours, or the one it sent us */
+	const char *given =
+		c->is_server && c->av_tname == NTLM_FACT_YES ? c->av_tname_value : c->target;
+	if (given[0] && ntlm_policy_target_parse(given, &t, NULL, 0)) {
+		NTLM_AUDIT_SET(e, target_service, t.service);
+		NTLM_AUDIT_SET(e, target_host, t.host);
+	}
+	if (c->is_server) {
+		NTLM_AUDIT_SET(e, server_nb_computer, c->nb_computer);
+		NTLM_AUDIT_SET(e, server_nb_domain, c->nb_domain);
+		NTLM_AUDIT_SET(e, server_dns_computer, c->dns_computer);
+		NTLM_AUDIT_SET(e, server_dns_domain, c->dns_domain);
+		if (c->has_resp)
+			e->domain_account = c->domain_account ? NTLM_FACT_YES : NTLM_FACT_NO;
+	} else {
+		struct ntlm_wire_challenge ch;
+		if (c->chal_len &&
+		    ntlm_wire_challenge_decode(c->chal, c->chal_len, &ch) == NTLM_OK) {
+			av_name(&ch.av, MsvAvNbComputerName, e->server_nb_computer,
+				sizeof(e->server_nb_computer));
+			av_name(&ch.av, MsvAvNbDomainName, e->server_nb_domain,
+				sizeof(e->server_nb_domain));
+			av_name(&ch.av, MsvAvDnsComputerName, e->server_dns_computer,
+				sizeof(e->server_dns_computer));
+			av_name(&ch.av, MsvAvDnsDomainName, e->server_dns_domain,
+				sizeof(e->server_dns_domain));
+		}
+		/* the process that authenticates is this one */
+		char exe[256];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		e->has_process = true;
+		e->process_uid = (uint32_t)getuid();
+		NTLM_AUDIT_SET(e, process_exe, exe);
+	}
+	e->account_type = account_type(c, e->user);
+	if (c->neg_len >= 16) {
+		e->has_offered = true;
+		e->offered = (uint32_t)c->neg[12] | (uint32_t)c->neg[13] << 8 |
+			     (uint32_t)c->neg[14] << 16 | (uint32_t)c->neg[15] << 24;
+	}
+	e->mic = c->av_mic;
+	e->channel_bindings = c->av_cb;
+	e->target_name_sent = c->av_tname;
+	if (c->av_tname == NTLM_FACT_YES)
+		NTLM_AUDIT_SET(e, target_name, c->av_tname_value);
+	if (!c->has_policy_id)
+		c->has_policy_id =
+			ntlm_policy_identity(c->policy, c->policy_hash, sizeof(c->policy_hash),
+					     c->policy_source, sizeof(c->policy_source)) == NTLM_OK;
+	if (c->has_policy_id) {
+		NTLM_AUDIT_SET(e, policy_hash, c->policy_hash);
+		NTLM_AUDIT_SET(e, policy_source, c->policy_source);
+	}
+	(void)ntlm_err(NTLM_OK, "%s", saved);
+}
+
 void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e)
 {
 	if (!c->audit)
@@ -74,6 +163,7 @@ void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e)
 	}
 	e->insecure = e->insecure || c->policy->insecure;
 	e->requested = ntlm_ctx_requested_flags(c);
+	fill_facts(c, e);
 	/* An audit sink failure must not change the authentication outcome; the
 	 * sinks report their own errors (docs/audit-events.md). */
 	if (ntlm_audit_emit(c->audit, e) != NTLM_OK)

@@ -68,6 +68,14 @@ struct ntlm_ctx {
 	struct ntlm_session session;
 	bool has_session;
 	bool mic; /* the AUTHENTICATE carried a MIC (sent, or checked) */
+
+	/* What the AUTHENTICATE said (sent, or as received, before it is
+	 * verified), for the audit records' facts only; not exported. */
+	enum ntlm_fact av_mic, av_cb, av_tname;
+	char av_tname_value[256];
+	/* ntlm_policy_identity of the policy, worked out at the first event */
+	bool has_policy_id;
+	char policy_hash[17], policy_source[256];
 };
 
 /* client.c / server.c */

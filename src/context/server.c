@@ -431,6 +431,42 @@ static void audit_result(struct ntlm_ctx *c, uint32_t id, enum ntlm_audit_outcom
 	ntlm_ctx_audit(c, &e);
 }
 
+/* What the AUTHENTICATE claims (MIC, bindings, target name), before it is
+ * verified, for the audit records' facts: an NTLMv1 or LM response carries
+ * none of them. Leaves the thread's error detail as it was. */
+static void note_av_facts(struct ntlm_ctx *c, const struct ntlm_wire_authenticate *am)
+{
+	struct ntlm_wire_ntlmv2_response v2;
+	char saved[256];
+	uint32_t avflags = 0;
+
+	c->av_mic = c->av_cb = c->av_tname = NTLM_FACT_NO;
+	if (c->resp != NTLM_RESP_NTLMV2)
+		return;
+	ntlm_audit_set_str(saved, sizeof(saved), ntlm_error_message());
+	if (ntlm_wire_ntlmv2_response_decode(am->nt_response, &v2) != NTLM_OK) {
+		c->av_mic = c->av_cb = c->av_tname = NTLM_FACT_UNKNOWN;
+		(void)ntlm_err(NTLM_OK, "%s", saved);
+		return;
+	}
+	(void)ntlm_wire_avlist_flags(&v2.av, &avflags);
+	if (avflags & NTLM_AVFLAG_MIC_PRESENT)
+		c->av_mic = NTLM_FACT_YES;
+	const struct ntlm_wire_av *cb = ntlm_wire_avlist_find(&v2.av, MsvAvChannelBindings);
+	if (cb && cb->value.len == 16 && !is_zero16(cb->value.p))
+		c->av_cb = NTLM_FACT_YES;
+	const struct ntlm_wire_av *tn = ntlm_wire_avlist_find(&v2.av, MsvAvTargetName);
+	if (tn) {
+		char *u = NULL;
+		c->av_tname = NTLM_FACT_YES;
+		if (ntlm_text_utf16le_to_utf8(tn->value.p, tn->value.len, &u, "MsvAvTargetName") ==
+		    NTLM_OK)
+			ntlm_audit_set_str(c->av_tname_value, sizeof(c->av_tname_value), u);
+		free(u);
+	}
+	(void)ntlm_err(NTLM_OK, "%s", saved);
+}
+
 /* Decodes the AUTHENTICATE and copies the names out. */
 static ntlm_status read_authenticate(struct ntlm_ctx *c, const uint8_t *in, size_t in_len,
 				     struct ntlm_wire_authenticate *am)
@@ -438,6 +474,7 @@ static ntlm_status read_authenticate(struct ntlm_ctx *c, const uint8_t *in, size
 	NTLM_TRY(ntlm_wire_authenticate_decode(in, in_len, am));
 	NTLM_TRY(ntlm_wire_response_classify(am, &c->resp));
 	c->has_resp = true;
+	note_av_facts(c, am);
 	NTLM_TRY(ntlm_ctx_wire_string(am->user, am->flags, c->user, sizeof(c->user), "UserName"));
 	NTLM_TRY(ntlm_ctx_wire_string(am->domain, am->flags, c->domain, sizeof(c->domain),
 				      "DomainName"));

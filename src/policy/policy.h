@@ -170,6 +170,14 @@ NTLM_RESULT ntlm_policy_set(struct ntlm_policy *p, const char *name, const char 
  * NTLM_E_BUFFER_TOO_SMALL if it does not fit. */
 NTLM_RESULT ntlm_policy_write_native(const struct ntlm_policy *p, char *buf, size_t len);
 
+/* A policy's identity for audit records (docs/audit-events.md): hash gets
+ * 16 hex digits of a 64-bit FNV-1a hash of its effective settings (the
+ * native config it writes, without comments and the Profile line: policies
+ * that decide alike hash alike), source "profile NAME" then ", FILE" for
+ * each file that set a value (whole names; cut when source_len is short). */
+NTLM_RESULT ntlm_policy_identity(const struct ntlm_policy *p, char *hash, size_t hash_len,
+				 char *source, size_t source_len);
+
 /* Renders the effective settings (for `ntlm policy show` and the snapshot
  * tests): two header comments (profile, insecure), then one line per setting
  * in enum order, "Name = value  # symbolic; source[; INSECURE]". */
@@ -337,5 +345,6 @@ void ntlm_policy_check_timestamp(const struct ntlm_policy *p, uint64_t client_fi
 #define NTLM_EVENT_ANONYMOUS_REFUSED 9007u
 #define NTLM_EVENT_REPLAY 9008u /* AUTHENTICATE for a used challenge, or timestamp skew */
 #define NTLM_EVENT_PROTECTION_REFUSED 9009u /* required sign/seal not granted */
+#define NTLM_EVENT_OUT_ANSWERED 9010u	    /* client: the CHALLENGE was answered */
 
 #endif

@@ -229,6 +229,26 @@ static void sample(struct ntlm_audit_event *e)
 	NTLM_AUDIT_SET(e, reason, "RestrictSendingNTLMTraffic = 2");
 	e->missing = 0;
 	e->insecure = false;
+	/* schema 1.0 facts */
+	NTLM_AUDIT_SET(e, target_service, "HTTP");
+	NTLM_AUDIT_SET(e, target_host, "web.corp.example");
+	NTLM_AUDIT_SET(e, server_nb_computer, "WEB");
+	NTLM_AUDIT_SET(e, server_nb_domain, "CORP");
+	NTLM_AUDIT_SET(e, server_dns_computer, "web.corp.example");
+	NTLM_AUDIT_SET(e, server_dns_domain, "corp.example");
+	e->account_type = NTLM_ACCOUNT_USER;
+	e->domain_account = NTLM_FACT_UNKNOWN;
+	e->has_process = true;
+	e->process_uid = 1000;
+	NTLM_AUDIT_SET(e, process_exe, "/usr/bin/app");
+	e->has_offered = true;
+	e->offered = 0xa2088207u;
+	e->mic = NTLM_FACT_YES;
+	e->channel_bindings = NTLM_FACT_NO;
+	e->target_name_sent = NTLM_FACT_YES;
+	NTLM_AUDIT_SET(e, target_name, "HTTP/web.corp.example");
+	NTLM_AUDIT_SET(e, policy_hash, "0123456789abcdef");
+	NTLM_AUDIT_SET(e, policy_source, "profile cis, ntlmssp.conf");
 }
 
 static const char sample_json[] =
@@ -242,7 +262,18 @@ static const char sample_json[] =
 	"\"NTLMSSP_NEGOTIATE_128\",\"NTLMSSP_NEGOTIATE_56\"],\"response_type\":\"NTLMv2\","
 	"\"setting\":\"RestrictSendingNTLMTraffic\",\"reason\":\"RestrictSendingNTLMTraffic = 2\","
 	"\"missing\":\"0x00000000\",\"missing_names\":[],\"requested\":\"0x00000000\","
-	"\"requested_names\":[],\"insecure\":false}";
+	"\"requested_names\":[],\"insecure\":false,\"schema\":\"1.0\",\"target_service\":\"HTTP\","
+	"\"target_host\":\"web.corp.example\",\"server_nb_computer\":\"WEB\","
+	"\"server_nb_domain\":\"CORP\",\"server_dns_computer\":\"web.corp.example\","
+	"\"server_dns_domain\":\"corp.example\",\"account_type\":\"user\","
+	"\"domain_account\":null,\"process_uid\":1000,\"process_exe\":\"/usr/bin/app\","
+	"\"offered\":\"0xa2088207\",\"offered_names\":[\"NTLMSSP_NEGOTIATE_UNICODE\","
+	"\"NTLM_NEGOTIATE_OEM\",\"NTLMSSP_REQUEST_TARGET\",\"NTLMSSP_NEGOTIATE_NTLM\","
+	"\"NTLMSSP_NEGOTIATE_ALWAYS_SIGN\",\"NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY\","
+	"\"NTLMSSP_NEGOTIATE_VERSION\",\"NTLMSSP_NEGOTIATE_128\",\"NTLMSSP_NEGOTIATE_56\"],"
+	"\"mic\":true,\"channel_bindings\":false,\"target_name_sent\":true,"
+	"\"target_name\":\"HTTP/web.corp.example\",\"policy_hash\":\"0123456789abcdef\","
+	"\"policy_source\":\"profile cis, ntlmssp.conf\"}";
 
 static void test_json_exact(void **state)
 {
@@ -275,10 +306,23 @@ static void test_json_null_response_and_missing(void **state)
 	assert_non_null(strstr(buf, "\"direction\":\"incoming\""));
 	assert_non_null(strstr(buf, "\"flags\":\"0x00000000\",\"flag_names\":[],"
 				    "\"response_type\":null,"));
-	assert_non_null(strstr(buf, "\"missing\":\"0x20080000\",\"missing_names\":["
-				    "\"NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY\","
-				    "\"NTLMSSP_NEGOTIATE_128\"],\"requested\":\"0x00000000\","
-				    "\"requested_names\":[],\"insecure\":true}"));
+	assert_non_null(strstr(buf,
+			       "\"missing\":\"0x20080000\",\"missing_names\":["
+			       "\"NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY\","
+			       "\"NTLMSSP_NEGOTIATE_128\"],\"requested\":\"0x00000000\","
+			       "\"requested_names\":[],\"insecure\":true,\"schema\":\"1.0\","));
+	/* unknown facts are null */
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
+	assert_true(json_object_ok(buf, strlen(buf)));
+	assert_non_null(strstr(
+		buf, "\"schema\":\"1.0\",\"target_service\":null,\"target_host\":null,"
+		     "\"server_nb_computer\":null,\"server_nb_domain\":null,"
+		     "\"server_dns_computer\":null,\"server_dns_domain\":null,"
+		     "\"account_type\":null,\"domain_account\":null,\"process_uid\":null,"
+		     "\"process_exe\":null,\"offered\":null,\"offered_names\":null,\"mic\":null,"
+		     "\"channel_bindings\":null,\"target_name_sent\":null,\"target_name\":null,"
+		     "\"policy_hash\":null,\"policy_source\":null}"));
 	/* Before the epoch: floor, not truncation toward zero. */
 	e.time_us = -1;
 	assert_int_equal(ntlm_audit_event_json(&e, buf, sizeof(buf)), NTLM_OK);
