@@ -26,6 +26,16 @@ extern "C" {
 #define NTLM_MUST_USE
 #endif
 
+/* The version of these headers. CMake's project(VERSION) must say the same
+ * (checked when configuring, and by test_version). */
+#define NTLMSSP_VERSION_MAJOR 0
+#define NTLMSSP_VERSION_MINOR 1
+#define NTLMSSP_VERSION_PATCH 0
+#define NTLMSSP_VERSION "0.1.0"
+/* One number for #if comparisons: 0xMMmmpp. */
+#define NTLMSSP_VERSION_NUMBER \
+	((NTLMSSP_VERSION_MAJOR << 16) | (NTLMSSP_VERSION_MINOR << 8) | NTLMSSP_VERSION_PATCH)
+
 /* Largest token Windows accepts (MS-NLMP: 2888 bytes). */
 #define NTLM_MAX_TOKEN 2888
 
@@ -119,6 +129,10 @@ NTLM_API const char *ntlm_status_text(ntlm_status st);
 NTLM_API uint32_t ntlm_status_win32(ntlm_status st);
 /* Detail of the last failure on this thread ("" if none). */
 NTLM_API const char *ntlm_error_message(void);
+
+/* The version of the library loaded at run time ("0.1.0"), which may be newer
+ * than the NTLMSSP_VERSION a program was compiled with. */
+NTLM_API const char *ntlm_version(void);
 
 /* Frees memory returned by this library. */
 NTLM_API void ntlm_free(void *p);

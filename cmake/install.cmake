@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: MIT
+# Installing ntlmssp (docs/install.md): GNUInstallDirs paths, the shared and
+# static libraries, the public headers, ntlmssp.pc, the CMake package
+# (find_package(ntlmssp) -> ntlmssp::ntlmssp), the programs, man pages, the
+# example configuration and the docs; then the tests that install into a
+# staging tree and build against it. Included at the end of CMakeLists.txt.
+#
+# Hook for other programs and modules: call install() with the GNUInstallDirs
+# variables (included at the top of CMakeLists.txt) and a COMPONENT named
+# after the Debian package that ships the files (debian/<package>.install
+# lists them), e.g. for the GSSAPI mechanism:
+#   install(TARGETS gss_ntlm LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/gssapi
+#           COMPONENT gss)
+#   install(FILES gss/mech.d/ntlmssp.conf
+#           DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/gss/mech.d COMPONENT gss)
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+# The header's version macros must say what project(VERSION) says.
+file(STRINGS ${CMAKE_SOURCE_DIR}/include/ntlmssp.h _ntlm_hv
+     REGEX "^#define NTLMSSP_VERSION_(MAJOR|MINOR|PATCH) ")
+string(REGEX REPLACE ".*MAJOR ([0-9]+).*MINOR ([0-9]+).*PATCH ([0-9]+).*" "\\1.\\2.\\3"
+       _ntlm_hv "${_ntlm_hv}")
+if(NOT _ntlm_hv STREQUAL PROJECT_VERSION)
+  message(FATAL_ERROR "include/ntlmssp.h says version ${_ntlm_hv}, "
+                      "project() says ${PROJECT_VERSION}: make them agree")
+endif()
+if(TARGET test_version)
+  target_compile_definitions(test_version PRIVATE NTLM_PROJECT_VERSION="${PROJECT_VERSION}")
+endif()
+
+# Where the programs look for their configuration and state by default.
+set(NTLM_SYSCONFDIR ${CMAKE_INSTALL_FULL_SYSCONFDIR}/ntlmssp)
+set(NTLM_STATEDIR ${CMAKE_INSTALL_FULL_LOCALSTATEDIR}/lib/ntlmssp)
+
+# ---- libraries and headers ---------------------------------------------------
+# The shared library's consumers see the installed include directory.
+set_target_properties(ntlmssp PROPERTIES INTERFACE_INCLUDE_DIRECTORIES
+  "$<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/include>")
+install(TARGETS ntlmssp EXPORT ntlmsspTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT lib NAMELINK_COMPONENT dev
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS ntlmssp_static ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
+install(FILES ${CMAKE_SOURCE_DIR}/include/ntlmssp.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/ntlmssp
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev FILES_MATCHING PATTERN "*.h")
+
+# ntlmssp.pc (absolute paths, as pkg-config wants; PKG_CONFIG_SYSROOT_DIR
+# relocates them into a staging tree).
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(NTLM_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
+else()
+  set(NTLM_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  set(NTLM_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
+else()
+  set(NTLM_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+configure_file(${CMAKE_SOURCE_DIR}/cmake/ntlmssp.pc.in ${CMAKE_BINARY_DIR}/ntlmssp.pc @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/ntlmssp.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
+
+# The CMake package: relocatable (paths relative to the config file).
+set(NTLM_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/ntlmssp)
+install(EXPORT ntlmsspTargets NAMESPACE ntlmssp:: DESTINATION ${NTLM_CMAKEDIR}
+  COMPONENT dev)
+configure_package_config_file(${CMAKE_SOURCE_DIR}/cmake/ntlmsspConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/ntlmsspConfig.cmake INSTALL_DESTINATION ${NTLM_CMAKEDIR})
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/ntlmsspConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/ntlmsspConfig.cmake
+  ${CMAKE_BINARY_DIR}/ntlmsspConfigVersion.cmake
+  DESTINATION ${NTLM_CMAKEDIR} COMPONENT dev)
+
+# ---- programs ----------------------------------------------------------------
+if(TARGET ntlm)
+  install(TARGETS ntlm RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
+endif()
+if(TARGET ntlm-httpd)
+  install(TARGETS ntlm-httpd RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR} COMPONENT httpd)
+endif()
+
+# ---- man pages ---------------------------------------------------------------
+file(GLOB NTLM_MAN_PAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.[1-8])
+foreach(page ${NTLM_MAN_PAGES})
+  get_filename_component(name ${page} NAME)
+  string(REGEX REPLACE ".*\\.([1-8])$" "\\1" section ${name})
+  if(section STREQUAL "3")
+    set(comp dev)
+  elseif(section STREQUAL "8")
+    set(comp httpd)
+  else()
+    set(comp tools)
+  endif()
+  install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section} COMPONENT ${comp})
+endforeach()
+
+# ---- configuration example and docs ---------------------------------------------
+# The example policy goes to SYSCONFDIR/ntlmssp/ntlmssp.conf unless one is
+# there already: an edited file is never overwritten (the new one then lands
+# beside it as ntlmssp.conf.dist). Packages make it a conffile instead.
+install(CODE "
+  # file(INSTALL) prepends DESTDIR itself
+  set(_dst \"${NTLM_SYSCONFDIR}\")
+  if(EXISTS \"\$ENV{DESTDIR}\${_dst}/ntlmssp.conf\")
+    message(STATUS \"Keeping: \${_dst}/ntlmssp.conf (the shipped one: ntlmssp.conf.dist)\")
+    file(INSTALL DESTINATION \"\${_dst}\" TYPE FILE
+         FILES \"${CMAKE_SOURCE_DIR}/etc/ntlmssp.conf\" RENAME ntlmssp.conf.dist)
+  else()
+    file(INSTALL DESTINATION \"\${_dst}\" TYPE FILE
+         FILES \"${CMAKE_SOURCE_DIR}/etc/ntlmssp.conf\")
+  endif()" COMPONENT tools)
+file(GLOB NTLM_DOCS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/*.md)
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/LICENSE ${NTLM_DOCS}
+  DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT tools)
+
+# ---- tests: install into a staging tree and build against it -----------------
+# Label "install". tests/install/staged.sh runs `cmake --install` with DESTDIR,
+# checks the file list, compiles tests/install/consumer.c with pkg-config and
+# with find_package, runs it (a client/server handshake through the public API)
+# and checks what the installed programs link.
+if(TARGET ntlm-httpd)
+  set(NTLM_EXPECT_SPLIT 1)
+else()
+  set(NTLM_EXPECT_SPLIT 0)
+endif()
+foreach(step files pkgconfig static cmake tool_links)
+  add_test(NAME install_${step} COMMAND bash ${CMAKE_SOURCE_DIR}/tests/install/staged.sh
+    ${step} ${CMAKE_BINARY_DIR} ${CMAKE_COMMAND} ${CMAKE_C_COMPILER} ${NTLM_EXPECT_SPLIT})
+  set_tests_properties(install_${step} PROPERTIES LABELS install TIMEOUT 300
+    SKIP_RETURN_CODE 77)
+endforeach()
