@@ -8,7 +8,10 @@
 # Hook for other programs and modules: call install() with the GNUInstallDirs
 # variables (included at the top of CMakeLists.txt) and a COMPONENT named
 # after the Debian package that ships the files (debian/<package>.install
-# lists them), e.g. for the GSSAPI mechanism:
+# lists them), and add the target to the global property NTLM_DIST_TARGETS
+# (the `ntlm_dist` target, which `make deb` builds, depends on them), e.g. for
+# the GSSAPI mechanism:
+#   set_property(GLOBAL APPEND PROPERTY NTLM_DIST_TARGETS gss_ntlm)
 #   install(TARGETS gss_ntlm LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/gssapi
 #           COMPONENT gss)
 #   install(FILES gss/mech.d/ntlmssp.conf
@@ -82,6 +85,18 @@ if(TARGET ntlm-httpd)
   install(TARGETS ntlm-httpd RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR} COMPONENT httpd)
 endif()
 
+# `ntlm_dist`: everything the install rules ship, and nothing else (the deb
+# build builds this target instead of the tests, fuzzers and benches).
+set_property(GLOBAL APPEND PROPERTY NTLM_DIST_TARGETS ntlmssp ntlmssp_static)
+foreach(t ntlm ntlm-httpd)
+  if(TARGET ${t})
+    set_property(GLOBAL APPEND PROPERTY NTLM_DIST_TARGETS ${t})
+  endif()
+endforeach()
+get_property(_ntlm_dist GLOBAL PROPERTY NTLM_DIST_TARGETS)
+add_custom_target(ntlm_dist)
+add_dependencies(ntlm_dist ${_ntlm_dist})
+
 # ---- man pages ---------------------------------------------------------------
 file(GLOB NTLM_MAN_PAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.[1-8])
 foreach(page ${NTLM_MAN_PAGES})
@@ -132,3 +147,12 @@ foreach(step files pkgconfig static cmake tool_links)
   set_tests_properties(install_${step} PROPERTIES LABELS install TIMEOUT 300
     SKIP_RETURN_CODE 77)
 endforeach()
+
+# The man pages render without warnings and cover every command, option,
+# setting and function (label "man").
+if(TARGET ntlm)
+  add_test(NAME man_pages COMMAND bash ${CMAKE_SOURCE_DIR}/tests/man/render.sh
+    ${CMAKE_SOURCE_DIR}/man $<TARGET_FILE:ntlm> ${CMAKE_SOURCE_DIR}/include)
+  set_tests_properties(man_pages PROPERTIES LABELS man)
+endif()
+
