@@ -156,3 +156,15 @@ if(TARGET ntlm)
   set_tests_properties(man_pages PROPERTIES LABELS man)
 endif()
 
+# The Debian packages (label "deb"; docs/packaging.md): deb_packages builds
+# them (`make deb`, lintian) and checks their contents; deb_install installs,
+# runs and purges them, only as root with CI=true or NTLM_DEB_INSTALL=1
+# (skipped otherwise: it changes the machine).
+add_test(NAME deb_packages COMMAND bash ${CMAKE_SOURCE_DIR}/tests/deb/packages.sh
+  ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/deb)
+set_tests_properties(deb_packages PROPERTIES LABELS deb TIMEOUT 1800
+  FIXTURES_SETUP debs RESOURCE_LOCK deb)
+add_test(NAME deb_install COMMAND bash ${CMAKE_SOURCE_DIR}/tests/deb/install.sh
+  ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/deb)
+set_tests_properties(deb_install PROPERTIES LABELS deb TIMEOUT 600
+  FIXTURES_REQUIRED debs RESOURCE_LOCK deb SKIP_RETURN_CODE 77)

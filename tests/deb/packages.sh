@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `make deb` builds the packages (scripts/deb.sh, lintian included) into
+# OUT; then each package lists the files it must ship (dpkg-deb -c), the
+# policy file is a conffile, and nothing from the test suite is packaged.
+# usage: packages.sh SOURCE_DIR OUT
+set -euo pipefail
+src=$1 out=$2
+fail() {
+	echo "FAIL deb_packages: $*" >&2
+	exit 1
+}
+bash "$src/scripts/deb.sh" "$out" || fail "scripts/deb.sh"
+version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
+arch=$(dpkg --print-architecture)
+triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+
+# package -> files it must contain (paths as dpkg-deb -c prints them)
+declare -A want=(
+	[libntlmssp0]="./usr/lib/$triplet/libntlmssp.so.$version ./usr/lib/$triplet/libntlmssp.so.0"
+	[libntlmssp-dev]="./usr/include/ntlmssp.h ./usr/include/ntlmssp/unstable.h
+		./usr/lib/$triplet/libntlmssp.so ./usr/lib/$triplet/libntlmssp.a
+		./usr/lib/$triplet/pkgconfig/ntlmssp.pc ./usr/lib/$triplet/cmake/ntlmssp/ntlmsspConfig.cmake
+		./usr/lib/$triplet/cmake/ntlmssp/ntlmsspTargets.cmake ./usr/share/man/man3/ntlmssp.3.gz"
+	[ntlmssp-tools]="./usr/bin/ntlm ./etc/ntlmssp/ntlmssp.conf ./usr/share/man/man1/ntlm.1.gz
+		./usr/share/man/man5/ntlmssp.conf.5.gz ./usr/share/doc/ntlmssp-tools/copyright
+		./usr/share/doc/ntlmssp-tools/licenses.md.gz"
+	[ntlmssp-httpd]="./lib/systemd/system/ntlm-httpd.service ./etc/default/ntlm-httpd
+		./usr/share/man/man8/ntlm-httpd.8.gz"
+)
+for pkg in "${!want[@]}"; do
+	deb=$out/${pkg}_${version}_$arch.deb
+	[ -f "$deb" ] || fail "no $deb"
+	list=$(dpkg-deb -c "$deb" | awk '{print $6}')
+	for f in ${want[$pkg]}; do
+		grep -qxF "$f" <<<"$list" || fail "$pkg does not ship $f"
+	done
+	# nothing of the test suite, the fuzzers or the benches
+	bad=$(grep -E '/(test_|fuzz_|bench_|gss_driver)' <<<"$list" || true)
+	[ -z "$bad" ] || fail "$pkg ships test files: $bad"
+	echo "deb_packages: $pkg: $(wc -l <<<"$list") entries, the expected ones there"
+done
+dpkg-deb -f "$out/libntlmssp0_${version}_$arch.deb" Package | grep -qx libntlmssp0 || fail "control"
+dpkg-deb -I "$out/ntlmssp-tools_${version}_$arch.deb" conffiles | grep -qx /etc/ntlmssp/ntlmssp.conf ||
+	fail "/etc/ntlmssp/ntlmssp.conf is not a conffile"
+dpkg-deb -I "$out/ntlmssp-httpd_${version}_$arch.deb" conffiles | grep -qx /etc/default/ntlm-httpd ||
+	fail "/etc/default/ntlm-httpd is not a conffile"
+# the unit's hardening is there
+unit=$(dpkg-deb --fsys-tarfile "$out/ntlmssp-httpd_${version}_$arch.deb" |
+	tar -xOf - ./lib/systemd/system/ntlm-httpd.service)
+for k in 'User=ntlmssp' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'CapabilityBoundingSet=$' \
+	'ExecReload=/bin/kill -HUP \$MAINPID' 'PrivateTmp=yes' 'ProtectHome=yes'; do
+	grep -qE "^$k" <<<"$unit" || fail "ntlm-httpd.service lacks $k"
+done
+# the library's shlibs/symbols: dependants get a versioned dependency
+dpkg-deb -I "$out/ntlmssp-tools_${version}_$arch.deb" control | grep -q "libntlmssp0 (>= " ||
+	fail "ntlmssp-tools does not depend on a libntlmssp0 version"
+echo "deb_packages: ok"
