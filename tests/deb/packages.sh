@@ -25,7 +25,7 @@ declare -A want=(
 	[ntlmssp-tools]="./usr/bin/ntlm ./etc/ntlmssp/ntlmssp.conf ./usr/share/man/man1/ntlm.1.gz
 		./usr/share/man/man5/ntlmssp.conf.5.gz ./usr/share/doc/ntlmssp-tools/copyright
 		./usr/share/doc/ntlmssp-tools/licenses.md.gz"
-	[ntlmssp-httpd]="./lib/systemd/system/ntlm-httpd.service ./etc/default/ntlm-httpd
+	[ntlmssp-httpd]="./usr/sbin/ntlm-httpd ./lib/systemd/system/ntlm-httpd.service ./etc/default/ntlm-httpd
 		./usr/share/man/man8/ntlm-httpd.8.gz"
 )
 for pkg in "${!want[@]}"; do
@@ -55,4 +55,9 @@ done
 # the library's shlibs/symbols: dependants get a versioned dependency
 dpkg-deb -I "$out/ntlmssp-tools_${version}_$arch.deb" control | grep -q "libntlmssp0 (>= " ||
 	fail "ntlmssp-tools does not depend on a libntlmssp0 version"
+# only the HTTP server depends on libmicrohttpd and libcurl
+deps=$(dpkg-deb -f "$out/ntlmssp-tools_${version}_$arch.deb" Depends)
+if grep -qE 'libcurl|libmicrohttpd' <<<"$deps"; then fail "ntlmssp-tools depends on $deps"; fi
+dpkg-deb -f "$out/ntlmssp-httpd_${version}_$arch.deb" Depends | grep -q libmicrohttpd ||
+	fail "ntlmssp-httpd does not depend on libmicrohttpd"
 echo "deb_packages: ok"

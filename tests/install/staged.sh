@@ -6,6 +6,7 @@
 #   static      the same against libntlmssp.a (pkg-config --static)
 #   cmake       the same with find_package(ntlmssp) and ntlmssp::ntlmssp
 #   tool_links  the installed `ntlm` links neither libcurl nor libmicrohttpd
+#               (the installed ntlm-httpd does, and `ntlm httpd` runs it)
 # usage: staged.sh STEP BUILD_DIR CMAKE CC EXPECT_SPLIT
 # Exit 0 pass, 1 fail, 77 skip (tool_links while the HTTP server is still
 # built into `ntlm`, EXPECT_SPLIT=0).
@@ -50,7 +51,9 @@ files)
 		"$libdir/pkgconfig/ntlmssp.pc" "$libdir/cmake/ntlmssp/ntlmsspConfig.cmake" \
 		"$libdir/cmake/ntlmssp/ntlmsspConfigVersion.cmake" \
 		"$libdir/cmake/ntlmssp/ntlmsspTargets.cmake" "$prefix/bin/ntlm" \
-		"$prefix/share/doc/ntlmssp/README.md" "$prefix/share/doc/ntlmssp/licenses.md"; do
+		"$prefix/share/doc/ntlmssp/README.md" "$prefix/share/doc/ntlmssp/licenses.md" \
+		"$prefix/share/man/man1/ntlm.1" "$prefix/share/man/man3/ntlmssp.3" \
+		"$prefix/share/man/man5/ntlmssp.conf.5" "$prefix/share/man/man8/ntlm-httpd.8"; do
 		[ -e "$stage$f" ] || fail "missing $f"
 	done
 	conf=$(find "$stage" -path '*/ntlmssp/ntlmssp.conf' | head -1)
@@ -66,12 +69,18 @@ files)
 	# the installed tool runs from the staged tree and finds its library
 	out=$(LD_LIBRARY_PATH=$L "$stage$prefix/bin/ntlm" --version) || fail "ntlm --version"
 	[ "$out" = "ntlm (ntlmssp) $version" ] || fail "ntlm --version says '$out'"
+	if [ "$expect_split" = 1 ]; then
+		out=$(LD_LIBRARY_PATH=$L "$stage$prefix/sbin/ntlm-httpd" --version) ||
+			fail "ntlm-httpd --version"
+		[ "$out" = "ntlm-httpd (ntlmssp) $version" ] || fail "ntlm-httpd --version says '$out'"
+	fi
 	# nothing points back into the build tree: no text file names it, no
 	# binary has an RPATH/RUNPATH (debug info may name it: not a path used)
 	if grep -rlIF "$build" "$stage" >/dev/null 2>&1; then
 		fail "installed files mention the build tree: $(grep -rlIF "$build" "$stage" | head -3)"
 	fi
-	for b in "$stage$libdir/libntlmssp.so.$version" "$stage$prefix/bin/"*; do
+	for b in "$stage$libdir/libntlmssp.so.$version" "$stage$prefix/"{bin,sbin}/*; do
+		[ -e "$b" ] || continue
 		if readelf -d "$b" | grep -qE 'R(UN)?PATH'; then fail "$b has an RPATH"; fi
 	done
 	# an edited configuration file is never overwritten
@@ -122,6 +131,10 @@ tool_links)
 			exit 77
 		fi
 		fail "ntlm links $heavy"
+	fi
+	if [ "$expect_split" = 1 ]; then
+		LD_LIBRARY_PATH=$L ldd "$stage$prefix/sbin/ntlm-httpd" | grep -q libmicrohttpd ||
+			fail "the installed ntlm-httpd does not link libmicrohttpd"
 	fi
 	;;
 *) fail "unknown step '$step'" ;;

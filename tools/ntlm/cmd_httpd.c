@@ -1,167 +1,52 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ntlm httpd: an NTLM-protected HTTP endpoint (docs/httpd.md). This file
- * only parses the options; the server is http/.
+ * ntlm httpd: runs the HTTP server, ntlm-httpd, a program of its own (git
+ * style), so that the tool links neither libmicrohttpd nor libcurl. It is
+ * looked for beside this executable (the build tree; an install that puts
+ * both in one directory), then where the install rules put it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "httpd.h"
 #include "tool.h"
+
+#ifndef NTLM_HTTPD_PATH
+#define NTLM_HTTPD_PATH "/usr/sbin/ntlm-httpd"
+#endif
 
 void cmd_httpd_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: ntlm httpd [--accounts SPEC] [--listen HOST:PORT]\n"
-		"                  [--config FILE | --profile NAME] [--audit FILE]\n"
-		"                  [--root DIR | --proxy URL] [options]\n"
-		"\n"
-		"Serves HTTP with NTLM authentication (Windows Integrated Authentication):\n"
-		"401 with WWW-Authenticate: Negotiate and NTLM, the NEGOTIATE / CHALLENGE /\n"
-		"AUTHENTICATE round trips on one keep-alive connection, and the result bound\n"
-		"to that connection. Without --root or --proxy, a built-in page shows who you\n"
-		"are and what was negotiated (?format=json for JSON).\n"
-		"\n"
-		"  --listen HOST:PORT       address to listen on (default 127.0.0.1:8080);\n"
-		"                           port 0 picks a free port; [::1]:PORT for IPv6\n"
-		"  --accounts SPEC          account backends in lookup order: a "
-		"DOMAIN:USER:NTHASH\n"
-		"                           file (PATH or file:PATH, docs/accounts.md), winbind\n"
-		"                           (domain accounts, docs/domain.md), or both\n"
-		"                           (\"file:PATH, winbind\"); default: the policy's\n"
-		"                           [ntlmssp] Accounts\n"
-		"  --config FILE            policy: native config, INF or .reg (docs/policy.md)\n"
-		"  --profile NAME           policy profile instead: cis (default),\n"
-		"                           windows-default, strict, legacy-insecure\n"
-		"  --audit FILE             audit events as JSON Lines (default: stderr)\n"
-		"  --audit-syslog           audit events to syslog (LOG_AUTHPRIV) as well\n"
-		"  --root DIR               serve the files under DIR\n"
-		"  --proxy URL              forward to URL, adding X-Remote-User: DOMAIN\\user\n"
-		"  --netbios-name NAME      NetBIOS computer name in the CHALLENGE\n"
-		"  --netbios-domain NAME    NetBIOS domain name in the CHALLENGE\n"
-		"  --dns-name NAME          DNS computer name in the CHALLENGE\n"
-		"  --dns-domain NAME        DNS domain name in the CHALLENGE\n"
-		"  --max-connections N      concurrent connections (default %u)\n"
-		"  --max-per-ip N           concurrent connections per client address\n"
-		"                           (default %u; 0 = no limit)\n"
-		"  --handshake-timeout S    the whole handshake (headers, NEGOTIATE,\n"
-		"                           AUTHENTICATE) must be done within S seconds of\n"
-		"                           the connection's start (default %u)\n"
-		"  --header-timeout S       once authenticated, a request's headers must be\n"
-		"                           in within S seconds of its request line (default %u)\n"
-		"  --idle-timeout S         idle limit once authenticated (default %u)\n"
-		"  --max-header-size BYTES  request line + headers (default %u)\n"
-		"  --max-body-size BYTES    request body forwarded by --proxy (default %u)\n"
-		"  --proxy-timeout S        backend request timeout (default %u)\n"
-		"  --quiet                  no request log on stderr\n"
-		"  -h, --help               show this help\n"
-		"\n"
-		"Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the policy, the accounts\n"
-		"and the audit file (a failed reload keeps the old ones and says why).\n"
-		"exit status: 0 after a clean shutdown, 2 a usage error, a policy, accounts\n"
-		"             or audit file that cannot be loaded, or a system error\n",
-		HTTPD_DEFAULT_MAX_CONNECTIONS, HTTPD_DEFAULT_MAX_PER_IP,
-		HTTPD_DEFAULT_HANDSHAKE_TIMEOUT, HTTPD_DEFAULT_HEADER_TIMEOUT,
-		HTTPD_DEFAULT_IDLE_TIMEOUT, HTTPD_DEFAULT_MAX_HEADER_SIZE,
-		HTTPD_DEFAULT_MAX_BODY_SIZE, HTTPD_DEFAULT_PROXY_TIMEOUT);
-}
-
-/* A decimal number in [min, max], or a usage error. */
-static unsigned long number(const struct tool_cmd *self, const char *opt, const char *v,
-			    unsigned long min, unsigned long max)
-{
-	char *end;
-	char buf[48];
-
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || v[0] == '-' || v[0] == '+' || n < min || n > max)
-		usage_error(self, "%s wants a number from %lu to %lu, not '%s'", opt, min, max,
-			    safe_arg(v, false, buf, 40));
-	return n;
-}
-
-static const char *name_opt(const struct tool_cmd *self, const char *opt, const char *v)
-{
-	size_t n = strlen(v);
-	if (n == 0 || n > 63 ||
-	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		      "0123456789-._") != n)
-		usage_error(self, "%s wants 1 to 63 letters, digits, '-', '.' or '_'", opt);
-	return v;
+	fputs("usage: ntlm httpd [options]\n"
+	      "\n"
+	      "Runs ntlm-httpd, the NTLM-protected HTTP endpoint, with these options\n"
+	      "('ntlm httpd --help' lists them; man ntlm-httpd). It is installed by the\n"
+	      "ntlmssp-httpd package, at " NTLM_HTTPD_PATH ".\n",
+	      f);
 }
 
 int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 {
-	struct httpd_config cfg;
-	struct config_list configs = { { NULL }, 0 };
-	const char *v;
-	char buf[64], why[512];
+	char here[PATH_MAX], path[PATH_MAX];
+	(void)argc;
 
-	httpd_config_defaults(&cfg);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			cmd_httpd_usage(stdout);
-			return 0;
-		} else if ((v = opt_value(self, argc, argv, &i, "--listen")) != NULL) {
-			cfg.listen = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--accounts")) != NULL) {
-			cfg.accounts = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
-			config_add(self, &configs, v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
-			cfg.profile = v;
-		} else if (strcmp(a, "--audit-syslog") == 0) {
-			cfg.audit_syslog = true;
-		} else if ((v = opt_value(self, argc, argv, &i, "--audit")) != NULL) {
-			cfg.audit = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--root")) != NULL) {
-			cfg.root = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--proxy")) != NULL) {
-			cfg.proxy = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--netbios-name")) != NULL) {
-			cfg.nb_computer = name_opt(self, "--netbios-name", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--netbios-domain")) != NULL) {
-			cfg.nb_domain = name_opt(self, "--netbios-domain", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--dns-name")) != NULL) {
-			cfg.dns_computer = name_opt(self, "--dns-name", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--dns-domain")) != NULL) {
-			cfg.dns_domain = name_opt(self, "--dns-domain", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-connections")) != NULL) {
-			cfg.max_connections = (unsigned)number(self, a, v, 1, 65536);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-per-ip")) != NULL) {
-			cfg.max_per_ip = (unsigned)number(self, a, v, 0, 65536);
-		} else if ((v = opt_value(self, argc, argv, &i, "--handshake-timeout")) != NULL) {
-			cfg.handshake_timeout = (unsigned)number(self, a, v, 1, 3600);
-		} else if ((v = opt_value(self, argc, argv, &i, "--header-timeout")) != NULL) {
-			cfg.header_timeout = (unsigned)number(self, a, v, 1, 3600);
-		} else if ((v = opt_value(self, argc, argv, &i, "--idle-timeout")) != NULL) {
-			cfg.idle_timeout = (unsigned)number(self, a, v, 1, 86400);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-header-size")) != NULL) {
-			cfg.max_header_size = number(self, a, v, 4096, 1048576);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-body-size")) != NULL) {
-			cfg.max_body_size = number(self, a, v, 0, 1073741824);
-		} else if ((v = opt_value(self, argc, argv, &i, "--proxy-timeout")) != NULL) {
-			cfg.proxy_timeout = (unsigned)number(self, a, v, 1, 3600);
-		} else if (strcmp(a, "--quiet") == 0) {
-			cfg.quiet = true;
-		} else if (a[0] == '-') {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
-		} else {
-			usage_error(self, "unexpected argument '%s'", safe_arg(a, false, buf, 40));
+	ssize_t n = readlink("/proc/self/exe", here, sizeof(here) - 1);
+	if (n > 0) {
+		here[n] = '\0';
+		char *slash = strrchr(here, '/');
+		if (slash) {
+			*slash = '\0';
+			int k = snprintf(path, sizeof(path), "%s/ntlm-httpd", here);
+			if (k > 0 && (size_t)k < sizeof(path) && access(path, X_OK) == 0) {
+				argv[0] = path;
+				execv(path, argv);
+			}
 		}
 	}
-	cfg.configs = configs.path;
-	cfg.n_configs = configs.n;
-	if (cfg.n_configs && cfg.profile)
-		usage_error(self, "--config and --profile exclude each other");
-	if (cfg.root && cfg.proxy)
-		usage_error(self, "--root and --proxy exclude each other");
-
-	int rc = httpd_run(&cfg, why, sizeof(why));
-	if (rc != 0)
-		fprintf(stderr, "ntlm httpd: %s\n", why[0] ? why : "failed");
-	return rc == 0 ? 0 : EXIT_USAGE;
+	argv[0] = (char *)NTLM_HTTPD_PATH;
+	execv(NTLM_HTTPD_PATH, argv);
+	die(self, "cannot run the HTTP server %s: %s (is ntlmssp-httpd installed?)",
+	    NTLM_HTTPD_PATH, strerror(errno));
 }

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ntlm-httpd: the HTTP server as a program of its own, so that the ntlm tool
+ * links neither libmicrohttpd nor libcurl (`ntlm httpd` executes this
+ * program). Messages keep the "ntlm httpd:" prefix either way.
+ */
+#include <string.h>
+
+#include "tool.h"
+
+static const struct tool_cmd self = { "httpd", "serve HTTP with NTLM authentication", cmd_httpd,
+				      cmd_httpd_usage };
+
+/* util.c's usage_error(NULL, ...) shows this. */
+void main_usage(FILE *f)
+{
+	cmd_httpd_usage(f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)) {
+		printf("ntlm-httpd (ntlmssp) %s\n", NTLM_VERSION);
+		return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+	}
+	argv[0] = (char *)"httpd";
+	return cmd_httpd(&self, argc, argv);
+}
