@@ -168,3 +168,8 @@ add_test(NAME deb_install COMMAND bash ${CMAKE_SOURCE_DIR}/tests/deb/install.sh
   ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/deb)
 set_tests_properties(deb_install PROPERTIES LABELS deb TIMEOUT 600
   FIXTURES_REQUIRED debs RESOURCE_LOCK deb SKIP_RETURN_CODE 77)
+
+# docs/httpd.md's OpenSSL 3 legacy-provider one-liner works as written.
+add_test(NAME http_openssl_legacy COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/openssl_legacy.sh
+  ${CMAKE_SOURCE_DIR}/docs/httpd.md)
+set_tests_properties(http_openssl_legacy PROPERTIES LABELS docs)
