@@ -98,8 +98,9 @@ pkgconfig)
 	# shellcheck disable=SC2086
 	"$cc" -std=c11 -Wall -Wextra -Werror -o "$tmp/consumer" "$here/consumer.c" $flags ||
 		fail "compile with pkg-config flags"
-	LD_LIBRARY_PATH=$L ldd "$tmp/consumer" | grep -q "libntlmssp.so.0 => $L/" ||
-		fail "consumer does not load the staged libntlmssp.so.0"
+	deps=$(LD_LIBRARY_PATH=$L ldd "$tmp/consumer")
+	grep -q "libntlmssp.so.0 => $L/" <<<"$deps" ||
+		fail "consumer does not load the staged libntlmssp.so.0: $deps"
 	run_consumer "$tmp/consumer"
 	;;
 static)
