@@ -33,16 +33,17 @@
 #define HTTPD_MAX_HANDSHAKES 16u	/* NEGOTIATEs per connection */
 
 struct httpd_config {
-	const char *listen;	    /* "HOST:PORT", "[v6]:PORT"; port 0 = any free port */
-	const char *const *configs; /* policy files, later wins (ntlm_policy_load_files) */
-	size_t n_configs;	    /* 0: the profile */
-	const char *profile;	    /* policy profile (ntlm_policy_new) when no config */
-	const char *accounts;	    /* DOMAIN:USER:NTHASH file */
-	const char *audit;	    /* JSON Lines file, or NULL */
-	bool audit_syslog;	    /* also to syslog */
-	const char *root;	    /* static files, or NULL */
-	const char *proxy;	    /* backend base URL, or NULL */
-	const char *nb_computer;    /* names in the CHALLENGE; NULL = library default */
+	const char *listen;	      /* "HOST:PORT", "[v6]:PORT"; port 0 = any free port */
+	const char *const *configs;   /* policy files, later wins (ntlm_policy_load_files) */
+	size_t n_configs;	      /* 0: the profile */
+	const char *profile;	      /* policy profile (ntlm_policy_new) when no config */
+	const char *accounts;	      /* --accounts SPEC; NULL: the policy's Accounts */
+	const char *default_accounts; /* ... else this SPEC (the installed file) */
+	const char *audit;	      /* JSON Lines file, or NULL */
+	bool audit_syslog;	      /* also to syslog */
+	const char *root;	      /* static files, or NULL */
+	const char *proxy;	      /* backend base URL, or NULL */
+	const char *nb_computer;      /* names in the CHALLENGE; NULL = library default */
 	const char *nb_domain;
 	const char *dns_computer;
 	const char *dns_domain;

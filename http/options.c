@@ -7,9 +7,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "httpd.h"
 #include "tool.h"
+
+/* SYSCONFDIR/ntlmssp, from the install rules (cmake/install.cmake). */
+#ifndef NTLM_SYSCONFDIR
+#define NTLM_SYSCONFDIR "/etc/ntlmssp"
+#endif
+#define DEFAULT_CONFIG NTLM_SYSCONFDIR "/ntlmssp.conf"
+#define DEFAULT_ACCOUNTS NTLM_SYSCONFDIR "/accounts"
 
 void cmd_httpd_usage(FILE *f)
 {
@@ -32,11 +40,15 @@ void cmd_httpd_usage(FILE *f)
 		"                           file (PATH or file:PATH, docs/accounts.md), winbind\n"
 		"                           (domain accounts, docs/domain.md), or both\n"
 		"                           (\"file:PATH, winbind\"); default: the policy's\n"
-		"                           [ntlmssp] Accounts\n"
-		"  --config FILE            policy: native config, INF or .reg (docs/policy.md)\n"
-		"  --profile NAME           policy profile instead: cis (default),\n"
-		"                           windows-default, strict, legacy-insecure\n"
-		"  --audit FILE             audit events as JSON Lines (default: stderr)\n"
+		"                           [ntlmssp] Accounts, else " DEFAULT_ACCOUNTS "\n"
+		"  --config FILE            policy: native config, INF or .reg (docs/policy.md);\n"
+		"                           default, when it exists:\n"
+		"                           " DEFAULT_CONFIG "\n"
+		"  --profile NAME           policy profile instead: cis (the default without\n"
+		"                           a config file), windows-default, strict,\n"
+		"                           legacy-insecure\n"
+		"  --audit FILE             audit events as JSON Lines (default: stderr, and\n"
+		"                           syslog when neither --audit nor --audit-syslog)\n"
 		"  --audit-syslog           audit events to syslog (LOG_AUTHPRIV) as well\n"
 		"  --root DIR               serve the files under DIR\n"
 		"  --proxy URL              forward to URL, adding X-Remote-User: DOMAIN\\user\n"
@@ -156,10 +168,18 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 			usage_error(self, "unexpected argument '%s'", safe_arg(a, false, buf, 40));
 		}
 	}
+	if (configs.n && cfg.profile)
+		usage_error(self, "--config and --profile exclude each other");
+	/* The installed defaults; every one has its flag. Without --accounts,
+	 * the policy's Accounts, else the installed account file. */
+	if (!cfg.accounts)
+		cfg.default_accounts = DEFAULT_ACCOUNTS;
+	if (!configs.n && !cfg.profile && access(DEFAULT_CONFIG, F_OK) == 0)
+		config_add(self, &configs, DEFAULT_CONFIG);
 	cfg.configs = configs.path;
 	cfg.n_configs = configs.n;
-	if (cfg.n_configs && cfg.profile)
-		usage_error(self, "--config and --profile exclude each other");
+	if (!cfg.audit && !cfg.audit_syslog)
+		cfg.audit_syslog = true;
 	if (cfg.root && cfg.proxy)
 		usage_error(self, "--root and --proxy exclude each other");
 

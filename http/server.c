@@ -441,10 +441,23 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 				st);
 		goto out;
 	}
-	st = ntlm_accounts_open_policy(policy, cfg->accounts, &accounts);
+	struct fe_live_spec spec = {
+		.configs = cfg->configs,
+		.n_configs = cfg->n_configs,
+		.profile = cfg->profile,
+		.accounts = cfg->accounts,
+		.default_accounts = cfg->default_accounts,
+		.audit = cfg->audit,
+		.syslog = cfg->audit_syslog ? "ntlm-httpd" : NULL,
+		.callback = httpd_on_audit_event,
+	};
+	st = fe_accounts_open(&spec, policy, &accounts);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, "--accounts",
-				cfg->accounts ? cfg->accounts : "(from the policy)", st);
+				cfg->accounts		? cfg->accounts
+				: cfg->default_accounts ? cfg->default_accounts
+							: "(from the policy)",
+				st);
 		goto out;
 	}
 	st = ntlm_audit_open(&audit);
@@ -458,15 +471,6 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		rc = load_error(why, why_len, "--audit", cfg->audit, st);
 		goto out;
 	}
-	struct fe_live_spec spec = {
-		.configs = cfg->configs,
-		.n_configs = cfg->n_configs,
-		.profile = cfg->profile,
-		.accounts = cfg->accounts,
-		.audit = cfg->audit,
-		.syslog = cfg->audit_syslog ? "ntlm-httpd" : NULL,
-		.callback = httpd_on_audit_event,
-	};
 	fe_live_init(&httpd_S.live, &spec, target, policy, accounts, audit);
 	policy = NULL;
 	accounts = NULL;

@@ -87,11 +87,12 @@ struct fe_gen {
 struct fe_live_spec {
 	const char *const *configs; /* policy files, later wins; none: the profile */
 	size_t n_configs;
-	const char *profile;	/* NULL: the default profile */
-	const char *accounts;	/* the account file */
-	const char *audit;	/* JSON Lines file, or NULL */
-	const char *syslog;	/* syslog ident, or NULL for none */
-	ntlm_audit_fn callback; /* a callback sink too, or NULL */
+	const char *profile;	      /* NULL: the default profile */
+	const char *accounts;	      /* --accounts SPEC, or NULL: the policy's Accounts */
+	const char *default_accounts; /* NULL, or the SPEC when neither gives one */
+	const char *audit;	      /* JSON Lines file, or NULL */
+	const char *syslog;	      /* syslog ident, or NULL for none */
+	ntlm_audit_fn callback;	      /* a callback sink too, or NULL */
 	void *callback_arg;
 };
 
@@ -114,6 +115,11 @@ struct fe_live {
 	unsigned emitted_by[7], suppressed; /* per id: 9100..9105, then 9008 */
 	unsigned suppressed_by[7];	    /* per id: 9100..9105, then 9008 */
 };
+
+/* The account backends of spec: its accounts (--accounts), else the
+ * policy's [ntlmssp] Accounts, else its default_accounts when not NULL. */
+ntlm_status fe_accounts_open(const struct fe_live_spec *spec, const struct ntlm_policy *policy,
+			     struct ntlm_accounts **out);
 
 /* Starts with what the caller loaded (each reported its own errors);
  * takes ownership of policy, accounts and audit. */

@@ -131,6 +131,16 @@ static ntlm_status open_audit(const struct fe_live_spec *s, struct ntlm_audit **
 	return NTLM_OK;
 }
 
+ntlm_status fe_accounts_open(const struct fe_live_spec *spec, const struct ntlm_policy *policy,
+			     struct ntlm_accounts **out)
+{
+	ntlm_status st = ntlm_accounts_open_policy(policy, spec->accounts, out);
+	/* Without a spec, INVALID_ARGUMENT is "the policy names none". */
+	if (st == NTLM_E_INVALID_ARGUMENT && !spec->accounts && spec->default_accounts)
+		st = ntlm_accounts_open_spec(spec->default_accounts, out);
+	return st;
+}
+
 bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 {
 	const struct fe_live_spec *s = &l->spec;
@@ -150,7 +160,7 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 			s->n_configs ? s->configs[s->n_configs - 1] : s->profile, st);
 		ok = false;
 	} else {
-		st = ntlm_accounts_open_policy(policy, s->accounts, &accounts);
+		st = fe_accounts_open(s, policy, &accounts);
 		if (st != NTLM_OK) {
 			add_why(why, why_len, "accounts",
 				s->accounts ? s->accounts : "(from the policy)", st);
