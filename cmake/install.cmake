@@ -3,7 +3,8 @@
 # static libraries, the public headers, ntlmssp.pc, the CMake package
 # (find_package(ntlmssp) -> ntlmssp::ntlmssp), the programs, man pages, the
 # example configuration and the docs; then the tests that install into a
-# staging tree and build against it. Included at the end of CMakeLists.txt.
+# staging tree and build against it. Included by CMakeLists.txt after the
+# programs, before the tests that need cmocka.
 #
 # Hook for other programs and modules: call install() with the GNUInstallDirs
 # variables (included at the top of CMakeLists.txt) and a COMPONENT named
@@ -28,9 +29,9 @@ if(NOT _ntlm_hv STREQUAL PROJECT_VERSION)
   message(FATAL_ERROR "include/ntlmssp.h says version ${_ntlm_hv}, "
                       "project() says ${PROJECT_VERSION}: make them agree")
 endif()
-if(TARGET test_version)
-  target_compile_definitions(test_version PRIVATE NTLM_PROJECT_VERSION="${PROJECT_VERSION}")
-endif()
+# (a source property: test_version is defined after this file is included)
+set_property(SOURCE ${CMAKE_SOURCE_DIR}/tests/unit/test_version.c APPEND PROPERTY
+  COMPILE_DEFINITIONS NTLM_PROJECT_VERSION="${PROJECT_VERSION}")
 
 # Where the programs look for their configuration and state by default.
 set(NTLM_SYSCONFDIR ${CMAKE_INSTALL_FULL_SYSCONFDIR}/ntlmssp)
