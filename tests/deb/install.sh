@@ -39,7 +39,7 @@ for p in "${pkgs[@]}"; do dpkg -L "$p" >>"$tmp/files"; done
 getent passwd ntlmssp >/dev/null || fail "no ntlmssp system user"
 [ "$(stat -c '%U:%G %a' /etc/ntlmssp/accounts)" = "root:ntlmssp 640" ] ||
 	fail "/etc/ntlmssp/accounts is $(stat -c '%U:%G %a' /etc/ntlmssp/accounts)"
-ntlm --version | grep -qx "ntlm (ntlmssp) $version" || fail "ntlm --version"
+grep -qx "ntlm (ntlmssp) $version" <<<"$(ntlm --version)" || fail "ntlm --version"
 printf 'Deb-Pass-1\n' | ntlm accounts add --file /etc/ntlmssp/accounts 'DEB\alice' ||
 	fail "ntlm accounts add"
 [ "$(stat -c '%U:%G %a' /etc/ntlmssp/accounts)" = "root:ntlmssp 640" ] ||
@@ -97,7 +97,7 @@ echo "deb_install: curl --ntlm through the service: 200 as alice, 401 with a wro
 
 # SIGHUP (ExecReload): the server must survive it and serve again, once it
 # handles the signal; until then it is reported and not asserted.
-if ntlm httpd --help | grep -q SIGHUP; then
+if grep -q SIGHUP <<<"$(ntlm httpd --help)"; then
 	kill -HUP "$pid"
 	sleep 0.5
 	kill -0 "$pid" 2>/dev/null || fail "the service died on SIGHUP"

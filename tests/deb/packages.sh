@@ -40,10 +40,10 @@ for pkg in "${!want[@]}"; do
 	[ -z "$bad" ] || fail "$pkg ships test files: $bad"
 	echo "deb_packages: $pkg: $(wc -l <<<"$list") entries, the expected ones there"
 done
-dpkg-deb -f "$out/libntlmssp0_${version}_$arch.deb" Package | grep -qx libntlmssp0 || fail "control"
-dpkg-deb -I "$out/ntlmssp-tools_${version}_$arch.deb" conffiles | grep -qx /etc/ntlmssp/ntlmssp.conf ||
+grep -qx libntlmssp0 <<<"$(dpkg-deb -f "$out/libntlmssp0_${version}_$arch.deb" Package)" || fail "control"
+grep -qx /etc/ntlmssp/ntlmssp.conf <<<"$(dpkg-deb -I "$out/ntlmssp-tools_${version}_$arch.deb" conffiles)" ||
 	fail "/etc/ntlmssp/ntlmssp.conf is not a conffile"
-dpkg-deb -I "$out/ntlmssp-httpd_${version}_$arch.deb" conffiles | grep -qx /etc/default/ntlm-httpd ||
+grep -qx /etc/default/ntlm-httpd <<<"$(dpkg-deb -I "$out/ntlmssp-httpd_${version}_$arch.deb" conffiles)" ||
 	fail "/etc/default/ntlm-httpd is not a conffile"
 # the unit's hardening is there
 unit=$(dpkg-deb --fsys-tarfile "$out/ntlmssp-httpd_${version}_$arch.deb" |
@@ -53,11 +53,11 @@ for k in 'User=ntlmssp' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'Capability
 	grep -qE "^$k" <<<"$unit" || fail "ntlm-httpd.service lacks $k"
 done
 # the library's shlibs/symbols: dependants get a versioned dependency
-dpkg-deb -I "$out/ntlmssp-tools_${version}_$arch.deb" control | grep -q "libntlmssp0 (>= " ||
+grep -q "libntlmssp0 (>= " <<<"$(dpkg-deb -I "$out/ntlmssp-tools_${version}_$arch.deb" control)" ||
 	fail "ntlmssp-tools does not depend on a libntlmssp0 version"
 # only the HTTP server depends on libmicrohttpd and libcurl
 deps=$(dpkg-deb -f "$out/ntlmssp-tools_${version}_$arch.deb" Depends)
 if grep -qE 'libcurl|libmicrohttpd' <<<"$deps"; then fail "ntlmssp-tools depends on $deps"; fi
-dpkg-deb -f "$out/ntlmssp-httpd_${version}_$arch.deb" Depends | grep -q libmicrohttpd ||
+grep -q libmicrohttpd <<<"$(dpkg-deb -f "$out/ntlmssp-httpd_${version}_$arch.deb" Depends)" ||
 	fail "ntlmssp-httpd does not depend on libmicrohttpd"
 echo "deb_packages: ok"

@@ -81,12 +81,12 @@ files)
 	fi
 	for b in "$stage$libdir/libntlmssp.so.$version" "$stage$prefix/"{bin,sbin}/*; do
 		[ -e "$b" ] || continue
-		if readelf -d "$b" | grep -qE 'R(UN)?PATH'; then fail "$b has an RPATH"; fi
+		if grep -qE 'R(UN)?PATH' <<<"$(readelf -d "$b")"; then fail "$b has an RPATH"; fi
 	done
 	# an edited configuration file is never overwritten
 	echo "# edited" >>"$conf"
 	DESTDIR=$stage "$cmake" --install "$build" >"$tmp/install2.log" 2>&1 || fail "reinstall"
-	tail -1 "$conf" | grep -qx '# edited' || fail "reinstall overwrote the edited $conf"
+	grep -qx '# edited' <<<"$(tail -1 "$conf")" || fail "reinstall overwrote the edited $conf"
 	[ -f "$conf.dist" ] || fail "reinstall did not put the shipped file at $conf.dist"
 	echo "install_files: $(find "$stage" -type f | wc -l) files, soname $soname"
 	;;
@@ -110,7 +110,7 @@ static)
 	# shellcheck disable=SC2086
 	"$cc" -std=c11 -Wall -Wextra -Werror -o "$tmp/consumer" "$here/consumer.c" $cflags \
 		"$L/libntlmssp.a" $libs || fail "compile against libntlmssp.a"
-	if ldd "$tmp/consumer" | grep -q libntlmssp; then fail "static consumer loads libntlmssp"; fi
+	if grep -q libntlmssp <<<"$(ldd "$tmp/consumer")"; then fail "static consumer loads libntlmssp"; fi
 	run_consumer "$tmp/consumer"
 	;;
 cmake)
@@ -134,7 +134,7 @@ tool_links)
 		fail "ntlm links $heavy"
 	fi
 	if [ "$expect_split" = 1 ]; then
-		LD_LIBRARY_PATH=$L ldd "$stage$prefix/sbin/ntlm-httpd" | grep -q libmicrohttpd ||
+		grep -q libmicrohttpd <<<"$(LD_LIBRARY_PATH=$L ldd "$stage$prefix/sbin/ntlm-httpd")" ||
 			fail "the installed ntlm-httpd does not link libmicrohttpd"
 	fi
 	;;
