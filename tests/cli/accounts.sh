@@ -25,6 +25,15 @@ for args in "accounts --help" "accounts -h" "help accounts" "accounts add --help
 	grep -q '^usage: ntlm accounts add --file FILE' <<<"$OUT" || fail "ntlm $args: $OUT"
 done
 
+# expect_outcome NAME STDERR_REGEX: exit 1, an outcome ("already there", "no
+# entry"), not a usage error, and one line on stderr matching.
+expect_outcome() {
+	CHECKS=$((CHECKS + 1))
+	[ "$RC" -eq 1 ] || { fail "$1: exit $RC, want 1; stderr: $ERR"; return; }
+	grep -Eq -- "$2" <<<"$ERR" || fail "$1: stderr does not match '$2': $ERR"
+	[ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "$1: more than one line on stderr: $ERR"
+}
+
 # ---- add, list, remove -----------------------------------------------------
 add Password 'CORP\alice'
 expect_ok "add CORP\\alice"
@@ -46,6 +55,13 @@ grep -Fxq ":alice@corp.example:$(hash_of x)" "$F" || fail "UPN line: $(cat "$F")
 run accounts list --file "$F"
 expect_ok "list"
 eq "list" $'CORP\\alice\nbob\ncarol\nalice@corp.example' "$OUT"
+run accounts list --file "$F" --json
+expect_ok "list --json"
+eq "list --json" '{"count": 4, "accounts": [{"name": "CORP\\alice", "domain": "CORP", "user": "alice"}, {"name": "bob", "domain": "", "user": "bob"}, {"name": "carol", "domain": "", "user": "carol"}, {"name": "alice@corp.example", "domain": "", "user": "alice@corp.example"}]}' "$OUT"
+/usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert d["count"] == len(d["accounts"]) == 4' "$OUT" ||
+	fail "list --json is not the JSON it should be: $OUT"
+IN= run accounts add --file "$F" --json dave
+expect_usage "--json only with list" "--json goes with list"
 for h in $(cut -d: -f3 "$F"); do
 	CHECKS=$((CHECKS + 1))
 	grep -qi "$h" <<<"$OUT$ERR" && fail "list printed a hash: $OUT"
@@ -54,11 +70,11 @@ done
 # Duplicates compare as lookups do (case-insensitively); the file is untouched.
 sum=$(md5 "$F")
 add other 'corp\ALICE'
-expect_usage "duplicate add" "^ntlm accounts: NTLM_E_INVALID_ARGUMENT: .*accounts:1: corp.ALICE is already there"
+expect_outcome "duplicate add" "^ntlm accounts: NTLM_E_INVALID_ARGUMENT: .*accounts:1: corp.ALICE is already there"
 eq "one line of error" 1 "$(wc -l <<<"$ERR")"
 eq "duplicate add leaves the file" "$sum" "$(md5 "$F")"
 add other BOB
-expect_usage "duplicate any-domain add" "already there"
+expect_outcome "duplicate any-domain add" "already there"
 # --replace changes the hash in place.
 add NewPassword 'CORP\alice' --replace
 expect_ok "add --replace"
@@ -72,9 +88,9 @@ has_line "remove says so" 'removed corp\Alice'
 grep -qi '^corp:alice:' "$F" && fail "alice still there: $(cat "$F")"
 sum=$(md5 "$F")
 run accounts remove --file "$F" 'CORP\alice'
-expect_usage "remove of an absent entry" "^ntlm accounts: NTLM_E_NO_SUCH_USER: .*accounts: no entry for CORP.alice$"
+expect_outcome "remove of an absent entry" "^ntlm accounts: NTLM_E_NO_SUCH_USER: .*accounts: no entry for CORP.alice$"
 run accounts remove --file "$F" 'OTHER\bob'
-expect_usage "remove does not fall back to the any-domain entry" "no entry for OTHER.bob"
+expect_outcome "remove does not fall back to the any-domain entry" "no entry for OTHER.bob"
 eq "failed removes leave the file" "$sum" "$(md5 "$F")"
 run accounts remove --file "$F" --  bob
 expect_ok "remove after --"

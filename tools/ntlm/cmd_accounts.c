@@ -17,7 +17,7 @@ void cmd_accounts_usage(FILE *f)
 {
 	fputs("usage: ntlm accounts add --file FILE [--replace] [DOMAIN\\]USER\n"
 	      "       ntlm accounts remove --file FILE [DOMAIN\\]USER\n"
-	      "       ntlm accounts list --file FILE\n"
+	      "       ntlm accounts list --file FILE [--json]\n"
 	      "\n"
 	      "Edits an account store: a file of DOMAIN:USER:NTHASH lines\n"
 	      "(docs/accounts.md). 'add' reads the password from the terminal, twice and\n"
@@ -26,6 +26,8 @@ void cmd_accounts_usage(FILE *f)
 	      "\n"
 	      "  --file FILE  the store (created with mode 0600 by 'add' when absent)\n"
 	      "  --replace    add: change the hash of an entry that is already there\n"
+	      "  --json       list: one JSON object, {\"count\": N, \"accounts\": [{\"name\",\n"
+	      "               \"domain\", \"user\"}, ...]} (the domain ends at the first '\\')\n"
 	      "  -h, --help   show this help\n"
 	      "\n"
 	      "DOMAIN\\USER names one entry; USER alone (or \\USER) is the entry with an\n"
@@ -35,9 +37,9 @@ void cmd_accounts_usage(FILE *f)
 	      "Every edit locks FILE.lock, refuses a file the server could not load,\n"
 	      "and replaces FILE atomically; other lines are kept as they are.\n"
 	      "\n"
-	      "exit status: 0 success, 2 usage error, malformed file, a name that\n"
-	      "cannot be stored, an entry already there (add) or not there (remove),\n"
-	      "or an I/O error\n",
+	      "exit status: 0 success, 1 an entry already there (add without\n"
+	      "--replace) or not there (remove), 2 usage error, malformed file, a name\n"
+	      "that cannot be stored, or an I/O error\n",
 	      f);
 }
 
@@ -78,6 +80,61 @@ static const char *shown(const char *domain, const char *user, char *buf, size_t
 	return buf;
 }
 
+/* s as the inside of a JSON string (names hold no control characters: the
+ * store refuses them; any that came would be \u-escaped). */
+static void json_str(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+}
+
+/* `list --json`: the lines of ntlm_accounts_list() as one JSON object. */
+static void list_json(const char *list, size_t count)
+{
+	const char *p = list;
+	bool first = true;
+
+	printf("{\"count\": %zu, \"accounts\": [", count);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		const char *bs = memchr(p, '\\', n);
+		size_t dn = bs ? (size_t)(bs - p) : 0;
+		const char *u = bs ? bs + 1 : p;
+		size_t un = n - (size_t)(u - p);
+
+		if (n > 0) {
+			printf("%s{\"name\": \"", first ? "" : ", ");
+			json_str(p, n);
+			fputs("\", \"domain\": \"", stdout);
+			json_str(p, dn);
+			fputs("\", \"user\": \"", stdout);
+			json_str(u, un);
+			fputs("\"}", stdout);
+			first = false;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	puts("]}");
+}
+
+/* An outcome, not a usage error: the entry is there (add) or is not
+ * (remove). One line on stderr, exit 1. */
+static int outcome(const struct tool_cmd *self, ntlm_status st, char *domain)
+{
+	fprintf(stderr, "ntlm %s: %s: %s\n", self->name, ntlm_status_name(st),
+		ntlm_error_message());
+	free(domain);
+	return EXIT_AUTH;
+}
+
 /* Reads the password (twice on a terminal) and returns its NT hash. */
 static void password_hash(const struct tool_cmd *self, uint8_t h[16])
 {
@@ -110,7 +167,7 @@ int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 {
 	const char *action, *file = NULL, *name = NULL, *user = NULL, *v;
 	char *domain = NULL, *list = NULL, buf[64], who[160];
-	bool replace = false, options = true;
+	bool replace = false, json = false, options = true;
 	uint8_t h[16];
 	size_t count = 0;
 	ntlm_status st;
@@ -137,6 +194,8 @@ int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 			file = v;
 		} else if (options && strcmp(a, "--replace") == 0) {
 			replace = true;
+		} else if (options && strcmp(a, "--json") == 0) {
+			json = true;
 		} else if (options && (opt_is(a, "--password") || opt_is(a, "-p"))) {
 			usage_error(self, "the password is read from the terminal or stdin, never "
 					  "from the command line");
@@ -154,6 +213,8 @@ int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 		usage_error(self, "--file needs a file name");
 	if (replace && strcmp(action, "add") != 0)
 		usage_error(self, "--replace goes with add");
+	if (json && strcmp(action, "list") != 0)
+		usage_error(self, "--json goes with list");
 
 	if (strcmp(action, "list") == 0) {
 		if (name)
@@ -161,7 +222,10 @@ int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 		st = ntlm_accounts_list(file, &list, &count);
 		if (st != NTLM_OK)
 			die_status(self, st);
-		fputs(list, stdout);
+		if (json)
+			list_json(list, count);
+		else
+			fputs(list, stdout);
 		ntlm_free(list);
 		return 0;
 	}
@@ -171,13 +235,8 @@ int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 
 	if (strcmp(action, "remove") == 0) {
 		st = ntlm_accounts_remove(file, domain, user);
-		if (st == NTLM_E_NO_SUCH_USER) {
-			/* Not an authentication failure: exit 2, not 1. */
-			fprintf(stderr, "ntlm %s: %s: %s\n", self->name, ntlm_status_name(st),
-				ntlm_error_message());
-			free(domain);
-			return EXIT_USAGE;
-		}
+		if (st == NTLM_E_NO_SUCH_USER)
+			return outcome(self, st, domain);
 		if (st != NTLM_OK)
 			die_status(self, st);
 		printf("removed %s\n", shown(domain, user, who, sizeof(who)));
@@ -188,6 +247,11 @@ int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 	password_hash(self, h);
 	st = ntlm_accounts_add(file, domain, user, h, replace ? NTLM_ACCOUNTS_REPLACE : 0);
 	wipe(h, sizeof(h));
+	/* The library says "already there" with NTLM_E_INVALID_ARGUMENT and this
+	 * message (unstable.h); a malformed name is the same status, exit 2. */
+	if (st == NTLM_E_INVALID_ARGUMENT && !replace &&
+	    strstr(ntlm_error_message(), " is already there"))
+		return outcome(self, st, domain);
 	if (st != NTLM_OK)
 		die_status(self, st);
 	printf("%s %s\n", replace ? "set" : "added", shown(domain, user, who, sizeof(who)));
