@@ -57,6 +57,7 @@ struct httpd_config {
 	unsigned proxy_timeout;
 	unsigned threads; /* unused with thread-per-connection; reserved */
 	bool quiet;	  /* no request log on stderr */
+	const char *user; /* started as root: become this user once listening */
 };
 
 void httpd_config_defaults(struct httpd_config *cfg);
@@ -67,6 +68,14 @@ void httpd_config_defaults(struct httpd_config *cfg);
  * 0 after a clean shutdown, 1 when a file (policy, accounts, audit) cannot
  * be loaded, 2 for a usage or system error; *why says what failed. */
 int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len);
+
+/* ---- privs.c ------------------------------------------------------------------ */
+
+/* Started as root (effective uid 0): becomes user (its uid, gid and
+ * supplementary groups), irrevocably, and checks that root cannot be
+ * regained; without user, warns on stderr and stays root. Not root: user must
+ * be NULL or the current user. 0, or -1 with *why. */
+int httpd_drop_privileges(const char *user, char *why, size_t why_len);
 
 /* ---- header.c ----------------------------------------------------------------- */
 

@@ -491,6 +491,12 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	fd = listen_on(cfg->listen, shown, sizeof(shown), &family, why, why_len);
 	if (fd < 0)
 		goto out;
+	/* Every file is open and the socket bound (a port below 1024 too): root
+	 * is not needed any more. Before any thread starts. */
+	if (httpd_drop_privileges(cfg->user, why, why_len) != 0) {
+		close(fd);
+		goto out;
+	}
 	if (httpd_guard_start(why, why_len) != 0) {
 		close(fd);
 		goto out;
