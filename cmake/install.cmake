@@ -62,6 +62,11 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
   set(NTLM_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
+# The static library needs what the shared one links privately.
+set(NTLM_PC_REQUIRES_PRIVATE "nettle")
+if(WBCLIENT_FOUND)
+  string(APPEND NTLM_PC_REQUIRES_PRIVATE " wbclient")
+endif()
 configure_file(${CMAKE_SOURCE_DIR}/cmake/ntlmssp.pc.in ${CMAKE_BINARY_DIR}/ntlmssp.pc @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/ntlmssp.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)

@@ -451,13 +451,10 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		.syslog = cfg->audit_syslog ? "ntlm-httpd" : NULL,
 		.callback = httpd_on_audit_event,
 	};
-	st = fe_accounts_open(&spec, policy, &accounts);
+	const char *from;
+	st = fe_accounts_open(&spec, policy, &accounts, &from);
 	if (st != NTLM_OK) {
-		rc = load_error(why, why_len, "--accounts",
-				cfg->accounts		? cfg->accounts
-				: cfg->default_accounts ? cfg->default_accounts
-							: "(from the policy)",
-				st);
+		rc = load_error(why, why_len, "--accounts", from, st);
 		goto out;
 	}
 	st = ntlm_audit_open(&audit);

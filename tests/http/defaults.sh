@@ -9,7 +9,7 @@ set -u
 source "$(dirname "$0")/lib.bash"
 
 help=$("$NTLM" httpd --help)
-acc=$(sed -n 's|^ *default \(/.*/ntlmssp/accounts\))$|\1|p' <<<"$help")
+acc=$(sed -n 's|^ *\(/.*/ntlmssp/accounts\)$|\1|p' <<<"$help")
 [ -n "$acc" ] || fail "--help names no default accounts file: $help"
 contains "--help: default policy file" "${acc%/accounts}/ntlmssp.conf" "$help"
 contains "--help: syslog by default" "syslog when neither --audit nor --audit-syslog" "$help"
@@ -21,6 +21,13 @@ if [ ! -e "$acc" ]; then
 	contains "the error names the default path" "--accounts $acc: NTLM_E_ACCOUNTS_FILE" \
 		"$(cat "$TMP/d.err")"
 fi
+
+# The policy's [ntlmssp] Accounts comes before the installed file.
+printf '[ntlmssp]\nAccounts = file:%s\n' "$TMP/none.accounts" >"$TMP/acc.conf"
+"$NTLM" httpd --listen 127.0.0.1:0 --config "$TMP/acc.conf" >"$TMP/p.out" 2>"$TMP/p.err"
+eq "the policy's Accounts (absent): exit" 2 "$?"
+contains "the policy's Accounts is what it opens" "$TMP/none.accounts" "$(cat "$TMP/p.err")"
+lacks "not the installed file" "$acc" "$(cat "$TMP/p.err")"
 
 # ntlm httpd runs ntlm-httpd, beside ntlm in the build tree.
 httpd=$(dirname "$NTLM")/ntlm-httpd

@@ -47,6 +47,14 @@ for c in $("$ntlm" help | awk '/^commands:/ {on=1; next} on && /^  [a-z]/ {print
 	grep -q "ntlm $c" "$tmp/ntlm.txt" || bad "ntlm.1 does not describe 'ntlm $c'"
 done
 
+# ntlm(1): every option of every command but httpd (ntlm-httpd(8) has those)
+for c in $("$ntlm" help | awk '/^commands:/ {on=1; next} on && /^  [a-z]/ {print $1}'); do
+	case $c in help | httpd) continue ;; esac
+	for o in $("$ntlm" "$c" --help 2>&1 | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
+		grep -qe "$o" "$tmp/ntlm.txt" || bad "ntlm.1 does not describe $c $o"
+	done
+done
+
 # ntlm-httpd(8): every option
 render ntlm-httpd.8 >"$tmp/httpd.txt"
 for o in $("$ntlm" httpd --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do

@@ -117,9 +117,10 @@ struct fe_live {
 };
 
 /* The account backends of spec: its accounts (--accounts), else the
- * policy's [ntlmssp] Accounts, else its default_accounts when not NULL. */
+ * policy's [ntlmssp] Accounts, else its default_accounts when not NULL;
+ * *from says which, for an error message. */
 ntlm_status fe_accounts_open(const struct fe_live_spec *spec, const struct ntlm_policy *policy,
-			     struct ntlm_accounts **out);
+			     struct ntlm_accounts **out, const char **from);
 
 /* Starts with what the caller loaded (each reported its own errors);
  * takes ownership of policy, accounts and audit. */

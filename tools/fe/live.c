@@ -132,12 +132,15 @@ static ntlm_status open_audit(const struct fe_live_spec *s, struct ntlm_audit **
 }
 
 ntlm_status fe_accounts_open(const struct fe_live_spec *spec, const struct ntlm_policy *policy,
-			     struct ntlm_accounts **out)
+			     struct ntlm_accounts **out, const char **from)
 {
+	*from = spec->accounts ? spec->accounts : "(from the policy)";
 	ntlm_status st = ntlm_accounts_open_policy(policy, spec->accounts, out);
 	/* Without a spec, INVALID_ARGUMENT is "the policy names none". */
-	if (st == NTLM_E_INVALID_ARGUMENT && !spec->accounts && spec->default_accounts)
+	if (st == NTLM_E_INVALID_ARGUMENT && !spec->accounts && spec->default_accounts) {
+		*from = spec->default_accounts;
 		st = ntlm_accounts_open_spec(spec->default_accounts, out);
+	}
 	return st;
 }
 
@@ -160,10 +163,10 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 			s->n_configs ? s->configs[s->n_configs - 1] : s->profile, st);
 		ok = false;
 	} else {
-		st = fe_accounts_open(s, policy, &accounts);
+		const char *from;
+		st = fe_accounts_open(s, policy, &accounts, &from);
 		if (st != NTLM_OK) {
-			add_why(why, why_len, "accounts",
-				s->accounts ? s->accounts : "(from the policy)", st);
+			add_why(why, why_len, "accounts", from, st);
 			/* The policy and the accounts go together. */
 			ntlm_policy_free(policy);
 			ok = false;
