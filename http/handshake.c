@@ -159,6 +159,7 @@ static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_au
 
 	snprintf(msg, sizeof(msg), "(%s: %s)", ntlm_status_name(st),
 		 detail && *detail ? detail : ntlm_status_text(st));
+	httpd_health_failed(st);
 	switch (ntlm_status_kind(st)) {
 	case NTLM_KIND_POLICY_DENIED:
 		/* A valid account refused by policy: 403. Refused at the
@@ -225,9 +226,11 @@ static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme
 			httpd_text_response("400 Bad Request: too many NTLM handshakes on one "
 					    "connection\n"));
 		hc->refusals = MAX_REFUSALS;
+		httpd_health_refused(HTTPD_REFUSED_TOO_MANY_HANDSHAKES);
 		return;
 	}
 	hc->handshakes++;
+	httpd_health_started();
 	st = new_server_ctx(hc, &ctx, &gen);
 	if (st != NTLM_OK)
 		goto fail;
@@ -294,6 +297,7 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 		hc->refusals++;
 		httpd_set_detail(rq, "(AUTHENTICATE without a handshake on this "
 				     "connection)");
+		httpd_health_refused(HTTPD_REFUSED_NO_HANDSHAKE);
 		return;
 	}
 	double waited = since(&hc->hs_started);
@@ -306,6 +310,7 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
 		hc->refusals++;
 		httpd_set_detail(rq, "(handshake timeout)");
+		httpd_health_refused(HTTPD_REFUSED_HANDSHAKE_TIMEOUT);
 		return;
 	}
 	unsigned before = tl_events;
@@ -332,6 +337,7 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 	httpd_guard_authed(hc, true);
 	hc->refusals = 0;
 	rq->serve = true;
+	httpd_health_succeeded();
 }
 
 /* Decides what to do with a request from its headers (first call). */
@@ -353,10 +359,12 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 		}
 		/* Not (or no longer) in a handshake: invite one. A client that
 		 * drops its handshake abandons it. */
-		if (hc->ctx)
+		if (hc->ctx) {
 			fe_live_event(&httpd_S.live, NTLM_EVENT_HANDSHAKE_ABANDONED, hc->peer,
 				      "a request without a token after the CHALLENGE: the "
 				      "handshake was dropped");
+			httpd_health_refused(HTTPD_REFUSED_ABANDONED);
+		}
 		httpd_drop_handshake(hc);
 		hc->refusals++;
 		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
@@ -369,6 +377,7 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 						     : "400 Bad Request: no NTLM token\n"));
 		hc->refusals++;
 		httpd_set_detail(rq, "(Authorization without a usable token)");
+		httpd_health_refused(HTTPD_REFUSED_MALFORMED_REQUEST);
 		if (cred_len)
 			fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
 				      "an NTLM token of %zu characters, over the limit", cred_len);
@@ -386,6 +395,7 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 			httpd_text_response("400 Bad Request: the NTLM token is not base64\n"));
 		hc->refusals++;
 		httpd_set_detail(rq, "(token is not base64)");
+		httpd_health_refused(HTTPD_REFUSED_MALFORMED_REQUEST);
 		fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
 			      "the NTLM token is not base64");
 		return;
@@ -402,6 +412,7 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 				rq, MHD_HTTP_BAD_REQUEST,
 				httpd_text_response("400 Bad Request: not an NTLMSSP message\n"));
 			httpd_set_detail(rq, "(not an NTLMSSP message)");
+			httpd_health_refused(HTTPD_REFUSED_MALFORMED_REQUEST);
 			fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
 				      "the NTLM token is not an NTLMSSP message");
 		}
@@ -421,6 +432,7 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 					    "AUTHENTICATE message\n"));
 		hc->refusals++;
 		httpd_set_detail(rq, "(wrong NTLM message type)");
+		httpd_health_refused(HTTPD_REFUSED_MALFORMED_REQUEST);
 		fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer,
 			      "NTLM message type %u where a NEGOTIATE or an AUTHENTICATE "
 			      "belongs",

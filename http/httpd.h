@@ -8,7 +8,7 @@
  * NTLM handshake over HTTP; conn.h is what the two share), header.c
  * (Authorization parsing, escaping, paths), page.c (the built-in page),
  * files.c (--root), proxy.c (--proxy), guard.c (connection limits and
- * deadlines).
+ * deadlines), health.c (the counters of GET /healthz).
  */
 #ifndef NTLM_HTTPD_H
 #define NTLM_HTTPD_H
@@ -125,6 +125,31 @@ struct httpd_identity {
 /* The built-in page: HTML, or JSON when json. Returns false on allocation
  * failure. */
 bool httpd_page(const struct httpd_identity *id, bool json, struct ntlm_buf *out);
+
+/* ---- health.c ------------------------------------------------------------------- */
+
+/* The front end's own refusals, counted by GET /healthz. */
+enum httpd_refused {
+	HTTPD_REFUSED_NO_HANDSHAKE = 0,	   /* AUTHENTICATE on a connection without one */
+	HTTPD_REFUSED_HANDSHAKE_TIMEOUT,   /* AUTHENTICATE after --handshake-timeout */
+	HTTPD_REFUSED_TOO_MANY_HANDSHAKES, /* HTTPD_MAX_HANDSHAKES on one connection */
+	HTTPD_REFUSED_MALFORMED_REQUEST,   /* no token, not base64, not NTLMSSP... */
+	HTTPD_REFUSED_ABANDONED,	   /* a request without a token after the CHALLENGE */
+	HTTPD_REFUSED_COUNT
+};
+
+/* A NEGOTIATE was taken up; a handshake succeeded; one failed with st (at
+ * the NEGOTIATE or the AUTHENTICATE); the front end refused a request. */
+void httpd_health_started(void);
+void httpd_health_succeeded(void);
+void httpd_health_failed(ntlm_status st);
+void httpd_health_refused(enum httpd_refused why);
+/* Answered before any authentication, in every mode (--root and --proxy
+ * included): never a file nor forwarded. */
+#define HTTPD_HEALTH_PATH "/healthz"
+/* The /healthz document (one JSON object and a newline) into b; false on
+ * allocation failure. */
+bool httpd_health_json(uint64_t audit_lost, struct ntlm_buf *b);
 
 /* ---- files.c -------------------------------------------------------------------- */
 

@@ -130,6 +130,36 @@ static struct MHD_Response *serve(struct MHD_Connection *conn, struct hconn *hc,
 	return r;
 }
 
+/* GET /healthz: the counters (health.c), with no authentication; the
+ * connection's handshake, if any, is left as it is. */
+static struct MHD_Response *health(const char *method, unsigned *status)
+{
+	struct MHD_Response *r;
+
+	if (!get_or_head(method)) {
+		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
+		r = httpd_text_response("405 Method Not Allowed\n");
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return r;
+	}
+	struct ntlm_buf b = { 0 };
+	if (!httpd_health_json(0, &b)) {
+		ntlm_buf_free(&b);
+		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		return httpd_text_response("500 Internal Server Error\n");
+	}
+	r = MHD_create_response_from_buffer(b.len, b.p, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		ntlm_buf_free(&b);
+		return NULL;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	*status = MHD_HTTP_OK;
+	return r;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq,
 			     const char *method, unsigned status, struct MHD_Response *r,
 			     bool close)
@@ -194,7 +224,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	unsigned status = 0;
 
 	(void)cls;
-	(void)url;
 	(void)version;
 	if (!rq || !hc || !rq->target)
 		return MHD_NO; /* allocation failed: drop the connection */
@@ -207,7 +236,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				     httpd_text_response("431 Request Header Fields Too Large\n"),
 				     true);
 		}
-		httpd_decide(conn, hc, rq);
+		if (url && strcmp(url, HTTPD_HEALTH_PATH) == 0) {
+			unsigned st = 0;
+			r = health(method, &st);
+			if (!r)
+				return MHD_NO;
+			httpd_set_response(rq, st, r);
+			httpd_set_detail(rq, "(health)");
+		} else {
+			httpd_decide(conn, hc, rq);
+		}
 		httpd_guard_request(hc, true);
 		/* Idle limit: --handshake-timeout until authenticated, then
 		 * --idle-timeout (and back for a new handshake). */

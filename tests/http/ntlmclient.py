@@ -8,6 +8,7 @@ http.client, so each step's connection is under the test's control.
   ntlmclient.py PORT handshake [--user D\\U] [--password P] [--scheme NTLM|Negotiate]
                 [--compat N] [--split] [--then N] [--pause S] [--path P]
                 [--wait-file F]   (after the CHALLENGE: touch F.challenged, wait for F)
+                [--between P]     (after the CHALLENGE: GET P, no token, same connection)
   ntlmclient.py PORT raw --auth VALUE [--auth VALUE ...]     (one connection)
   ntlmclient.py PORT idle                                    (seconds until closed)
   ntlmclient.py PORT hold N                                  (N idle sockets; then GET)
@@ -70,6 +71,8 @@ def handshake(a):
             if os.path.exists(a.wait_file):
                 break
             time.sleep(0.05)
+    if a.between:
+        out["between_status"], _, _ = request(c, a.between)
     auth = base64.b64encode(ctx.step(chal)).decode()
     if a.split:
         c.close()
@@ -158,6 +161,7 @@ def main():
     h.add_argument("--then", type=int, default=0)
     h.add_argument("--pause", type=float, default=0)
     h.add_argument("--wait-file", default=None)
+    h.add_argument("--between", default=None)
     h.add_argument("--path", default="/?format=json")
     r = sub.add_parser("raw")
     r.add_argument("--auth", action="append", default=[])
