@@ -93,7 +93,8 @@ typedef enum ntlm_status {
 	NTLM_E_POLICY_ANONYMOUS,	  /* anonymous logon not allowed */
 	NTLM_E_POLICY_MIC_REQUIRED,	  /* RequireMIC and no MIC */
 	NTLM_E_POLICY_BINDINGS_REQUIRED,  /* ChannelBindings = Require and none */
-	NTLM_E_POLICY_PROTECTION, /* a protection required by ntlm_ctx_require not granted */
+	NTLM_E_POLICY_PROTECTION,   /* a protection required by ntlm_ctx_require not granted */
+	NTLM_E_POLICY_AUDIT_FAILED, /* AuditFailure = deny and a record was not written */
 
 	/* USAGE: the caller did something wrong */
 	NTLM_E_INVALID_ARGUMENT = 400,
@@ -244,6 +245,11 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_syslog(struct ntlm_audit *a, co
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_callback(struct ntlm_audit *a, ntlm_audit_fn fn,
 							  void *arg);
 NTLM_API void ntlm_audit_close(struct ntlm_audit *a);
+/* Events that some sink of a could not record (disk full, file size limit,
+ * a failing callback...) since it was opened; why, when not NULL, gets the
+ * last failure's message (e.g. "audit log F: write: No space left on
+ * device; the record is lost"). For a log line and a health check. */
+NTLM_API uint64_t ntlm_audit_lost(struct ntlm_audit *a, char *why, size_t len);
 /* Event accessors (valid during the callback only). */
 NTLM_API uint32_t ntlm_audit_event_id(const struct ntlm_audit_event *e);
 /* The event as one JSON object (docs/audit-events.md). */
@@ -309,6 +315,8 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_names(struct ntlm_ctx *ctx, cons
  * asks for what it requires. Before the first ntlm_step.
  */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_require(struct ntlm_ctx *ctx, unsigned req);
+/* Audit records of this context that some sink failed to write. */
+NTLM_API unsigned ntlm_ctx_audit_errors(const struct ntlm_ctx *ctx);
 /* Where the peer is, for audit records ("192.0.2.1:50000"). */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_peer(struct ntlm_ctx *ctx, const char *peer);
 

@@ -262,6 +262,11 @@ void ntlm_audit_close(struct ntlm_audit *a)
 	ntlm_audit_free(a);
 }
 
+uint64_t ntlm_audit_lost(struct ntlm_audit *a, char *why, size_t len)
+{
+	return ntlm_audit_lost_count(a, why, len);
+}
+
 uint32_t ntlm_audit_event_id(const struct ntlm_audit_event *e)
 {
 	return e ? e->id : 0;

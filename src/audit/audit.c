@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * audit: the sink list. Emitting sends the event to every sink in the order
- * they were added; a failing sink does not stop the others, and the first
- * failure (status and message) is what the caller sees.
+ * they were added; a failing sink does not stop the others; the event is
+ * counted as lost and the failure's message kept for ntlm_audit_lost().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,7 @@ ntlm_status ntlm_audit_new(struct ntlm_audit **out)
 	if (!a)
 		return ntlm_err(NTLM_E_NOMEM, "out of memory");
 	a->refs = 1;
+	pthread_mutex_init(&a->lock, NULL);
 	*out = a;
 	return NTLM_OK;
 }
@@ -37,6 +38,7 @@ void ntlm_audit_free(struct ntlm_audit *a)
 		return;
 	for (size_t i = 0; i < a->n; i++)
 		a->sinks[i]->ops->close(a->sinks[i]);
+	pthread_mutex_destroy(&a->lock);
 	free(a);
 }
 
@@ -81,12 +83,15 @@ ntlm_status ntlm_audit_add_callback(struct ntlm_audit *a, ntlm_audit_cb cb, void
 ntlm_status ntlm_audit_emit(struct ntlm_audit *a, const struct ntlm_audit_event *e)
 {
 	ntlm_status first = NTLM_OK;
-	char msg[256] = "";
+	char saved[256], msg[256] = "";
 
 	if (!a)
 		return NTLM_OK;
 	if (!e)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit: NULL event");
+	/* Sinks report through ntlm_err; what the caller had recorded is put
+	 * back afterwards (a full disk must not hide why a logon failed). */
+	ntlm_audit_set_str(saved, sizeof(saved), ntlm_error_message());
 	for (size_t i = 0; i < a->n; i++) {
 		ntlm_status st = a->sinks[i]->ops->emit(a->sinks[i], e);
 		if (st != NTLM_OK && first == NTLM_OK) {
@@ -94,7 +99,26 @@ ntlm_status ntlm_audit_emit(struct ntlm_audit *a, const struct ntlm_audit_event 
 			ntlm_audit_set_str(msg, sizeof(msg), ntlm_error_message());
 		}
 	}
-	if (first != NTLM_OK)
-		return ntlm_err(first, "%s", msg);
-	return NTLM_OK;
+	ntlm_err(NTLM_OK, "%s", saved);
+	if (first != NTLM_OK) {
+		__atomic_add_fetch(&a->lost, 1, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&a->lock);
+		memcpy(a->why, msg, sizeof(a->why));
+		pthread_mutex_unlock(&a->lock);
+	}
+	return first;
+}
+
+uint64_t ntlm_audit_lost_count(struct ntlm_audit *a, char *why, size_t len)
+{
+	if (why && len)
+		why[0] = '\0';
+	if (!a)
+		return 0;
+	if (why && len) {
+		pthread_mutex_lock(&a->lock);
+		ntlm_audit_set_str(why, len, a->why);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return __atomic_load_n(&a->lost, __ATOMIC_RELAXED);
 }

@@ -9,6 +9,8 @@
 #ifndef NTLM_AUDIT_H
 #define NTLM_AUDIT_H
 
+#include <pthread.h>
+
 #include "internal.h"
 #include "policy/policy.h"
 #include "wire/wire.h"
@@ -146,6 +148,9 @@ struct ntlm_audit {
 	size_t n;
 	struct ntlm_audit_sink *sinks[NTLM_AUDIT_MAX_SINKS]; /* owned */
 	int refs;					     /* atomic builtins only */
+	uint64_t lost;	      /* events some sink could not record (atomic builtins) */
+	pthread_mutex_t lock; /* guards why */
+	char why[256];	      /* the last sink failure, for ntlm_audit_lost */
 };
 
 NTLM_RESULT ntlm_audit_new(struct ntlm_audit **out);
@@ -161,8 +166,13 @@ NTLM_RESULT ntlm_audit_add_jsonl(struct ntlm_audit *a, const char *path);
  * Every message is sent with the LOG_AUTHPRIV facility either way. */
 NTLM_RESULT ntlm_audit_add_syslog(struct ntlm_audit *a, const char *ident);
 NTLM_RESULT ntlm_audit_add_callback(struct ntlm_audit *a, ntlm_audit_cb cb, void *arg);
-/* Sends to every sink. A sink failure is reported (first failure returned,
- * with its message) but does not stop the other sinks. NULL audit = no sinks. */
+/* Sends to every sink. A sink failure does not stop the other sinks; it is
+ * counted (a->lost), its message kept (ntlm_audit_lost), and the first
+ * failure's status returned. The thread's error detail is left as it was:
+ * the caller's own failure, if any, stays the one reported. NULL audit = no
+ * sinks. */
 NTLM_RESULT ntlm_audit_emit(struct ntlm_audit *a, const struct ntlm_audit_event *e);
+/* Events lost so far (some sink failed) and the last failure's message. */
+uint64_t ntlm_audit_lost_count(struct ntlm_audit *a, char *why, size_t len);
 
 #endif

@@ -164,8 +164,9 @@ void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e)
 	e->insecure = e->insecure || c->policy->insecure;
 	e->requested = ntlm_ctx_requested_flags(c);
 	fill_facts(c, e);
-	/* An audit sink failure must not change the authentication outcome; the
-	 * sinks report their own errors (docs/audit-events.md). */
+	/* A sink failure is counted here and on the audit object
+	 * (ntlm_audit_lost); it leaves the thread's error detail alone, and
+	 * changes the outcome only under AuditFailure = deny (ntlm_step). */
 	if (ntlm_audit_emit(c->audit, e) != NTLM_OK)
 		c->audit_errors++;
 }
@@ -387,9 +388,31 @@ ntlm_status ntlm_step(struct ntlm_ctx *c, const uint8_t *in, size_t in_len, uint
 		return ntlm_err(NTLM_E_TOKEN_TOO_LARGE, "token of %zu bytes (max %d)", in_len,
 				NTLM_MAX_TOKEN);
 	}
-	if (c->is_server)
-		return ntlm_ctx_server_step(c, in, in_len, out, out_len);
-	return ntlm_ctx_client_step(c, in, in_len, out, out_len);
+	unsigned lost = c->audit_errors;
+	ntlm_status st = c->is_server ? ntlm_ctx_server_step(c, in, in_len, out, out_len)
+				      : ntlm_ctx_client_step(c, in, in_len, out, out_len);
+	/* AuditFailure = deny: no record, no logon (a failure keeps its own status). */
+	if (c->audit_errors != lost && c->policy->audit_failure == NTLM_AUDIT_FAILURE_DENY &&
+	    (st == NTLM_OK || st == NTLM_CONTINUE)) {
+		if (*out)
+			ntlm_crypto_wipe(*out, *out_len);
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+		c->state = CTX_FAILED;
+		c->has_session = c->has_key = false;
+		ntlm_session_clear(&c->session);
+		ntlm_crypto_wipe(c->exported_key, sizeof(c->exported_key));
+		return ntlm_err(NTLM_E_POLICY_AUDIT_FAILED,
+				"AuditFailure = deny: an audit record of this handshake could not "
+				"be written");
+	}
+	return st;
+}
+
+unsigned ntlm_ctx_audit_errors(const struct ntlm_ctx *c)
+{
+	return c ? c->audit_errors : 0;
 }
 
 static ntlm_status need_session(const struct ntlm_ctx *c)

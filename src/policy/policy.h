@@ -44,6 +44,7 @@ enum ntlm_setting {
 	NTLM_SET_MAX_CLOCK_SKEW,	 /* [ntlmssp] MaxClockSkew (seconds) */
 	NTLM_SET_ALLOW_ANONYMOUS,	 /* [ntlmssp] AllowAnonymous (insecure) */
 	NTLM_SET_ACCOUNTS, /* [ntlmssp] Accounts = file:PATH, winbind (docs/domain.md) */
+	NTLM_SET_AUDIT_FAILURE,		 /* [ntlmssp] AuditFailure = continue|deny */
 	NTLM_SET_COUNT
 };
 /* The Windows (or our) value name, e.g. "NtlmMinClientSec"; "?" if out of range. */
@@ -92,8 +93,14 @@ struct ntlm_policy {
 	 * lookup order: "file:PATH" or "winbind" (docs/domain.md). */
 	size_t n_accounts;
 	char accounts[NTLM_POLICY_MAX_SERVERS][NTLM_POLICY_MAX_PATTERN + 1];
+	unsigned audit_failure; /* NTLM_AUDIT_FAILURE_*: a record that cannot be written */
 	struct ntlm_policy_source source[NTLM_SET_COUNT];
 };
+
+/* AuditFailure: what a handshake does when one of its audit records cannot
+ * be written (disk full, sink error). */
+#define NTLM_AUDIT_FAILURE_CONTINUE 0u /* count it (ntlm_audit_lost) and go on, as Windows */
+#define NTLM_AUDIT_FAILURE_DENY 1u     /* the handshake fails: no record, no logon */
 
 /* ---- profiles (const tables in profiles.c) ---------------------------- */
 /* "cis" (the default), "windows-default", "strict", "legacy-insecure";

@@ -368,6 +368,12 @@ static const char *const audit_dom_meanings[] = {
 	[7] = "a domain controller would audit every NTLM logon in the domain",
 };
 
+static const char *const audit_failure_meanings[] = {
+	"a handshake whose audit record cannot be written goes on; the loss is counted and "
+	"reported",
+	"a handshake whose audit record cannot be written fails",
+};
+
 static const char *const cb_meanings[] = {
 	"a server ignores channel bindings (MsvAvChannelBindings)",
 	"a server verifies channel bindings when the client sends them and accepts their absence",
@@ -403,6 +409,8 @@ static const struct words words[NTLM_SET_COUNT] = {
 	[NTLM_SET_DC_ALLOWED_SERVERS] = { GPO_RESTRICT "Add server exceptions in this domain", NULL,
 					  NULL, 0 },
 	[NTLM_SET_CHANNEL_BINDINGS] = { NULL, NULL, cb_meanings, ARRAY_SIZE(cb_meanings) },
+	[NTLM_SET_AUDIT_FAILURE] = { NULL, NULL, audit_failure_meanings,
+				     ARRAY_SIZE(audit_failure_meanings) },
 };
 
 /* NtlmMin*Sec bits: the flag, the Windows UI label, our words. */
@@ -593,6 +601,7 @@ static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum 
 	case NTLM_SET_RESTRICT_RECEIVING:
 	case NTLM_SET_AUDIT_RECEIVING:
 	case NTLM_SET_CHANNEL_BINDINGS:
+	case NTLM_SET_AUDIT_FAILURE:
 	case NTLM_SET_COUNT:
 	default: /* a setting with no words here: its row's line */
 		break;

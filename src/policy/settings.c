@@ -80,6 +80,12 @@ static const struct policy_sym cb_syms[] = {
 	{ NULL, 0 },
 };
 
+static const struct policy_sym audit_failure_syms[] = {
+	{ "Continue", NTLM_AUDIT_FAILURE_CONTINUE },
+	{ "Deny", NTLM_AUDIT_FAILURE_DENY },
+	{ NULL, 0 },
+};
+
 #define MSV "Control\\Lsa\\MSV1_0"
 #define NETLOGON "Services\\Netlogon\\Parameters"
 
@@ -121,6 +127,8 @@ static const struct policy_desc descs[NTLM_SET_COUNT] = {
 	  FIELD(allow_anonymous), 0, 0, NULL },
 	{ NTLM_SET_ACCOUNTS, "Accounts", "ntlmssp", NULL, PK_LIST, NULL, LIST(n_accounts, accounts),
 	  0, NULL },
+	{ NTLM_SET_AUDIT_FAILURE, "AuditFailure", "ntlmssp", NULL, PK_ENUM, audit_failure_syms,
+	  FIELD(audit_failure), 0, NTLM_AUDIT_FAILURE_CONTINUE, NULL },
 };
 
 _Static_assert(sizeof(bool) == 1, "bool fields are one byte");

@@ -298,6 +298,21 @@ for round in 1 2 3; do
 	eq "round $round: mode" 600 "$(stat -c %a "$F")"
 	ls "$TMP" | grep -q '\.tmp\.' && fail "round $round: temporary file left"
 done
+# Issue 12 item 5c: the store cannot grow past the file size limit. Before,
+# SIGXFSZ killed `accounts add` and left its temporary file; now the write
+# fails with EFBIG, the store is unchanged and no temporary file is left.
+G=$TMP/big-store
+cp "$F" "$G"
+for i in 1 2 3; do printf '# %s\n' "$(head -c 600 /dev/zero | tr '\0' x)" >>"$G"; done
+before=$(md5 "$G")
+(ulimit -f 1 && printf 'pw\n' | "$NTLM" accounts add --file "$G" 'CORP\toolarge') \
+	>"$TMP/out" 2>"$TMP/err"
+RC=$?
+ERR=$(cat "$TMP/err")
+expect_usage "add past RLIMIT_FSIZE (not killed by SIGXFSZ)" 'File too large'
+eq "add past RLIMIT_FSIZE: store unchanged" "$before" "$(md5 "$G")"
+ls "$TMP" | grep -q '\.tmp\.' && fail "add past RLIMIT_FSIZE: temporary file left"
+
 # Concurrent removes and adds mixed.
 pids=()
 for i in $(seq -w 1 10); do

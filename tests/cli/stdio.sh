@@ -146,6 +146,31 @@ expect_rc "--require seal: server" 1 "$SRC"
 grep -q 'outcome=denied: NTLM_E_POLICY_PROTECTION: NTLMSSP_NEGOTIATE_SEAL required' \
 	"$TMP/require.server.err" || fail "--require seal: $(cat "$TMP/require.server.err")"
 
+# Issue 12 item 5: the server's audit log is on a full disk (/dev/full). The
+# client refused by policy learns the policy reason, never the server's audit
+# path or disk error; the server logs the loss. AuditFailure = Deny refuses a
+# logon whose record cannot be written.
+if [ -w /dev/full ]; then
+	pair fullaudit --require seal --accounts "$TMP/accounts" --audit /dev/full -- \
+		"${ALICE[@]}" --data 1
+	expect_rc "audit on /dev/full: client" 1 "$CRC"
+	grep -q 'NTLM_E_POLICY_PROTECTION' "$TMP/fullaudit.client.err" ||
+		fail "audit on /dev/full: $(cat "$TMP/fullaudit.client.err")"
+	grep -q -e '/dev/full' -e 'No space' "$TMP/fullaudit.client.err" &&
+		fail "audit on /dev/full: the client was told: $(cat "$TMP/fullaudit.client.err")"
+	grep -q 'ntlm server: audit: [0-9]* records\{0,1\} lost so far; the last: audit log /dev/full: write: No space left on device' \
+		"$TMP/fullaudit.server.err" || fail "audit loss not logged: $(cat "$TMP/fullaudit.server.err")"
+	printf '[ntlmssp]\nAuditFailure = Deny\n' >"$TMP/audit-deny.conf"
+	pair auditdeny --config "$TMP/audit-deny.conf" --accounts "$TMP/accounts" \
+		--audit /dev/full -- "${ALICE[@]}" --data 1
+	expect_rc "AuditFailure = Deny: client" 1 "$CRC"
+	expect_rc "AuditFailure = Deny: server" 1 "$SRC"
+	grep -q 'NTLM_E_POLICY_AUDIT_FAILED' "$TMP/auditdeny.server.err" ||
+		fail "AuditFailure = Deny: $(cat "$TMP/auditdeny.server.err")"
+	grep -q '/dev/full' "$TMP/auditdeny.client.err" &&
+		fail "AuditFailure = Deny: the client was told: $(cat "$TMP/auditdeny.client.err")"
+fi
+
 # A WRAP answer altered in flight: the client's unseal fails, exit 1.
 run_driver stdio-mitm flip-wrap -- "$NTLM" server --stdio "${SRV[@]}" -- \
 	"$NTLM" client --stdio "${ALICE[@]}" --seal --data 3

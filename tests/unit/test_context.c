@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "context/ctx.h"
@@ -602,6 +603,49 @@ static void test_require_protection(void **state)
 	peer_free(p);
 }
 
+/* Issue 12 item 5: an audit sink that fails (a full disk: /dev/full).
+ * AuditFailure = Continue: the logon goes on, the loss is counted on the
+ * context and the audit object, and a failing logon still reports its own
+ * cause (before, the sink's "audit log /dev/full: ..." replaced it, and
+ * `ntlm server` sent that to the client). Deny: no record, no logon. */
+static void test_audit_failure(void **state)
+{
+	(void)state;
+	char why[256];
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	struct peer *p = peer_new("cis", "cis");
+	assert_int_equal(ntlm_audit_add_jsonl(p->saud, "/dev/full"), NTLM_OK);
+
+	struct result r = run(p, NULL, NULL, NULL, NULL);
+	assert_success(r);
+	assert_true(ntlm_ctx_audit_errors(p->server) >= 1);
+	assert_int_equal(ntlm_ctx_audit_errors(p->client), 0);
+	assert_true(ntlm_audit_lost(p->saud, why, sizeof(why)) >= 1);
+	assert_non_null(strstr(why, "/dev/full"));
+	assert_true(has_event(&p->sev, NTLM_EVENT_SUCCESS)); /* the other sink got it */
+
+	ntlm_cred_free(p->cred);
+	assert_int_equal(ntlm_cred_new_password(DOMAIN, USER, "wrong", &p->cred), NTLM_OK);
+	r = run(p, NULL, NULL, NULL, NULL);
+	assert_failure(r, 4, NTLM_E_LOGON_FAILURE);
+	assert_null(strstr(r.msg, "/dev/full"));
+	assert_null(strstr(r.msg, "audit"));
+
+	/* Deny: the same good logon fails, whatever step first lost a record. */
+	ntlm_cred_free(p->cred);
+	assert_int_equal(ntlm_cred_new_password(DOMAIN, USER, PASSWORD, &p->cred), NTLM_OK);
+	p->spol.audit_failure = NTLM_AUDIT_FAILURE_DENY;
+	r = run(p, NULL, NULL, NULL, NULL);
+	if (r.failed_step != 2 && r.failed_step != 4)
+		fail_msg("deny: step %d %s", r.failed_step, ntlm_status_name(r.st));
+	assert_int_equal(r.st, NTLM_E_POLICY_AUDIT_FAILED);
+	assert_non_null(strstr(r.msg, "AuditFailure = deny"));
+	uint8_t key[16];
+	assert_int_equal(ntlm_ctx_session_key(p->server, key), NTLM_E_BAD_STATE);
+	peer_free(p);
+}
+
 /* Finds the CHALLENGE's TargetInfo and flips a byte of a name in it. */
 static void alter_target_info(uint8_t *tok, size_t len, void *arg)
 {
@@ -1094,6 +1138,7 @@ int main(void)
 		cmocka_unit_test(test_mitm_strip_flags),
 		cmocka_unit_test(test_mitm_alter_target_info),
 		cmocka_unit_test(test_require_protection),
+		cmocka_unit_test(test_audit_failure),
 		cmocka_unit_test(test_mitm_drop_mic),
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_lmcompat_table),

@@ -224,6 +224,8 @@ static void test_conf_symbolic_names(void **state)
 		{ "[ntlmssp]\nStrictMinSec = 0\n", NTLM_SET_STRICT_MIN_SEC, 0 },
 		{ "[ntlmssp]\nAllowAnonymous = no\n", NTLM_SET_ALLOW_ANONYMOUS, 0 },
 		{ "[ntlmssp]\nAllowAnonymous = off\n", NTLM_SET_ALLOW_ANONYMOUS, 0 },
+		{ "[ntlmssp]\nAuditFailure = deny\n", NTLM_SET_AUDIT_FAILURE, 1 },
+		{ "[ntlmssp]\nAuditFailure = Continue\n", NTLM_SET_AUDIT_FAILURE, 0 },
 		{ "[ntlmssp]\nMaxClockSkew = 0x10\n", NTLM_SET_MAX_CLOCK_SKEW, 16 },
 		{ "[ntlmssp]\nMaxClockSkew = 86400\n", NTLM_SET_MAX_CLOCK_SKEW, 86400 },
 		{ "[ntlmssp]\nMaxClockSkew = 1\n", NTLM_SET_MAX_CLOCK_SKEW, 1 },
@@ -275,6 +277,9 @@ static void test_conf_symbolic_names(void **state)
 			break;
 		case NTLM_SET_MAX_CLOCK_SKEW:
 			got = p.max_clock_skew;
+			break;
+		case NTLM_SET_AUDIT_FAILURE:
+			got = p.audit_failure;
 			break;
 		default:
 			fail();
@@ -1184,6 +1189,7 @@ static void roundtrip(const struct ntlm_policy *a)
 	assert_int_equal(a->channel_bindings, b.channel_bindings);
 	assert_int_equal(a->max_clock_skew, b.max_clock_skew);
 	assert_int_equal(a->allow_anonymous, b.allow_anonymous);
+	assert_int_equal(a->audit_failure, b.audit_failure);
 	assert_int_equal(a->n_client_allowed, b.n_client_allowed);
 	for (size_t i = 0; i < a->n_client_allowed; i++)
 		assert_string_equal(a->client_allowed[i], b.client_allowed[i]);

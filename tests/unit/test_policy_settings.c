@@ -62,6 +62,8 @@ static uint32_t field_of(const struct ntlm_policy *p, enum ntlm_setting id, bool
 		return p->allow_anonymous;
 	case NTLM_SET_ACCOUNTS:
 		return (uint32_t)p->n_accounts;
+	case NTLM_SET_AUDIT_FAILURE:
+		return p->audit_failure;
 	default:
 		break;
 	}

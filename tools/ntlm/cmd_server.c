@@ -169,9 +169,16 @@ static struct ntlm_accounts *open_accounts(const struct tool_cmd *self,
  */
 void server_client_reason(ntlm_status st, char *buf, size_t len)
 {
+	enum ntlm_status_kind k = ntlm_status_kind(st);
+
 	if (st == NTLM_E_NO_SUCH_USER || st == NTLM_E_LOGON_FAILURE)
 		snprintf(buf, len, "%s: logon denied: unknown user name or bad password",
 			 ntlm_status_name(NTLM_E_LOGON_FAILURE));
+	else if (k == NTLM_KIND_INTERNAL || k == NTLM_KIND_USAGE ||
+		 st == NTLM_E_POLICY_AUDIT_FAILED)
+		/* the server's own trouble (memory, files, its audit log): the
+		 * status only, never a path or a system error */
+		snprintf(buf, len, "%s: %s", ntlm_status_name(st), ntlm_status_text(st));
 	else
 		peer_status_text(st, buf, len);
 }

@@ -51,6 +51,23 @@ struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path)
 	return a;
 }
 
+void peer_report_audit_loss(const struct tool_cmd *c, struct ntlm_audit *a)
+{
+	static uint64_t reported; /* shared by the server's connection threads */
+	char why[256], esc[512];
+	uint64_t n, prev;
+
+	if (!a)
+		return;
+	n = ntlm_audit_lost(a, why, sizeof(why));
+	prev = __atomic_exchange_n(&reported, n, __ATOMIC_RELAXED);
+	if (n <= prev)
+		return;
+	peer_escape(why, false, esc, sizeof(esc));
+	fprintf(stderr, "ntlm %s: audit: %llu record%s lost so far; the last: %s\n", c->name,
+		(unsigned long long)n, n == 1 ? "" : "s", esc);
+}
+
 void peer_read_password_file(const struct tool_cmd *c, const char *path, char *buf, size_t cap)
 {
 	struct stat sb;

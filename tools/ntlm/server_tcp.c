@@ -255,6 +255,7 @@ out:
 	server_summary(c->peer, ctx, &oc, line, sizeof(line));
 	printf("%s\n", line);
 	fflush(stdout);
+	peer_report_audit_loss(srv->self, srv->audit);
 	pthread_mutex_unlock(&srv->lock);
 	free(in);
 	ntlm_free(out);
