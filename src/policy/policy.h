@@ -43,8 +43,8 @@ enum ntlm_setting {
 	NTLM_SET_CHANNEL_BINDINGS,	 /* [ntlmssp] ChannelBindings = Off|Accept|Require */
 	NTLM_SET_MAX_CLOCK_SKEW,	 /* [ntlmssp] MaxClockSkew (seconds) */
 	NTLM_SET_ALLOW_ANONYMOUS,	 /* [ntlmssp] AllowAnonymous (insecure) */
-	NTLM_SET_ACCOUNTS, /* [ntlmssp] Accounts = file:PATH, winbind (docs/domain.md) */
-	NTLM_SET_AUDIT_FAILURE,		 /* [ntlmssp] AuditFailure = continue|deny */
+	NTLM_SET_ACCOUNTS,	/* [ntlmssp] Accounts = file:PATH, winbind (docs/domain.md) */
+	NTLM_SET_AUDIT_FAILURE, /* [ntlmssp] AuditFailure = continue|deny */
 	NTLM_SET_COUNT
 };
 /* The Windows (or our) value name, e.g. "NtlmMinClientSec"; "?" if out of range. */
