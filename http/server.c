@@ -480,6 +480,7 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		goto out;
 	}
 	struct fe_live_spec spec = {
+		.name = "ntlm httpd",
 		.configs = cfg->configs,
 		.n_configs = cfg->n_configs,
 		.profile = cfg->profile,

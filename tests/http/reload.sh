@@ -78,4 +78,31 @@ CHECKS=$((CHECKS + 1))
 [ -f "$AUDIT" ] || fail "no new audit file after SIGHUP"
 eq "success in the new file" 1 "$(count_events 9005)"
 eq "nothing more in the rotated file" "$n1" "$(wc -l <"$AUDIT.1")"
+stop_server
+
+# Issue 12 item 5: the audit file reaches the file size limit (RLIMIT_FSIZE).
+# Before, SIGXFSZ killed ntlm httpd at the first record past the limit; now
+# the write fails with EFBIG, the record is lost whole (the file holds only
+# whole lines), the loss is logged, and the server keeps serving.
+REAL_NTLM=$NTLM
+# (stdout and stderr go through cat processes started before the limit)
+printf '#!/bin/bash\nexec > >(exec cat) 2> >(exec cat >&2)\nulimit -f 2\nexec "%s" "$@"\n' \
+	"$REAL_NTLM" >"$TMP/ntlm-fsize"
+chmod +x "$TMP/ntlm-fsize"
+NTLM=$TMP/ntlm-fsize
+# The file is already at the limit (2048 bytes, one whole JSON line), so
+# every record's write starts at the limit.
+$PY -c 'import sys; sys.stdout.write("{\"pad\":\"" + "x" * 2037 + "\"}\n")' >"$TMP/fsize.audit"
+eq "audit file at the limit" 2048 "$(stat -c %s "$TMP/fsize.audit")"
+start_server fsize
+NTLM=$REAL_NTLM
+for i in 1 2 3 4 5 6; do
+	eq "served at the file size limit ($i)" 200 "$(ok 'DEMO\demo:'"$DEMO_PW")"
+done
+server_alive "audit file at its size limit"
+contains "audit loss logged" "ntlm httpd: audit: 12 records lost so far" "$(cat "$TMP/fsize.err")"
+contains "audit loss: the cause" "File too large" "$(cat "$TMP/fsize.err")"
+CHECKS=$((CHECKS + 1))
+$PY -c 'import json,sys
+for l in open(sys.argv[1]): json.loads(l)' "$AUDIT" || fail "a cut record in the audit file"
 finish

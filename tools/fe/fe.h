@@ -68,6 +68,7 @@ struct fe_box {
 	struct ntlm_policy *policy;
 	struct ntlm_accounts *accounts;
 	struct ntlm_audit *audit;
+	uint64_t lost_reported; /* audit's lost records already logged */
 };
 
 /* One generation of what contexts borrow. A context keeps the generation it
@@ -85,6 +86,7 @@ struct fe_gen {
 
 /* Where each part comes from, for a reload. */
 struct fe_live_spec {
+	const char *name;	    /* "ntlm httpd": the prefix of the audit-loss line */
 	const char *const *configs; /* policy files, later wins; none: the profile */
 	size_t n_configs;
 	const char *profile;	      /* NULL: the default profile */
@@ -133,6 +135,9 @@ void fe_live_init(struct fe_live *l, const struct fe_live_spec *spec, const char
 bool fe_live_reload(struct fe_live *l, char *why, size_t why_len);
 /* The current generation, with a reference the caller gives back. */
 struct fe_gen *fe_live_get(struct fe_live *l);
+/* fe_live_put also logs, on stderr, when g's audit object lost records
+ * since the last line: "NAME: audit: N records lost so far; the last: WHY"
+ * (ntlm_audit_lost). */
 void fe_live_put(struct fe_live *l, struct fe_gen *g);
 /* Emits what is pending and frees the current generation (the last user). */
 void fe_live_close(struct fe_live *l);

@@ -213,11 +213,39 @@ struct fe_gen *fe_live_get(struct fe_live *l)
 	return g;
 }
 
+/* Under the lock: the audit-loss line (fe.h). Each audit object counts its
+ * own losses; a reload brings a new object (a new box) and a new count. */
+static void report_loss(const struct fe_live *l, struct fe_box *au)
+{
+	char why[256], esc[512];
+	uint64_t n;
+	size_t k = 0;
+
+	if (!au || !au->audit)
+		return;
+	n = ntlm_audit_lost(au->audit, why, sizeof(why));
+	if (n <= au->lost_reported)
+		return;
+	au->lost_reported = n;
+	for (size_t i = 0; why[i] && k + 5 < sizeof(esc); i++) {
+		unsigned char ch = (unsigned char)why[i];
+		if (ch < 0x20 || ch == 0x7f)
+			k += (size_t)snprintf(esc + k, sizeof(esc) - k, "\\x%02x", ch);
+		else
+			esc[k++] = (char)ch;
+	}
+	esc[k] = '\0';
+	fprintf(stderr, "%s: audit: %llu record%s lost so far; the last: %s\n",
+		l->spec.name ? l->spec.name : "ntlm", (unsigned long long)n, n == 1 ? "" : "s",
+		esc);
+}
+
 void fe_live_put(struct fe_live *l, struct fe_gen *g)
 {
 	if (!g)
 		return;
 	pthread_mutex_lock(&l->lock);
+	report_loss(l, g->au);
 	gen_put(g);
 	pthread_mutex_unlock(&l->lock);
 }
@@ -228,6 +256,7 @@ void fe_live_close(struct fe_live *l)
 		return;
 	fe_live_flush(l, true);
 	pthread_mutex_lock(&l->lock);
+	report_loss(l, l->cur->au);
 	gen_put(l->cur);
 	l->cur = NULL;
 	pthread_mutex_unlock(&l->lock);

@@ -242,6 +242,7 @@ int cmd_server(const struct tool_cmd *self, int argc, char **argv)
 	struct ntlm_accounts *accounts = open_accounts(self, policy, o.accounts);
 	struct ntlm_audit *audit = peer_open_audit(self, o.p.audit);
 	struct fe_live_spec spec = {
+		.name = "ntlm server",
 		.configs = o.p.config.path,
 		.n_configs = o.p.config.n,
 		.profile = o.p.profile,

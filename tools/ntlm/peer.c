@@ -51,30 +51,6 @@ struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path)
 	return a;
 }
 
-void peer_report_audit_loss(const struct tool_cmd *c, struct ntlm_audit *a)
-{
-	/* callers serialize (ntlm server: under its lock); a reload (SIGHUP)
-	 * brings a new audit object and a new count */
-	static const struct ntlm_audit *last;
-	static uint64_t reported;
-	char why[256], esc[512];
-	uint64_t n;
-
-	if (!a)
-		return;
-	if (a != last) {
-		last = a;
-		reported = 0;
-	}
-	n = ntlm_audit_lost(a, why, sizeof(why));
-	if (n <= reported)
-		return;
-	reported = n;
-	peer_escape(why, false, esc, sizeof(esc));
-	fprintf(stderr, "ntlm %s: audit: %llu record%s lost so far; the last: %s\n", c->name,
-		(unsigned long long)n, n == 1 ? "" : "s", esc);
-}
-
 void peer_read_password_file(const struct tool_cmd *c, const char *path, char *buf, size_t cap)
 {
 	struct stat sb;

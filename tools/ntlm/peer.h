@@ -129,10 +129,6 @@ void peer_flag_names(uint32_t flags, char *buf, size_t len);
  * one space-separated field. */
 void peer_escape(const char *s, bool field, char *buf, size_t len);
 
-/* A log line on stderr when audit records were lost since the last call:
- * how many so far and the last failure (ntlm_audit_lost). */
-void peer_report_audit_loss(const struct tool_cmd *c, struct ntlm_audit *a);
-
 /* "<STATUS_NAME>: <detail>" (the detail escaped) into buf. */
 void peer_status_text(ntlm_status st, char *buf, size_t len);
 

@@ -297,7 +297,6 @@ int server_run_stdio(const struct tool_cmd *self, struct server *srv)
 out:
 	server_summary("stdio", s.ctx, &s.oc, summary, sizeof(summary));
 	fprintf(stderr, "ntlm %s: %s\n", self->name, summary);
-	peer_report_audit_loss(self, gen->audit);
 	ntlm_ctx_free(s.ctx);
 	fe_live_put(&srv->live, gen);
 	line_reader_free(&s.in);

@@ -255,7 +255,6 @@ out:
 	server_summary(c->peer, ctx, &oc, line, sizeof(line));
 	printf("%s\n", line);
 	fflush(stdout);
-	peer_report_audit_loss(srv->self, gen->audit);
 	pthread_mutex_unlock(&srv->lock);
 	free(in);
 	ntlm_free(out);
