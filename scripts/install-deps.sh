@@ -12,7 +12,7 @@
 #          the interop and HTTP tests
 set -euo pipefail
 
-build=(build-essential cmake pkg-config nettle-dev libunistring-dev libwbclient-dev
+build=(build-essential cmake pkg-config nettle-dev libunistring-dev libwbclient-dev libkrb5-dev
        libmicrohttpd-dev libcurl4-openssl-dev)
 declare -A profile=(
 	[build]="${build[*]}"

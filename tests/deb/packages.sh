@@ -27,6 +27,8 @@ declare -A want=(
 		./usr/share/doc/ntlmssp-tools/licenses.md.gz"
 	[ntlmssp-httpd]="./usr/sbin/ntlm-httpd ./lib/systemd/system/ntlm-httpd.service ./etc/default/ntlm-httpd
 		./usr/share/man/man8/ntlm-httpd.8.gz"
+	[ntlmssp-gss]="./usr/lib/$triplet/ntlmssp/ntlmssp_gss.so ./usr/share/ntlmssp-gss/ntlmssp-gss.conf
+		./etc/gss/mech.d/ntlmssp-gss.conf"
 )
 for pkg in "${!want[@]}"; do
 	deb=$out/${pkg}_${version}_$arch.deb
@@ -60,4 +62,20 @@ deps=$(dpkg-deb -f "$out/ntlmssp-tools_${version}_$arch.deb" Depends)
 if grep -qE 'libcurl|libmicrohttpd' <<<"$deps"; then fail "ntlmssp-tools depends on $deps"; fi
 grep -q libmicrohttpd <<<"$(dpkg-deb -f "$out/ntlmssp-httpd_${version}_$arch.deb" Depends)" ||
 	fail "ntlmssp-httpd does not depend on libmicrohttpd"
+# the GSSAPI mechanism: its mech.d entry is a symlink (not a conffile, so
+# removing the package removes it) to the line naming the packaged module;
+# it conflicts with gss-ntlmssp (the same OID); it needs no libntlmssp0
+gdeb=$out/ntlmssp-gss_${version}_$arch.deb
+link=$(dpkg-deb -c "$gdeb" | awk '$6 == "./etc/gss/mech.d/ntlmssp-gss.conf" {print $1, $8}')
+[ "$link" = "lrwxrwxrwx ../../../usr/share/ntlmssp-gss/ntlmssp-gss.conf" ] ||
+	[ "$link" = "lrwxrwxrwx /usr/share/ntlmssp-gss/ntlmssp-gss.conf" ] ||
+	fail "/etc/gss/mech.d/ntlmssp-gss.conf is not the symlink to the shipped line: $link"
+if dpkg-deb -I "$gdeb" conffiles >/dev/null 2>&1; then fail "ntlmssp-gss has conffiles"; fi
+line=$(dpkg-deb --fsys-tarfile "$gdeb" | tar -xOf - ./usr/share/ntlmssp-gss/ntlmssp-gss.conf |
+	grep -v '^#' | awk 'NF {print $1, $2, $3}')
+[ "$line" = "ntlmssp_v1 1.3.6.1.4.1.311.2.2.10 /usr/lib/$triplet/ntlmssp/ntlmssp_gss.so" ] ||
+	fail "ntlmssp-gss's mech.d line: $line"
+[ "$(dpkg-deb -f "$gdeb" Conflicts)" = gss-ntlmssp ] || fail "ntlmssp-gss does not conflict with gss-ntlmssp"
+if grep -q libntlmssp0 <<<"$(dpkg-deb -f "$gdeb" Depends)"; then fail "ntlmssp-gss depends on libntlmssp0"; fi
+grep -q libgssapi-krb5-2 <<<"$(dpkg-deb -f "$gdeb" Depends)" || fail "ntlmssp-gss does not depend on libgssapi-krb5-2"
 echo "deb_packages: ok"

@@ -9,13 +9,17 @@ store), the handshake, wrap/unwrap and get_mic/verify_mic both ways, the
 session key, and a wrong password that fails with our reason text.
 
 usage: python_gssapi.py BUILD_DIR   (exit 0 = pass, 77 = python3-gssapi missing)
+NTLM_GSS_MECH_CONFIG, when set, is the mech file instead of BUILD_DIR's (the
+installed one: tests/install/staged.sh gss), and the module it names must be
+the one this process loaded.
 """
 import os
 import sys
 import tempfile
 
 build = sys.argv[1]
-os.environ["GSS_MECH_CONFIG"] = os.path.join(build, "gss-mech.conf")
+mech_conf = os.environ.get("NTLM_GSS_MECH_CONFIG") or os.path.join(build, "gss-mech.conf")
+os.environ["GSS_MECH_CONFIG"] = mech_conf
 os.environ["NTLMSSP_AUDIT_LOG"] = "none"
 for k in ("NTLMSSP_CONF", "NTLM_USER_FILE", "LM_COMPAT_LEVEL"):
     os.environ.pop(k, None)
@@ -97,6 +101,13 @@ with tempfile.TemporaryDirectory() as tmp:
         check(False, "a wrong password fails")
     except gssapi.exceptions.GSSError as e:
         check("NTLM_E_LOGON_FAILURE" in str(e), f"a wrong password fails: {e}")
+
+# The module mech_conf names is the one in this process.
+with open(mech_conf) as f:
+    module = [ln.split()[2] for ln in f if ln.strip() and not ln.startswith("#")][0]
+with open("/proc/self/maps") as f:
+    loaded = {ln.split()[-1] for ln in f if ln.rstrip().endswith("ntlmssp_gss.so")}
+check(loaded == {module}, f"the module loaded is {module} (maps: {sorted(loaded)})")
 
 print(f"python_gssapi: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

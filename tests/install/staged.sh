@@ -7,6 +7,12 @@
 #   cmake       the same with find_package(ntlmssp) and ntlmssp::ntlmssp
 #   tool_links  the installed `ntlm` links neither libcurl nor libmicrohttpd
 #               (the installed ntlm-httpd does, and `ntlm httpd` runs it)
+#   gss         the GSSAPI mechanism: LIBDIR/ntlmssp/ntlmssp_gss.so (self-
+#               contained, gss_* exports only) and its mech.d file naming it;
+#               python-gssapi loads the staged module through that file
+#               (GSS_MECH_CONFIG; its path moved into the staging tree) and
+#               runs a handshake, wrap/unwrap and MICs
+#               (tests/gss/python_gssapi.py)
 # usage: staged.sh STEP BUILD_DIR CMAKE CC EXPECT_SPLIT
 # Exit 0 pass, 1 fail, 77 skip (tool_links while the HTTP server is still
 # built into `ntlm`, EXPECT_SPLIT=0).
@@ -137,6 +143,26 @@ tool_links)
 		grep -q libmicrohttpd <<<"$(LD_LIBRARY_PATH=$L ldd "$stage$prefix/sbin/ntlm-httpd")" ||
 			fail "the installed ntlm-httpd does not link libmicrohttpd"
 	fi
+	;;
+gss)
+	mechdir=$(cache NTLM_GSS_MECHDIR)
+	mod=$libdir/ntlmssp/ntlmssp_gss.so
+	mech=$stage$mechdir/ntlmssp-gss.conf
+	[ -f "$stage$mod" ] || fail "missing $mod"
+	[ -f "$mech" ] || fail "missing $mechdir/ntlmssp-gss.conf"
+	line=$(grep -v '^#' "$mech" | awk 'NF {print $1, $2, $3}')
+	[ "$line" = "ntlmssp_v1 1.3.6.1.4.1.311.2.2.10 $mod" ] ||
+		fail "$mechdir/ntlmssp-gss.conf says '$line'"
+	if grep -q libntlmssp <<<"$(ldd "$stage$mod")"; then fail "the module loads libntlmssp.so"; fi
+	bad=$(nm -D --defined-only "$stage$mod" | awk '$2 ~ /[TDBR]/ {print $3}' |
+		grep -vE '^(gss_|gssspi_)' || true)
+	[ -z "$bad" ] || fail "the module exports more than gss_*/gssspi_*: $bad"
+	echo "install_gss: $mod, $mechdir/ntlmssp-gss.conf: $line"
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import gssapi' 2>/dev/null ||
+		{ echo "SKIP: python3-gssapi is not installed"; exit 77; }
+	sed -i "s|$mod|$stage$mod|" "$mech"
+	NTLM_GSS_MECH_CONFIG=$mech PYTHONDONTWRITEBYTECODE=1 \
+		/usr/bin/python3 "$here/../gss/python_gssapi.py" "$build" || fail "python_gssapi.py"
 	;;
 *) fail "unknown step '$step'" ;;
 esac
