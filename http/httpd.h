@@ -30,7 +30,10 @@
 #define HTTPD_DEFAULT_MAX_HEADER_SIZE 16384u
 #define HTTPD_DEFAULT_MAX_BODY_SIZE (8u * 1024u * 1024u)
 #define HTTPD_DEFAULT_PROXY_TIMEOUT 60u /* seconds */
-#define HTTPD_MAX_HANDSHAKES 16u	/* NEGOTIATEs per connection */
+#define HTTPD_THREADS_DEFAULT \
+	0xffffffffu /* one worker per CPU; a thread per connection with --proxy */
+#define HTTPD_THREADS_MAX 256u
+#define HTTPD_MAX_HANDSHAKES 16u /* NEGOTIATEs per connection */
 
 struct httpd_config {
 	const char *listen;	      /* "HOST:PORT", "[v6]:PORT"; port 0 = any free port */
@@ -55,7 +58,7 @@ struct httpd_config {
 	size_t max_header_size;
 	size_t max_body_size;
 	unsigned proxy_timeout;
-	unsigned threads; /* unused with thread-per-connection; reserved */
+	unsigned threads; /* workers; 0: a thread per connection; HTTPD_THREADS_DEFAULT */
 	bool quiet;	  /* no request log on stderr */
 	const char *user; /* started as root: become this user once listening */
 };

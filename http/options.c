@@ -69,6 +69,9 @@ void cmd_httpd_usage(FILE *f)
 		"  --max-header-size BYTES  request line + headers (default %u)\n"
 		"  --max-body-size BYTES    request body forwarded by --proxy (default %u)\n"
 		"  --proxy-timeout S        backend request timeout (default %u)\n"
+		"  --threads N              worker threads, each serving many connections\n"
+		"                           (default: one per CPU; 0 = a thread per\n"
+		"                           connection, the default with --proxy)\n"
 		"  --quiet                  no request log on stderr\n"
 		"  --user NAME              started as root: become NAME (its groups too)\n"
 		"                           once the files are open and the socket bound\n"
@@ -163,6 +166,8 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 			cfg.max_body_size = number(self, a, v, 0, 1073741824);
 		} else if ((v = opt_value(self, argc, argv, &i, "--proxy-timeout")) != NULL) {
 			cfg.proxy_timeout = (unsigned)number(self, a, v, 1, 3600);
+		} else if ((v = opt_value(self, argc, argv, &i, "--threads")) != NULL) {
+			cfg.threads = (unsigned)number(self, a, v, 0, HTTPD_THREADS_MAX);
 		} else if ((v = opt_value(self, argc, argv, &i, "--user")) != NULL) {
 			cfg.user = v;
 		} else if (strcmp(a, "--quiet") == 0) {

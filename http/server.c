@@ -5,10 +5,13 @@
  * for (the built-in page, --root, --proxy). The NTLM handshake that
  * authorizes it is handshake.c.
  *
- * Threading: one thread per connection (MHD_USE_THREAD_PER_CONNECTION),
- * bounded by --max-connections and --max-per-ip, so a slow client or a slow
- * backend holds only its own thread. struct hconn is touched only by its
- * connection's thread. The policy, the account store and the audit object
+ * Threading: event-driven by default. --threads N worker threads (default:
+ * one per CPU) each wait on their own epoll set and serve many connections;
+ * a connection stays on the worker that accepted it, so struct hconn is
+ * touched by one thread at a time, and a slow client costs a timer and a
+ * descriptor, not a thread. --threads 0 is one thread per connection (what
+ * --proxy uses unless --threads is given: a backend request blocks the
+ * thread that makes it). The policy, the account store and the audit object
  * are shared read-only / thread-safe (docs/audit-events.md).
  */
 #include <arpa/inet.h>
@@ -389,6 +392,21 @@ void httpd_config_defaults(struct httpd_config *cfg)
 	cfg->max_header_size = HTTPD_DEFAULT_MAX_HEADER_SIZE;
 	cfg->max_body_size = HTTPD_DEFAULT_MAX_BODY_SIZE;
 	cfg->proxy_timeout = HTTPD_DEFAULT_PROXY_TIMEOUT;
+	cfg->threads = HTTPD_THREADS_DEFAULT;
+}
+
+/* --threads when not given: one worker per CPU, or a thread per connection
+ * in proxy mode (its backend requests block). */
+static unsigned worker_threads(const struct httpd_config *cfg)
+{
+	long n;
+
+	if (cfg->threads != HTTPD_THREADS_DEFAULT)
+		return cfg->threads;
+	if (cfg->proxy)
+		return 0;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
 /* "HOST:PORT" or "[V6]:PORT" -> a listening socket; fills `shown` with
@@ -547,14 +565,22 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	size_t pool = cfg->max_header_size + 8192;
 	if (pool < 16384)
 		pool = 16384;
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	unsigned threads = worker_threads(cfg);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	if (threads == 0)
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+	else
+		flags |= MHD_USE_EPOLL;
 	if (family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	httpd_S.daemon = MHD_start_daemon(
-		flags, 0, httpd_guard_accept, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
-		on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		MHD_OPTION_CONNECTION_LIMIT, httpd_guard_hard_limit(cfg->max_connections),
+		flags, 0, httpd_guard_accept, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned int)(threads > 1 ? threads : 0), MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+		NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		/* libmicrohttpd splits its limit between the workers; the guard
+		 * holds the real one over all of them */
+		MHD_OPTION_CONNECTION_LIMIT,
+		httpd_guard_hard_limit(cfg->max_connections) * (threads > 1 ? threads : 1),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->handshake_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_CONNECTION,
 		on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Threads (--threads, docs/httpd.md): by default a few workers serve every
+# connection, so 40 authenticated keep-alive connections held at once cost
+# no thread each; --threads 0 is one thread per connection. Either way each
+# connection stays authenticated (its next request is served without a new
+# handshake) and each logon is audited once.
+set -u
+source "$(dirname "$0")/lib.bash"
+N=40
+
+threads_of() { sed -n 's/^Threads:[[:space:]]*//p' "/proc/$1/status"; }
+
+# hold NAME: N logons held open; sets HELD (the server's thread count while
+# they are held) and OUT (many.py's report).
+hold() {
+	rm -f "$TMP/$1.go" "$TMP/$1.go.held"
+	$PY "$HERE/many.py" "$PORT" "$N" 'DEMO\demo' "$DEMO_PW" "$TMP/$1.go" >"$TMP/$1.json" &
+	local pid=$! i
+	for ((i = 0; i < 1200; i++)); do
+		[ -e "$TMP/$1.go.held" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	HELD=$(threads_of "$SERVER_PID")
+	touch "$TMP/$1.go"
+	wait_pid "$pid" 120
+	OUT=$(cat "$TMP/$1.json")
+}
+
+make_accounts
+start_server workers --profile cis --threads 2 --max-per-ip 0 --quiet
+hold workers
+eq "workers: $N handshakes" "{\"after\": {\"200\": $N}, \"handshakes\": {\"200\": $N}}" "$OUT"
+CHECKS=$((CHECKS + 1))
+[ "$HELD" -le 6 ] || fail "--threads 2: $HELD threads with $N connections held (want <= 6)"
+eq "workers: one success event per logon" "$N" "$(count_events 9005 "$AUDIT")"
+stop_server
+
+start_server perconn --profile cis --threads 0 --max-per-ip 0 --quiet
+hold perconn
+eq "per connection: $N handshakes" "{\"after\": {\"200\": $N}, \"handshakes\": {\"200\": $N}}" "$OUT"
+CHECKS=$((CHECKS + 1))
+[ "$HELD" -ge "$N" ] || fail "--threads 0: $HELD threads with $N connections held (want >= $N)"
+stop_server
+
+# The default is one worker per CPU.
+start_server default --profile cis --max-per-ip 0 --quiet
+hold default
+eq "default: $N handshakes" "{\"after\": {\"200\": $N}, \"handshakes\": {\"200\": $N}}" "$OUT"
+CHECKS=$((CHECKS + 1))
+[ "$HELD" -le $(($(nproc) + 4)) ] || fail "default: $HELD threads for $(nproc) CPUs"
+stop_server
+
+out=$("$NTLM" httpd --threads 300 2>&1)
+contains "--threads bounded" "--threads wants a number from 0 to 256" "$out"
+finish
