@@ -64,6 +64,7 @@ typedef enum ntlm_status {
 	NTLM_E_CONFIG,		       /* policy file: syntax, unknown key, bad value */
 	NTLM_E_ACCOUNTS_FILE,	       /* account store file: malformed line */
 	NTLM_E_BAD_KEY_EXCHANGE,       /* KEY_EXCH without a 16-byte EncryptedRandomSessionKey */
+	NTLM_E_NO_COMMON_MECH,	       /* SPNEGO: the peer offers no NTLMSSP */
 
 	/* AUTH_FAILED: crypto check on the peer's data failed */
 	NTLM_E_MESSAGE_ALTERED = 200, /* signature does not verify */

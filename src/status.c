@@ -11,6 +11,7 @@
 #define SEC_E_OUT_OF_SEQUENCE 0x80090310u
 #define SEC_E_INSUFFICIENT_MEMORY 0x80090300u
 #define SEC_E_INTERNAL_ERROR 0x80090304u
+#define SEC_E_SECPKG_NOT_FOUND 0x80090305u
 #define SEC_E_UNSUPPORTED_FUNCTION 0x80090302u
 #define SEC_E_BUFFER_TOO_SMALL 0x80090321u
 #define STATUS_INVALID_PARAMETER 0xC000000Du
@@ -71,6 +72,8 @@ static const struct status_row rows[] = {
 	ROW(NTLM_E_ACCOUNTS_FILE, "account store file is not valid", STATUS_INVALID_PARAMETER),
 	ROW(NTLM_E_BAD_KEY_EXCHANGE,
 	    "KEY_EXCH negotiated without a valid EncryptedRandomSessionKey", SEC_E_INVALID_TOKEN),
+	ROW(NTLM_E_NO_COMMON_MECH, "the SPNEGO token offers no NTLMSSP mechanism",
+	    SEC_E_SECPKG_NOT_FOUND),
 	ROW(NTLM_E_MESSAGE_ALTERED, "message signature does not verify", SEC_E_MESSAGE_ALTERED),
 	ROW(NTLM_E_OUT_OF_SEQUENCE, "message sequence number is not the expected one",
 	    SEC_E_OUT_OF_SEQUENCE),

@@ -234,6 +234,107 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_import(const struct ntlm_policy *pol
 						   struct ntlm_ctx **out,
 						   struct ntlm_cred **cred_out);
 
+/* ---- SPNEGO (RFC 4178), NTLMSSP inside (docs/spnego.md) ------------------- */
+
+/* The largest SPNEGO token the decoder takes (a browser's NegTokenInit may
+ * carry a Kerberos token first, which we skip but must read past). */
+#define NTLM_SPNEGO_MAX_TOKEN 16384u
+#define NTLM_SPNEGO_MAX_MECHS 16u /* mechTypes entries kept */
+
+#define NTLM_SPNEGO_INIT 1u /* NegTokenInit, inside the RFC 2743 InitialContextToken */
+#define NTLM_SPNEGO_RESP 2u /* NegTokenResp (bare, as every later token) */
+
+/* negState (RFC 4178 4.2.2); NTLM_SPNEGO_NO_STATE: absent. */
+#define NTLM_SPNEGO_NO_STATE (-1)
+#define NTLM_SPNEGO_ACCEPT_COMPLETED 0
+#define NTLM_SPNEGO_ACCEPT_INCOMPLETE 1
+#define NTLM_SPNEGO_REJECT 2
+#define NTLM_SPNEGO_REQUEST_MIC 3
+
+/* Borrowed bytes inside the decoded token; p is NULL when the field is absent. */
+struct ntlm_spnego_bytes {
+	const uint8_t *p;
+	size_t len;
+};
+
+/* A decoded SPNEGO token. Every pointer points into the decoded input. */
+struct ntlm_spnego_token {
+	unsigned kind; /* NTLM_SPNEGO_INIT or NTLM_SPNEGO_RESP */
+	/* NegTokenInit */
+	struct ntlm_spnego_bytes mech_types;		       /* the MechTypeList's DER */
+	struct ntlm_spnego_bytes mechs[NTLM_SPNEGO_MAX_MECHS]; /* each OID's content octets */
+	size_t n_mechs;
+	int ntlm_index; /* NTLMSSP's place in mechs, or -1 */
+	struct ntlm_spnego_bytes
+		req_flags; /* reqFlags BIT STRING content (unused-bits byte first) */
+	/* NegTokenResp */
+	int neg_state;				 /* NTLM_SPNEGO_* state, or NTLM_SPNEGO_NO_STATE */
+	struct ntlm_spnego_bytes supported_mech; /* OID content octets */
+	/* both */
+	struct ntlm_spnego_bytes mech_token;	/* mechToken (Init) or responseToken (Resp) */
+	struct ntlm_spnego_bytes mech_list_mic; /* mechListMIC */
+};
+
+/*
+ * Decodes a NegTokenInit (wrapped in the InitialContextToken with the SPNEGO
+ * OID 1.3.6.1.5.5.2) or a bare NegTokenResp, strictly: DER definite lengths
+ * in their shortest form, each field at most once and in order, every OID
+ * well formed, no byte left over, at most NTLM_SPNEGO_MAX_TOKEN bytes and
+ * NTLM_SPNEGO_MAX_MECHS mechanisms. A NegTokenInit must list at least one
+ * mechanism. Errors: NTLM_E_BAD_ENCODING (the detail names the field),
+ * NTLM_E_TOKEN_TOO_LARGE. Nothing is allocated: *out borrows from tok.
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_spnego_decode(const uint8_t *tok, size_t len,
+						      struct ntlm_spnego_token *out);
+
+/* A mechanism's name from its OID content octets: "NTLMSSP", "Kerberos 5",
+ * "Kerberos 5 (Microsoft)", "NegoEx", "IAKERB", "SPNEGO"; NULL if unknown. */
+NTLM_API const char *ntlm_spnego_mech_name(const uint8_t *oid, size_t len);
+/* Appends an OID's dotted form ("1.3.6.1.4.1.311.2.2.10") to b. */
+NTLM_API void ntlm_spnego_oid_text(struct ntlm_buf *b, const uint8_t *oid, size_t len);
+
+/*
+ * Encoders (for clients and tests; an acceptor uses ntlm_spnego_accept).
+ * NegTokenInit: mechs (OID content octets; NULL: NTLMSSP alone), then the
+ * optional mechToken and mechListMIC (NULL: absent), in the InitialContextToken.
+ * NegTokenResp: neg_state (NTLM_SPNEGO_NO_STATE: absent), supportedMech
+ * NTLMSSP when supported_ntlm, then the optional responseToken and
+ * mechListMIC. *out is allocated; release it with ntlm_free().
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_spnego_encode_init(const struct ntlm_spnego_bytes *mechs,
+							   size_t n_mechs, const uint8_t *token,
+							   size_t token_len, const uint8_t *mic,
+							   size_t mic_len, uint8_t **out,
+							   size_t *out_len);
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_spnego_encode_resp(int neg_state, int supported_ntlm,
+							   const uint8_t *token, size_t token_len,
+							   const uint8_t *mic, size_t mic_len,
+							   uint8_t **out, size_t *out_len);
+
+/*
+ * The acceptor's side of SPNEGO with NTLMSSP, on a server context
+ * (ntlm_server_new) used for nothing else. First call: the client's
+ * NegTokenInit; then each NegTokenResp. Returns NTLM_CONTINUE with *out the
+ * NegTokenResp to send (accept-incomplete with the CHALLENGE, or request-mic
+ * asking for NTLMSSP's first token when NTLMSSP is not the client's first
+ * choice), or NTLM_OK with *out the final NegTokenResp (accept-completed),
+ * which must be sent too. *out is allocated; release it with ntlm_free().
+ *
+ * The mechListMIC (RFC 4178 5) is the NTLM signature of the DER of the
+ * client's mechTypes with the session's keys: it is required when the
+ * AUTHENTICATE carried an NTLM MIC (MS-SPNG 3.3.5.1) or NTLMSSP was not the
+ * client's first mechanism, and signing keys exist; a client's mechListMIC
+ * is always checked. Ours is sent whenever one was exchanged. After each the
+ * RC4 state of that direction restarts (MS-SPNG 3.3.5.1), as in
+ * ntlm_ctx_reset_crypto. The success event (9005) is raised only once the
+ * mechListMIC is checked; a mechListMIC that is wrong or missing fails with
+ * NTLM_E_MIC_MISMATCH and event 9002. A NegTokenInit without NTLMSSP:
+ * NTLM_E_NO_COMMON_MECH (the detail lists the mechanisms offered).
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_spnego_accept(struct ntlm_ctx *ctx, const uint8_t *in,
+						      size_t in_len, uint8_t **out,
+						      size_t *out_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "internal.h"
+#include "ntlmssp/unstable.h"
 #include "policy/policy.h"
 #include "session/session.h"
 #include "wire/wire.h"
@@ -22,6 +23,9 @@ struct ntlm_cred {
 	bool has_lm;
 	uint8_t lm_hash[16]; /* secret; only from a password with an LM form */
 };
+
+/* The DER of a mechTypes list of NTLM_SPNEGO_MAX_MECHS OIDs of 64 bytes. */
+#define NTLM_SPNEGO_TYPES_MAX (4 + NTLM_SPNEGO_MAX_MECHS * 66)
 
 enum ntlm_ctx_state {
 	CTX_INIT = 0,	       /* client: nothing sent; server: waiting for NEGOTIATE */
@@ -76,6 +80,13 @@ struct ntlm_ctx {
 	/* ntlm_policy_identity of the policy, worked out at the first event */
 	bool has_policy_id;
 	char policy_hash[17], policy_source[256];
+
+	/* SPNEGO (spnego.c, ntlm_spnego_accept) */
+	bool spnego;	       /* the NegTokenInit was seen */
+	bool spnego_not_first; /* NTLMSSP was not the client's first mechanism */
+	bool spnego_defer;     /* the success event waits for the mechListMIC */
+	uint8_t spnego_types[NTLM_SPNEGO_TYPES_MAX]; /* the client's mechTypes, DER */
+	size_t spnego_types_len;
 };
 
 /* client.c / server.c */
@@ -88,6 +99,9 @@ NTLM_RESULT ntlm_ctx_server_step(struct ntlm_ctx *c, const uint8_t *in, size_t i
 void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e);
 void ntlm_ctx_audit_verdict(struct ntlm_ctx *c, const struct ntlm_verdict *v);
 void ntlm_ctx_audit_failure(struct ntlm_ctx *c, uint32_t id, ntlm_status st);
+/* server.c: the server's result event (reason "authenticated", or the
+ * current error's detail). */
+void ntlm_ctx_server_result(struct ntlm_ctx *c, uint32_t id, enum ntlm_audit_outcome outcome);
 /* Copies a wire string (UTF-16LE or OEM per flags) into dst as UTF-8. */
 NTLM_RESULT ntlm_ctx_wire_string(struct ntlm_slice s, uint32_t flags, char *dst, size_t len,
 				 const char *what);

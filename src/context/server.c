@@ -422,7 +422,7 @@ static ntlm_status recheck_domain_account(struct ntlm_ctx *c, bool *audited)
 	return NTLM_OK;
 }
 
-static void audit_result(struct ntlm_ctx *c, uint32_t id, enum ntlm_audit_outcome outcome)
+void ntlm_ctx_server_result(struct ntlm_ctx *c, uint32_t id, enum ntlm_audit_outcome outcome)
 {
 	struct ntlm_audit_event e;
 	ntlm_audit_event_init(&e, id, NTLM_AUDIT_INCOMING, outcome);
@@ -602,15 +602,18 @@ static ntlm_status on_authenticate(struct ntlm_ctx *c, const uint8_t *in, size_t
 	}
 success:
 	c->state = CTX_DONE;
-	audit_result(c, NTLM_EVENT_SUCCESS, NTLM_OUTCOME_SUCCESS);
+	/* Under SPNEGO the mechListMIC is still to be checked (spnego.c). */
+	if (!c->spnego_defer)
+		ntlm_ctx_server_result(c, NTLM_EVENT_SUCCESS, NTLM_OUTCOME_SUCCESS);
 	st = NTLM_OK;
 	goto out;
 
 failed:
 	if (!audited)
-		audit_result(c, event,
-			     ntlm_status_kind(st) == NTLM_KIND_POLICY_DENIED ? NTLM_OUTCOME_BLOCKED
-									     : NTLM_OUTCOME_FAILED);
+		ntlm_ctx_server_result(c, event,
+				       ntlm_status_kind(st) == NTLM_KIND_POLICY_DENIED
+					       ? NTLM_OUTCOME_BLOCKED
+					       : NTLM_OUTCOME_FAILED);
 out:
 	ntlm_account_clear(&acct);
 	ntlm_crypto_wipe(&ver, sizeof(ver));
@@ -647,7 +650,7 @@ ntlm_status ntlm_ctx_server_step(struct ntlm_ctx *c, const uint8_t *in, size_t i
 		st = ntlm_err(NTLM_E_REPLAY,
 			      "this context's challenge was already answered; a second "
 			      "AUTHENTICATE is refused");
-		audit_result(c, NTLM_EVENT_REPLAY, NTLM_OUTCOME_FAILED);
+		ntlm_ctx_server_result(c, NTLM_EVENT_REPLAY, NTLM_OUTCOME_FAILED);
 		return fail(c, st);
 	}
 	/* An AUTHENTICATE for a challenge this context never issued: a replay,
@@ -659,7 +662,7 @@ ntlm_status ntlm_ctx_server_step(struct ntlm_ctx *c, const uint8_t *in, size_t i
 			      "challenge this context never issued (replayed, or sent on "
 			      "another connection)",
 			      (unsigned)NTLM_WIRE_NEGOTIATE);
-		audit_result(c, NTLM_EVENT_REPLAY, NTLM_OUTCOME_FAILED);
+		ntlm_ctx_server_result(c, NTLM_EVENT_REPLAY, NTLM_OUTCOME_FAILED);
 		return fail(c, st);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(server_table); i++) {
