@@ -16,14 +16,17 @@
 
 /* Requests a connection may have refused (401/400) before it is closed. */
 #define MAX_REFUSALS 32u
-/* Base64 of NTLM_MAX_TOKEN bytes. */
+/* Base64 of NTLM_MAX_TOKEN bytes; under Negotiate, of a SPNEGO token. */
 #define MAX_TOKEN_TEXT (((NTLM_MAX_TOKEN + 2) / 3) * 4)
+#define MAX_SPNEGO_TEXT (((NTLM_SPNEGO_MAX_TOKEN + 2) / 3) * 4)
 
 struct hconn {
 	char peer[64];
 	struct ntlm_ctx *ctx; /* handshake in progress (CHALLENGE sent); owned */
 	struct fe_gen *gen;   /* what ctx borrows (policy, accounts, audit); a reference */
 	struct timespec hs_started;
+	bool spnego;	 /* the handshake in progress speaks SPNEGO (ntlm_spnego_accept) */
+	bool challenged; /* its CHALLENGE went out */
 	bool authed;
 	struct httpd_identity id;
 	unsigned handshakes;
@@ -51,6 +54,7 @@ struct hreq {
 	bool body_too_large;
 	size_t body_seen; /* bytes of body received, kept or not */
 	char detail[320]; /* why it was refused, for the request log */
+	char *www_auth;	  /* served: the final "Negotiate <NegTokenResp>", or NULL; owned */
 };
 
 /* The daemon's shared state: set up by httpd_run() before the first

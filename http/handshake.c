@@ -12,7 +12,11 @@
  * The handshake and its result belong to the TCP connection (struct hconn):
  * a CHALLENGE is only ever answered on the connection that received it. Raw
  * NTLMSSP tokens are also accepted under the Negotiate scheme, and the reply
- * uses the scheme the client used. struct hconn is touched only by its
+ * uses the scheme the client used. Under Negotiate, a SPNEGO token (RFC 4178,
+ * as curl --negotiate and browsers send through GSSAPI or SSPI) goes to the
+ * library's SPNEGO acceptor (ntlm_spnego_accept): a NegTokenResp in each
+ * 401, and the final one (accept-completed, with our mechListMIC) in a
+ * WWW-Authenticate header of the 200. struct hconn is touched only by its
  * connection's thread.
  */
 #include <stdio.h>
@@ -160,6 +164,15 @@ static void refuse(struct hconn *hc, struct hreq *rq, ntlm_status st, bool at_au
 	snprintf(msg, sizeof(msg), "(%s: %s)", ntlm_status_name(st),
 		 detail && *detail ? detail : ntlm_status_text(st));
 	httpd_health_failed(st);
+	if (st == NTLM_E_NO_COMMON_MECH) {
+		/* SPNEGO for Kerberos (or another mechanism) alone: not ours.
+		 * Offer NTLM, which browsers then use. */
+		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, true));
+		hc->refusals++;
+		httpd_set_detail(rq, msg);
+		malformed(hc, before, msg);
+		return;
+	}
 	switch (ntlm_status_kind(st)) {
 	case NTLM_KIND_POLICY_DENIED:
 		/* A valid account refused by policy: 403. Refused at the
@@ -201,13 +214,39 @@ static void note_unless_audited(unsigned before, const struct hconn *hc, const c
 		fe_live_event(&httpd_S.live, FE_EVENT_REPLAY, hc->peer, "%s", reason);
 }
 
+/* "Negotiate <base64>" / "NTLM <base64>" (allocated), or NULL. */
+static char *auth_value(enum httpd_scheme scheme, const uint8_t *tok, size_t len, ntlm_status *st)
+{
+	char *b64 = NULL, *header = NULL;
+	*st = ntlm_base64_encode(tok, len, &b64);
+	if (*st != NTLM_OK)
+		return NULL;
+	size_t hlen = strlen(b64) + 16;
+	header = malloc(hlen);
+	if (header)
+		snprintf(header, hlen, "%s %s", scheme == SCHEME_NEGOTIATE ? "Negotiate" : "NTLM",
+			 b64);
+	else
+		*st = NTLM_E_NOMEM;
+	ntlm_free(b64);
+	return header;
+}
+
+/* One step: SPNEGO's acceptor, or NTLM's. */
+static ntlm_status step(struct hconn *hc, const uint8_t *tok, size_t len, uint8_t **out,
+			size_t *out_len)
+{
+	return hc->spnego ? ntlm_spnego_accept(hc->ctx, tok, len, out, out_len)
+			  : ntlm_step(hc->ctx, tok, len, out, out_len);
+}
+
 static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme scheme,
-			    const uint8_t *tok, size_t len)
+			    bool spnego, const uint8_t *tok, size_t len)
 {
 	struct ntlm_ctx *ctx = NULL;
 	uint8_t *out = NULL;
 	size_t out_len = 0;
-	char *b64 = NULL, *header = NULL;
+	char *header = NULL;
 	struct fe_gen *gen = NULL;
 	unsigned before = tl_events;
 	ntlm_status st;
@@ -234,47 +273,45 @@ static void start_handshake(struct hconn *hc, struct hreq *rq, enum httpd_scheme
 	st = new_server_ctx(hc, &ctx, &gen);
 	if (st != NTLM_OK)
 		goto fail;
-	st = ntlm_step(ctx, tok, len, &out, &out_len);
+	hc->ctx = ctx;
+	hc->gen = gen;
+	hc->spnego = spnego;
+	ctx = NULL;
+	gen = NULL;
+	st = step(hc, tok, len, &out, &out_len);
 	if (st != NTLM_CONTINUE) {
 		if (st == NTLM_OK)
 			st = NTLM_E_BAD_STATE;
 		goto fail;
 	}
-	st = ntlm_base64_encode(out, out_len, &b64);
-	if (st != NTLM_OK)
+	header = auth_value(scheme, out, out_len, &st);
+	if (!header)
 		goto fail;
-	size_t hlen = strlen(b64) + 16;
-	header = malloc(hlen);
-	if (!header) {
-		st = NTLM_E_NOMEM;
-		goto fail;
-	}
-	snprintf(header, hlen, "%s %s", scheme == SCHEME_NEGOTIATE ? "Negotiate" : "NTLM", b64);
 	httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(header, false));
-	hc->ctx = ctx;
-	hc->gen = gen;
-	ctx = NULL;
-	gen = NULL;
+	/* SPNEGO may first answer with NTLMSSP chosen and no CHALLENGE yet */
+	hc->challenged = !spnego || ntlm_ctx_flags(hc->ctx) != 0;
 	clock_gettime(CLOCK_MONOTONIC, &hc->hs_started);
 	goto out;
 fail:
+	httpd_drop_handshake(hc);
 	refuse(hc, rq, st, false, before);
 out:
 	free(header);
-	ntlm_free(b64);
 	ntlm_free(out);
 	ntlm_ctx_free(ctx);
 	fe_live_put(&httpd_S.live, gen);
 }
 
-static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *tok, size_t len)
+static void finish_handshake(struct hconn *hc, struct hreq *rq, bool spnego, const uint8_t *tok,
+			     size_t len)
 {
 	uint8_t *out = NULL;
 	size_t out_len = 0;
 	char reason[200];
 	ntlm_status st;
 
-	if (!hc->ctx) {
+	if (!hc->ctx || hc->spnego != spnego) {
+		httpd_drop_handshake(hc);
 		/* No CHALLENGE was sent on this connection: the client moved to a
 		 * new connection mid-handshake, or replays a token. A fresh
 		 * context sees the token (the library audits what it can), and
@@ -282,17 +319,22 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 		unsigned before = tl_events;
 		struct ntlm_ctx *tmp = NULL;
 		struct fe_gen *gen = NULL;
-		if (new_server_ctx(hc, &tmp, &gen) == NTLM_OK) {
+		if (!spnego && new_server_ctx(hc, &tmp, &gen) == NTLM_OK) {
 			ntlm_status ignored = ntlm_step(tmp, tok, len, &out, &out_len);
 			(void)ignored; /* it cannot succeed: no CHALLENGE was sent */
 			ntlm_free(out);
 			ntlm_ctx_free(tmp);
 			fe_live_put(&httpd_S.live, gen);
 		}
-		note_unless_audited(before, hc,
-				    "AUTHENTICATE on a connection that holds no NTLM handshake: "
-				    "NTLM over HTTP is bound to the TCP connection that received "
-				    "the CHALLENGE (new connection mid-handshake, or a replay)");
+		note_unless_audited(
+			before, hc,
+			spnego ? "SPNEGO NegTokenResp on a connection that holds no "
+				 "SPNEGO handshake: NTLM over HTTP is bound to the TCP "
+				 "connection that received the CHALLENGE (new connection "
+				 "mid-handshake, or a replay)"
+			       : "AUTHENTICATE on a connection that holds no NTLM handshake: "
+				 "NTLM over HTTP is bound to the TCP connection that received "
+				 "the CHALLENGE (new connection mid-handshake, or a replay)");
 		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
 		hc->refusals++;
 		httpd_set_detail(rq, "(AUTHENTICATE without a handshake on this "
@@ -314,11 +356,29 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, const uint8_t *t
 		return;
 	}
 	unsigned before = tl_events;
-	st = ntlm_step(hc->ctx, tok, len, &out, &out_len);
+	bool challenged = hc->challenged;
+	st = step(hc, tok, len, &out, &out_len);
+	if (st == NTLM_CONTINUE && spnego && !challenged) {
+		/* SPNEGO after NTLMSSP was chosen: the NEGOTIATE, now the CHALLENGE */
+		char *header = auth_value(SCHEME_NEGOTIATE, out, out_len, &st);
+		ntlm_free(out);
+		out = NULL;
+		if (header) {
+			httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED,
+					   httpd_unauthorized(header, false));
+			hc->challenged = true;
+			free(header);
+			return;
+		}
+	} else if (st == NTLM_CONTINUE) {
+		st = NTLM_E_BAD_STATE;
+	}
+	if (st == NTLM_OK && spnego)
+		rq->www_auth = auth_value(SCHEME_NEGOTIATE, out, out_len, &st);
 	ntlm_free(out);
 	if (st != NTLM_OK) {
 		httpd_drop_handshake(hc);
-		refuse(hc, rq, st, true, before);
+		refuse(hc, rq, st, challenged, before);
 		return;
 	}
 	struct httpd_identity *id = &hc->id;
@@ -347,7 +407,6 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *cred;
 	size_t cred_len;
-	char text[MAX_TOKEN_TEXT + 1];
 	uint8_t *tok = NULL;
 	size_t len = 0;
 	enum httpd_scheme scheme = httpd_auth_scheme(value, &cred, &cred_len);
@@ -370,7 +429,8 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 		httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED, httpd_unauthorized(NULL, false));
 		return;
 	}
-	if (cred_len == 0 || cred_len > MAX_TOKEN_TEXT) {
+	if (cred_len == 0 ||
+	    cred_len > (scheme == SCHEME_NEGOTIATE ? MAX_SPNEGO_TEXT : MAX_TOKEN_TEXT)) {
 		httpd_set_response(
 			rq, MHD_HTTP_BAD_REQUEST,
 			httpd_text_response(cred_len ? "400 Bad Request: NTLM token too large\n"
@@ -386,9 +446,18 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 				      "Authorization without a token");
 		return;
 	}
-	memcpy(text, cred, cred_len);
-	text[cred_len] = '\0';
-	ntlm_status st = ntlm_token_from_text(text, &tok, &len);
+	/* NTLM: the token as ntlm_token_from_text reads it; Negotiate: strict
+	 * base64 of a SPNEGO token or of a raw NTLMSSP message. */
+	ntlm_status st;
+	if (scheme == SCHEME_NEGOTIATE) {
+		st = ntlm_base64_decode(cred, cred_len, NTLM_SPNEGO_MAX_TOKEN, &tok, &len);
+	} else {
+		char text[MAX_TOKEN_TEXT + 1];
+		memcpy(text, cred, cred_len);
+		text[cred_len] = '\0';
+		st = ntlm_token_from_text(text, &tok, &len);
+		explicit_bzero(text, cred_len);
+	}
 	if (st != NTLM_OK) {
 		httpd_set_response(
 			rq, MHD_HTTP_BAD_REQUEST,
@@ -400,13 +469,36 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 			      "the NTLM token is not base64");
 		return;
 	}
+	if (scheme == SCHEME_NEGOTIATE && len && (tok[0] == 0x60 || tok[0] == 0xa1)) {
+		/* SPNEGO: a NegTokenInit starts a handshake, a NegTokenResp
+		 * continues it. */
+		struct ntlm_spnego_token t;
+		st = ntlm_spnego_decode(tok, len, &t);
+		if (st != NTLM_OK) {
+			char why[300];
+			snprintf(why, sizeof(why), "a malformed SPNEGO token (%s: %s)",
+				 ntlm_status_name(st), ntlm_error_message());
+			httpd_set_response(
+				rq, MHD_HTTP_BAD_REQUEST,
+				httpd_text_response("400 Bad Request: malformed SPNEGO token\n"));
+			hc->refusals++;
+			httpd_set_detail(rq, why);
+			fe_live_event(&httpd_S.live, NTLM_EVENT_MALFORMED_REQUEST, hc->peer, "%s",
+				      why);
+		} else if (t.kind == NTLM_SPNEGO_INIT) {
+			start_handshake(hc, rq, scheme, true, tok, len);
+		} else {
+			finish_handshake(hc, rq, true, tok, len);
+		}
+		goto out;
+	}
 	if (len < 12 || memcmp(tok, "NTLMSSP", 8) != 0) {
 		if (scheme == SCHEME_NEGOTIATE) {
-			/* SPNEGO / Kerberos: not ours. Offer NTLM alone, which
-			 * browsers then use. */
+			/* Kerberos without SPNEGO: not ours. Offer NTLM alone,
+			 * which browsers then use. */
 			httpd_set_response(rq, MHD_HTTP_UNAUTHORIZED,
 					   httpd_unauthorized(NULL, true));
-			httpd_set_detail(rq, "(Negotiate token is not NTLMSSP)");
+			httpd_set_detail(rq, "(Negotiate token is neither SPNEGO nor NTLMSSP)");
 		} else {
 			httpd_set_response(
 				rq, MHD_HTTP_BAD_REQUEST,
@@ -422,9 +514,9 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 	uint32_t type = (uint32_t)tok[8] | (uint32_t)tok[9] << 8 | (uint32_t)tok[10] << 16 |
 			(uint32_t)tok[11] << 24;
 	if (type == 1) {
-		start_handshake(hc, rq, scheme, tok, len);
+		start_handshake(hc, rq, scheme, false, tok, len);
 	} else if (type == 3) {
-		finish_handshake(hc, rq, tok, len);
+		finish_handshake(hc, rq, false, tok, len);
 	} else {
 		httpd_set_response(
 			rq, MHD_HTTP_BAD_REQUEST,
@@ -439,7 +531,6 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 			      (unsigned)type);
 	}
 out:
-	explicit_bzero(text, cred_len);
 	if (tok) {
 		explicit_bzero(tok, len);
 		ntlm_free(tok);

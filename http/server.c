@@ -297,6 +297,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (rq->body.err != NTLM_OK)
 		return MHD_NO;
 	r = serve(conn, hc, rq, method, &status);
+	if (r && rq->www_auth) /* SPNEGO's last word: accept-completed, our mechListMIC */
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, rq->www_auth);
 	return queue(conn, hc, rq, method, status, r, false);
 }
 
@@ -328,6 +330,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	if (rq->resp)
 		MHD_destroy_response(rq->resp);
 	free(rq->target);
+	free(rq->www_auth);
 	if (rq->body.p)
 		explicit_bzero(rq->body.p, rq->body.cap);
 	ntlm_buf_free(&rq->body);

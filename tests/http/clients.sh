@@ -48,12 +48,16 @@ eq "Negotiate: one handshake" $((before + 1)) "$(count_events 9005)"
 out=$($PY "$HERE/ntlmclient.py" "$PORT" handshake --scheme NTLM)
 eq "NTLM: challenge scheme" NTLM "$(jget "$out" challenge_scheme)"
 
-# A SPNEGO (Kerberos) token under Negotiate: not ours; 401 offering NTLM only.
-spnego=$($PY -c 'import base64; print(base64.b64encode(bytes.fromhex("6082012a06062b0601050502a0")).decode())')
+# A SPNEGO token for Kerberos alone under Negotiate: not ours; 401 offering
+# NTLM only (SPNEGO with NTLMSSP: tests/http/spnego.sh).
+spnego=$($PY -c 'import base64; print(base64.b64encode(bytes.fromhex("602406062b0601050502a01a3018a00d300b06092a864886f712010202a20704056003060100")).decode())')
 hdrs=$(curl -sS --max-time 60 -D - -o /dev/null -H "Authorization: Negotiate $spnego" "$BASE/")
 contains "SPNEGO token: 401" "HTTP/1.1 401" "$hdrs"
 contains "SPNEGO token: NTLM offered" "WWW-Authenticate: NTLM" "$hdrs"
 lacks "SPNEGO token: Negotiate not offered again" "WWW-Authenticate: Negotiate" "$hdrs"
+# A SPNEGO token cut short: malformed, 400.
+code=$(curl -sS --max-time 60 -o /dev/null -w '%{http_code}' -H "Authorization: Negotiate YIIBKgYGKwYBBQUCoA==" "$BASE/")
+eq "SPNEGO token cut short: 400" 400 "$code"
 
 # The handshake is bound to its connection: an AUTHENTICATE on a new one is
 # refused (401), audited with the reason, and nothing succeeds.
