@@ -194,10 +194,15 @@ uint32_t ntlm_ctx_requested_flags(const struct ntlm_ctx *c)
 
 ntlm_status ntlm_ctx_check_protection(struct ntlm_ctx *c, uint32_t granted)
 {
-	uint32_t missing = req_flags(c->require) & ~granted;
+	/* RequireRequestedProtection: what was asked must be granted too. */
+	unsigned asked = c->is_server ? c->peer_req : c->req;
+	bool by_policy = c->policy && c->policy->require_requested &&
+			 (req_flags(asked) & ~req_flags(c->require) & ~granted) != 0;
+	uint32_t missing = req_flags(c->require | (by_policy ? asked : 0)) & ~granted;
 	struct ntlm_audit_event e;
 	struct ntlm_buf b;
 	char names[128];
+	size_t k;
 
 	if (!missing)
 		return NTLM_OK;
@@ -208,8 +213,13 @@ ntlm_status ntlm_ctx_check_protection(struct ntlm_ctx *c, uint32_t granted)
 			      NTLM_OUTCOME_BLOCKED);
 	e.flags = granted;
 	e.missing = missing;
-	snprintf(e.reason, sizeof(e.reason), "%s required, not granted: the %s flags are 0x%08x",
-		 names, c->is_server ? "final" : "server's CHALLENGE", granted);
+	k = (size_t)snprintf(e.reason, sizeof(e.reason),
+			     "%s required, not granted: the %s flags are 0x%08x", names,
+			     c->is_server ? "final" : "server's CHALLENGE", granted);
+	if (by_policy && k < sizeof(e.reason))
+		snprintf(e.reason + k, sizeof(e.reason) - k,
+			 " (RequireRequestedProtection: the %s asked for it)",
+			 c->is_server ? "client's NEGOTIATE" : "application");
 	ntlm_ctx_audit(c, &e);
 	return ntlm_err(NTLM_E_POLICY_PROTECTION, "%s", e.reason);
 }

@@ -45,6 +45,7 @@ struct ntlm_ctx {
 	struct ntlm_accounts *accounts;	  /* server; borrowed */
 	unsigned req;			  /* NTLM_REQ_* asked for (client) */
 	unsigned require;		  /* NTLM_REQ_* that must be granted (ntlm_ctx_require) */
+	unsigned peer_req;		  /* server: NTLM_REQ_* the client's NEGOTIATE asked */
 	char target[256];		  /* client: SPN; server: our NetBIOS name */
 	char peer[64];
 	char nb_computer[64], nb_domain[64], dns_computer[256], dns_domain[256];

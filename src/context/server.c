@@ -101,6 +101,8 @@ static ntlm_status on_negotiate(struct ntlm_ctx *c, const uint8_t *in, size_t in
 	memcpy(c->neg, in, in_len);
 	c->neg_len = in_len;
 	c->flags = neg.flags;
+	c->peer_req = ((neg.flags & NTLMSSP_NEGOTIATE_SIGN) ? NTLM_REQ_INTEGRITY : 0) |
+		      ((neg.flags & NTLMSSP_NEGOTIATE_SEAL) ? NTLM_REQ_CONFIDENTIALITY : 0);
 
 	/* RestrictReceivingNTLMTraffic = 2 refuses here; audit 8002 when asked. */
 	ntlm_policy_may_receive(c->policy, true, false, &v);

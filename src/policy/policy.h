@@ -43,8 +43,9 @@ enum ntlm_setting {
 	NTLM_SET_CHANNEL_BINDINGS,	 /* [ntlmssp] ChannelBindings = Off|Accept|Require */
 	NTLM_SET_MAX_CLOCK_SKEW,	 /* [ntlmssp] MaxClockSkew (seconds) */
 	NTLM_SET_ALLOW_ANONYMOUS,	 /* [ntlmssp] AllowAnonymous (insecure) */
-	NTLM_SET_ACCOUNTS,	/* [ntlmssp] Accounts = file:PATH, winbind (docs/domain.md) */
-	NTLM_SET_AUDIT_FAILURE, /* [ntlmssp] AuditFailure = continue|deny */
+	NTLM_SET_ACCOUNTS,	    /* [ntlmssp] Accounts = file:PATH, winbind (docs/domain.md) */
+	NTLM_SET_AUDIT_FAILURE,	    /* [ntlmssp] AuditFailure = continue|deny */
+	NTLM_SET_REQUIRE_REQUESTED, /* [ntlmssp] RequireRequestedProtection (bool) */
 	NTLM_SET_COUNT
 };
 /* The Windows (or our) value name, e.g. "NtlmMinClientSec"; "?" if out of range. */
@@ -94,6 +95,9 @@ struct ntlm_policy {
 	size_t n_accounts;
 	char accounts[NTLM_POLICY_MAX_SERVERS][NTLM_POLICY_MAX_PATTERN + 1];
 	unsigned audit_failure; /* NTLM_AUDIT_FAILURE_*: a record that cannot be written */
+	/* A protection asked for (client: the caller's request; server: the
+	 * client's NEGOTIATE) and not granted fails the handshake (9009). */
+	bool require_requested;
 	struct ntlm_policy_source source[NTLM_SET_COUNT];
 };
 

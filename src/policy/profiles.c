@@ -51,6 +51,7 @@ static const struct profile_value strict_values[] = {
 	{ NTLM_SET_STRICT_MIN_SEC, 1 },
 	{ NTLM_SET_REQUIRE_MIC, 1 },
 	{ NTLM_SET_CHANNEL_BINDINGS, NTLM_CB_REQUIRE },
+	{ NTLM_SET_REQUIRE_REQUESTED, 1 },
 	{ NTLM_SET_COUNT, 0 },
 };
 

@@ -129,6 +129,10 @@ static const struct policy_desc descs[NTLM_SET_COUNT] = {
 	  0, NULL },
 	{ NTLM_SET_AUDIT_FAILURE, "AuditFailure", "ntlmssp", NULL, PK_ENUM, audit_failure_syms,
 	  FIELD(audit_failure), 0, NTLM_AUDIT_FAILURE_CONTINUE, NULL },
+	{ NTLM_SET_REQUIRE_REQUESTED, "RequireRequestedProtection", "ntlmssp", NULL, PK_BOOL, NULL,
+	  FIELD(require_requested), 0, 0,
+	  "signing or sealing asked for and not granted fails the handshake (event 9009); "
+	  "off: it goes on without, and the application sees what was granted" },
 };
 
 _Static_assert(sizeof(bool) == 1, "bool fields are one byte");

@@ -31,7 +31,7 @@ static gss_OID_desc req_mic_oid = { GSS_SPNEGO_REQUIRE_MIC_OID_LENGTH,
 static gss_OID_desc reset_oid = { GSS_NTLMSSP_RESET_CRYPTO_OID_LENGTH,
 				  (void *)GSS_NTLMSSP_RESET_CRYPTO_OID_STRING };
 
-static char dir[256], users[300], accounts[300], audit[300], badconf[300];
+static char dir[256], users[300], accounts[300], audit[300], badconf[300], rrpconf[300];
 
 #define PW "Alice-Pass-1"
 
@@ -721,6 +721,163 @@ static void test_bad_input(void **state)
 	gss_release_name(&min, &target);
 }
 
+/* ---- a requested protection that is not granted (issue 12 item 2) ---------- */
+
+/* A credential from the cred store: CORP\alice, or the acceptor; with conf
+ * (ntlmssp_conf) when not NULL. */
+static gss_cred_id_t cred_with(const char *conf, gss_cred_usage_t usage)
+{
+	OM_uint32 min, maj;
+	gss_name_t alice =
+		usage == GSS_C_ACCEPT ? GSS_C_NO_NAME : name_of("alice", GSS_C_NT_USER_NAME);
+	gss_key_value_element_desc e[4];
+	size_t n = 0;
+	if (usage == GSS_C_ACCEPT) {
+		e[n++] = (gss_key_value_element_desc){ "accounts", accounts };
+	} else {
+		e[n++] = (gss_key_value_element_desc){ "ntlmssp_domain", "CORP" };
+		e[n++] = (gss_key_value_element_desc){ "ntlmssp_password", PW };
+	}
+	if (conf)
+		e[n++] = (gss_key_value_element_desc){ "ntlmssp_conf", conf };
+	gss_key_value_set_desc store = { (OM_uint32)n, e };
+	gss_cred_id_t c = GSS_C_NO_CREDENTIAL;
+	maj = gss_acquire_cred_from(&min, alice, 0, &ntlm_set, usage, &store, &c, NULL, NULL);
+	if (maj != GSS_S_COMPLETE)
+		fail_msg("acquire_cred_from: %s", why(maj, min));
+	gss_release_name(&min, &alice);
+	return c;
+}
+
+/* A handshake whose CHALLENGE loses SIGN, SEAL and 128 in flight (a man in
+ * the middle: the initiator checks the CHALLENGE before any MIC could tell).
+ * Returns the initiator's last major status; p has the last call's. */
+static OM_uint32 stripped_handshake(struct pair *p, gss_cred_id_t ic, gss_cred_id_t ac,
+				    OM_uint32 req)
+{
+	OM_uint32 imaj;
+	OM_uint32 min;
+	gss_name_t target = name_of("HTTP@web.example.com", GSS_C_NT_HOSTBASED_SERVICE);
+	gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER;
+	gss_buffer_desc auth = GSS_C_EMPTY_BUFFER, none = GSS_C_EMPTY_BUFFER;
+	memset(p, 0, sizeof(*p));
+	p->maj = gss_init_sec_context(&p->min, ic, &p->ic, target, &ntlm_oid, req, 0,
+				      GSS_C_NO_CHANNEL_BINDINGS, &none, NULL, &neg, &p->iflags,
+				      NULL);
+	assert_int_equal(p->maj, GSS_S_CONTINUE_NEEDED);
+	p->maj = gss_accept_sec_context(&p->min, &p->ac, ac, &neg, GSS_C_NO_CHANNEL_BINDINGS,
+					&p->src, NULL, &chal, &p->aflags, NULL, NULL);
+	assert_int_equal(p->maj, GSS_S_CONTINUE_NEEDED);
+	assert_true(chal.length >= 24);
+	uint8_t *f = (uint8_t *)chal.value + 20; /* NegotiateFlags, little-endian */
+	uint32_t flags =
+		(uint32_t)f[0] | (uint32_t)f[1] << 8 | (uint32_t)f[2] << 16 | (uint32_t)f[3] << 24;
+	if (req & GSS_C_CONF_FLAG)
+		assert_true(flags & NTLMSSP_NEGOTIATE_SEAL); /* the acceptor offered it */
+	flags &= ~(uint32_t)(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |
+			     NTLMSSP_NEGOTIATE_128);
+	for (int i = 0; i < 4; i++)
+		f[i] = (uint8_t)(flags >> (8 * i));
+	p->maj = gss_init_sec_context(&p->min, ic, &p->ic, target, &ntlm_oid, req, 0,
+				      GSS_C_NO_CHANNEL_BINDINGS, &chal, NULL, &auth, &p->iflags,
+				      NULL);
+	imaj = p->maj;
+	if (!GSS_ERROR(p->maj))
+		p->maj = gss_accept_sec_context(&p->min, &p->ac, ac, &auth,
+						GSS_C_NO_CHANNEL_BINDINGS, &p->src, NULL, &none,
+						&p->aflags, NULL, NULL);
+	gss_release_buffer(&min, &neg);
+	gss_release_buffer(&min, &chal);
+	gss_release_buffer(&min, &auth);
+	gss_release_buffer(&min, &none);
+	gss_release_name(&min, &target);
+	return imaj;
+}
+
+static void test_requested_protection(void **state)
+{
+	(void)state;
+	OM_uint32 min;
+	struct pair p;
+	gss_cred_id_t ic = cred_with(NULL, GSS_C_INITIATE), ac = cred_with(NULL, GSS_C_ACCEPT);
+	gss_cred_id_t ric = cred_with(rrpconf, GSS_C_INITIATE);
+	gss_cred_id_t rac = cred_with(rrpconf, GSS_C_ACCEPT);
+
+	/* Asked and granted: ret_flags say so on both sides. */
+	handshake(&p, ric, rac, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, GSS_C_NO_CHANNEL_BINDINGS,
+		  GSS_C_NO_CHANNEL_BINDINGS);
+	assert_int_equal(p.maj, GSS_S_COMPLETE);
+	assert_true(p.iflags & GSS_C_CONF_FLAG);
+	assert_true(p.iflags & GSS_C_INTEG_FLAG);
+	assert_true(p.aflags & GSS_C_CONF_FLAG);
+	pair_free(&p);
+
+	/* Not granted, the setting off (cis): the initiator completes and its
+	 * ret_flags tell the truth (RFC 2743 2.2.1): no CONF, no INTEG. (The
+	 * acceptor then sees the NTLMv2 MIC over the edited CHALLENGE fail.) */
+	assert_int_equal(stripped_handshake(&p, ic, ac, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG),
+			 GSS_S_COMPLETE);
+	assert_false(p.iflags & GSS_C_CONF_FLAG);
+	assert_false(p.iflags & GSS_C_INTEG_FLAG);
+	assert_int_equal(p.maj, GSS_S_DEFECTIVE_TOKEN);
+	assert_non_null(strstr(why(p.maj, p.min), "NTLM_E_MIC_MISMATCH"));
+	pair_free(&p);
+
+	/* Not granted, RequireRequestedProtection on at the initiator: it fails
+	 * on the CHALLENGE (GSS_S_UNAUTHORIZED, as every policy refusal), and
+	 * display_status says why. */
+	stripped_handshake(&p, ric, ac, GSS_C_CONF_FLAG);
+	assert_int_equal(p.maj, GSS_S_UNAUTHORIZED);
+	char *w = why(p.maj, p.min);
+	assert_non_null(strstr(w, "NTLM_E_POLICY_PROTECTION"));
+	assert_non_null(strstr(w, "NTLMSSP_NEGOTIATE_SEAL required, not granted"));
+	assert_non_null(strstr(w, "RequireRequestedProtection"));
+	pair_free(&p);
+
+	/* Only integrity asked: the same for INTEG. */
+	stripped_handshake(&p, ric, ac, GSS_C_INTEG_FLAG);
+	assert_int_equal(p.maj, GSS_S_UNAUTHORIZED);
+	assert_non_null(strstr(why(p.maj, p.min), "NTLMSSP_NEGOTIATE_SIGN required"));
+	pair_free(&p);
+
+	/* Nothing asked: nothing to refuse, even with the setting on. */
+	assert_int_equal(stripped_handshake(&p, ric, rac, 0), GSS_S_COMPLETE);
+	pair_free(&p);
+
+	/* The acceptor with the setting on: the client's NEGOTIATE asked for
+	 * SEAL, its AUTHENTICATE comes back without it: refused (9009). */
+	stripped_handshake(&p, ic, rac, GSS_C_CONF_FLAG);
+	assert_int_equal(p.maj, GSS_S_UNAUTHORIZED);
+	w = why(p.maj, p.min);
+	assert_non_null(strstr(w, "NTLM_E_POLICY_PROTECTION"));
+	assert_non_null(strstr(w, "client's NEGOTIATE asked for it"));
+	pair_free(&p);
+
+	gss_release_cred(&min, &ic);
+	gss_release_cred(&min, &ac);
+	gss_release_cred(&min, &ric);
+	gss_release_cred(&min, &rac);
+
+	/* Both refusals are audited as 9009, with what was asked and granted. */
+	FILE *f = fopen(audit, "r");
+	char line[8192];
+	int outgoing = 0, incoming = 0;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "{\"event\":9009,", 14) != 0 ||
+		    !strstr(line, "RequireRequestedProtection"))
+			continue;
+		if (strstr(line, "\"missing_names\":[\"NTLMSSP_NEGOTIATE_SEAL\"") &&
+		    strstr(line, "application asked for it"))
+			outgoing++;
+		if (strstr(line, "client's NEGOTIATE asked for it"))
+			incoming++;
+	}
+	fclose(f);
+	assert_int_equal(outgoing, 1);
+	assert_int_equal(incoming, 1);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -742,6 +899,8 @@ static int setup(void **state)
 	snprintf(line + n, sizeof(line) - (size_t)n, "\n");
 	t_write_file(accounts, line, strlen(line));
 	t_write_file(badconf, "[Lsa]\nNoSuchSetting = 1\n", 24);
+	snprintf(rrpconf, sizeof(rrpconf), "%s/rrp.conf", dir);
+	t_write_file(rrpconf, "[ntlmssp]\nRequireRequestedProtection = yes\n", 43);
 	setenv("NTLMSSP_AUDIT_LOG", audit, 1);
 	/* what a process importing an acceptor's context finds by default */
 	setenv("NTLMSSP_ACCOUNTS", accounts, 1);
@@ -766,6 +925,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_iov),
 		cmocka_unit_test(test_export_import),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_requested_protection),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -64,6 +64,8 @@ static uint32_t field_of(const struct ntlm_policy *p, enum ntlm_setting id, bool
 		return (uint32_t)p->n_accounts;
 	case NTLM_SET_AUDIT_FAILURE:
 		return p->audit_failure;
+	case NTLM_SET_REQUIRE_REQUESTED:
+		return p->require_requested;
 	default:
 		break;
 	}
