@@ -147,7 +147,7 @@ static struct MHD_Response *health(const char *method, unsigned *status)
 		return r;
 	}
 	struct ntlm_buf b = { 0 };
-	if (!httpd_health_json(0, &b)) {
+	if (!httpd_health_json(fe_live_audit_lost(&httpd_S.live), &b)) {
 		ntlm_buf_free(&b);
 		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		return httpd_text_response("500 Internal Server Error\n");

@@ -91,6 +91,33 @@ eq "handshake across /healthz: the health answer" 200 "$(jget "$out" between_sta
 eq "handshake across /healthz: one more success" $((before + 1)) "$(count_events 9005)"
 stop_server
 
+# Audit records lost: the audit file sits at the file size limit
+# (RLIMIT_FSIZE), so every record is lost (and counted); the count spans a
+# SIGHUP reload, which opens a new audit object.
+REAL_NTLM=$NTLM
+printf '#!/bin/bash\nexec > >(exec cat) 2> >(exec cat >&2)\nulimit -f 2\nexec "%s" "$@"\n' \
+	"$REAL_NTLM" >"$TMP/ntlm-fsize"
+chmod +x "$TMP/ntlm-fsize"
+NTLM=$TMP/ntlm-fsize
+$PY -c 'import sys; sys.stdout.write("{\"pad\":\"" + "x" * 2037 + "\"}\n")' >"$TMP/health-fsize.audit"
+start_server health-fsize --profile cis --quiet
+NTLM=$REAL_NTLM
+lost() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])["audit_records_lost"])' "$(health)"; }
+eq "nothing lost yet" 0 "$(lost)"
+ok() { curl_ntlm "DEMO\\demo:$DEMO_PW" -o /dev/null -w '%{http_code}' "$BASE/"; }
+eq "logon 1 at the size limit" 200 "$(ok)"
+eq "logon 2 at the size limit" 200 "$(ok)"
+# each logon: 8002 (incoming NTLM audited, cis) and 9005 (success)
+eq "two logons: four records lost" 4 "$(lost)"
+kill -HUP "$SERVER_PID"
+for ((i = 0; i < 100; i++)); do
+	grep -q 'SIGHUP: policy, accounts and audit file reloaded' "$TMP/health-fsize.err" && break
+	sleep 0.05
+done
+eq "logon 3, after the reload" 200 "$(ok)"
+eq "the count spans the reload" 6 "$(lost)"
+stop_server
+
 # --root: a file named healthz is not what /healthz serves.
 mkdir -p "$TMP/www"
 echo 'a file' >"$TMP/www/healthz"

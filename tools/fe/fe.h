@@ -69,6 +69,7 @@ struct fe_box {
 	struct ntlm_accounts *accounts;
 	struct ntlm_audit *audit;
 	uint64_t lost_reported; /* audit's lost records already logged */
+	uint64_t *retired;	/* the audit box: fe_live.audit_lost_retired */
 };
 
 /* One generation of what contexts borrow. A context keeps the generation it
@@ -116,7 +117,13 @@ struct fe_live {
 	int64_t window_start;
 	unsigned emitted_by[7], suppressed; /* per id: 9100..9105, then 9008 */
 	unsigned suppressed_by[7];	    /* per id: 9100..9105, then 9008 */
+	uint64_t audit_lost_retired;	    /* lost records of closed audit objects */
 };
+
+/* Audit records lost since the start (ntlm_audit_lost of every audit object
+ * this server opened: the closed ones and the current one; one a reload
+ * replaced but a handshake still holds counts once it is closed). */
+uint64_t fe_live_audit_lost(struct fe_live *l);
 
 /* The account backends of spec: its accounts (--accounts), else the
  * policy's [ntlmssp] Accounts, else its default_accounts when not NULL;

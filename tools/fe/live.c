@@ -49,6 +49,8 @@ static void box_put(struct fe_box *b)
 {
 	if (!b || --b->refs > 0)
 		return;
+	if (b->audit && b->retired)
+		*b->retired += ntlm_audit_lost(b->audit, NULL, 0);
 	ntlm_audit_close(b->audit);
 	ntlm_accounts_close(b->accounts);
 	ntlm_policy_free(b->policy);
@@ -92,6 +94,7 @@ void fe_live_init(struct fe_live *l, const struct fe_live_spec *spec, const char
 	pa->policy = policy;
 	pa->accounts = accounts;
 	au->audit = audit;
+	au->retired = &l->audit_lost_retired;
 	l->cur = gen_new(pa, au);
 	l->window_start = fe_now_ms();
 }
@@ -185,6 +188,7 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 		au = xcalloc(sizeof(*au));
 		au->refs = 1;
 		au->audit = audit;
+		au->retired = &l->audit_lost_retired;
 	}
 	pthread_mutex_lock(&l->lock);
 	old = l->cur;
@@ -238,6 +242,18 @@ static void report_loss(const struct fe_live *l, struct fe_box *au)
 	fprintf(stderr, "%s: audit: %llu record%s lost so far; the last: %s\n",
 		l->spec.name ? l->spec.name : "ntlm", (unsigned long long)n, n == 1 ? "" : "s",
 		esc);
+}
+
+uint64_t fe_live_audit_lost(struct fe_live *l)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&l->lock);
+	n = l->audit_lost_retired;
+	if (l->cur && l->cur->audit)
+		n += ntlm_audit_lost(l->cur->audit, NULL, 0);
+	pthread_mutex_unlock(&l->lock);
+	return n;
 }
 
 void fe_live_put(struct fe_live *l, struct fe_gen *g)
