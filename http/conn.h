@@ -94,6 +94,13 @@ void httpd_drop_handshake(struct hconn *hc);
 
 /* guard.c: connection limits and deadlines ---------------------------------------- */
 
+/* ---- log.c: the log on stderr, buffered (written when full, every 100 ms
+ * by the guard, at once by httpd_log_now, and by httpd_log_flush). A line
+ * ends with "\n" and is never split. */
+void httpd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void httpd_log_now(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void httpd_log_flush(void);
+
 /* Starts the thread that closes connections past their deadline. */
 int httpd_guard_start(char *why, size_t why_len);
 void httpd_guard_stop(void);

@@ -260,6 +260,7 @@ static void *guard_thread(void *arg)
 			break;
 		pthread_mutex_unlock(&G.lock);
 		sweep();
+		httpd_log_flush();
 		pthread_mutex_lock(&G.lock);
 	}
 	pthread_mutex_unlock(&G.lock);

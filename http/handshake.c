@@ -97,7 +97,7 @@ void httpd_on_audit_event(const struct ntlm_audit_event *e, void *arg)
 	if (httpd_S.cfg->audit)
 		return;
 	if (ntlm_audit_event_to_json(e, line, sizeof(line)) == NTLM_OK)
-		fprintf(stderr, "%s%s", line, strchr(line, '\n') ? "" : "\n");
+		httpd_log("%s%s", line, strchr(line, '\n') ? "" : "\n");
 }
 
 /* ---- the handshake ------------------------------------------------------------- */

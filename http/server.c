@@ -63,11 +63,11 @@ static void log_line(const struct hconn *hc, const char *method, const struct hr
 
 	if (httpd_S.cfg->quiet)
 		return;
-	fprintf(stderr, "ntlm httpd: %s \"%s %s\" %u%s%s\n", hc ? hc->peer : "?",
-		printable(method ? method : "?", true, meth, sizeof(meth)),
-		printable(rq && rq->target ? rq->target : "?", true, target, sizeof(target)),
-		status, detail && *detail ? " " : "",
-		printable(detail ? detail : "", false, det, sizeof(det)));
+	httpd_log("ntlm httpd: %s \"%s %s\" %u%s%s\n", hc ? hc->peer : "?",
+		  printable(method ? method : "?", true, meth, sizeof(meth)),
+		  printable(rq && rq->target ? rq->target : "?", true, target, sizeof(target)),
+		  status, detail && *detail ? " " : "",
+		  printable(detail ? detail : "", false, det, sizeof(det)));
 }
 
 /* ---- serving --------------------------------------------------------------------- */
@@ -378,7 +378,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
-	fprintf(stderr, "ntlm httpd: libmicrohttpd: %s\n", msg);
+	httpd_log_now("ntlm httpd: libmicrohttpd: %s\n", msg);
 }
 
 /* ---- start and stop ---------------------------------------------------------------- */
@@ -455,10 +455,9 @@ static void reload(void)
 	char why[1024];
 
 	if (fe_live_reload(&httpd_S.live, why, sizeof(why)))
-		fprintf(stderr, "ntlm httpd: SIGHUP: policy, accounts and audit file reloaded\n");
+		httpd_log_now("ntlm httpd: SIGHUP: policy, accounts and audit file reloaded\n");
 	else
-		fprintf(stderr, "ntlm httpd: SIGHUP: reload failed, keeping the old one: %s\n",
-			why);
+		httpd_log_now("ntlm httpd: SIGHUP: reload failed, keeping the old one: %s\n", why);
 }
 
 int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
@@ -603,11 +602,12 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 			break;
 		reload();
 	}
-	fprintf(stderr, "ntlm httpd: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	httpd_log_now("ntlm httpd: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	MHD_stop_daemon(httpd_S.daemon); /* closes the connections, and the socket */
 	httpd_S.daemon = NULL;
 	rc = 0;
 out:
+	httpd_log_flush();
 	if (guard_ready)
 		httpd_guard_stop();
 	if (proxy_ready)
