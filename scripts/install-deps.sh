@@ -13,7 +13,7 @@
 set -euo pipefail
 
 build=(build-essential cmake pkg-config nettle-dev libunistring-dev libwbclient-dev libkrb5-dev
-       libmicrohttpd-dev libcurl4-openssl-dev)
+       libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev)
 declare -A profile=(
 	[build]="${build[*]}"
 	[run]="${build[*]} curl"

@@ -144,6 +144,59 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_check_files(const char *profile,
 							   struct ntlm_policy **out, char **errors,
 							   size_t *n_errors);
 
+/* ---- deciding a recorded exchange again (`ntlm audit simulate`) ----------- */
+
+/* A fact of a recorded exchange that may be unknown. */
+#define NTLM_OBS_UNKNOWN (-1)
+
+/*
+ * What an audit record says of one exchange (docs/audit-events.md
+ * "Facts"): the facts the policy decides on, each possibly unknown.
+ */
+struct ntlm_observation {
+	int incoming;	    /* 1: a server's record; 0: a client's */
+	const char *target; /* client: the target as given; NULL: unknown */
+	int has_offered;    /* the NEGOTIATE's flags are known */
+	uint32_t offered;
+	int has_flags; /* the negotiated flags are known (client: ours and the server's) */
+	uint32_t flags;
+	const char *response_type; /* "anonymous", "LM", "NTLMv1", "NTLMv1-ESS", "NTLMv2"; NULL */
+	int domain_account;	   /* 1, 0 or NTLM_OBS_UNKNOWN (server) */
+	int mic;		   /* MsvAvFlags announces a MIC: 1, 0 or NTLM_OBS_UNKNOWN */
+	int channel_bindings;	   /* non-zero MsvAvChannelBindings: 1, 0, NTLM_OBS_UNKNOWN */
+};
+
+#define NTLM_DECIDE_ALLOW 0u	   /* allowed, nothing to record */
+#define NTLM_DECIDE_AUDIT 1u	   /* allowed, and audited (8001, 8002, 9006) */
+#define NTLM_DECIDE_DENY 2u	   /* refused by a setting */
+#define NTLM_DECIDE_UNDECIDABLE 3u /* a fact the decision needs is unknown */
+
+struct ntlm_decision {
+	unsigned verdict;  /* NTLM_DECIDE_* */
+	char setting[40];  /* deny: the setting that refused; audit: the one that audits */
+	uint32_t event_id; /* the event the exchange would raise (4001, 9001, ...) */
+	char reason[200];  /* the deciding function's own sentence */
+	char unknown[96];  /* undecidable: the missing facts, comma-separated */
+};
+
+/*
+ * Decides a recorded exchange under a policy with the functions the
+ * contexts enforce with, in the order a context calls them: a client's
+ * RestrictSendingNTLMTraffic / ClientAllowedNTLMServers on the target,
+ * NtlmMinClientSec on the server's flags, LmCompatibilityLevel (what it
+ * would send); a server's RestrictReceivingNTLMTraffic at the NEGOTIATE,
+ * NtlmMinServerSec on the offered then the final flags,
+ * LmCompatibilityLevel / AllowAnonymous on the response type,
+ * RestrictReceivingNTLMTraffic / AuditReceivingNTLMTraffic on the account,
+ * ChannelBindings (NTLMv2) and RequireMIC. The first refusal decides. A
+ * decision that needs an unknown fact is NTLM_DECIDE_UNDECIDABLE (and names
+ * it) unless a later step refuses on known facts. Not decided: passwords,
+ * MaxClockSkew, what a caller requires (ntlm_ctx_require).
+ */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_policy_decide(const struct ntlm_policy *p,
+						      const struct ntlm_observation *o,
+						      struct ntlm_decision *d);
+
 /* ---- editing an account store file (`ntlm accounts`) --------------------- */
 
 #define NTLM_ACCOUNTS_REPLACE 0x1u /* ntlm_accounts_add: replace an existing entry's hash */

@@ -315,12 +315,285 @@ static void test_policy_identity(void **state)
 	assert_string_equal(ha, hb);
 }
 
+/* ---- the round trip: records of exchanges under P1, decided under P2 by
+ * ntlm_policy_decide, against the same exchanges run live under P2 ---------- */
+
+static int fact(enum ntlm_fact f)
+{
+	return f == NTLM_FACT_YES ? 1 : f == NTLM_FACT_NO ? 0 : NTLM_OBS_UNKNOWN;
+}
+
+static void observation(const struct ntlm_audit_event *e, struct ntlm_observation *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->incoming = e->direction == NTLM_AUDIT_INCOMING;
+	o->target = o->incoming ? NULL : e->target;
+	o->has_offered = e->has_offered;
+	o->offered = e->offered;
+	o->has_flags = e->flags != 0;
+	o->flags = e->flags;
+	o->response_type =
+		e->has_response_type ? ntlm_wire_response_type_name(e->response_type) : NULL;
+	o->domain_account = fact(e->domain_account);
+	o->mic = fact(e->mic);
+	o->channel_bindings = fact(e->channel_bindings);
+}
+
+struct rt_case {
+	const char *client_profile; /* the client's own settings, under P1 and P2 */
+	const char *client_lm;	    /* its LmCompatibilityLevel, or NULL */
+	unsigned req;
+	const char *target;
+	const char *p2_client[2][2]; /* P2's client-side settings */
+	const char *p2_server[3][2]; /* P2's server-side settings */
+};
+
+static void apply(struct ntlm_policy *p, const char *const (*kv)[2], size_t n)
+{
+	for (size_t i = 0; i < n && kv[i][0]; i++)
+		assert_int_equal(ntlm_policy_set(p, kv[i][0], kv[i][1]), NTLM_OK);
+}
+
+/* One live exchange; *deny_setting gets the setting of a policy refusal
+ * ("" when it succeeded or failed otherwise). */
+static bool live(struct ntlm_policy *cpol, struct ntlm_policy *spol, const struct rt_case *k,
+		 struct lines *cl, struct lines *sl, char *deny_setting, size_t len)
+{
+	struct ntlm_cred *cred;
+	struct ntlm_accounts *acc;
+	struct ntlm_audit *ca, *sa;
+	struct ntlm_ctx *c, *s;
+	uint8_t *neg = NULL, *chal = NULL, *auth = NULL, *none = NULL;
+	size_t nl = 0, cl_len = 0, al = 0, xl = 0;
+	bool ok = false;
+
+	deny_setting[0] = '\0';
+	assert_int_equal(ntlm_cred_new_password("CORP", "alice", PASSWORD, &cred), NTLM_OK);
+	assert_int_equal(ntlm_accounts_new_callback(lookup, NULL, &acc), NTLM_OK);
+	assert_int_equal(ntlm_audit_new(&ca), NTLM_OK);
+	assert_int_equal(ntlm_audit_new(&sa), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_callback(ca, collect, cl), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_callback(sa, collect, sl), NTLM_OK);
+	assert_int_equal(ntlm_client_new(cpol, cred, k->target, k->req, &c), NTLM_OK);
+	assert_int_equal(ntlm_server_new(spol, acc, &s), NTLM_OK);
+	assert_int_equal(ntlm_ctx_set_audit(c, ca), NTLM_OK);
+	assert_int_equal(ntlm_ctx_set_audit(s, sa), NTLM_OK);
+	if (ntlm_step(c, NULL, 0, &neg, &nl) == NTLM_CONTINUE &&
+	    ntlm_step(s, neg, nl, &chal, &cl_len) == NTLM_CONTINUE &&
+	    ntlm_step(c, chal, cl_len, &auth, &al) == NTLM_OK &&
+	    ntlm_step(s, auth, al, &none, &xl) == NTLM_OK)
+		ok = true;
+	/* a refusal by policy is the last record of either side, outcome blocked */
+	for (size_t i = 0; !ok && i < cl->n + sl->n; i++) {
+		const struct ntlm_audit_event *e = i < cl->n ? &cl->ev[i] : &sl->ev[i - cl->n];
+		if (e->outcome == NTLM_OUTCOME_BLOCKED)
+			snprintf(deny_setting, len, "%s", e->setting);
+	}
+	ntlm_free(neg);
+	ntlm_free(chal);
+	ntlm_free(auth);
+	ntlm_ctx_free(c);
+	ntlm_ctx_free(s);
+	ntlm_audit_free(ca);
+	ntlm_audit_free(sa);
+	ntlm_cred_free(cred);
+	ntlm_accounts_close(acc);
+	return ok;
+}
+
+static const struct ntlm_audit_event *last_terminal(const struct lines *l, uint32_t id)
+{
+	for (size_t i = l->n; i-- > 0;)
+		if (l->ev[i].id == id)
+			return &l->ev[i];
+	return NULL;
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	static const struct rt_case cases[] = {
+		/* P2 refuses NTLMv1 on the server */
+		{ "legacy-insecure",
+		  "2",
+		  0,
+		  "HTTP/old.corp.example",
+		  { { NULL } },
+		  { { "LmCompatibilityLevel", "5" } } },
+		{ "cis",
+		  NULL,
+		  0,
+		  "HTTP/web.corp.example",
+		  { { NULL } },
+		  { { "LmCompatibilityLevel", "5" } } },
+		/* P2 denies outgoing NTLM but to listed servers */
+		{ "cis",
+		  NULL,
+		  0,
+		  "HTTP/web.corp.example",
+		  { { "RestrictSendingNTLMTraffic", "2" },
+		    { "ClientAllowedNTLMServers", "web.corp.example" } },
+		  { { NULL } } },
+		{ "cis",
+		  NULL,
+		  0,
+		  "HTTP/other.corp.example",
+		  { { "RestrictSendingNTLMTraffic", "2" },
+		    { "ClientAllowedNTLMServers", "web.corp.example" } },
+		  { { NULL } } },
+		/* P2 requires sealing of clients: those that seal pass */
+		{ "cis",
+		  NULL,
+		  NTLM_REQ_CONFIDENTIALITY,
+		  "HTTP/web.corp.example",
+		  { { NULL } },
+		  { { "NtlmMinServerSec", "0x20080030" } } },
+		{ "cis",
+		  NULL,
+		  0,
+		  "HTTP/web.corp.example",
+		  { { NULL } },
+		  { { "NtlmMinServerSec", "0x20080030" } } },
+		/* P2 requires a MIC: NTLMv1 has none */
+		{ "legacy-insecure",
+		  "2",
+		  0,
+		  "HTTP/old.corp.example",
+		  { { NULL } },
+		  { { "RequireMIC", "yes" } } },
+		{ "cis",
+		  NULL,
+		  NTLM_REQ_INTEGRITY,
+		  "HTTP/web.corp.example",
+		  { { NULL } },
+		  { { "RequireMIC", "yes" } } },
+		/* P2 requires channel bindings (NTLMv2 only; no client here sends them) */
+		{ "cis",
+		  NULL,
+		  0,
+		  "HTTP/web.corp.example",
+		  { { NULL } },
+		  { { "ChannelBindings", "Require" } } },
+		{ "legacy-insecure",
+		  "2",
+		  0,
+		  "HTTP/old.corp.example",
+		  { { NULL } },
+		  { { "ChannelBindings", "Require" } } },
+		/* P2 refuses domain accounts, then all incoming NTLM */
+		{ "cis",
+		  NULL,
+		  0,
+		  "HTTP/web.corp.example",
+		  { { NULL } },
+		  { { "RestrictReceivingNTLMTraffic", "1" } } },
+		{ "cis",
+		  NULL,
+		  0,
+		  "HTTP/web.corp.example",
+		  { { NULL } },
+		  { { "RestrictReceivingNTLMTraffic", "2" } } },
+	};
+	size_t denied = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct rt_case *k = &cases[i];
+		struct ntlm_policy c1, s1, c2, s2;
+		struct lines cl = { 0 }, sl = { 0 };
+		char why[64];
+
+		/* P1: audit all; the client keeps its own LmCompatibilityLevel */
+		assert_int_equal(ntlm_policy_profile(k->client_profile, &c1), NTLM_OK);
+		if (k->client_lm)
+			assert_int_equal(ntlm_policy_set(&c1, "LmCompatibilityLevel", k->client_lm),
+					 NTLM_OK);
+		c2 = c1;
+		assert_int_equal(ntlm_policy_set(&c1, "RestrictSendingNTLMTraffic", "1"), NTLM_OK);
+		assert_int_equal(ntlm_policy_profile("legacy-insecure", &s1), NTLM_OK);
+		assert_int_equal(ntlm_policy_set(&s1, "AuditReceivingNTLMTraffic", "2"), NTLM_OK);
+		s2 = s1;
+		apply(&c2, k->p2_client, 2);
+		apply(&s2, k->p2_server, 3);
+
+		assert_true(live(&c1, &s1, k, &cl, &sl, why, sizeof(why)));
+		struct ntlm_observation oc, os;
+		struct ntlm_decision dc, ds;
+		const struct ntlm_audit_event *ec = last_terminal(&cl, NTLM_EVENT_OUT_ANSWERED);
+		const struct ntlm_audit_event *es = last_terminal(&sl, NTLM_EVENT_SUCCESS);
+		assert_non_null(ec);
+		assert_non_null(es);
+		observation(ec, &oc);
+		observation(es, &os);
+		assert_int_equal(ntlm_policy_decide(&c2, &oc, &dc), NTLM_OK);
+		assert_int_equal(ntlm_policy_decide(&s2, &os, &ds), NTLM_OK);
+		if (dc.verdict == NTLM_DECIDE_UNDECIDABLE || ds.verdict == NTLM_DECIDE_UNDECIDABLE)
+			fail_msg("case %zu: undecidable: %s / %s", i, dc.unknown, ds.unknown);
+		bool predicted_ok =
+			dc.verdict != NTLM_DECIDE_DENY && ds.verdict != NTLM_DECIDE_DENY;
+		const char *predicted_setting = dc.verdict == NTLM_DECIDE_DENY	 ? dc.setting
+						: ds.verdict == NTLM_DECIDE_DENY ? ds.setting
+										 : "";
+		lines_free(&cl);
+		lines_free(&sl);
+
+		bool live_ok = live(&c2, &s2, k, &cl, &sl, why, sizeof(why));
+		if (live_ok != predicted_ok || strcmp(why, predicted_setting) != 0)
+			fail_msg("case %zu (%s -> %s): predicted %s %s, live %s %s", i,
+				 k->client_profile, k->target, predicted_ok ? "success" : "deny",
+				 predicted_setting, live_ok ? "success" : "failure", why);
+		denied += !live_ok;
+		lines_free(&cl);
+		lines_free(&sl);
+	}
+	/* 0, 3, 5, 6, 8, 10 and 11 are refused under P2: both outcomes are tried */
+	assert_int_equal(denied, 7);
+}
+
+/* What cannot be known is said, not guessed; a refusal on known facts
+ * stands whatever else is unknown. */
+static void test_decide_unknown(void **state)
+{
+	(void)state;
+	struct ntlm_policy p;
+	struct ntlm_observation o = { 0 };
+	struct ntlm_decision d;
+
+	assert_int_equal(ntlm_policy_profile("cis", &p), NTLM_OK);
+	o.incoming = 1;
+	o.domain_account = o.mic = o.channel_bindings = NTLM_OBS_UNKNOWN;
+	assert_int_equal(ntlm_policy_decide(&p, &o, &d), NTLM_OK);
+	assert_int_equal(d.verdict, NTLM_DECIDE_UNDECIDABLE);
+	assert_string_equal(d.unknown, "offered,flags,response_type,domain_account,"
+				       "channel_bindings,mic");
+	o.response_type = "NTLMv1";
+	assert_int_equal(ntlm_policy_decide(&p, &o, &d), NTLM_OK);
+	assert_int_equal(d.verdict, NTLM_DECIDE_DENY);
+	assert_string_equal(d.setting, "LmCompatibilityLevel");
+	assert_int_equal(d.event_id, NTLM_EVENT_RESPONSE_REFUSED);
+	/* a client: the target decides first */
+	struct ntlm_observation c = { 0 };
+	assert_int_equal(ntlm_policy_set(&p, "RestrictSendingNTLMTraffic", "2"), NTLM_OK);
+	c.target = "HTTP/x.corp.example";
+	assert_int_equal(ntlm_policy_decide(&p, &c, &d), NTLM_OK);
+	assert_int_equal(d.verdict, NTLM_DECIDE_DENY);
+	assert_int_equal(d.event_id, NTLM_EVENT_OUT_BLOCKED);
+	/* a bit the client did not ask for: the server's answer is not known */
+	assert_int_equal(ntlm_policy_set(&p, "RestrictSendingNTLMTraffic", "0"), NTLM_OK);
+	assert_int_equal(ntlm_policy_set(&p, "NtlmMinClientSec", "0x20080030"), NTLM_OK);
+	c.has_offered = c.has_flags = 1;
+	c.offered = 0xe2088297u & ~0x30u;
+	c.flags = 0xa2088205u;
+	assert_int_equal(ntlm_policy_decide(&p, &c, &d), NTLM_OK);
+	assert_int_equal(d.verdict, NTLM_DECIDE_UNDECIDABLE);
+	assert_string_equal(d.unknown, "server_flags");
+	assert_int_equal(ntlm_policy_decide(NULL, &c, &d), NTLM_E_INVALID_ARGUMENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_facts_both_sides),
-		cmocka_unit_test(test_facts_machine_v1),
-		cmocka_unit_test(test_policy_identity),
+		cmocka_unit_test(test_facts_both_sides), cmocka_unit_test(test_facts_machine_v1),
+		cmocka_unit_test(test_policy_identity),	 cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_decide_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,6 +47,8 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv);
 void cmd_httpd_usage(FILE *f);
 int cmd_helper(const struct tool_cmd *self, int argc, char **argv);
 void cmd_helper_usage(FILE *f);
+int cmd_audit(const struct tool_cmd *self, int argc, char **argv);
+void cmd_audit_usage(FILE *f);
 
 /* util.c */
 

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# ntlm audit report / simulate on the audit logs of real exchanges (ntlm
+# client and ntlm server over loopback): flows and counts in the table,
+# --json and --csv; gzip input; the filters; a candidate policy as a native
+# config, an INF and a .reg giving the same verdicts; undecidable records;
+# hostile input (truncated, oversized, wrong types, deep JSON, invalid UTF-8,
+# not a log, a cut gzip) refused with file:line, never a crash.
+set -u
+source "$(dirname "$0")/lib.bash"
+
+SERVER_PID=
+cleanup() {
+	[ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# contains NAME NEEDLE HAYSTACK
+contains() {
+	CHECKS=$((CHECKS + 1))
+	[[ "$3" == *"$2"* ]] || fail "$1: '$2' not in: $3"
+}
+
+# json_get FILE EXPR: a Python expression over the document d.
+json_get() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+HASH=$(printf 'secret' | "$NTLM" hash)
+printf 'CORP:alice:%s\nCORP:WS01$:%s\n' "$HASH" "$HASH" >"$TMP/accounts"
+printf 'secret\n' >"$TMP/pw"
+chmod 600 "$TMP/accounts" "$TMP/pw"
+printf 'Profile = windows-default\n[MSV1_0]\nAuditReceivingNTLMTraffic = 2\n' >"$TMP/server.conf"
+printf '[MSV1_0]\nRestrictSendingNTLMTraffic = 1\n' >"$TMP/client.conf"
+printf 'Profile = legacy-insecure\n[Lsa]\nLmCompatibilityLevel = 1\n[MSV1_0]\nRestrictSendingNTLMTraffic = 1\n' \
+	>"$TMP/legacy.conf"
+
+"$NTLM" server --listen 127.0.0.1:0 --config "$TMP/server.conf" --accounts "$TMP/accounts" \
+	--audit "$TMP/server.jsonl" >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+wait_for "$TMP/server.out" '^listening on 127\.0\.0\.1:[0-9]+$' 60 || {
+	fail "server did not start: $(cat "$TMP/server.err")"
+	finish
+}
+PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMP/server.out")
+for i in 1 2 3; do
+	echo hi | "$NTLM" client --config "$TMP/client.conf" --user 'CORP\alice' --password-file "$TMP/pw" \
+		--target HTTP/web.corp.example --audit "$TMP/client.jsonl" "127.0.0.1:$PORT" >/dev/null 2>&1 ||
+		fail "client $i"
+done
+echo hi | "$NTLM" client --config "$TMP/legacy.conf" --user 'CORP\WS01$' --password-file "$TMP/pw" \
+	--target cifs/files.corp.example --audit "$TMP/client.jsonl" "127.0.0.1:$PORT" >/dev/null 2>&1 ||
+	fail "legacy client"
+# the server writes its records before it answers; give the last one a moment
+wait_for "$TMP/server.jsonl" '"event":9005,.*WS01\$' 10 || fail "no record of the legacy logon"
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=
+LOGS=("$TMP/server.jsonl" "$TMP/client.jsonl")
+
+# ---- report ------------------------------------------------------------------
+run audit report "${LOGS[@]}"
+expect_ok "report"
+contains "report: totals" "18 records, 8 exchanges in 4 flows" "$OUT"
+contains "report: classes" "NTLMv1-ESS 2 NTLMv2 6" "$OUT"
+contains "report: filters stated" "anonymous logons included, machine accounts (NAME\$) included" "$OUT"
+contains "report: the v1 flow" 'CORP\WS01$' "$OUT"
+
+run audit report --json "${LOGS[@]}"
+expect_ok "report --json"
+printf '%s' "$OUT" >"$TMP/report.json"
+eq "json schema" "ntlm-audit-report/1.0" "$(json_get "$TMP/report.json" 'd["schema"]')"
+eq "json exchanges" 8 "$(json_get "$TMP/report.json" 'd["exchanges"]')"
+eq "json flows" 4 "$(json_get "$TMP/report.json" 'len(d["flows"])')"
+eq "json alice in" 3 "$(json_get "$TMP/report.json" '[f["success"] for f in d["flows"] if f["direction"]=="incoming" and f["account"]=="CORP\\alice"][0]')"
+eq "json v1 out target" "cifs/files.corp.example" "$(json_get "$TMP/report.json" '[f["target"] for f in d["flows"] if f["direction"]=="outgoing" and f["class"]=="NTLMv1-ESS"][0]')"
+eq "json first <= last" True "$(json_get "$TMP/report.json" 'all(f["first_seen"] <= f["last_seen"] for f in d["flows"])')"
+
+run audit report --csv "${LOGS[@]}"
+expect_ok "report --csv"
+eq "csv rows" 5 "$(printf '%s\n' "$OUT" | wc -l)"
+contains "csv header" "direction,client,account,target,class,exchanges" "$OUT"
+
+# gzip, and several files in one go, give the same answer
+gzip -c "$TMP/server.jsonl" >"$TMP/server.jsonl.gz"
+run audit report --json "$TMP/server.jsonl.gz" "$TMP/client.jsonl"
+eq "gzip: same flows" "$(json_get "$TMP/report.json" 'd["flows"]')" \
+	"$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["flows"])')"
+
+run audit report --exclude-machine "${LOGS[@]}"
+contains "filter: machine" "machine accounts (NAME\$) excluded (2 exchanges left out)" "$OUT"
+contains "filter: totals" "6 exchanges in 2 flows" "$OUT"
+run audit report --exclude-anonymous --json "${LOGS[@]}"
+contains "filter: anonymous stated" '"filters":{"anonymous":"excluded","machine":"included"}' "$OUT"
+
+# ---- simulate ------------------------------------------------------------------
+cat >"$TMP/cand.conf" <<'EOF'
+[Lsa]
+LmCompatibilityLevel = 5
+[MSV1_0]
+RestrictSendingNTLMTraffic = 2
+ClientAllowedNTLMServers = web.corp.example
+EOF
+cat >"$TMP/cand.inf" <<'EOF'
+[Unicode]
+Unicode=yes
+[Version]
+signature="$CHICAGO$"
+Revision=1
+[Registry Values]
+MACHINE\System\CurrentControlSet\Control\Lsa\LmCompatibilityLevel=4,5
+MACHINE\System\CurrentControlSet\Control\Lsa\MSV1_0\RestrictSendingNTLMTraffic=4,2
+MACHINE\System\CurrentControlSet\Control\Lsa\MSV1_0\ClientAllowedNTLMServers=7,web.corp.example
+EOF
+cat >"$TMP/cand.reg" <<'EOF'
+Windows Registry Editor Version 5.00
+
+[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Lsa]
+"LmCompatibilityLevel"=dword:00000005
+
+[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Lsa\MSV1_0]
+"RestrictSendingNTLMTraffic"=dword:00000002
+"ClientAllowedNTLMServers"=hex(7):77,00,65,00,62,00,2e,00,63,00,6f,00,72,00,70,00,2e,00,65,00,78,00,61,00,6d,00,70,00,6c,00,65,00,00,00,00,00
+EOF
+run audit simulate --policy "$TMP/cand.conf" "${LOGS[@]}"
+expect_ok "simulate"
+contains "simulate: newly denied" "newly denied: 2 exchanges in 2 flows" "$OUT"
+contains "simulate: by LmCompat" "by LmCompatibilityLevel: 1 exchanges in 1 flows" "$OUT"
+contains "simulate: by RestrictSending" "by RestrictSendingNTLMTraffic: 1 exchanges in 1 flows" "$OUT"
+contains "simulate: nothing undecidable" "undecidable: 0 exchanges in 0 flows" "$OUT"
+for c in conf inf reg; do
+	run audit simulate --json --policy "$TMP/cand.$c" "${LOGS[@]}"
+	expect_ok "simulate $c"
+	printf '%s' "$OUT" >"$TMP/sim.$c.json"
+	eq "simulate $c: newly denied" 2 "$(json_get "$TMP/sim.$c.json" 'd["newly_denied"]')"
+	# (the INF and the .reg start from windows-default, the config from cis:
+	# they differ in what they audit, not in what they deny)
+	eq "simulate $c: denied flows" \
+		"[('incoming', 'NTLMv1-ESS', 'LmCompatibilityLevel', 1), ('outgoing', 'NTLMv1-ESS', 'RestrictSendingNTLMTraffic', 1)]" \
+		"$(json_get "$TMP/sim.$c.json" 'sorted((f["direction"], f["class"], f["setting"], f["newly_denied"]) for f in d["flows"] if f["candidate"] == "deny")')"
+done
+
+# records without the facts (before schema 1.0): undecidable, said so, never guessed
+sed -E 's/,"schema":"1\.0".*\}$/}/' "$TMP/server.jsonl" >"$TMP/old.jsonl"
+printf '[MSV1_0]\nNtlmMinServerSec = 0x20080000\n' >"$TMP/minsec.conf"
+run audit simulate --json --policy "$TMP/minsec.conf" "$TMP/old.jsonl"
+expect_ok "simulate old records"
+printf '%s' "$OUT" >"$TMP/old.json"
+# the NTLMv2 logons lack the offered flags; the NTLMv1-ESS one is refused
+# (cis: LmCompatibilityLevel 5) whatever it offered
+eq "old: undecidable" 3 "$(json_get "$TMP/old.json" 'd["undecidable"]')"
+eq "old: decided" "[('NTLMv1-ESS', 'deny', 'LmCompatibilityLevel')]" \
+	"$(json_get "$TMP/old.json" '[(f["class"], f["candidate"], f["setting"]) for f in d["flows"] if f["candidate"] != "undecidable"]')"
+contains "old: the missing fact" '"undecidable_by_fact":{"offered' "$OUT"
+run audit simulate --policy "$TMP/minsec.conf" "$TMP/old.jsonl"
+contains "old: explained" "the records lack a fact the decision needs; not guessed" "$OUT"
+# ... while the same candidate on records with the facts decides
+run audit simulate --json --policy "$TMP/minsec.conf" "$TMP/server.jsonl"
+eq "facts: decidable" 0 "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["undecidable"])')"
+
+# ---- hostile input ------------------------------------------------------------
+good=$(head -n 1 "$TMP/server.jsonl")
+{
+	echo "$good"
+	echo '{"event":9005,"direction":"incoming","outcome":"success","user":"x'     # cut short
+	echo '{"event":"9005","direction":"incoming","outcome":"success"}'           # wrong type
+	python3 -c 'print("{\"event\":9005,\"x\":" + "[" * 5000 + "]" * 5000 + "}")' # deep
+	printf '{"event":9005,"direction":"incoming","outcome":"success","user":"\xc3\x28"}\n'
+	python3 -c 'print("{\"event\":9005,\"user\":\"" + "a" * 100000 + "\"}")' # oversized
+	echo '{"event":9005,"direction":"sideways","outcome":"success"}'
+	echo '{"event":9005,"direction":"incoming","outcome":"success","flags":"0xzz"}'
+	echo '{"event":9005,"direction":"incoming","outcome":"success"} trailing'
+	echo '{"schema":"2.0","event":9005,"direction":"incoming","outcome":"success"}'
+	echo "$good"
+	printf '{"event":9005,"direction":"incoming","outcome":"succ' # no newline at the end
+} >"$TMP/hostile.jsonl"
+run audit report --json "$TMP/hostile.jsonl"
+eq "hostile: exit 2" 2 "$RC"
+eq "hostile: good records still read" 2 "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"])')"
+eq "hostile: refused" 10 "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["refused"])')"
+contains "hostile: cut" "hostile.jsonl:2: column" "$ERR"
+contains "hostile: type" 'hostile.jsonl:3: "event": expected an event id' "$ERR"
+contains "hostile: deep" "hostile.jsonl:4: column 50: nested deeper than 32 levels" "$ERR"
+contains "hostile: utf-8" "hostile.jsonl:5: column 66: invalid UTF-8 in a string" "$ERR"
+contains "hostile: oversized" "hostile.jsonl:6: line longer than 65536 bytes" "$ERR"
+contains "hostile: direction" 'hostile.jsonl:7: "direction": expected' "$ERR"
+contains "hostile: flags" 'hostile.jsonl:8: "flags": expected flags' "$ERR"
+contains "hostile: trailing" "hostile.jsonl:9: column 59: bytes after the object" "$ERR"
+contains "hostile: schema" 'hostile.jsonl:10: "schema": not a version this tool reads (1.x)' "$ERR"
+contains "hostile: last line" "hostile.jsonl:12: column 53: unterminated string (the last line: cut short?)" "$ERR"
+
+printf 'this is not an audit log\n' >"$TMP/text.log"
+run audit report "$TMP/text.log"
+eq "not a log: exit 2" 2 "$RC"
+contains "not a log" "text.log:1: not a format ntlm audit reads" "$ERR"
+head -c 300 "$TMP/server.jsonl.gz" >"$TMP/cut.gz"
+run audit report "$TMP/cut.gz"
+eq "cut gzip: exit 2" 2 "$RC"
+contains "cut gzip: file:line" "cut.gz:" "$ERR"
+run audit report "$TMP/does-not-exist"
+eq "missing file: exit 2" 2 "$RC"
+contains "missing file" "does-not-exist: No such file or directory" "$ERR"
+run audit report
+eq "no file: exit 2" 2 "$RC"
+run audit simulate "${LOGS[@]}"
+eq "simulate without --policy: exit 2" 2 "$RC"
+run audit simulate --policy "$TMP/text.log" "${LOGS[@]}"
+eq "bad candidate: exit 2" 2 "$RC"
+contains "bad candidate named" "text.log" "$ERR"
+
+finish

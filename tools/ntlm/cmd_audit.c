@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ntlm audit: who still uses NTLM (report), what a candidate policy would
+ * break (simulate), through the library's own decision function
+ * (ntlm_policy_decide). Streaming: records are folded into cells, one per
+ * distinct flow (and, for simulate, per distinct set of decision facts), so
+ * memory follows the number of flows, not of records. docs/audit.md.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit_input.h"
+#include "ntlmssp/unstable.h"
+#include "tool.h"
+
+#define MAX_CELLS (4u << 20) /* distinct flows (x fact sets) before we give up */
+#define MAX_SHOWN_ERRORS 20
+
+enum fmt { FMT_TABLE = 0, FMT_JSON, FMT_CSV };
+
+struct cell {
+	char *key;	 /* flow key, then (simulate) the facts; fields split by '\x1f' */
+	size_t flow_len; /* bytes of key that name the flow */
+	uint64_t hash;
+	int incoming, machine, anonymous;
+	uint64_t n, oc[OC_COUNT];
+	char first[41], last[41];
+	/* decision facts (simulate) */
+	struct ntlm_observation o;
+	char *target; /* the target as given (client side), owned */
+	char *resp;   /* owned */
+	struct ntlm_decision cand, cur;
+};
+
+struct table {
+	struct cell **slots;
+	size_t cap, n;
+};
+
+struct run {
+	const struct tool_cmd *cmd;
+	enum fmt fmt;
+	bool excl_anon, excl_machine, facts;
+	const char *const *files;
+	size_t n_files;
+	uint64_t records, refused, exchanges, other, excl_anon_n, excl_machine_n;
+	struct table t;
+	char *keybuf;
+	size_t keycap;
+};
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static void grow(struct run *r)
+{
+	size_t cap = r->t.cap ? r->t.cap * 2 : 1024;
+	struct cell **s = calloc(cap, sizeof(*s));
+	if (!s)
+		die(r->cmd, "out of memory (%zu flows)", r->t.n);
+	for (size_t i = 0; i < r->t.cap; i++) {
+		struct cell *c = r->t.slots[i];
+		if (!c)
+			continue;
+		size_t j = c->hash & (cap - 1);
+		while (s[j])
+			j = (j + 1) & (cap - 1);
+		s[j] = c;
+	}
+	free(r->t.slots);
+	r->t.slots = s;
+	r->t.cap = cap;
+}
+
+static void key_add(struct run *r, size_t *len, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (*len + n + 2 > r->keycap) {
+		r->keycap = (*len + n + 2) * 2;
+		r->keybuf = realloc(r->keybuf, r->keycap);
+		if (!r->keybuf)
+			die(r->cmd, "out of memory");
+	}
+	if (n)
+		memcpy(r->keybuf + *len, s, n);
+	*len += n;
+	r->keybuf[(*len)++] = '\x1f';
+	r->keybuf[*len] = '\0';
+}
+
+/* "host" of "host:port" / "[v6]:port". */
+static void peer_host(const char *peer, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (!peer || !peer[0])
+		return;
+	if (peer[0] == '[') {
+		const char *e = strchr(peer, ']');
+		snprintf(out, len, "%.*s", e ? (int)(e - peer - 1) : 0, peer + 1);
+		return;
+	}
+	const char *c = strchr(peer, ':');
+	if (c && !strchr(c + 1, ':'))
+		snprintf(out, len, "%.*s", (int)(c - peer), peer);
+	else
+		snprintf(out, len, "%s", peer);
+}
+
+static void fold(struct run *r, const struct obs *o)
+{
+	char client[400], account[300], host[128];
+	size_t len = 0;
+
+	if (o->incoming) {
+		peer_host(o->peer, host, sizeof(host));
+		if (o->workstation && o->workstation[0] && host[0])
+			snprintf(client, sizeof(client), "%s (%s)", o->workstation, host);
+		else
+			snprintf(client, sizeof(client), "%s",
+				 o->workstation && o->workstation[0] ? o->workstation
+				 : host[0]			     ? host
+								     : "-");
+	} else {
+		snprintf(client, sizeof(client), "%s",
+			 o->process_exe && o->process_exe[0] ? o->process_exe : "-");
+	}
+	if (o->anonymous)
+		snprintf(account, sizeof(account), "(anonymous)");
+	else if (o->user && o->user[0])
+		snprintf(account, sizeof(account), "%s%s%s", o->domain ? o->domain : "",
+			 o->domain && o->domain[0] ? "\\" : "", o->user);
+	else
+		snprintf(account, sizeof(account), "-");
+	const char *target =
+		o->incoming && o->target_name && o->target_name[0] ? o->target_name : o->target;
+	key_add(r, &len, o->incoming ? "in" : "out");
+	key_add(r, &len, client);
+	key_add(r, &len, account);
+	key_add(r, &len, target && target[0] ? target : "-");
+	key_add(r, &len, o->response_type ? o->response_type : "none");
+	size_t flow_len = len;
+	if (r->facts) {
+		char f[96];
+		snprintf(f, sizeof(f), "%d:%08x:%d:%08x:%d:%d:%d", o->has_offered, o->offered,
+			 o->has_flags, o->flags, o->mic, o->channel_bindings, o->domain_account);
+		key_add(r, &len, f);
+		key_add(r, &len, o->target); /* client: the target as given */
+	}
+	uint64_t h = fnv(r->keybuf, len);
+	if (r->t.n * 2 >= r->t.cap)
+		grow(r);
+	size_t j = h & (r->t.cap - 1);
+	struct cell *c;
+	while ((c = r->t.slots[j]) != NULL) {
+		if (c->hash == h && strcmp(c->key, r->keybuf) == 0)
+			break;
+		j = (j + 1) & (r->t.cap - 1);
+	}
+	if (!c) {
+		if (r->t.n >= MAX_CELLS)
+			die(r->cmd, "more than %u distinct flows: refusing to grow further",
+			    MAX_CELLS);
+		c = calloc(1, sizeof(*c));
+		if (!c || !(c->key = strdup(r->keybuf)))
+			die(r->cmd, "out of memory (%zu flows)", r->t.n);
+		c->flow_len = flow_len;
+		c->hash = h;
+		c->incoming = o->incoming;
+		c->machine = o->machine;
+		c->anonymous = o->anonymous;
+		if (r->facts) {
+			c->o.incoming = o->incoming;
+			c->o.has_offered = o->has_offered;
+			c->o.offered = o->offered;
+			c->o.has_flags = o->has_flags;
+			c->o.flags = o->flags;
+			c->o.mic = o->mic;
+			c->o.channel_bindings = o->channel_bindings;
+			c->o.domain_account = o->domain_account;
+			if (!o->incoming && o->target && !(c->target = strdup(o->target)))
+				die(r->cmd, "out of memory");
+			if (o->response_type && !(c->resp = strdup(o->response_type)))
+				die(r->cmd, "out of memory");
+			c->o.target = c->target;
+			c->o.response_type = c->resp;
+		}
+		r->t.slots[j] = c;
+		r->t.n++;
+	}
+	c->n++;
+	c->oc[o->outcome]++;
+	if (o->time) {
+		if (!c->first[0] || strcmp(o->time, c->first) < 0)
+			snprintf(c->first, sizeof(c->first), "%s", o->time);
+		if (strcmp(o->time, c->last) > 0)
+			snprintf(c->last, sizeof(c->last), "%s", o->time);
+	}
+}
+
+static void read_all(struct run *r)
+{
+	char err[600];
+	struct obs o;
+
+	for (size_t f = 0; f < r->n_files; f++) {
+		struct reader *rd = reader_open(r->files[f], err, sizeof(err));
+		if (!rd)
+			die(r->cmd, "%s", err);
+		for (;;) {
+			int st = reader_next(rd, &o, err, sizeof(err));
+			if (st == 0)
+				break;
+			if (st == -2) {
+				fprintf(stderr, "ntlm audit: %s\n", err);
+				r->refused++;
+				break;
+			}
+			if (st < 0) {
+				if (r->refused++ < MAX_SHOWN_ERRORS)
+					fprintf(stderr, "ntlm audit: %s\n", err);
+				continue;
+			}
+			r->records++;
+			if (!o.terminal) {
+				r->other++;
+				continue;
+			}
+			if (o.anonymous && r->excl_anon) {
+				r->excl_anon_n++;
+				continue;
+			}
+			if (o.machine && r->excl_machine) {
+				r->excl_machine_n++;
+				continue;
+			}
+			r->exchanges++;
+			fold(r, &o);
+		}
+		reader_close(rd);
+	}
+	if (r->refused > MAX_SHOWN_ERRORS)
+		fprintf(stderr, "ntlm audit: %llu more records refused\n",
+			(unsigned long long)(r->refused - MAX_SHOWN_ERRORS));
+}
+
+/* ---- flows: cells grouped by their flow key ----------------------------- */
+
+struct flow {
+	struct cell **cells;
+	size_t n;
+	char *f[5]; /* dir, client, account, target, class (owned copy of the key) */
+	uint64_t count, oc[OC_COUNT];
+	const char *first, *last;
+};
+
+static int cmp_cells(const void *a, const void *b)
+{
+	const struct cell *x = *(struct cell *const *)a, *y = *(struct cell *const *)b;
+	size_t n = x->flow_len < y->flow_len ? x->flow_len : y->flow_len;
+	int c = memcmp(x->key, y->key, n);
+	if (c)
+		return c;
+	return (x->flow_len > y->flow_len) - (x->flow_len < y->flow_len);
+}
+
+static int cmp_flows(const void *a, const void *b)
+{
+	const struct flow *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	for (int i = 0; i < 5; i++) {
+		int c = strcmp(x->f[i], y->f[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static struct flow *group(struct run *r, struct cell ***cells_out, size_t *n_flows)
+{
+	struct cell **cells = malloc((r->t.n + 1) * sizeof(*cells));
+	size_t k = 0;
+	if (!cells)
+		die(r->cmd, "out of memory");
+	for (size_t i = 0; i < r->t.cap; i++)
+		if (r->t.slots[i])
+			cells[k++] = r->t.slots[i];
+	qsort(cells, k, sizeof(*cells), cmp_cells);
+	struct flow *fl = calloc(k + 1, sizeof(*fl));
+	size_t nf = 0;
+	if (!fl)
+		die(r->cmd, "out of memory");
+	for (size_t i = 0; i < k;) {
+		size_t j = i + 1;
+		while (j < k && cmp_cells(&cells[i], &cells[j]) == 0)
+			j++;
+		struct flow *f = &fl[nf++];
+		f->cells = cells + i;
+		f->n = j - i;
+		char *copy = strndup(cells[i]->key, cells[i]->flow_len);
+		if (!copy)
+			die(r->cmd, "out of memory");
+		char *p = copy;
+		for (int x = 0; x < 5; x++) {
+			f->f[x] = p;
+			p = strchr(p, '\x1f');
+			*p++ = '\0';
+		}
+		for (size_t c = i; c < j; c++) {
+			f->count += cells[c]->n;
+			for (int o = 0; o < OC_COUNT; o++)
+				f->oc[o] += cells[c]->oc[o];
+			if (cells[c]->first[0] &&
+			    (!f->first || strcmp(cells[c]->first, f->first) < 0))
+				f->first = cells[c]->first;
+			if (cells[c]->last[0] && (!f->last || strcmp(cells[c]->last, f->last) > 0))
+				f->last = cells[c]->last;
+		}
+		i = j;
+	}
+	qsort(fl, nf, sizeof(*fl), cmp_flows);
+	*cells_out = cells;
+	*n_flows = nf;
+	return fl;
+}
+
+static void free_all(struct run *r, struct flow *fl, size_t nf, struct cell **cells)
+{
+	for (size_t i = 0; i < nf; i++)
+		free(fl[i].f[0]);
+	free(fl);
+	free(cells);
+	for (size_t i = 0; i < r->t.cap; i++) {
+		struct cell *c = r->t.slots[i];
+		if (!c)
+			continue;
+		free(c->key);
+		free(c->target);
+		free(c->resp);
+		free(c);
+	}
+	free(r->t.slots);
+	free(r->keybuf);
+}
+
+/* ---- output helpers ------------------------------------------------------ */
+
+/* Untrusted text for a terminal: escaped, cut to width (0: whole). */
+static void cell_text(const char *s, int width)
+{
+	struct ntlm_buf b = { 0 };
+	ntlm_buf_escape(&b, s ? s : "", s ? strlen(s) : 0, NTLM_ESCAPE_TEXT);
+	char *t = b.p ? b.p : (char *)"";
+	/* a DOMAIN\USER reads better with its one backslash (display only) */
+	for (char *q = t; (q = strstr(q, "\\\\")) != NULL; q++)
+		memmove(q, q + 1, strlen(q));
+	size_t tl = strlen(t);
+	if (width > 0 && (int)tl > width && t[0] == '/') /* a path: its end says more */
+		printf("~%s ", t + tl - (size_t)(width - 1));
+	else if (width > 0 && (int)tl > width)
+		printf("%.*s~ ", width - 1, t);
+	else if (width > 0)
+		printf("%-*s ", width, t);
+	else
+		printf("%s", t);
+	ntlm_buf_free(&b);
+}
+
+static void json_str(const char *s)
+{
+	struct ntlm_buf b = { 0 };
+	ntlm_buf_json(&b, s ? s : "");
+	fputs(b.p ? b.p : "\"\"", stdout);
+	ntlm_buf_free(&b);
+}
+
+/* RFC 4180; a cell that a spreadsheet would run as a formula gets a quote. */
+static void csv_str(const char *s, bool last)
+{
+	s = s ? s : "";
+	putchar('"');
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+		putchar('\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+	putchar(last ? '\n' : ',');
+}
+
+static const char *dir_name(const char *k)
+{
+	return strcmp(k, "in") == 0 ? "incoming" : "outgoing";
+}
+
+static void json_header(struct run *r, const char *kind)
+{
+	printf("{\"schema\":\"ntlm-audit-%s/1.0\",\"files\":[", kind);
+	for (size_t i = 0; i < r->n_files; i++) {
+		if (i)
+			putchar(',');
+		json_str(r->files[i]);
+	}
+	printf("],\"records\":%llu,\"refused\":%llu,\"exchanges\":%llu,\"other_records\":%llu,"
+	       "\"filters\":{\"anonymous\":\"%s\",\"machine\":\"%s\"},"
+	       "\"excluded\":{\"anonymous\":%llu,\"machine\":%llu}",
+	       (unsigned long long)r->records, (unsigned long long)r->refused,
+	       (unsigned long long)r->exchanges, (unsigned long long)r->other,
+	       r->excl_anon ? "excluded" : "included", r->excl_machine ? "excluded" : "included",
+	       (unsigned long long)r->excl_anon_n, (unsigned long long)r->excl_machine_n);
+}
+
+static void text_header(struct run *r, const char *what, size_t nf)
+{
+	printf("ntlm audit %s: %zu file%s, %llu records, %llu exchanges in %zu flows", what,
+	       r->n_files, r->n_files == 1 ? "" : "s", (unsigned long long)r->records,
+	       (unsigned long long)r->exchanges, nf);
+	if (r->refused)
+		printf(" (%llu records refused: see above)", (unsigned long long)r->refused);
+	printf("\nfilters: anonymous logons %s", r->excl_anon ? "excluded" : "included");
+	if (r->excl_anon)
+		printf(" (%llu exchanges left out)", (unsigned long long)r->excl_anon_n);
+	printf(", machine accounts (NAME$) %s", r->excl_machine ? "excluded" : "included");
+	if (r->excl_machine)
+		printf(" (%llu exchanges left out)", (unsigned long long)r->excl_machine_n);
+	putchar('\n');
+	printf("(an exchange is counted once, at its last record: 9010 / 9005 / a refusal; "
+	       "%llu other records)\n",
+	       (unsigned long long)r->other);
+}
+
+static const char *const classes[] = {
+	"LM", "NTLMv1", "NTLMv1-ESS", "NTLMv2", "anonymous", "none"
+};
+
+static void class_counts(struct flow *fl, size_t nf, uint64_t out[6])
+{
+	memset(out, 0, 6 * sizeof(uint64_t));
+	for (size_t i = 0; i < nf; i++)
+		for (int c = 0; c < 6; c++)
+			if (strcmp(fl[i].f[4], classes[c]) == 0)
+				out[c] += fl[i].count;
+}
+
+/* ---- report -------------------------------------------------------------- */
+
+static void report(struct run *r)
+{
+	struct cell **cells;
+	size_t nf;
+	struct flow *fl = group(r, &cells, &nf);
+	uint64_t cc[6];
+
+	class_counts(fl, nf, cc);
+	if (r->fmt == FMT_JSON) {
+		json_header(r, "report");
+		printf(",\"classes\":{");
+		for (int c = 0; c < 6; c++)
+			printf("%s\"%s\":%llu", c ? "," : "", classes[c],
+			       (unsigned long long)cc[c]);
+		printf("},\"flows\":[");
+		for (size_t i = 0; i < nf; i++) {
+			struct flow *f = &fl[i];
+			printf("%s{\"direction\":\"%s\",\"client\":", i ? "," : "",
+			       dir_name(f->f[0]));
+			json_str(f->f[1]);
+			printf(",\"account\":");
+			json_str(f->f[2]);
+			printf(",\"target\":");
+			json_str(f->f[3]);
+			printf(",\"class\":");
+			json_str(f->f[4]);
+			printf(",\"exchanges\":%llu,\"success\":%llu,\"blocked\":%llu,\"failed\":%"
+			       "llu,"
+			       "\"first_seen\":",
+			       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_BLOCKED],
+			       (unsigned long long)f->oc[OC_FAILED]);
+			json_str(f->first);
+			printf(",\"last_seen\":");
+			json_str(f->last);
+			printf("}");
+		}
+		printf("]}\n");
+	} else if (r->fmt == FMT_CSV) {
+		printf("direction,client,account,target,class,exchanges,success,blocked,failed,"
+		       "first_seen,last_seen\n");
+		for (size_t i = 0; i < nf; i++) {
+			struct flow *f = &fl[i];
+			csv_str(dir_name(f->f[0]), false);
+			for (int x = 1; x < 5; x++)
+				csv_str(f->f[x], false);
+			printf("%llu,%llu,%llu,%llu,", (unsigned long long)f->count,
+			       (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_BLOCKED],
+			       (unsigned long long)f->oc[OC_FAILED]);
+			csv_str(f->first, false);
+			csv_str(f->last, true);
+		}
+	} else {
+		text_header(r, "report", nf);
+		printf("by class:");
+		for (int c = 0; c < 6; c++)
+			printf(" %s %llu", classes[c], (unsigned long long)cc[c]);
+		printf("\n\n%-4s %-24s %-22s %-30s %-10s %9s %9s %9s %9s  %-20s %-20s\n", "DIR",
+		       "CLIENT", "ACCOUNT", "TARGET", "CLASS", "EXCHANGES", "SUCCESS", "BLOCKED",
+		       "FAILED", "FIRST", "LAST");
+		for (size_t i = 0; i < nf; i++) {
+			struct flow *f = &fl[i];
+			printf("%-4s ", f->f[0]);
+			cell_text(f->f[1], 24);
+			cell_text(f->f[2], 22);
+			cell_text(f->f[3], 30);
+			cell_text(f->f[4], 10);
+			printf("%9llu %9llu %9llu %9llu  %-20.19s %-20.19s\n",
+			       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_BLOCKED],
+			       (unsigned long long)f->oc[OC_FAILED], f->first ? f->first : "-",
+			       f->last ? f->last : "-");
+		}
+	}
+	free_all(r, fl, nf, cells);
+}
+
+/* ---- simulate ------------------------------------------------------------ */
+
+static const char *verdict_name(unsigned v)
+{
+	switch (v) {
+	case NTLM_DECIDE_ALLOW:
+		return "allow";
+	case NTLM_DECIDE_AUDIT:
+		return "audit";
+	case NTLM_DECIDE_DENY:
+		return "deny";
+	default:
+		return "undecidable";
+	}
+}
+
+/* What a flow's exchanges would do under the candidate. */
+struct flow_sim {
+	uint64_t newly_denied, still_denied, newly_allowed, allowed, undecidable;
+	const struct cell *deny_cell, *undec_cell; /* one that says why */
+};
+
+static void sim_flow(const struct flow *f, struct flow_sim *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct cell *c = f->cells[i];
+		uint64_t ok = c->oc[OC_SUCCESS] + c->oc[OC_AUDITED];
+		uint64_t refused = c->oc[OC_BLOCKED] + c->oc[OC_FAILED];
+		switch (c->cand.verdict) {
+		case NTLM_DECIDE_DENY:
+			s->newly_denied += ok;
+			s->still_denied += refused;
+			if (ok && !s->deny_cell)
+				s->deny_cell = c;
+			break;
+		case NTLM_DECIDE_UNDECIDABLE:
+			s->undecidable += c->n;
+			if (!s->undec_cell)
+				s->undec_cell = c;
+			break;
+		default:
+			s->allowed += ok;
+			s->newly_allowed += c->oc[OC_BLOCKED];
+			s->still_denied += c->oc[OC_FAILED];
+			break;
+		}
+	}
+}
+
+static void simulate(struct run *r, const struct ntlm_policy *cand, const char *cand_name)
+{
+	struct cell **cells;
+	size_t nf;
+	struct flow *fl = group(r, &cells, &nf);
+	uint64_t newly = 0, undec = 0, newly_flows = 0, undec_flows = 0;
+	struct {
+		char name[96];
+		uint64_t n, flows;
+	} by[32];
+	size_t nby = 0;
+	struct {
+		char name[96];
+		uint64_t n, flows;
+	} un[16];
+	size_t nun = 0;
+
+	for (size_t i = 0; i < r->t.cap; i++) {
+		struct cell *c = r->t.slots[i];
+		if (c && ntlm_policy_decide(cand, &c->o, &c->cand) != NTLM_OK)
+			die_status(r->cmd, NTLM_E_INTERNAL);
+	}
+	struct flow_sim *fs = calloc(nf + 1, sizeof(*fs));
+	if (!fs)
+		die(r->cmd, "out of memory");
+	for (size_t i = 0; i < nf; i++) {
+		sim_flow(&fl[i], &fs[i]);
+		newly += fs[i].newly_denied;
+		undec += fs[i].undecidable;
+		if (fs[i].newly_denied) {
+			newly_flows++;
+			const char *set = fs[i].deny_cell->cand.setting;
+			size_t k;
+			for (k = 0; k < nby && strcmp(by[k].name, set) != 0; k++)
+				;
+			if (k == nby && nby < 32) {
+				snprintf(by[nby].name, sizeof(by[0].name), "%s", set);
+				by[nby].n = by[nby].flows = 0;
+				nby++;
+			}
+			if (k < nby) {
+				by[k].n += fs[i].newly_denied;
+				by[k].flows++;
+			}
+		}
+		if (fs[i].undecidable) {
+			undec_flows++;
+			const char *u = fs[i].undec_cell->cand.unknown;
+			size_t k;
+			for (k = 0; k < nun && strcmp(un[k].name, u) != 0; k++)
+				;
+			if (k == nun && nun < 16) {
+				snprintf(un[nun].name, sizeof(un[0].name), "%s", u);
+				un[nun].n = un[nun].flows = 0;
+				nun++;
+			}
+			if (k < nun) {
+				un[k].n += fs[i].undecidable;
+				un[k].flows++;
+			}
+		}
+	}
+	char *pol_text = NULL;
+	(void)pol_text;
+	if (r->fmt == FMT_JSON) {
+		json_header(r, "simulate");
+		printf(",\"candidate\":");
+		json_str(cand_name);
+		printf(",\"newly_denied\":%llu,\"newly_denied_flows\":%llu,\"undecidable\":%llu,"
+		       "\"undecidable_flows\":%llu,\"by_setting\":{",
+		       (unsigned long long)newly, (unsigned long long)newly_flows,
+		       (unsigned long long)undec, (unsigned long long)undec_flows);
+		for (size_t k = 0; k < nby; k++) {
+			printf("%s", k ? "," : "");
+			json_str(by[k].name);
+			printf(":{\"exchanges\":%llu,\"flows\":%llu}", (unsigned long long)by[k].n,
+			       (unsigned long long)by[k].flows);
+		}
+		printf("},\"undecidable_by_fact\":{");
+		for (size_t k = 0; k < nun; k++) {
+			printf("%s", k ? "," : "");
+			json_str(un[k].name);
+			printf(":{\"exchanges\":%llu,\"flows\":%llu}", (unsigned long long)un[k].n,
+			       (unsigned long long)un[k].flows);
+		}
+		printf("},\"flows\":[");
+		for (size_t i = 0; i < nf; i++) {
+			struct flow *f = &fl[i];
+			struct flow_sim *s = &fs[i];
+			const struct cell *why = s->deny_cell	 ? s->deny_cell
+						 : s->undec_cell ? s->undec_cell
+								 : f->cells[0];
+			printf("%s{\"direction\":\"%s\",\"client\":", i ? "," : "",
+			       dir_name(f->f[0]));
+			json_str(f->f[1]);
+			printf(",\"account\":");
+			json_str(f->f[2]);
+			printf(",\"target\":");
+			json_str(f->f[3]);
+			printf(",\"class\":");
+			json_str(f->f[4]);
+			printf(",\"exchanges\":%llu,\"observed\":{\"success\":%llu,\"blocked\":%"
+			       "llu,"
+			       "\"failed\":%llu},\"candidate\":\"%s\",\"newly_denied\":%llu,"
+			       "\"newly_allowed\":%llu,\"undecidable\":%llu,\"setting\":",
+			       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_BLOCKED],
+			       (unsigned long long)f->oc[OC_FAILED],
+			       verdict_name(why->cand.verdict), (unsigned long long)s->newly_denied,
+			       (unsigned long long)s->newly_allowed,
+			       (unsigned long long)s->undecidable);
+			json_str(why->cand.setting);
+			printf(",\"reason\":");
+			json_str(why->cand.reason);
+			printf(",\"last_seen\":");
+			json_str(f->last);
+			printf("}");
+		}
+		printf("]}\n");
+	} else if (r->fmt == FMT_CSV) {
+		printf("direction,client,account,target,class,exchanges,observed_success,"
+		       "observed_blocked,observed_failed,candidate,newly_denied,newly_allowed,"
+		       "undecidable,setting,reason\n");
+		for (size_t i = 0; i < nf; i++) {
+			struct flow *f = &fl[i];
+			struct flow_sim *s = &fs[i];
+			const struct cell *why = s->deny_cell	 ? s->deny_cell
+						 : s->undec_cell ? s->undec_cell
+								 : f->cells[0];
+			csv_str(dir_name(f->f[0]), false);
+			for (int x = 1; x < 5; x++)
+				csv_str(f->f[x], false);
+			printf("%llu,%llu,%llu,%llu,%s,%llu,%llu,%llu,",
+			       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_BLOCKED],
+			       (unsigned long long)f->oc[OC_FAILED],
+			       verdict_name(why->cand.verdict), (unsigned long long)s->newly_denied,
+			       (unsigned long long)s->newly_allowed,
+			       (unsigned long long)s->undecidable);
+			csv_str(why->cand.setting, false);
+			csv_str(why->cand.reason, true);
+		}
+	} else {
+		text_header(r, "simulate", nf);
+		printf("candidate: %s\n", cand_name);
+		printf("newly denied: %llu exchanges in %llu flows\n", (unsigned long long)newly,
+		       (unsigned long long)newly_flows);
+		for (size_t k = 0; k < nby; k++)
+			printf("  by %s: %llu exchanges in %llu flows\n", by[k].name,
+			       (unsigned long long)by[k].n, (unsigned long long)by[k].flows);
+		printf("undecidable: %llu exchanges in %llu flows", (unsigned long long)undec,
+		       (unsigned long long)undec_flows);
+		printf(undec ? " (the records lack a fact the decision needs; not guessed)\n"
+			     : "\n");
+		for (size_t k = 0; k < nun; k++)
+			printf("  unknown %s: %llu exchanges in %llu flows\n", un[k].name,
+			       (unsigned long long)un[k].n, (unsigned long long)un[k].flows);
+		printf("\n%-4s %-22s %-20s %-28s %-10s %9s %-16s %-12s %9s  %s\n", "DIR", "CLIENT",
+		       "ACCOUNT", "TARGET", "CLASS", "EXCHANGES", "OBSERVED", "CANDIDATE",
+		       "NEW-DENY", "SETTING / WHY");
+		for (size_t i = 0; i < nf; i++) {
+			struct flow *f = &fl[i];
+			struct flow_sim *s = &fs[i];
+			const struct cell *why = s->deny_cell	 ? s->deny_cell
+						 : s->undec_cell ? s->undec_cell
+								 : f->cells[0];
+			char obs[40];
+			snprintf(obs, sizeof(obs), "ok %llu/no %llu",
+				 (unsigned long long)(f->oc[OC_SUCCESS] + f->oc[OC_AUDITED]),
+				 (unsigned long long)(f->oc[OC_BLOCKED] + f->oc[OC_FAILED]));
+			printf("%-4s ", f->f[0]);
+			cell_text(f->f[1], 22);
+			cell_text(f->f[2], 20);
+			cell_text(f->f[3], 28);
+			cell_text(f->f[4], 10);
+			printf("%9llu %-16s %-12s %9llu  ", (unsigned long long)f->count, obs,
+			       verdict_name(why->cand.verdict),
+			       (unsigned long long)s->newly_denied);
+			if (why->cand.verdict == NTLM_DECIDE_UNDECIDABLE)
+				printf("unknown: %s", why->cand.unknown);
+			else
+				cell_text(why->cand.setting, 0);
+			putchar('\n');
+		}
+	}
+	free(fs);
+	free_all(r, fl, nf, cells);
+}
+
+/* ---- command line -------------------------------------------------------- */
+
+void cmd_audit_usage(FILE *f)
+{
+	fputs("usage: ntlm audit report [--json|--csv] [--exclude-anonymous] "
+	      "[--exclude-machine] FILE...\n"
+	      "       ntlm audit simulate --policy FILE [--policy FILE]... [--json|--csv]\n"
+	      "                           [--exclude-anonymous] [--exclude-machine] FILE...\n"
+	      "\n"
+	      "FILE is an audit log of ntlmssp (JSON Lines, docs/audit-events.md), plain or\n"
+	      "gzip-compressed (told apart by content); '-' is not accepted.\n"
+	      "\n"
+	      "  report    who uses NTLM, NTLMv1 and LM, to which targets: exchanges\n"
+	      "            folded into flows (direction, client, account, target, class)\n"
+	      "            with counts and first / last seen\n"
+	      "  simulate  each flow's verdict under a candidate policy (a native config,\n"
+	      "            an INF or a .reg; several files: later wins), decided by the\n"
+	      "            library's own decision function: what would newly be denied,\n"
+	      "            by which setting; records that lack a needed fact are counted\n"
+	      "            as undecidable, never guessed\n"
+	      "\n"
+	      "  --json                one JSON object (schema ntlm-audit-report/1.0 or\n"
+	      "                        ntlm-audit-simulate/1.0)\n"
+	      "  --csv                 one row per flow\n"
+	      "  --exclude-anonymous   leave anonymous logons out (the output says how many)\n"
+	      "  --exclude-machine     leave computer accounts (NAME$) out\n"
+	      "\n"
+	      "Records that are not valid are reported with file:line on stderr and\n"
+	      "skipped; the exit status is then 2. docs/audit.md walks through the steps.\n",
+	      f);
+}
+
+int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
+{
+	struct run r = { 0 };
+	const char *policies[TOOL_MAX_CONFIGS];
+	size_t n_pol = 0;
+	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	size_t nf = 0;
+	const char *v;
+
+	r.cmd = self;
+	if (argc < 2)
+		usage_error(self, "no subcommand (report, simulate)");
+	const char *sub = argv[1];
+	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+		cmd_audit_usage(stdout);
+		free(files);
+		return 0;
+	}
+	bool sim = strcmp(sub, "simulate") == 0;
+	if (!sim && strcmp(sub, "report") != 0)
+		usage_error(self, "unknown subcommand '%s'", sub);
+	if (!files)
+		die(self, "out of memory");
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			r.fmt = FMT_JSON;
+		else if (strcmp(argv[i], "--csv") == 0)
+			r.fmt = FMT_CSV;
+		else if (strcmp(argv[i], "--exclude-anonymous") == 0)
+			r.excl_anon = true;
+		else if (strcmp(argv[i], "--exclude-machine") == 0)
+			r.excl_machine = true;
+		else if (sim && (v = opt_value(self, argc, argv, &i, "--policy")) != NULL) {
+			if (n_pol == TOOL_MAX_CONFIGS)
+				usage_error(self, "more than %d --policy files", TOOL_MAX_CONFIGS);
+			policies[n_pol++] = v;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			cmd_audit_usage(stdout);
+			free(files);
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1])
+			usage_error(self, "unknown option '%s'", argv[i]);
+		else
+			files[nf++] = argv[i];
+	}
+	if (!nf)
+		usage_error(self, "no audit log given");
+	if (sim && !n_pol)
+		usage_error(self, "simulate needs --policy FILE (the candidate)");
+	r.files = files;
+	r.n_files = nf;
+	r.facts = sim;
+
+	struct ntlm_policy *cand = NULL;
+	char cand_name[1024] = "";
+	if (sim) {
+		ntlm_status st = ntlm_policy_load_files(policies, n_pol, &cand);
+		if (st != NTLM_OK)
+			die_status(self, st);
+		size_t used = 0;
+		for (size_t i = 0; i < n_pol && used < sizeof(cand_name); i++) {
+			int n = snprintf(cand_name + used, sizeof(cand_name) - used, "%s%s",
+					 i ? " + " : "", policies[i]);
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+	}
+	read_all(&r);
+	if (sim)
+		simulate(&r, cand, cand_name);
+	else
+		report(&r);
+	ntlm_policy_free(cand);
+	free(files);
+	return r.refused ? EXIT_USAGE : 0;
+}
