@@ -16,10 +16,13 @@
  * DOMAIN:USER:PASSWORD line of the user file (cred store ntlmssp_keyfile,
  * else NTLM_USER_FILE).
  *
- * Acceptor credentials: an ntlmssp account store (DOMAIN:USER:NTHASH; cred
- * store "accounts", else NTLMSSP_ACCOUNTS, else /etc/ntlmssp/accounts when
- * it exists), else gss-ntlmssp's user file (cred store ntlmssp_keyfile, else
- * NTLM_USER_FILE), read at each logon as gss-ntlmssp does.
+ * Acceptor credentials, the first that is set: the account backends of the
+ * cred store's "accounts" or of NTLMSSP_ACCOUNTS (a spec as ntlm server
+ * --accounts takes: PATH, file:PATH, winbind, or several); gss-ntlmssp's
+ * user file named by the cred store's ntlmssp_keyfile; the policy's
+ * [ntlmssp] Accounts; gss-ntlmssp's user file NTLM_USER_FILE; the store
+ * /etc/ntlmssp/accounts when it exists. A user file is read at each logon,
+ * as gss-ntlmssp does.
  *
  * Cred store keys (gss_acquire_cred_from): ntlmssp_conf, accounts,
  * audit_log, and gss-ntlmssp's ntlmssp_domain, ntlmssp_password,
@@ -303,19 +306,31 @@ static OM_uint32 acceptor_accounts(OM_uint32 *minor, struct gssn_cred *c,
 	const char *uf = store_get(store, "ntlmssp_keyfile");
 	if (!acc && !uf)
 		acc = env("NTLMSSP_ACCOUNTS");
-	if (!acc && !uf)
-		uf = env("NTLM_USER_FILE");
-	if (!acc && !uf && access(SYS_ACCOUNTS, F_OK) == 0)
-		acc = SYS_ACCOUNTS;
 	if (acc) {
-		st = ntlm_accounts_open(acc, &c->accounts);
+		st = ntlm_accounts_open_spec(acc, &c->accounts);
+		return st == NTLM_OK ? gssn_ok(minor, GSS_S_COMPLETE)
+				     : gssn_fail(minor, GSS_S_NO_CRED, st);
+	}
+	if (!uf) {
+		/* The policy's [ntlmssp] Accounts (file:PATH, winbind), as ntlm
+		 * server and ntlm httpd read it; "no account backends" when unset. */
+		st = ntlm_accounts_open_policy(c->conf->policy, NULL, &c->accounts);
+		if (st == NTLM_OK)
+			return gssn_ok(minor, GSS_S_COMPLETE);
+		if (st != NTLM_E_INVALID_ARGUMENT)
+			return gssn_fail(minor, GSS_S_NO_CRED, st);
+		uf = env("NTLM_USER_FILE");
+	}
+	if (!uf && access(SYS_ACCOUNTS, F_OK) == 0) {
+		st = ntlm_accounts_open(SYS_ACCOUNTS, &c->accounts);
 		return st == NTLM_OK ? gssn_ok(minor, GSS_S_COMPLETE)
 				     : gssn_fail(minor, GSS_S_NO_CRED, st);
 	}
 	if (!uf)
 		return gssn_failf(minor, GSS_S_NO_CRED, NTLM_E_NO_SUCH_USER,
 				  "acceptor: no account store (cred store 'accounts', "
-				  "NTLMSSP_ACCOUNTS, " SYS_ACCOUNTS " or NTLM_USER_FILE)");
+				  "NTLMSSP_ACCOUNTS, the policy's [ntlmssp] Accounts, "
+				  "NTLM_USER_FILE or " SYS_ACCOUNTS ")");
 	if (access(uf, R_OK) != 0)
 		return gssn_failf(minor, GSS_S_NO_CRED, NTLM_E_ACCOUNTS_FILE, "%s: %s", uf,
 				  strerror(errno));

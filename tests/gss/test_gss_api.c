@@ -320,6 +320,74 @@ static void test_creds(void **state)
 	gss_release_cred(&min, &ac);
 }
 
+/* An acceptor with only a config file (cred store ntlmssp_conf) holding
+ * [ntlmssp] Accounts. */
+static OM_uint32 acceptor_conf(const char *accounts_line, gss_cred_id_t *c, OM_uint32 *min)
+{
+	char conf[300], text[400];
+	snprintf(conf, sizeof(conf), "%s/accounts-setting.conf", dir);
+	snprintf(text, sizeof(text), "[ntlmssp]\n%s\n", accounts_line);
+	t_write_file(conf, text, strlen(text));
+	gss_key_value_element_desc e[] = { { "ntlmssp_conf", conf } };
+	gss_key_value_set_desc store = { 1, e };
+	*c = GSS_C_NO_CREDENTIAL;
+	return gss_acquire_cred_from(min, GSS_C_NO_NAME, 0, &ntlm_set, GSS_C_ACCEPT, &store, c,
+				     NULL, NULL);
+}
+
+/* issue 14 item 3: the acceptor honours [ntlmssp] Accounts as ntlm server and
+ * ntlm httpd do (file backend here; winbind in tests/domain). */
+static void test_accounts_setting(void **state)
+{
+	(void)state;
+	OM_uint32 min, maj;
+	gss_cred_id_t ac, ic;
+	struct pair p;
+	char line[400], other[300];
+	unsetenv("NTLMSSP_ACCOUNTS");
+
+	snprintf(line, sizeof(line), "Accounts = file:%s", accounts);
+	maj = acceptor_conf(line, &ac, &min);
+	if (maj != GSS_S_COMPLETE)
+		fail_msg("acceptor from Accounts = file: %s", why(maj, min));
+	ic = initiator("CORP\\alice", PW);
+	handshake(&p, ic, ac, GSS_C_INTEG_FLAG, GSS_C_NO_CHANNEL_BINDINGS,
+		  GSS_C_NO_CHANNEL_BINDINGS);
+	if (p.maj != GSS_S_COMPLETE)
+		fail_msg("handshake through Accounts = file: %s", why(p.maj, p.min));
+	assert_string_equal(text_of(p.src, NULL), "CORP\\alice");
+	pair_free(&p);
+	gss_release_cred(&min, &ac);
+
+	/* a store without alice, through the setting: the setting decides */
+	snprintf(other, sizeof(other), "%s/other-accounts", dir);
+	t_write_file(other, "CORP:bob:00112233445566778899aabbccddeeff\n", 42);
+	snprintf(line, sizeof(line), "Accounts = file:%s", other);
+	maj = acceptor_conf(line, &ac, &min);
+	assert_int_equal(maj, GSS_S_COMPLETE);
+	handshake(&p, ic, ac, GSS_C_INTEG_FLAG, GSS_C_NO_CHANNEL_BINDINGS,
+		  GSS_C_NO_CHANNEL_BINDINGS);
+	assert_true(GSS_ERROR(p.maj));
+	assert_non_null(strstr(why(p.maj, p.min), "NTLM_E_NO_SUCH_USER"));
+	pair_free(&p);
+	gss_release_cred(&min, &ac);
+
+	/* a setting naming a file that is not there: no credential, and why */
+	snprintf(line, sizeof(line), "Accounts = file:%s/none", dir);
+	maj = acceptor_conf(line, &ac, &min);
+	assert_int_equal(GSS_ROUTINE_ERROR(maj), GSS_S_NO_CRED);
+	assert_non_null(strstr(why(maj, min), "none"));
+
+	/* no setting and nothing else: the error names every place looked at */
+	maj = acceptor_conf("AuditFailure = 0", &ac, &min);
+	if (!GSS_ERROR(maj)) /* a system store in SYS_ACCOUNTS */
+		gss_release_cred(&min, &ac);
+	else
+		assert_non_null(strstr(why(maj, min), "[ntlmssp] Accounts"));
+	gss_release_cred(&min, &ic);
+	setenv("NTLMSSP_ACCOUNTS", accounts, 1);
+}
+
 /* ---- the handshake and queries ---------------------------------------------- */
 
 static void test_handshake_queries(void **state)
@@ -918,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_creds),
+		cmocka_unit_test(test_accounts_setting),
 		cmocka_unit_test(test_handshake_queries),
 		cmocka_unit_test(test_channel_bindings),
 		cmocka_unit_test(test_mic_wrap),
