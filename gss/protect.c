@@ -16,6 +16,10 @@
  * place, SIGN_ONLY buffers are covered by the signature in their place in
  * the list and never encrypted, PADDING is empty. unwrap_iov also takes one
  * STREAM buffer (a whole wrap token) and points the DATA buffer into it.
+ *
+ * gss_get_mic_iov / gss_verify_mic_iov: the signature of gss_get_mic over the
+ * DATA and SIGN_ONLY buffers in list order, in the one MIC_TOKEN buffer
+ * (allocated when it asks for it); gss_get_mic_iov_length sets its length.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -408,4 +412,110 @@ MECH_EXPORT OM_uint32 gss_wrap_iov_length(OM_uint32 *minor, gss_ctx_id_t h, int 
 	if (conf_state)
 		*conf_state = sealing(c);
 	return gssn_ok(minor, GSS_S_COMPLETE);
+}
+
+/* ---- MICs over buffers (gss_get_mic_iov, RFC 4121-style IOV for get_mic) ---- */
+
+/* The one MIC_TOKEN buffer; *msg the DATA and SIGN_ONLY buffers concatenated. */
+static OM_uint32 mic_iov(OM_uint32 *minor, gss_iov_buffer_desc *iov, int n, const char *who,
+			 gss_iov_buffer_desc **tok, uint8_t **msg, size_t *len)
+{
+	int count;
+	struct ntlm_msg_part *v = NULL;
+	size_t np = 0;
+	OM_uint32 maj;
+	if (!iov || n <= 0)
+		return gssn_failf(minor, GSS_S_CALL_INACCESSIBLE_READ, NTLM_E_INVALID_ARGUMENT,
+				  "%s: no buffers", who);
+	*tok = find(iov, n, GSS_IOV_BUFFER_TYPE_MIC_TOKEN, &count);
+	if (count != 1)
+		return gssn_failf(minor, GSS_S_FAILURE, NTLM_E_INVALID_ARGUMENT,
+				  "%s: %d MIC_TOKEN buffers (one is needed)", who, count);
+	if (!msg)
+		return GSS_S_COMPLETE;
+	if ((maj = parts(minor, iov, n, &v, &np)) != GSS_S_COMPLETE)
+		return maj;
+	*msg = concat(v, np, len);
+	free(v);
+	if (!*msg)
+		return gssn_failf(minor, GSS_S_FAILURE, NTLM_E_NOMEM, "out of memory");
+	return GSS_S_COMPLETE;
+}
+
+MECH_EXPORT OM_uint32 gss_get_mic_iov(OM_uint32 *minor, gss_ctx_id_t h, gss_qop_t qop,
+				      gss_iov_buffer_desc *iov, int iov_count)
+{
+	struct gssn_ctx *c = NULL;
+	gss_iov_buffer_desc *tok;
+	uint8_t *msg = NULL;
+	size_t len = 0;
+	OM_uint32 maj = ready(minor, h, "get_mic_iov", &c);
+	if (maj)
+		return maj;
+	if (qop != GSS_C_QOP_DEFAULT)
+		return gssn_failf(minor, GSS_S_BAD_QOP, NTLM_E_INVALID_ARGUMENT,
+				  "get_mic_iov: only the default QOP");
+	if ((maj = mic_iov(minor, iov, iov_count, "get_mic_iov", &tok, &msg, &len)) !=
+	    GSS_S_COMPLETE)
+		return maj;
+	if (tok->type & GSS_IOV_BUFFER_FLAG_ALLOCATE) {
+		if (!(tok->buffer.value = malloc(SIG_LEN))) {
+			free(msg);
+			return gssn_failf(minor, GSS_S_FAILURE, NTLM_E_NOMEM, "out of memory");
+		}
+		tok->type |= GSS_IOV_BUFFER_FLAG_ALLOCATED;
+	} else if (!tok->buffer.value || tok->buffer.length < SIG_LEN) {
+		free(msg);
+		return gssn_failf(minor, GSS_S_FAILURE, NTLM_E_BUFFER_TOO_SMALL,
+				  "get_mic_iov: the MIC_TOKEN buffer holds %zu bytes, not 16",
+				  tok->buffer.length);
+	}
+	tok->buffer.length = SIG_LEN;
+	ntlm_status st = ntlm_sign(c->ctx, msg, len, tok->buffer.value);
+	free(msg);
+	return st == NTLM_OK ? gssn_ok(minor, GSS_S_COMPLETE) : gssn_lib_fail(minor, st);
+}
+
+MECH_EXPORT OM_uint32 gss_get_mic_iov_length(OM_uint32 *minor, gss_ctx_id_t h, gss_qop_t qop,
+					     gss_iov_buffer_desc *iov, int iov_count)
+{
+	struct gssn_ctx *c = NULL;
+	gss_iov_buffer_desc *tok;
+	OM_uint32 maj = ready(minor, h, "get_mic_iov_length", &c);
+	if (maj)
+		return maj;
+	if (qop != GSS_C_QOP_DEFAULT)
+		return gssn_failf(minor, GSS_S_BAD_QOP, NTLM_E_INVALID_ARGUMENT,
+				  "get_mic_iov_length: only the default QOP");
+	if ((maj = mic_iov(minor, iov, iov_count, "get_mic_iov_length", &tok, NULL, NULL)) !=
+	    GSS_S_COMPLETE)
+		return maj;
+	tok->buffer.length = SIG_LEN;
+	return gssn_ok(minor, GSS_S_COMPLETE);
+}
+
+MECH_EXPORT OM_uint32 gss_verify_mic_iov(OM_uint32 *minor, gss_ctx_id_t h, gss_qop_t *qop,
+					 gss_iov_buffer_desc *iov, int iov_count)
+{
+	struct gssn_ctx *c = NULL;
+	gss_iov_buffer_desc *tok;
+	uint8_t *msg = NULL;
+	size_t len = 0;
+	OM_uint32 maj = ready(minor, h, "verify_mic_iov", &c);
+	if (maj)
+		return maj;
+	if ((maj = mic_iov(minor, iov, iov_count, "verify_mic_iov", &tok, &msg, &len)) !=
+	    GSS_S_COMPLETE)
+		return maj;
+	if (tok->buffer.length != SIG_LEN || !tok->buffer.value) {
+		free(msg);
+		return gssn_failf(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_E_TRUNCATED,
+				  "verify_mic_iov: a signature is 16 bytes, not %zu",
+				  tok->buffer.length);
+	}
+	if (qop)
+		*qop = GSS_C_QOP_DEFAULT;
+	ntlm_status st = ntlm_verify(c->ctx, msg, len, tok->buffer.value);
+	free(msg);
+	return st == NTLM_OK ? gssn_ok(minor, GSS_S_COMPLETE) : gssn_lib_fail(minor, st);
 }

@@ -491,6 +491,72 @@ static void mic_roundtrip(gss_ctx_id_t from, gss_ctx_id_t to, OM_uint32 want)
 	gss_release_buffer(&min, &mic);
 }
 
+/* gss_get_mic_iov / gss_verify_mic_iov / gss_get_mic_iov_length: the MIC of
+ * gss_get_mic over DATA and SIGN_ONLY in order, both ways and against the
+ * plain calls. */
+static void test_mic_iov(void **state)
+{
+	(void)state;
+	OM_uint32 min, maj;
+	struct pair p;
+	char hdr[] = "header-", body[] = "body";
+	established(&p, GSS_C_INTEG_FLAG);
+	gss_iov_buffer_desc iov[4] = {
+		{ GSS_IOV_BUFFER_TYPE_SIGN_ONLY, { 7, hdr } },
+		{ GSS_IOV_BUFFER_TYPE_DATA, { 4, body } },
+		{ GSS_IOV_BUFFER_TYPE_EMPTY, { 0, NULL } },
+		{ GSS_IOV_BUFFER_TYPE_MIC_TOKEN | GSS_IOV_BUFFER_FLAG_ALLOCATE, { 0, NULL } },
+	};
+	assert_int_equal(gss_get_mic_iov_length(&min, p.ic, GSS_C_QOP_DEFAULT, iov, 4),
+			 GSS_S_COMPLETE);
+	assert_int_equal(iov[3].buffer.length, 16);
+	maj = gss_get_mic_iov(&min, p.ic, GSS_C_QOP_DEFAULT, iov, 4);
+	if (maj != GSS_S_COMPLETE)
+		fail_msg("get_mic_iov: %s", why(maj, min));
+	assert_int_equal(iov[3].buffer.length, 16);
+	assert_true(iov[3].type & GSS_IOV_BUFFER_FLAG_ALLOCATED);
+	/* the acceptor checks it over the same buffers ... */
+	maj = gss_verify_mic_iov(&min, p.ac, NULL, iov, 4);
+	if (maj != GSS_S_COMPLETE)
+		fail_msg("verify_mic_iov: %s", why(maj, min));
+	/* ... and gss_verify_mic over the concatenation checks the next one */
+	assert_int_equal(gss_get_mic_iov(&min, p.ic, GSS_C_QOP_DEFAULT, iov, 4), GSS_S_COMPLETE);
+	gss_buffer_desc msg = { 11, (void *)"header-body" };
+	assert_int_equal(gss_verify_mic(&min, p.ac, &msg, &iov[3].buffer, NULL), GSS_S_COMPLETE);
+	/* and the other way: gss_get_mic checked by verify_mic_iov */
+	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
+	assert_int_equal(gss_get_mic(&min, p.ac, GSS_C_QOP_DEFAULT, &msg, &mic), GSS_S_COMPLETE);
+	gss_iov_buffer_desc back[3] = {
+		{ GSS_IOV_BUFFER_TYPE_DATA, { 7, hdr } },
+		{ GSS_IOV_BUFFER_TYPE_SIGN_ONLY, { 4, body } },
+		{ GSS_IOV_BUFFER_TYPE_MIC_TOKEN, mic },
+	};
+	assert_int_equal(gss_verify_mic_iov(&min, p.ic, NULL, back, 3), GSS_S_COMPLETE);
+	/* an altered byte: BAD_SIG */
+	assert_int_equal(gss_get_mic(&min, p.ac, GSS_C_QOP_DEFAULT, &msg, &back[2].buffer),
+			 GSS_S_COMPLETE);
+	body[0] = 'B';
+	maj = gss_verify_mic_iov(&min, p.ic, NULL, back, 3);
+	assert_int_equal(GSS_ROUTINE_ERROR(maj), GSS_S_BAD_SIG);
+	gss_release_buffer(&min, &back[2].buffer);
+	gss_release_buffer(&min, &mic);
+	/* no MIC_TOKEN buffer; a short one; a caller's buffer of 16 bytes */
+	maj = gss_get_mic_iov(&min, p.ic, GSS_C_QOP_DEFAULT, iov, 2);
+	assert_true(GSS_ERROR(maj));
+	assert_non_null(strstr(why(maj, min), "MIC_TOKEN"));
+	uint8_t small[8], room[16];
+	gss_iov_buffer_desc s2[2] = { { GSS_IOV_BUFFER_TYPE_DATA, { 4, body } },
+				      { GSS_IOV_BUFFER_TYPE_MIC_TOKEN, { 8, small } } };
+	assert_true(GSS_ERROR(gss_get_mic_iov(&min, p.ic, GSS_C_QOP_DEFAULT, s2, 2)));
+	assert_true(GSS_ERROR(gss_verify_mic_iov(&min, p.ac, NULL, s2, 2)));
+	s2[1].buffer.length = 16;
+	s2[1].buffer.value = room;
+	assert_int_equal(gss_get_mic_iov(&min, p.ic, GSS_C_QOP_DEFAULT, s2, 2), GSS_S_COMPLETE);
+	assert_int_equal(gss_verify_mic_iov(&min, p.ac, NULL, s2, 2), GSS_S_COMPLETE);
+	gss_release_iov_buffer(&min, iov, 4);
+	pair_free(&p);
+}
+
 static void test_mic_wrap(void **state)
 {
 	(void)state;
@@ -990,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_handshake_queries),
 		cmocka_unit_test(test_channel_bindings),
 		cmocka_unit_test(test_mic_wrap),
+		cmocka_unit_test(test_mic_iov),
 		cmocka_unit_test(test_reset_crypto),
 		cmocka_unit_test(test_wrap_iov),
 		cmocka_unit_test(test_export_import),
