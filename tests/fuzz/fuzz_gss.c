@@ -8,8 +8,9 @@
  *   1  gss_init_sec_context: the rest as the CHALLENGE
  *   2  gss_import_sec_context: the rest as an exported context
  *   3  gss_import_name: the next byte picks the name type, the rest the name
- *   4  on an established, sealing pair: gss_unwrap, gss_verify_mic (first 16
- *      bytes as the signature), gss_unwrap_iov (as a STREAM)
+ *   4  on an established, sealing pair: gss_unwrap, gss_verify_mic and
+ *      gss_verify_mic_iov (first 16 bytes as the signature), gss_unwrap_iov
+ *      (as a STREAM)
  * Checked: no crash or leak, every failure has a minor status that
  * gss_display_status explains, and a failed call returns no output.
  */
@@ -213,6 +214,15 @@ static void message_mode(const uint8_t *d, size_t n)
 	if (n >= 16) {
 		gss_buffer_desc sig = { 16, (void *)d }, msg = { n - 16, (void *)(d + 16) };
 		maj = gss_verify_mic(&min, pa, &msg, &sig, NULL);
+		explained(maj, min);
+		/* the same through gss_verify_mic_iov, the message in two pieces */
+		size_t half = (n - 16) / 2;
+		gss_iov_buffer_desc mv[3] = {
+			{ GSS_IOV_BUFFER_TYPE_SIGN_ONLY, { half, (void *)(d + 16) } },
+			{ GSS_IOV_BUFFER_TYPE_DATA, { n - 16 - half, (void *)(d + 16 + half) } },
+			{ GSS_IOV_BUFFER_TYPE_MIC_TOKEN, { 16, (void *)d } },
+		};
+		maj = gss_verify_mic_iov(&min, pa, NULL, mv, 3);
 		explained(maj, min);
 	}
 	uint8_t *copy = malloc(n ? n : 1);
