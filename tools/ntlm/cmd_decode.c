@@ -2,7 +2,10 @@
 /*
  * ntlm decode: every field of one NEGOTIATE, CHALLENGE or AUTHENTICATE
  * message, as text or JSON. The token comes from the arguments (joined with
- * spaces, so an unquoted header line works) or from stdin.
+ * spaces, so an unquoted header line works) or from stdin. A SPNEGO token
+ * (what `Negotiate` carries from a browser or MIT GSSAPI) is recognised by
+ * its DER tag, decoded by the library (ntlm_spnego_decode), and the NTLM
+ * message inside it, if any, shown below its SPNEGO fields.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,8 @@ void cmd_decode_usage(FILE *f)
 	      "                                         WWW-Authenticate,\n"
 	      "                                         Proxy-Authenticate)\n"
 	      "  4e544c4d53535000...                    hex, whitespace allowed\n"
+	      "A SPNEGO token (NegTokenInit or NegTokenResp, RFC 4178) is shown too:\n"
+	      "its fields, then the NTLM message it carries, if any.\n"
 	      "\n"
 	      "  --json      one JSON object instead of 'field: value' lines\n"
 	      "  -h, --help  show this help\n"
@@ -61,6 +66,169 @@ __attribute__((noreturn)) static void bad_input(const struct tool_cmd *self, ntl
 {
 	fprintf(stderr, "ntlm %s: %s: %s\n", self->name, ntlm_status_name(st), detail);
 	exit(EXIT_USAGE);
+}
+
+static const char *neg_state_name(int st)
+{
+	switch (st) {
+	case NTLM_SPNEGO_ACCEPT_COMPLETED:
+		return "accept-completed";
+	case NTLM_SPNEGO_ACCEPT_INCOMPLETE:
+		return "accept-incomplete";
+	case NTLM_SPNEGO_REJECT:
+		return "reject";
+	case NTLM_SPNEGO_REQUEST_MIC:
+		return "request-mic";
+	default:
+		return NULL;
+	}
+}
+
+/* "NAME (DOTTED)" or "DOTTED" of an OID's content octets, into b. */
+static void mech_text(struct ntlm_buf *b, const struct ntlm_spnego_bytes *oid, bool json)
+{
+	const char *name = ntlm_spnego_mech_name(oid->p, oid->len);
+	struct ntlm_buf d = { 0 };
+
+	ntlm_spnego_oid_text(&d, oid->p, oid->len);
+	if (json) {
+		ntlm_buf_puts(b, "{\"oid\":");
+		ntlm_buf_json(b, d.p ? d.p : "");
+		ntlm_buf_puts(b, ",\"name\":");
+		if (name)
+			ntlm_buf_json(b, name);
+		else
+			ntlm_buf_puts(b, "null");
+		ntlm_buf_puts(b, "}");
+	} else if (name) {
+		ntlm_buf_printf(b, "%s (%s)", name, d.p ? d.p : "");
+	} else {
+		ntlm_buf_puts(b, d.p ? d.p : "");
+	}
+	ntlm_buf_free(&d);
+}
+
+static bool is_ntlmssp(const struct ntlm_spnego_bytes *t)
+{
+	return t->p && t->len >= 8 && memcmp(t->p, "NTLMSSP", 8) == 0;
+}
+
+/*
+ * A SPNEGO token: its fields, then the NTLM message inside (described as
+ * usual), as text lines or one JSON object {"spnego":{...},"ntlm":{...}}.
+ */
+static int decode_spnego(const struct tool_cmd *self, const uint8_t *tok, size_t len,
+			 unsigned format)
+{
+	struct ntlm_spnego_token t;
+	struct ntlm_buf b = { 0 };
+	bool json = format == NTLM_DESCRIBE_JSON;
+	char *inner = NULL;
+	ntlm_status st;
+
+	st = ntlm_spnego_decode(tok, len, &t);
+	if (st != NTLM_OK) {
+		const char *d = ntlm_error_message();
+		fprintf(stderr,
+			"ntlm %s: %s: GSSAPI/SPNEGO framing (DER tag 0x%02x), but not a SPNEGO "
+			"token this command reads: "
+			"%s\n",
+			self->name, ntlm_status_name(st), tok[0],
+			d && *d ? d : ntlm_status_text(st));
+		exit(EXIT_USAGE);
+	}
+	bool init = t.kind == NTLM_SPNEGO_INIT;
+	const char *state = init ? NULL : neg_state_name(t.neg_state);
+	if (json) {
+		ntlm_buf_printf(&b, "{\"spnego\":{\"type\":\"%s\"",
+				init ? "NegTokenInit" : "NegTokenResp");
+		if (init) {
+			ntlm_buf_puts(&b, ",\"mech_types\":[");
+			for (size_t i = 0; i < t.n_mechs; i++) {
+				if (i)
+					ntlm_buf_puts(&b, ",");
+				mech_text(&b, &t.mechs[i], true);
+			}
+			ntlm_buf_puts(&b, "]");
+		} else {
+			ntlm_buf_puts(&b, ",\"neg_state\":");
+			if (state)
+				ntlm_buf_json(&b, state);
+			else
+				ntlm_buf_puts(&b, "null");
+			ntlm_buf_puts(&b, ",\"supported_mech\":");
+			if (t.supported_mech.p)
+				mech_text(&b, &t.supported_mech, true);
+			else
+				ntlm_buf_puts(&b, "null");
+		}
+		ntlm_buf_printf(&b, ",\"mech_token_length\":%zu,\"mech_list_mic_length\":%zu}",
+				t.mech_token.p ? t.mech_token.len : 0,
+				t.mech_list_mic.p ? t.mech_list_mic.len : 0);
+	} else {
+		ntlm_buf_printf(&b, "spnego: %s\n", init ? "NegTokenInit" : "NegTokenResp");
+		if (init) {
+			ntlm_buf_puts(&b, "spnego_mech_types:");
+			for (size_t i = 0; i < t.n_mechs; i++) {
+				ntlm_buf_puts(&b, i ? ", " : " ");
+				mech_text(&b, &t.mechs[i], false);
+			}
+			ntlm_buf_puts(&b, "\n");
+		} else {
+			ntlm_buf_printf(&b, "spnego_neg_state: %s\n", state ? state : "absent");
+			ntlm_buf_puts(&b, "spnego_supported_mech: ");
+			if (t.supported_mech.p)
+				mech_text(&b, &t.supported_mech, false);
+			else
+				ntlm_buf_puts(&b, "absent");
+			ntlm_buf_puts(&b, "\n");
+		}
+		if (t.mech_token.p)
+			ntlm_buf_printf(&b, "spnego_mech_token: %zu bytes%s\n", t.mech_token.len,
+					is_ntlmssp(&t.mech_token)
+						? ", an NTLM message (below)"
+						: ", not an NTLM message (another mechanism's)");
+		else
+			ntlm_buf_puts(&b, "spnego_mech_token: absent\n");
+		if (t.mech_list_mic.p)
+			ntlm_buf_printf(&b, "spnego_mech_list_mic: %zu bytes\n",
+					t.mech_list_mic.len);
+		else
+			ntlm_buf_puts(&b, "spnego_mech_list_mic: absent\n");
+	}
+	if (is_ntlmssp(&t.mech_token)) {
+		st = ntlm_token_describe(t.mech_token.p, t.mech_token.len, format, &inner);
+		if (st != NTLM_OK) {
+			const char *d = ntlm_error_message();
+			ntlm_buf_free(&b);
+			fprintf(stderr,
+				"ntlm %s: %s: the NTLM message inside the SPNEGO token: %s\n",
+				self->name, ntlm_status_name(st),
+				d && *d ? d : ntlm_status_text(st));
+			exit(EXIT_USAGE);
+		}
+	}
+	if (json) {
+		ntlm_buf_puts(&b, ",\"ntlm\":");
+		if (inner) {
+			size_t n = strlen(inner);
+			while (n && inner[n - 1] == '\n')
+				n--;
+			inner[n] = '\0';
+			ntlm_buf_puts(&b, inner);
+		} else {
+			ntlm_buf_puts(&b, "null");
+		}
+		ntlm_buf_puts(&b, "}\n");
+	} else if (inner) {
+		ntlm_buf_puts(&b, inner);
+	}
+	ntlm_free(inner);
+	if (b.err != NTLM_OK)
+		die_status(self, b.err);
+	fputs(b.p, stdout);
+	ntlm_buf_free(&b);
+	return 0;
 }
 
 int cmd_decode(const struct tool_cmd *self, int argc, char **argv)
@@ -114,6 +282,14 @@ int cmd_decode(const struct tool_cmd *self, int argc, char **argv)
 	free(text);
 	if (st != NTLM_OK)
 		die_status(self, st);
+	/* SPNEGO: an InitialContextToken (0x60, NegTokenInit inside) or a
+	 * NegTokenResp (0xa1); a bare NegTokenInit (0xa0) is refused by the
+	 * decoder with its reason. NTLMSSP tokens start with 'N'. */
+	if (tlen >= 2 && (tok[0] == 0x60 || tok[0] == 0xa0 || tok[0] == 0xa1)) {
+		int rc = decode_spnego(self, tok, tlen, format);
+		ntlm_free(tok);
+		return rc;
+	}
 	st = ntlm_token_describe(tok, tlen, format, &desc);
 	ntlm_free(tok);
 	if (st != NTLM_OK)
