@@ -20,6 +20,8 @@
 #define MAX_TOKEN_TEXT (((NTLM_MAX_TOKEN + 2) / 3) * 4)
 #define MAX_SPNEGO_TEXT (((NTLM_SPNEGO_MAX_TOKEN + 2) / 3) * 4)
 
+struct addr_count; /* guard.c */
+
 struct hconn {
 	char peer[64];
 	struct ntlm_ctx *ctx; /* handshake in progress (CHALLENGE sent); owned */
@@ -31,16 +33,16 @@ struct hconn {
 	struct httpd_identity id;
 	unsigned handshakes;
 	unsigned refusals;
-	bool long_timeout; /* --idle-timeout in force (else --handshake-timeout) */
-	void *curl;	   /* proxy mode: this connection's libcurl handle; owned */
+	void *curl; /* proxy mode: this connection's libcurl handle; owned */
 	/* guard.c, under its lock: the connection in the list of all */
 	struct hconn *prev, *next;
 	int fd;
-	char addr[64];	      /* the client's address without the port */
-	int64_t hs_deadline;  /* ms (fe_now_ms): handshake done by then; 0 = none */
-	int64_t hdr_deadline; /* ms: this request's headers in by then; 0 = none */
-	bool g_authed;	      /* authenticated, as the guard sees it */
-	const char *closing;  /* why the guard closed it, or NULL */
+	char addr[64];		 /* the client's address without the port */
+	struct addr_count *from; /* the guard's count of addr's connections */
+	int64_t hs_deadline;	 /* ms (fe_now_ms): handshake done by then; 0 = none */
+	int64_t hdr_deadline;	 /* ms: this request's headers in by then; 0 = none */
+	bool g_authed;		 /* authenticated, as the guard sees it */
+	const char *closing;	 /* why the guard closed it, or NULL */
 };
 
 struct hreq {

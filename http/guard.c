@@ -28,7 +28,9 @@
  */
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -52,6 +54,70 @@ unsigned httpd_guard_hard_limit(unsigned max_connections)
 	return max_connections + (slack < 32 ? 32 : slack);
 }
 
+/*
+ * Connections (not being closed) per client address, so that a newcomer's
+ * check costs a lookup, not a walk of every connection: a chained hash
+ * table under the guard's lock; an entry lives while its address has a
+ * connection in the list.
+ */
+#define ADDR_BUCKETS 4096u
+
+struct addr_count {
+	struct addr_count *next;
+	unsigned n;
+	char addr[64];
+};
+
+static struct addr_count *A[ADDR_BUCKETS];
+
+static struct addr_count **addr_slot(const char *addr)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	struct addr_count **pp = &A[h % ADDR_BUCKETS];
+	while (*pp && strcmp((*pp)->addr, addr) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Under the lock: connections (not being closed) from addr. */
+static unsigned from_addr(const char *addr)
+{
+	struct addr_count *a = *addr_slot(addr);
+	return a ? a->n : 0;
+}
+
+/* Under the lock: hc counts for its address (false: out of memory). */
+static bool addr_hold(struct hconn *hc)
+{
+	struct addr_count **pp = addr_slot(hc->addr);
+	if (!*pp) {
+		struct addr_count *a = calloc(1, sizeof(*a));
+		if (!a)
+			return false;
+		snprintf(a->addr, sizeof(a->addr), "%s", hc->addr);
+		*pp = a;
+	}
+	(*pp)->n++;
+	hc->from = *pp;
+	return true;
+}
+
+/* Under the lock: hc no longer counts (closing, or gone). */
+static void addr_release(struct hconn *hc)
+{
+	struct addr_count *a = hc->from;
+	if (!a)
+		return;
+	hc->from = NULL;
+	if (--a->n == 0) {
+		struct addr_count **pp = addr_slot(a->addr);
+		*pp = a->next;
+		free(a);
+	}
+}
+
 /* Under the lock: closes hc (once) and says why. */
 static void close_conn(struct hconn *hc, const char *why)
 {
@@ -59,18 +125,9 @@ static void close_conn(struct hconn *hc, const char *why)
 		return;
 	hc->closing = why;
 	G.count--;
+	addr_release(hc);
 	if (hc->fd >= 0)
 		shutdown(hc->fd, SHUT_RDWR);
-}
-
-/* Under the lock: connections (not being closed) from addr. */
-static unsigned from_addr(const char *addr)
-{
-	unsigned n = 0;
-	for (struct hconn *c = G.head; c; c = c->next)
-		if (!c->closing && strcmp(c->addr, addr) == 0)
-			n++;
-	return n;
 }
 
 /*
@@ -89,7 +146,7 @@ static struct hconn *victim_for(unsigned mine)
 	for (struct hconn *c = G.head; c; c = c->next) {
 		if (c->closing || c->g_authed)
 			continue;
-		unsigned n = from_addr(c->addr);
+		unsigned n = c->from ? c->from->n : 0;
 		if (n > most) {
 			most = n;
 			victim = c;
@@ -159,6 +216,8 @@ void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn)
 		G.head = hc;
 	G.tail = hc;
 	G.count++;
+	if (!addr_hold(hc))
+		close_conn(hc, "out of memory");
 	pthread_mutex_unlock(&G.lock);
 }
 
@@ -175,6 +234,7 @@ void httpd_guard_remove(struct hconn *hc)
 		G.tail = hc->prev;
 	if (!hc->closing)
 		G.count--;
+	addr_release(hc);
 	hc->prev = hc->next = NULL;
 	hc->fd = -1;
 	pthread_mutex_unlock(&G.lock);

@@ -250,14 +250,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			httpd_decide(conn, hc, rq);
 		}
 		httpd_guard_request(hc, true);
-		/* Idle limit: --handshake-timeout until authenticated, then
-		 * --idle-timeout (and back for a new handshake). */
-		if (hc->authed != hc->long_timeout) {
-			unsigned int t = hc->authed ? httpd_S.cfg->idle_timeout
-						    : httpd_S.cfg->handshake_timeout;
-			hc->long_timeout = hc->authed;
-			MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, t);
-		}
 		unsigned long long declared = declared_length(conn);
 		if (!rq->serve && declared > UNAUTH_BODY_MAX) {
 			r = rq->resp;
@@ -583,7 +575,11 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		 * holds the real one over all of them */
 		MHD_OPTION_CONNECTION_LIMIT,
 		httpd_guard_hard_limit(cfg->max_connections) * (threads > 1 ? threads : 1),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->handshake_timeout,
+		/* One idle timeout for every connection (libmicrohttpd keeps those
+		 * with a timeout of their own on a list it walks at every wakeup):
+		 * --idle-timeout. An unauthenticated connection has the guard's
+		 * absolute handshake deadline, which comes first. */
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_CONNECTION,
 		on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
