@@ -6,6 +6,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "audit_json.h"
 
@@ -102,12 +105,46 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
+/* Bytes that a string may hold as they are: printable ASCII but '"' and '\\'. */
+static const bool plain[256] = {
+	[' '] = 1,
+	['!'] = 1,
+	['#' ... '['] = 1,
+	[']' ... '~'] = 1,
+};
+
 /* A string (r->p at the opening quote); unescaped to r->out when keep. */
 static bool string(struct rd *r, bool keep, const char **s, size_t *len)
 {
 	char *begin = r->out;
 	r->p++;
 	for (;;) {
+		/* the common case: a run of plain ASCII, copied at once */
+		const unsigned char *run = r->p;
+#ifdef __SSE2__
+		/* 16 bytes at a time: stop at '"', '\\', a control or a non-ASCII
+		 * byte (signed: below 0x20 catches both) */
+		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+			      space = _mm_set1_epi8(0x20);
+		while (r->end - r->p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)r->p);
+			__m128i stop = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+				_mm_cmplt_epi8(v, space));
+			int mask = _mm_movemask_epi8(stop);
+			if (mask) {
+				r->p += __builtin_ctz((unsigned)mask);
+				break;
+			}
+			r->p += 16;
+		}
+#endif
+		while (r->p < r->end && plain[*r->p])
+			r->p++;
+		if (keep && r->p > run) {
+			memcpy(r->out, run, (size_t)(r->p - run));
+			r->out += r->p - run;
+		}
 		if (r->p >= r->end)
 			return fail(r, "unterminated string");
 		unsigned c = *r->p;
@@ -338,6 +375,7 @@ bool aj_parse(const char *p, size_t n, char *scratch, size_t scratch_len, struct
 				return fail(&r, "expected a member name");
 			if (!string(&r, true, &m->key, &kl))
 				return false;
+			m->klen = kl;
 			ws(&r);
 			if (r.p >= r.end || *r.p != ':')
 				return fail(&r, "expected ':'");
@@ -366,8 +404,47 @@ bool aj_parse(const char *p, size_t n, char *scratch, size_t scratch_len, struct
 
 const struct aj_member *aj_get(const struct aj_object *o, const char *key)
 {
+	size_t n = strlen(key);
 	for (size_t i = 0; i < o->n; i++)
-		if (strcmp(o->m[i].key, key) == 0)
+		if (o->m[i].klen == n && memcmp(o->m[i].key, key, n) == 0)
 			return &o->m[i];
 	return NULL;
+}
+
+void aj_index(const struct aj_object *o, const char *const *keys, size_t n_keys,
+	      const struct aj_member **out, struct aj_hint *h)
+{
+	size_t len[64], found = 0;
+	for (size_t k = 0; k < n_keys; k++) {
+		out[k] = NULL;
+		len[k] = strlen(keys[k]);
+		/* lines of one log have their members in one order: try where the
+		 * key was last time first */
+		size_t i = h->pos[k];
+		if (i < o->n && o->m[i].klen == len[k] &&
+		    memcmp(o->m[i].key, keys[k], len[k]) == 0) {
+			/* first of that name only: a duplicate before it would win */
+			bool first = true;
+			for (size_t j = 0; j < i && first; j++)
+				first = o->m[j].klen != len[k] ||
+					memcmp(o->m[j].key, keys[k], len[k]) != 0;
+			if (first) {
+				out[k] = &o->m[i];
+				found++;
+			}
+		}
+	}
+	if (found == n_keys)
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		const struct aj_member *m = &o->m[i];
+		for (size_t k = 0; k < n_keys; k++)
+			if (m->klen == len[k] && memcmp(m->key, keys[k], len[k]) == 0) {
+				if (!out[k]) {
+					out[k] = m;
+					h->pos[k] = i;
+				}
+				break;
+			}
+	}
 }

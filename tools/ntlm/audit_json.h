@@ -22,6 +22,7 @@ enum aj_type { AJ_NULL = 0, AJ_BOOL, AJ_INT, AJ_NUMBER, AJ_STRING, AJ_ARRAY, AJ_
 
 struct aj_member {
 	const char *key; /* NUL-terminated, in scratch */
+	size_t klen;
 	enum aj_type type;
 	const char *str; /* AJ_STRING: NUL-terminated in scratch (may hold a NUL: len) */
 	size_t len;
@@ -43,5 +44,13 @@ bool aj_parse(const char *p, size_t n, char *scratch, size_t scratch_len, struct
 
 /* The first member named key, or NULL. */
 const struct aj_member *aj_get(const struct aj_object *o, const char *key);
+/* Where aj_index found each key in the last object (a guess for the next). */
+struct aj_hint {
+	size_t pos[64];
+};
+/* out[k] = the first member named keys[k] (or NULL), for up to 64 keys: at
+ * the hinted position when it is there, else in one pass over the members. */
+void aj_index(const struct aj_object *o, const char *const *keys, size_t n_keys,
+	      const struct aj_member **out, struct aj_hint *h);
 
 #endif

@@ -18,10 +18,58 @@ static bool bad_type(const char *key, const char *want, char *err, size_t err_le
 }
 
 /* A string member (or null / absent: *s = NULL). */
-static bool get_str(const struct aj_object *o, const char *key, const char **s, char *err,
+/* The members a record may have, found in one pass (aj_index). */
+static const char *const keys[] = { "schema",
+				    "event",
+				    "direction",
+				    "outcome",
+				    "time",
+				    "target",
+				    "peer",
+				    "workstation",
+				    "user",
+				    "domain",
+				    "response_type",
+				    "setting",
+				    "target_host",
+				    "target_name",
+				    "process_exe",
+				    "account_type",
+				    "offered",
+				    "mic",
+				    "channel_bindings",
+				    "domain_account",
+				    "flags" };
+enum {
+	K_SCHEMA,
+	K_EVENT,
+	K_DIRECTION,
+	K_OUTCOME,
+	K_TIME,
+	K_TARGET,
+	K_PEER,
+	K_WORKSTATION,
+	K_USER,
+	K_DOMAIN,
+	K_RESPONSE_TYPE,
+	K_SETTING,
+	K_TARGET_HOST,
+	K_TARGET_NAME,
+	K_PROCESS_EXE,
+	K_ACCOUNT_TYPE,
+	K_OFFERED,
+	K_MIC,
+	K_CHANNEL_BINDINGS,
+	K_DOMAIN_ACCOUNT,
+	K_FLAGS,
+	K_COUNT
+};
+
+static bool get_str(const struct aj_member *const *ix, int k, const char **s, char *err,
 		    size_t err_len)
 {
-	const struct aj_member *m = aj_get(o, key);
+	const char *key = keys[k];
+	const struct aj_member *m = ix[k];
 	*s = NULL;
 	if (!m || m->type == AJ_NULL)
 		return true;
@@ -32,13 +80,13 @@ static bool get_str(const struct aj_object *o, const char *key, const char **s, 
 }
 
 /* "0x" and 1..8 hex digits. */
-static bool get_hex(const struct aj_object *o, const char *key, int *has, uint32_t *v, char *err,
+static bool get_hex(const struct aj_member *const *ix, int k, int *has, uint32_t *v, char *err,
 		    size_t err_len)
 {
-	const char *s;
+	const char *key = keys[k], *s;
 	*has = 0;
 	*v = 0;
-	if (!get_str(o, key, &s, err, err_len))
+	if (!get_str(ix, k, &s, err, err_len))
 		return false;
 	if (!s)
 		return true;
@@ -59,9 +107,10 @@ static bool get_hex(const struct aj_object *o, const char *key, int *has, uint32
 	return true;
 }
 
-static bool get_fact(const struct aj_object *o, const char *key, int *v, char *err, size_t err_len)
+static bool get_fact(const struct aj_member *const *ix, int k, int *v, char *err, size_t err_len)
 {
-	const struct aj_member *m = aj_get(o, key);
+	const char *key = keys[k];
+	const struct aj_member *m = ix[k];
 	*v = OBS_UNKNOWN;
 	if (!m || m->type == AJ_NULL)
 		return true;
@@ -92,24 +141,27 @@ static bool map_record(const struct aj_object *o, struct obs *ob, char *err, siz
 	const struct aj_member *m;
 	const char *s, *acct = NULL;
 
+	static struct aj_hint hint; /* the tool reads on one thread */
+	const struct aj_member *ix[K_COUNT];
+	aj_index(o, keys, K_COUNT, ix, &hint);
 	memset(ob, 0, sizeof(*ob));
-	m = aj_get(o, "schema");
+	m = ix[K_SCHEMA];
 	if (m && (m->type != AJ_STRING || strncmp(m->str, "1.", 2) != 0)) {
 		snprintf(err, err_len, "\"schema\": not a version this tool reads (1.x)");
 		return false;
 	}
-	m = aj_get(o, "event");
+	m = ix[K_EVENT];
 	if (!m)
 		return bad_type("event", "an event id (no \"event\" member)", err, err_len);
 	if (m->type != AJ_INT || m->i < 0 || m->i > 65535)
 		return bad_type("event", "an event id", err, err_len);
 	ob->event = (unsigned)m->i;
-	if (!get_str(o, "direction", &s, err, err_len))
+	if (!get_str(ix, K_DIRECTION, &s, err, err_len))
 		return false;
 	if (!s || (strcmp(s, "incoming") != 0 && strcmp(s, "outgoing") != 0))
 		return bad_type("direction", "\"incoming\" or \"outgoing\"", err, err_len);
 	ob->incoming = strcmp(s, "incoming") == 0;
-	if (!get_str(o, "outcome", &s, err, err_len))
+	if (!get_str(ix, K_OUTCOME, &s, err, err_len))
 		return false;
 	static const char *const oc[] = { "success", "audited", "blocked", "failed" };
 	ob->outcome = OC_COUNT;
@@ -118,24 +170,24 @@ static bool map_record(const struct aj_object *o, struct obs *ob, char *err, siz
 			ob->outcome = (enum obs_outcome)i;
 	if (ob->outcome == OC_COUNT)
 		return bad_type("outcome", "success, audited, blocked or failed", err, err_len);
-	if (!get_str(o, "time", &ob->time, err, err_len) ||
-	    !get_str(o, "target", &ob->target, err, err_len) ||
-	    !get_str(o, "peer", &ob->peer, err, err_len) ||
-	    !get_str(o, "workstation", &ob->workstation, err, err_len) ||
-	    !get_str(o, "user", &ob->user, err, err_len) ||
-	    !get_str(o, "domain", &ob->domain, err, err_len) ||
-	    !get_str(o, "response_type", &ob->response_type, err, err_len) ||
-	    !get_str(o, "setting", &ob->setting, err, err_len) ||
-	    !get_str(o, "target_host", &ob->target_host, err, err_len) ||
-	    !get_str(o, "target_name", &ob->target_name, err, err_len) ||
-	    !get_str(o, "process_exe", &ob->process_exe, err, err_len) ||
-	    !get_str(o, "account_type", &acct, err, err_len) ||
-	    !get_hex(o, "offered", &ob->has_offered, &ob->offered, err, err_len) ||
-	    !get_fact(o, "mic", &ob->mic, err, err_len) ||
-	    !get_fact(o, "channel_bindings", &ob->channel_bindings, err, err_len) ||
-	    !get_fact(o, "domain_account", &ob->domain_account, err, err_len))
+	if (!get_str(ix, K_TIME, &ob->time, err, err_len) ||
+	    !get_str(ix, K_TARGET, &ob->target, err, err_len) ||
+	    !get_str(ix, K_PEER, &ob->peer, err, err_len) ||
+	    !get_str(ix, K_WORKSTATION, &ob->workstation, err, err_len) ||
+	    !get_str(ix, K_USER, &ob->user, err, err_len) ||
+	    !get_str(ix, K_DOMAIN, &ob->domain, err, err_len) ||
+	    !get_str(ix, K_RESPONSE_TYPE, &ob->response_type, err, err_len) ||
+	    !get_str(ix, K_SETTING, &ob->setting, err, err_len) ||
+	    !get_str(ix, K_TARGET_HOST, &ob->target_host, err, err_len) ||
+	    !get_str(ix, K_TARGET_NAME, &ob->target_name, err, err_len) ||
+	    !get_str(ix, K_PROCESS_EXE, &ob->process_exe, err, err_len) ||
+	    !get_str(ix, K_ACCOUNT_TYPE, &acct, err, err_len) ||
+	    !get_hex(ix, K_OFFERED, &ob->has_offered, &ob->offered, err, err_len) ||
+	    !get_fact(ix, K_MIC, &ob->mic, err, err_len) ||
+	    !get_fact(ix, K_CHANNEL_BINDINGS, &ob->channel_bindings, err, err_len) ||
+	    !get_fact(ix, K_DOMAIN_ACCOUNT, &ob->domain_account, err, err_len))
 		return false;
-	if (!get_hex(o, "flags", &ob->has_flags, &ob->flags, err, err_len))
+	if (!get_hex(ix, K_FLAGS, &ob->has_flags, &ob->flags, err, err_len))
 		return false;
 	if (ob->has_flags && ob->flags == 0)
 		ob->has_flags = 0; /* 0x00000000: not known yet */
