@@ -4,7 +4,9 @@
 # report must find every flow with its exact counts and first / last seen,
 # simulate must give each flow the verdict and setting the estate was built
 # with (newly denied: the programs that talk to unapproved servers, the
-# NTLMv1 straggler, the anonymous kiosk), and the gzip copy the same.
+# NTLMv1 straggler, the anonymous kiosk), propose-exceptions the exact list
+# (and with --wildcards the one wildcard that admits no denied target), and
+# the gzip copy the same; the proposed list, simulated, breaks no outgoing flow.
 set -u
 NTLM=${1:?usage: bash $0 /path/to/ntlm}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -62,6 +64,38 @@ else:
     print("OK")
 PY
 )"
+	for w in "" --wildcards; do
+		"$NTLM" audit propose-exceptions --json $w "$f" >"$TMP/$d.prop$w.json" ||
+			{ echo "FAIL: propose-exceptions $d $w" >&2; exit 1; }
+		check "propose-exceptions $d $w" "$(python3 - "$TMP/$d/expected.json" "$TMP/$d.prop$w.json" "$w" <<'PY'
+import json, sys
+exp = json.load(open(sys.argv[1]))["exceptions"]; got = json.load(open(sys.argv[2]))
+want = sorted(exp["wildcards" if sys.argv[3] else "exact"])
+entries = sorted(e["entry"] for e in got["entries"])
+if entries != want:
+    print("entries %s, want %s" % (entries, want))
+elif sorted(got["denied"]) != sorted(exp["denied"]):
+    print("denied %s, want %s" % (got["denied"], exp["denied"]))
+elif got["not_listed"]:
+    print("not listed: %s" % got["not_listed"])
+else:
+    print("OK")
+PY
+)"
+	done
 done
+# the proposed list, as a candidate, denies nothing that worked outgoing
+python3 - "$TMP/plain.prop.json" >"$TMP/list.conf" <<'PY'
+import json, sys
+print("[MSV1_0]\nRestrictSendingNTLMTraffic = 2\nClientAllowedNTLMServers = %s" % json.load(open(sys.argv[1]))["config"])
+PY
+"$NTLM" audit simulate --json --policy "$TMP/list.conf" "$TMP/plain/estate.jsonl" >"$TMP/list.sim.json"
+check "the list keeps every outgoing flow" "$(python3 - "$TMP/list.sim.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [f["target"] for f in d["flows"] if f["direction"] == "outgoing" and f["newly_denied"]]
+print("OK" if not bad else "newly denied: %s" % bad)
+PY
+)"
 [ "$fails" -eq 0 ] || exit 1
-echo "estate: report and simulate recover the known answer (plain and gzip)"
+echo "estate: report, simulate and propose-exceptions recover the known answer (plain and gzip)"

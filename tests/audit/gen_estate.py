@@ -231,6 +231,29 @@ def build(n, seed):
                               "HTTP/web.corp.example", account_type="user",
                               domain_account=True, server=srv))
             e.count(f, "failed", t)
+        elif kind < 0.92:  # programs on two app servers under *.apps.corp.example
+            host = rnd.choice(["a.apps.corp.example", "b.apps.corp.example"])
+            target = "HTTP/" + host
+            exe = "/usr/bin/app-sync"
+            key = ("outgoing", exe, "CORP\\svc_app", target, "NTLMv2")
+            f = e.flow(key, "deny", "RestrictSendingNTLMTraffic")
+            out.append(record(9010, "outgoing-authenticate", t, False, "success", target,
+                              user="svc_app", domain="CORP", flags=FINAL_V2, resp="NTLMv2",
+                              reason="AUTHENTICATE (NTLMv2) sent", offered=OFFERED_V2,
+                              mic=True, cb=False, tname=target, exe=exe, account_type="user",
+                              server=(host.split(".")[0].upper(), host)))
+            e.count(f, "success", t)
+        elif kind < 0.94:  # a client already under Deny, refused: these stay out
+            target = rnd.choice(["HTTP/gamesrv.corp.example", "cifs/web.corp.example"])
+            exe = "/usr/bin/curious"
+            key = ("outgoing", exe, "CORP\\guest7", target, "none")
+            f = e.flow(key, "deny", "RestrictSendingNTLMTraffic")
+            out.append(record(4001, "outgoing-blocked", t, False, "blocked", target,
+                              user="guest7", domain="CORP",
+                              setting="RestrictSendingNTLMTraffic",
+                              reason="RestrictSendingNTLMTraffic = 2 (Deny): blocked", exe=exe,
+                              account_type="user"))
+            e.count(f, "blocked", t)
         else:  # noise: front-end events, not exchanges
             out.append(record(rnd.choice([9100, 9102, 9104]), "connection-refused", t, True,
                               "failed", "WEB", "198.51.100.%d:1" % rnd.randint(1, 250),
@@ -258,8 +281,17 @@ def main():
                  % ", ".join(APPROVED))
     exp = sorted(e.flows.values(), key=lambda f: (f["direction"], f["client"], f["account"],
                                                  f["target"], f["class"]))
+    # propose-exceptions: every outgoing target seen working, none seen denied;
+    # web's host alone would admit the denied cifs/web, *.corp.example gamesrv
+    exact = ["HTTP/web.corp.example", "files.corp.example", "intranet.corp.example",
+             "erp.corp.example", "a.apps.corp.example", "b.apps.corp.example"]
+    wild = ["HTTP/web.corp.example", "files.corp.example", "intranet.corp.example",
+            "erp.corp.example", "*.apps.corp.example"]
+    denied = ["HTTP/gamesrv.corp.example", "cifs/web.corp.example"]
     with open(os.path.join(a.outdir, "expected.json"), "w") as fh:
-        json.dump({"records": len(lines), "flows": exp}, fh, indent=1)
+        json.dump({"records": len(lines), "flows": exp,
+                   "exceptions": {"exact": exact, "wildcards": wild, "denied": denied}},
+                  fh, indent=1)
 
 
 if __name__ == "__main__":

@@ -159,6 +159,26 @@ contains "old: explained" "the records lack a fact the decision needs; not guess
 run audit simulate --json --policy "$TMP/minsec.conf" "$TMP/server.jsonl"
 eq "facts: decidable" 0 "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["undecidable"])')"
 
+# ---- propose-exceptions ---------------------------------------------------------
+run audit propose-exceptions "${LOGS[@]}"
+expect_ok "propose-exceptions"
+contains "propose: entries" "2 entries for the outgoing targets seen working" "$OUT"
+contains "propose: config" "ClientAllowedNTLMServers = web.corp.example, files.corp.example" "$OUT"
+# the .reg and INF lines load back, through the policy loaders, to that list
+printf '%s\n' "$OUT" | sed -n '/^Windows Registry Editor/,$p' >"$TMP/prop.reg"
+{
+	printf '[Unicode]\nUnicode=yes\n[Version]\nsignature="$CHICAGO$"\nRevision=1\n[Registry Values]\n'
+	printf '%s\n' "$OUT" | grep '^MACHINE'
+} >"$TMP/prop.inf"
+for f in prop.reg prop.inf; do
+	run policy show --brief --config "$TMP/$f"
+	expect_ok "propose: $f loads"
+	contains "propose: $f list" "ClientAllowedNTLMServers = web.corp.example, files.corp.example" "$OUT"
+	contains "propose: $f deny" "RestrictSendingNTLMTraffic = 2" "$OUT"
+done
+run audit propose-exceptions --csv "${LOGS[@]}"
+eq "propose --csv: exit 2" 2 "$RC"
+
 # ---- hostile input ------------------------------------------------------------
 good=$(head -n 1 "$TMP/server.jsonl")
 {

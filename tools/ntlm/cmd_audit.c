@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit_input.h"
 #include "ntlmssp/unstable.h"
@@ -32,6 +33,8 @@ struct cell {
 	char *target; /* the target as given (client side), owned */
 	char *resp;   /* owned */
 	struct ntlm_decision cand, cur;
+	char *host;	       /* outgoing: the target's host as the library parsed it */
+	uint64_t send_blocked; /* outgoing: refused by RestrictSendingNTLMTraffic (4001) */
 };
 
 struct table {
@@ -193,9 +196,13 @@ static void fold(struct run *r, const struct obs *o)
 			c->o.target = c->target;
 			c->o.response_type = c->resp;
 		}
+		if (!o->incoming && o->target_host && !(c->host = strdup(o->target_host)))
+			die(r->cmd, "out of memory");
 		r->t.slots[j] = c;
 		r->t.n++;
 	}
+	if (o->event == 4001)
+		c->send_blocked++;
 	c->n++;
 	c->oc[o->outcome]++;
 	if (o->time) {
@@ -346,6 +353,7 @@ static void free_all(struct run *r, struct flow *fl, size_t nf, struct cell **ce
 		free(c->key);
 		free(c->target);
 		free(c->resp);
+		free(c->host);
 		free(c);
 	}
 	free(r->t.slots);
@@ -772,12 +780,282 @@ static void simulate(struct run *r, const struct ntlm_policy *cand, const char *
 	free_all(r, fl, nf, cells);
 }
 
+/* ---- propose-exceptions ---------------------------------------------------- */
+
+/* One outgoing target, as ClientAllowedNTLMServers would see it. */
+struct tgt {
+	const char *target, *host; /* host NULL: not a name an entry can match */
+	char service[64];
+	bool legit;  /* seen working (success or audited) */
+	bool denied; /* seen refused by RestrictSendingNTLMTraffic */
+	uint64_t flows, exchanges;
+	const char *last;
+	int entry; /* index of the entry that admits it, -1 */
+};
+
+struct entry {
+	char text[300];
+	bool wildcard;
+	uint64_t targets, flows, exchanges;
+	const char *last;
+};
+
+/* Whether the list (RestrictSendingNTLMTraffic = 2) admits target, decided
+ * by the library (ntlm_policy_decide): the matching that enforces. */
+static bool admits(const struct tool_cmd *cmd, const char *list, const char *target)
+{
+	struct ntlm_policy *p = NULL;
+	struct ntlm_observation o = { 0 };
+	struct ntlm_decision d;
+
+	if (ntlm_policy_new("cis", &p) != NTLM_OK ||
+	    ntlm_policy_set_value(p, "RestrictSendingNTLMTraffic", "2") != NTLM_OK ||
+	    ntlm_policy_set_value(p, "ClientAllowedNTLMServers", list) != NTLM_OK)
+		die(cmd, "cannot build the exception list '%s': %s", list, ntlm_error_message());
+	o.target = target;
+	o.domain_account = o.mic = o.channel_bindings = -1;
+	if (ntlm_policy_decide(p, &o, &d) != NTLM_OK)
+		die_status(cmd, NTLM_E_INTERNAL);
+	ntlm_policy_free(p);
+	return !(d.verdict == NTLM_DECIDE_DENY &&
+		 strcmp(d.setting, "RestrictSendingNTLMTraffic") == 0);
+}
+
+static bool admits_denied(struct run *r, const char *entry, struct tgt *t, size_t nt)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].denied && admits(r->cmd, entry, t[i].target))
+			return true;
+	return false;
+}
+
+static void put_reg_multi(const struct entry *e, size_t n)
+{
+	printf("\"ClientAllowedNTLMServers\"=hex(7):");
+	bool first = true;
+	for (size_t i = 0; i <= n; i++) {
+		const char *s = i < n ? e[i].text : "";
+		for (size_t k = 0; k <= strlen(s); k++) {
+			printf("%s%02x,00", first ? "" : ",", (unsigned char)s[k]);
+			first = false;
+		}
+	}
+	putchar('\n');
+}
+
+static void propose(struct run *r, bool wildcards)
+{
+	struct cell **cells;
+	size_t nf;
+	struct flow *fl = group(r, &cells, &nf);
+	struct tgt *t = calloc(nf + 1, sizeof(*t));
+	struct entry *e = calloc(nf + 1, sizeof(*e));
+	size_t nt = 0, ne = 0;
+
+	if (!t || !e)
+		die(r->cmd, "out of memory");
+	/* the outgoing targets, once each */
+	for (size_t i = 0; i < nf; i++) {
+		struct flow *f = &fl[i];
+		if (strcmp(f->f[0], "out") != 0)
+			continue;
+		size_t k;
+		for (k = 0; k < nt && strcmp(t[k].target, f->f[3]) != 0; k++)
+			;
+		if (k == nt) {
+			t[nt].target = f->f[3];
+			t[nt].host = f->cells[0]->host;
+			t[nt].entry = -1;
+			const char *sl = strpbrk(f->f[3], "/@");
+			if (sl && t[nt].host)
+				snprintf(t[nt].service, sizeof(t[nt].service), "%.*s",
+					 (int)(sl - f->f[3]), f->f[3]);
+			nt++;
+		}
+		uint64_t blocked = 0;
+		for (size_t c = 0; c < f->n; c++)
+			blocked += f->cells[c]->send_blocked;
+		if (f->oc[OC_SUCCESS] + f->oc[OC_AUDITED])
+			t[k].legit = true;
+		if (blocked)
+			t[k].denied = true;
+		t[k].flows++;
+		t[k].exchanges += f->count;
+		if (f->last && (!t[k].last || strcmp(f->last, t[k].last) > 0))
+			t[k].last = f->last;
+	}
+	/* wildcards first when asked: the parent that covers most, never one
+	 * that admits a denied target */
+	while (wildcards) {
+		char best[300] = "";
+		size_t best_n = 0;
+		for (size_t i = 0; i < nt; i++) {
+			if (!t[i].legit || t[i].denied || t[i].entry >= 0 || !t[i].host)
+				continue;
+			const char *dot = strchr(t[i].host, '.');
+			/* "*.corp.example": at least two labels under the star */
+			if (!dot || !strchr(dot + 1, '.'))
+				continue;
+			char cand[300];
+			snprintf(cand, sizeof(cand), "*%s", dot);
+			size_t n = 0;
+			for (size_t j = 0; j < nt; j++)
+				if (t[j].legit && !t[j].denied && t[j].entry < 0 &&
+				    admits(r->cmd, cand, t[j].target))
+					n++;
+			if (n >= 2 && n > best_n && !admits_denied(r, cand, t, nt)) {
+				best_n = n;
+				snprintf(best, sizeof(best), "%s", cand);
+			}
+		}
+		if (!best_n)
+			break;
+		snprintf(e[ne].text, sizeof(e[ne].text), "%s", best);
+		e[ne].wildcard = true;
+		for (size_t j = 0; j < nt; j++)
+			if (t[j].legit && !t[j].denied && t[j].entry < 0 &&
+			    admits(r->cmd, best, t[j].target))
+				t[j].entry = (int)ne;
+		ne++;
+	}
+	/* exact names: the host, or service/host when the host alone would admit
+	 * a denied target */
+	for (size_t i = 0; i < nt; i++) {
+		if (!t[i].legit || t[i].denied || t[i].entry >= 0 || !t[i].host)
+			continue;
+		char cand[300];
+		snprintf(cand, sizeof(cand), "%s", t[i].host);
+		if (admits_denied(r, cand, t, nt) && t[i].service[0])
+			snprintf(cand, sizeof(cand), "%s/%s", t[i].service, t[i].host);
+		if (admits_denied(r, cand, t, nt) || !admits(r->cmd, cand, t[i].target))
+			continue; /* left unlisted, and said so below */
+		size_t k;
+		for (k = 0; k < ne && strcasecmp(e[k].text, cand) != 0; k++)
+			;
+		if (k == ne)
+			snprintf(e[ne++].text, sizeof(e[0].text), "%s", cand);
+		t[i].entry = (int)k;
+	}
+	for (size_t i = 0; i < nt; i++) {
+		if (t[i].entry < 0)
+			continue;
+		struct entry *x = &e[t[i].entry];
+		x->targets++;
+		x->flows += t[i].flows;
+		x->exchanges += t[i].exchanges;
+		if (t[i].last && (!x->last || strcmp(t[i].last, x->last) > 0))
+			x->last = t[i].last;
+	}
+	/* the whole list, checked once more by the library */
+	struct ntlm_buf list = { 0 };
+	for (size_t k = 0; k < ne; k++)
+		ntlm_buf_printf(&list, "%s%s", k ? ", " : "", e[k].text);
+	const char *ls = list.p ? list.p : "";
+	for (size_t i = 0; i < nt && ne; i++) {
+		if (t[i].entry >= 0 && !admits(r->cmd, ls, t[i].target))
+			die(r->cmd, "internal: the list does not admit '%s'", t[i].target);
+		if (t[i].denied && admits(r->cmd, ls, t[i].target))
+			die(r->cmd, "internal: the list admits the denied '%s'", t[i].target);
+	}
+
+	if (r->fmt == FMT_JSON) {
+		json_header(r, "exceptions");
+		printf(",\"wildcards\":%s,\"entries\":[", wildcards ? "true" : "false");
+		for (size_t k = 0; k < ne; k++) {
+			printf("%s{\"entry\":", k ? "," : "");
+			json_str(e[k].text);
+			printf(",\"wildcard\":%s,\"targets\":[", e[k].wildcard ? "true" : "false");
+			bool first = true;
+			for (size_t i = 0; i < nt; i++)
+				if (t[i].entry == (int)k) {
+					printf("%s", first ? "" : ",");
+					json_str(t[i].target);
+					first = false;
+				}
+			printf("],\"flows\":%llu,\"exchanges\":%llu,\"last_seen\":",
+			       (unsigned long long)e[k].flows, (unsigned long long)e[k].exchanges);
+			json_str(e[k].last);
+			printf("}");
+		}
+		printf("],\"not_listed\":[");
+		bool first = true;
+		for (size_t i = 0; i < nt; i++) {
+			if (t[i].entry >= 0 || !t[i].legit)
+				continue;
+			printf("%s{\"target\":", first ? "" : ",");
+			json_str(t[i].target);
+			printf(",\"why\":\"%s\"}",
+			       t[i].denied  ? "seen working and seen denied"
+			       : !t[i].host ? "not a target name an entry can match"
+					    : "every entry that admits it admits a denied target");
+			first = false;
+		}
+		printf("],\"denied\":[");
+		first = true;
+		for (size_t i = 0; i < nt; i++)
+			if (t[i].denied) {
+				printf("%s", first ? "" : ",");
+				json_str(t[i].target);
+				first = false;
+			}
+		printf("],\"config\":");
+		json_str(ls);
+		printf("}\n");
+	} else {
+		text_header(r, "propose-exceptions", nf);
+		printf("%zu entries for %s outgoing targets seen working%s\n", ne,
+		       wildcards ? "the" : "the", wildcards ? " (wildcards allowed)" : "");
+		for (size_t k = 0; k < ne; k++) {
+			printf("  ");
+			cell_text(e[k].text, 40);
+			printf(" %llu targets, %llu flows, %llu exchanges, last seen %s\n",
+			       (unsigned long long)e[k].targets, (unsigned long long)e[k].flows,
+			       (unsigned long long)e[k].exchanges, e[k].last ? e[k].last : "-");
+		}
+		for (size_t i = 0; i < nt; i++) {
+			if (t[i].entry >= 0 || !t[i].legit)
+				continue;
+			printf("  not listed: ");
+			cell_text(t[i].target, 0);
+			printf(" (%s)\n", t[i].denied ? "seen working and seen denied"
+					  : !t[i].host
+						  ? "not a target name an entry can match"
+						  : "every entry for it admits a denied target");
+		}
+		for (size_t i = 0; i < nt; i++)
+			if (t[i].denied) {
+				printf("  kept out (seen denied): ");
+				cell_text(t[i].target, 0);
+				putchar('\n');
+			}
+		printf("\n# native config (/etc/ntlmssp/policy.d/)\n[MSV1_0]\n"
+		       "RestrictSendingNTLMTraffic = 2\nClientAllowedNTLMServers = %s\n",
+		       ls);
+		printf("\n; security template (GptTmpl.inf, [Registry Values])\n"
+		       "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\MSV1_0\\"
+		       "RestrictSendingNTLMTraffic=4,2\n"
+		       "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\MSV1_0\\"
+		       "ClientAllowedNTLMServers=7");
+		for (size_t k = 0; k < ne; k++)
+			printf(",%s", e[k].text);
+		printf("\n\n; .reg\nWindows Registry Editor Version 5.00\n\n"
+		       "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\MSV1_0]\n"
+		       "\"RestrictSendingNTLMTraffic\"=dword:00000002\n");
+		put_reg_multi(e, ne);
+	}
+	ntlm_buf_free(&list);
+	free(t);
+	free(e);
+	free_all(r, fl, nf, cells);
+}
+
 /* ---- command line -------------------------------------------------------- */
 
 void cmd_audit_usage(FILE *f)
 {
 	fputs("usage: ntlm audit report [--json|--csv] [--exclude-anonymous] "
 	      "[--exclude-machine] FILE...\n"
+	      "       ntlm audit propose-exceptions [--wildcards] [--json] FILE...\n"
 	      "       ntlm audit simulate --policy FILE [--policy FILE]... [--json|--csv]\n"
 	      "                           [--exclude-anonymous] [--exclude-machine] FILE...\n"
 	      "\n"
@@ -792,6 +1070,13 @@ void cmd_audit_usage(FILE *f)
 	      "            library's own decision function: what would newly be denied,\n"
 	      "            by which setting; records that lack a needed fact are counted\n"
 	      "            as undecidable, never guessed\n"
+	      "\n"
+	      "  propose-exceptions\n"
+	      "            the smallest ClientAllowedNTLMServers list that keeps every\n"
+	      "            outgoing target seen working, exact names first (wildcards\n"
+	      "            such as *.corp.example only with --wildcards), never an entry\n"
+	      "            that admits a target seen denied; as a config snippet, an INF\n"
+	      "            line and a .reg, each entry with its evidence\n"
 	      "\n"
 	      "  --json                one JSON object (schema ntlm-audit-report/1.0 or\n"
 	      "                        ntlm-audit-simulate/1.0)\n"
@@ -822,8 +1107,9 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 		free(files);
 		return 0;
 	}
-	bool sim = strcmp(sub, "simulate") == 0;
-	if (!sim && strcmp(sub, "report") != 0)
+	bool sim = strcmp(sub, "simulate") == 0, prop = strcmp(sub, "propose-exceptions") == 0;
+	bool wildcards = false;
+	if (!sim && !prop && strcmp(sub, "report") != 0)
 		usage_error(self, "unknown subcommand '%s'", sub);
 	if (!files)
 		die(self, "out of memory");
@@ -836,6 +1122,8 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 			r.excl_anon = true;
 		else if (strcmp(argv[i], "--exclude-machine") == 0)
 			r.excl_machine = true;
+		else if (prop && strcmp(argv[i], "--wildcards") == 0)
+			wildcards = true;
 		else if (sim && (v = opt_value(self, argc, argv, &i, "--policy")) != NULL) {
 			if (n_pol == TOOL_MAX_CONFIGS)
 				usage_error(self, "more than %d --policy files", TOOL_MAX_CONFIGS);
@@ -873,8 +1161,12 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 		}
 	}
 	read_all(&r);
+	if (prop && r.fmt == FMT_CSV)
+		usage_error(self, "propose-exceptions writes a table or --json");
 	if (sim)
 		simulate(&r, cand, cand_name);
+	else if (prop)
+		propose(&r, wildcards);
 	else
 		report(&r);
 	ntlm_policy_free(cand);

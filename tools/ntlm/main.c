@@ -25,7 +25,7 @@ static const struct tool_cmd cmds[] = {
 	  cmd_httpd_usage },
 	{ "helper", "answer Squid / ntlm_auth helper requests (squid-2.5-ntlmssp)", cmd_helper,
 	  cmd_helper_usage },
-	{ "audit", "report NTLM use from audit logs; simulate a candidate policy on them",
+	{ "audit", "report NTLM use from audit logs; simulate a policy; propose exceptions",
 	  cmd_audit, cmd_audit_usage },
 };
 
