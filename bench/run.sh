@@ -8,7 +8,11 @@
 #     temporary directory) on a free port, runs bench_httpd against it, and
 #     stops it. BENCH_CONNECTIONS (N) and BENCH_REQUESTS (M) set the load;
 #  3. bench_handshake: handshakes/s and p50/p99 latency at BENCH_CLIENTS
-#     clients (BENCH_HANDSHAKES each), local file and domain (winbind) rows.
+#     clients (BENCH_HANDSHAKES each), local file and domain (winbind) rows;
+#  4. bench/vs_apache.sh: server CPU per NTLM logon, ntlm httpd against
+#     Apache + mod_auth_gssapi + gss-ntlmssp (BENCH_LOGON_CLIENTS x
+#     BENCH_LOGONS), and BENCH_HOLD authenticated connections held at once
+#     (BENCH_APACHE=0 skips part 4).
 # Exit status: 1 when bench_ntlm fails, or bench_httpd's (1 when a request
 # or an audit event is missing).
 set -euo pipefail
@@ -159,5 +163,8 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	stop_httpd
 else
 	echo "domain      skipped (needs root and a network namespace; BENCH_DOMAIN=0 skips)"
+fi
+if [ "${BENCH_APACHE:-1}" != 0 ]; then
+	bash bench/vs_apache.sh "$build" || rc=1
 fi
 exit $rc

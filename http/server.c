@@ -564,7 +564,7 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	if (threads == 0)
 		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
 	else
-		flags |= MHD_USE_EPOLL;
+		flags |= MHD_USE_EPOLL | MHD_USE_TURBO;
 	if (family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	httpd_S.daemon = MHD_start_daemon(
