@@ -5,6 +5,7 @@
  * rest of http/.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@ void cmd_httpd_usage(FILE *f)
 		"                  [--config FILE | --profile NAME] [--audit FILE]\n"
 		"                  [--root DIR | --proxy URL] [options]\n"
 		"       ntlm httpd ... (the same program, run by the ntlm tool)\n"
+		"Options and arguments may come in any order; a long option may be\n"
+		"shortened while it stays unambiguous; -- ends the options.\n"
 		"\n"
 		"Serves HTTP with NTLM authentication (Windows Integrated Authentication):\n"
 		"401 with WWW-Authenticate: Negotiate and NTLM, the NEGOTIATE / CHALLENGE /\n"
@@ -33,7 +36,7 @@ void cmd_httpd_usage(FILE *f)
 		"to that connection. Without --root or --proxy, a built-in page shows who you\n"
 		"are and what was negotiated (?format=json for JSON).\n"
 		"\n"
-		"  --listen HOST:PORT       address to listen on (default 127.0.0.1:8080);\n"
+		"  -l, --listen HOST:PORT   address to listen on (default 127.0.0.1:8080);\n"
 		"                           port 0 picks a free port; [::1]:PORT for IPv6\n"
 		"  --accounts SPEC          account backends in lookup order: a "
 		"DOMAIN:USER:NTHASH\n"
@@ -42,7 +45,7 @@ void cmd_httpd_usage(FILE *f)
 		"                           (\"file:PATH, winbind\"); default: the policy's\n"
 		"                           [ntlmssp] Accounts, else\n"
 		"                           " DEFAULT_ACCOUNTS "\n"
-		"  --config FILE            policy: native config, INF or .reg (docs/policy.md);\n"
+		"  -c, --config FILE        policy: native config, INF or .reg (docs/policy.md);\n"
 		"                           default, when it exists:\n"
 		"                           " DEFAULT_CONFIG "\n"
 		"  --profile NAME           policy profile instead: cis (the default without\n"
@@ -72,8 +75,8 @@ void cmd_httpd_usage(FILE *f)
 		"  --threads N              worker threads, each serving many connections\n"
 		"                           (default: one per CPU; 0 = a thread per\n"
 		"                           connection, the default with --proxy)\n"
-		"  --quiet                  no request log on stderr\n"
-		"  --user NAME              started as root: become NAME (its groups too)\n"
+		"  -q, --quiet              no request log on stderr\n"
+		"  -u, --user NAME          started as root: become NAME (its groups too)\n"
 		"                           once the files are open and the socket bound\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -113,71 +116,154 @@ static const char *name_opt(const struct tool_cmd *self, const char *opt, const 
 	return v;
 }
 
+/* Long-only options (the short ones are their letter). */
+enum {
+	OPT_PROFILE = 256,
+	OPT_AUDIT,
+	OPT_AUDIT_SYSLOG,
+	OPT_ROOT,
+	OPT_PROXY,
+	OPT_NB_NAME,
+	OPT_NB_DOMAIN,
+	OPT_DNS_NAME,
+	OPT_DNS_DOMAIN,
+	OPT_MAX_CONNECTIONS,
+	OPT_MAX_PER_IP,
+	OPT_HANDSHAKE_TIMEOUT,
+	OPT_HEADER_TIMEOUT,
+	OPT_IDLE_TIMEOUT,
+	OPT_MAX_HEADER_SIZE,
+	OPT_MAX_BODY_SIZE,
+	OPT_PROXY_TIMEOUT,
+	OPT_THREADS,
+	OPT_ACCOUNTS,
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "accounts", required_argument, NULL, OPT_ACCOUNTS },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "audit", required_argument, NULL, OPT_AUDIT },
+	{ "audit-syslog", no_argument, NULL, OPT_AUDIT_SYSLOG },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "proxy", required_argument, NULL, OPT_PROXY },
+	{ "netbios-name", required_argument, NULL, OPT_NB_NAME },
+	{ "netbios-domain", required_argument, NULL, OPT_NB_DOMAIN },
+	{ "dns-name", required_argument, NULL, OPT_DNS_NAME },
+	{ "dns-domain", required_argument, NULL, OPT_DNS_DOMAIN },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
+	{ "header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "max-header-size", required_argument, NULL, OPT_MAX_HEADER_SIZE },
+	{ "max-body-size", required_argument, NULL, OPT_MAX_BODY_SIZE },
+	{ "proxy-timeout", required_argument, NULL, OPT_PROXY_TIMEOUT },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 {
 	struct httpd_config cfg;
 	struct config_list configs = { { NULL }, 0 };
 	const char *v;
 	char buf[64], why[512];
+	int ch;
 
 	httpd_config_defaults(&cfg);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+	optind = 1;
+	while ((ch = tool_getopt(self, argc, argv, "hVql:c:u:", long_options, &v)) != -1) {
+		switch (ch) {
+		case 'h':
 			cmd_httpd_usage(stdout);
 			return 0;
-		} else if ((v = opt_value(self, argc, argv, &i, "--listen")) != NULL) {
-			cfg.listen = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--accounts")) != NULL) {
-			cfg.accounts = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
-			config_add(self, &configs, v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
-			cfg.profile = v;
-		} else if (strcmp(a, "--audit-syslog") == 0) {
-			cfg.audit_syslog = true;
-		} else if ((v = opt_value(self, argc, argv, &i, "--audit")) != NULL) {
-			cfg.audit = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--root")) != NULL) {
-			cfg.root = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--proxy")) != NULL) {
-			cfg.proxy = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--netbios-name")) != NULL) {
-			cfg.nb_computer = name_opt(self, "--netbios-name", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--netbios-domain")) != NULL) {
-			cfg.nb_domain = name_opt(self, "--netbios-domain", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--dns-name")) != NULL) {
-			cfg.dns_computer = name_opt(self, "--dns-name", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--dns-domain")) != NULL) {
-			cfg.dns_domain = name_opt(self, "--dns-domain", v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-connections")) != NULL) {
-			cfg.max_connections = (unsigned)number(self, a, v, 1, 65536);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-per-ip")) != NULL) {
-			cfg.max_per_ip = (unsigned)number(self, a, v, 0, 65536);
-		} else if ((v = opt_value(self, argc, argv, &i, "--handshake-timeout")) != NULL) {
-			cfg.handshake_timeout = (unsigned)number(self, a, v, 1, 3600);
-		} else if ((v = opt_value(self, argc, argv, &i, "--header-timeout")) != NULL) {
-			cfg.header_timeout = (unsigned)number(self, a, v, 1, 3600);
-		} else if ((v = opt_value(self, argc, argv, &i, "--idle-timeout")) != NULL) {
-			cfg.idle_timeout = (unsigned)number(self, a, v, 1, 86400);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-header-size")) != NULL) {
-			cfg.max_header_size = number(self, a, v, 4096, 1048576);
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-body-size")) != NULL) {
-			cfg.max_body_size = number(self, a, v, 0, 1073741824);
-		} else if ((v = opt_value(self, argc, argv, &i, "--proxy-timeout")) != NULL) {
-			cfg.proxy_timeout = (unsigned)number(self, a, v, 1, 3600);
-		} else if ((v = opt_value(self, argc, argv, &i, "--threads")) != NULL) {
-			cfg.threads = (unsigned)number(self, a, v, 0, HTTPD_THREADS_MAX);
-		} else if ((v = opt_value(self, argc, argv, &i, "--user")) != NULL) {
-			cfg.user = v;
-		} else if (strcmp(a, "--quiet") == 0) {
+		case 'V':
+			printf("ntlm-httpd (ntlmssp) %s\n", NTLM_VERSION);
+			return 0;
+		case 'q':
 			cfg.quiet = true;
-		} else if (a[0] == '-') {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
-		} else {
-			usage_error(self, "unexpected argument '%s'", safe_arg(a, false, buf, 40));
+			break;
+		case 'l':
+			cfg.listen = v;
+			break;
+		case 'c':
+			config_add(self, &configs, v);
+			break;
+		case 'u':
+			cfg.user = v;
+			break;
+		case OPT_ACCOUNTS:
+			cfg.accounts = v;
+			break;
+		case OPT_PROFILE:
+			cfg.profile = v;
+			break;
+		case OPT_AUDIT:
+			cfg.audit = v;
+			break;
+		case OPT_AUDIT_SYSLOG:
+			cfg.audit_syslog = true;
+			break;
+		case OPT_ROOT:
+			cfg.root = v;
+			break;
+		case OPT_PROXY:
+			cfg.proxy = v;
+			break;
+		case OPT_NB_NAME:
+			cfg.nb_computer = name_opt(self, "--netbios-name", v);
+			break;
+		case OPT_NB_DOMAIN:
+			cfg.nb_domain = name_opt(self, "--netbios-domain", v);
+			break;
+		case OPT_DNS_NAME:
+			cfg.dns_computer = name_opt(self, "--dns-name", v);
+			break;
+		case OPT_DNS_DOMAIN:
+			cfg.dns_domain = name_opt(self, "--dns-domain", v);
+			break;
+		case OPT_MAX_CONNECTIONS:
+			cfg.max_connections =
+				(unsigned)number(self, "--max-connections", v, 1, 65536);
+			break;
+		case OPT_MAX_PER_IP:
+			cfg.max_per_ip = (unsigned)number(self, "--max-per-ip", v, 0, 65536);
+			break;
+		case OPT_HANDSHAKE_TIMEOUT:
+			cfg.handshake_timeout =
+				(unsigned)number(self, "--handshake-timeout", v, 1, 3600);
+			break;
+		case OPT_HEADER_TIMEOUT:
+			cfg.header_timeout = (unsigned)number(self, "--header-timeout", v, 1, 3600);
+			break;
+		case OPT_IDLE_TIMEOUT:
+			cfg.idle_timeout = (unsigned)number(self, "--idle-timeout", v, 1, 86400);
+			break;
+		case OPT_MAX_HEADER_SIZE:
+			cfg.max_header_size = number(self, "--max-header-size", v, 4096, 1048576);
+			break;
+		case OPT_MAX_BODY_SIZE:
+			cfg.max_body_size = number(self, "--max-body-size", v, 0, 1073741824);
+			break;
+		case OPT_PROXY_TIMEOUT:
+			cfg.proxy_timeout = (unsigned)number(self, "--proxy-timeout", v, 1, 3600);
+			break;
+		case OPT_THREADS:
+			cfg.threads = (unsigned)number(self, "--threads", v, 0, HTTPD_THREADS_MAX);
+			break;
+		default:
+			usage_error(self, "unknown option");
 		}
 	}
+	if (optind < argc)
+		usage_error(self, "unexpected argument '%s'",
+			    safe_arg(argv[optind], false, buf, 40));
 	if (configs.n && cfg.profile)
 		usage_error(self, "--config and --profile exclude each other");
 	/* The installed defaults; every one has its flag. Without --accounts,

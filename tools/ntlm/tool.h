@@ -77,6 +77,17 @@ char *read_stdin(const struct tool_cmd *c, size_t max, size_t *len);
  * or NULL if argv[*i] is not this option. */
 const char *opt_value(const struct tool_cmd *c, int argc, char **argv, int *i, const char *name);
 
+/* getopt_long(3) over argv (argv[0]: the command), options and operands in
+ * any order, "--" ends the options, a long option may be abbreviated while
+ * it stays unambiguous; shortopts without the leading ':' (added here).
+ * Returns the option's value (val, or the short letter), -1 at the end
+ * (optind: the first operand). An unknown option, or one without its value,
+ * is a usage error: "unknown option '--x'", "--x needs a value". The caller
+ * sets optind = 1 before the first call. *arg: the option's argument. */
+struct option;
+int tool_getopt(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char **arg);
+
 /* --config given once or more: the files in order, later wins
  * (ntlm_policy_load_files; docs/policy.md "Several files"). */
 #define TOOL_MAX_CONFIGS 16

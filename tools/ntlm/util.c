@@ -2,6 +2,7 @@
 /* Helpers for the ntlm tool only: dying with a message, reading stdin and
  * passwords. */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -114,6 +115,43 @@ const char *opt_value(const struct tool_cmd *c, int argc, char **argv, int *i, c
 	if (*i + 1 >= argc)
 		usage_error(c, "%s needs a value", name);
 	return argv[++*i];
+}
+
+int tool_getopt(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char **arg)
+{
+	char opts[64], buf[64];
+	int ch;
+
+	/* ':' first: a missing value is ':', not '?'; no message of getopt's. */
+	snprintf(opts, sizeof(opts), ":%s", shortopts);
+	opterr = 0;
+	ch = getopt_long(argc, argv, opts, longopts, NULL);
+	*arg = optarg;
+	if (ch != '?' && ch != ':')
+		return ch;
+	/* The option at fault: a long one is the argument getopt just passed
+	 * (argv[optind - 1]); a short one is optopt. */
+	const char *prev = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	bool is_long = strncmp(prev, "--", 2) == 0 && prev[2] != '\0';
+	char shown[4] = { '-', (char)optopt, '\0', '\0' };
+	if (ch == '?' && is_long) {
+		/* an abbreviation of several long options */
+		size_t n = strcspn(prev + 2, "=");
+		unsigned matches = 0;
+		for (const struct option *o = longopts; o && o->name; o++)
+			matches += strncmp(o->name, prev + 2, n) == 0;
+		if (matches > 1 && n > 0)
+			usage_error(c, "ambiguous option '%s' (%u options start so)",
+				    safe_arg(prev, true, buf, 40), matches);
+	}
+	if (ch == '?') {
+		if (is_long || !optopt || optopt < 0x21 || optopt > 0x7e)
+			usage_error(c, "unknown option '%s'",
+				    safe_arg(is_long ? prev : "-?", true, buf, 40));
+		usage_error(c, "unknown option '%s'", shown);
+	}
+	usage_error(c, "%s needs a value", is_long ? safe_arg(prev, true, buf, 40) : shown);
 }
 
 void config_add(const struct tool_cmd *c, struct config_list *l, const char *path)
