@@ -179,6 +179,24 @@ done
 run audit propose-exceptions --csv "${LOGS[@]}"
 eq "propose --csv: exit 2" 2 "$RC"
 
+# ---- diff ---------------------------------------------------------------------
+grep -v 'WS01' "$TMP/client.jsonl" >"$TMP/old.period.jsonl"
+cat "$TMP/client.jsonl" "$TMP/server.jsonl" >"$TMP/new.period.jsonl"
+run audit diff --json "$TMP/old.period.jsonl" "$TMP/new.period.jsonl"
+expect_ok "diff"
+printf '%s' "$OUT" >"$TMP/diff.json"
+eq "diff: schema" "ntlm-audit-diff/1.0" "$(json_get "$TMP/diff.json" 'd["schema"]')"
+eq "diff: new NTLMv1" "[('incoming', 'WS01\$'), ('outgoing', 'WS01\$')]" \
+	"$(json_get "$TMP/diff.json" 'sorted((f["direction"], f["account"][5:]) for f in d["new_legacy_flows"])')"
+eq "diff: new client" "['alice']" "$(json_get "$TMP/diff.json" '[f["account"][5:] for f in d["new_clients"]]')"
+eq "diff: nothing gone" 0 "$(json_get "$TMP/diff.json" 'len(d["gone_flows"])')"
+run audit diff --json "$TMP/new.period.jsonl" "$TMP/old.period.jsonl"
+eq "diff reversed: gone" 3 "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["gone_flows"]))')"
+run audit diff "$TMP/old.period.jsonl" "$TMP/new.period.jsonl"
+contains "diff: text" "new: 1 clients, 2 NTLMv1 / LM flows, 0 other flows; gone: 0 flows" "$OUT"
+run audit diff "$TMP/old.period.jsonl"
+eq "diff: one file: exit 2" 2 "$RC"
+
 # ---- hostile input ------------------------------------------------------------
 good=$(head -n 1 "$TMP/server.jsonl")
 {

@@ -1049,6 +1049,145 @@ static void propose(struct run *r, bool wildcards)
 	free_all(r, fl, nf, cells);
 }
 
+/* ---- diff -------------------------------------------------------------------- */
+
+static int cmp_flow_key(const struct flow *x, const struct flow *y)
+{
+	for (int i = 0; i < 5; i++) {
+		int c = strcmp(x->f[i], y->f[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static int cmp_flow_keys(const void *a, const void *b)
+{
+	return cmp_flow_key(a, b);
+}
+
+static bool legacy_class(const char *c)
+{
+	return strcmp(c, "LM") == 0 || strcmp(c, "NTLMv1") == 0 || strcmp(c, "NTLMv1-ESS") == 0;
+}
+
+/* Whether some flow of fl[0..n) (sorted by key) has field i equal to v. */
+static bool any_field(const struct flow *fl, size_t n, int i, const char *v)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(fl[k].f[i], v) == 0)
+			return true;
+	return false;
+}
+
+static void diff_line(const struct flow *f, const char *what)
+{
+	printf("  %-4s ", f->f[0]);
+	cell_text(f->f[1], 24);
+	cell_text(f->f[2], 22);
+	cell_text(f->f[3], 30);
+	cell_text(f->f[4], 10);
+	printf("%9llu  %s\n", (unsigned long long)f->count, what);
+}
+
+static void diff_json(const struct flow *f, bool *first)
+{
+	printf("%s{\"direction\":\"%s\",\"client\":", *first ? "" : ",", dir_name(f->f[0]));
+	json_str(f->f[1]);
+	printf(",\"account\":");
+	json_str(f->f[2]);
+	printf(",\"target\":");
+	json_str(f->f[3]);
+	printf(",\"class\":");
+	json_str(f->f[4]);
+	printf(",\"exchanges\":%llu,\"last_seen\":", (unsigned long long)f->count);
+	json_str(f->last);
+	printf("}");
+	*first = false;
+}
+
+static void diff(struct run *a, struct run *b)
+{
+	struct cell **ca, **cb;
+	size_t na, nb;
+	struct flow *fa = group(a, &ca, &na), *fb = group(b, &cb, &nb);
+
+	qsort(fa, na, sizeof(*fa), cmp_flow_keys);
+	qsort(fb, nb, sizeof(*fb), cmp_flow_keys);
+	/* kind: 0 new client, 1 new NTLMv1/LM flow, 2 other new flow; gone flows after */
+	static const char *const title[] = { "new clients", "new NTLMv1 / LM flows",
+					     "other new flows", "flows gone" };
+	static const char *const key[] = { "new_clients", "new_legacy_flows", "new_flows",
+					   "gone_flows" };
+	uint64_t count[4] = { 0 };
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && b->fmt == FMT_JSON) {
+			json_header(b, "diff");
+			printf(",\"old\":{\"records\":%llu,\"exchanges\":%llu,\"flows\":%zu}",
+			       (unsigned long long)a->records, (unsigned long long)a->exchanges,
+			       na);
+		}
+		if (pass == 1 && b->fmt != FMT_JSON) {
+			printf("ntlm audit diff: old %llu exchanges in %zu flows, new %llu "
+			       "exchanges in %zu flows\n",
+			       (unsigned long long)a->exchanges, na,
+			       (unsigned long long)b->exchanges, nb);
+			printf("new: %llu clients, %llu NTLMv1 / LM flows, %llu other flows; gone: "
+			       "%llu flows\n",
+			       (unsigned long long)count[0], (unsigned long long)count[1],
+			       (unsigned long long)count[2], (unsigned long long)count[3]);
+		}
+		for (int k = 0; k < 4 && (pass == 1 || k == 0); k++) {
+			bool first = true;
+			if (pass == 1 && b->fmt == FMT_JSON)
+				printf(",\"%s\":[", key[k]);
+			else if (pass == 1)
+				printf("\n%s:\n", title[k]);
+			for (int side = 0; side < 2; side++) {
+				/* new flows: those of b not in a; gone: of a not in b */
+				const struct flow *from = side == 0 ? fb : fa;
+				size_t n = side == 0 ? nb : na;
+				for (size_t i = 0; i < n; i++) {
+					const struct flow *f = &from[i];
+					int kind;
+					if (side == 0) {
+						if (bsearch(f, fa, na, sizeof(*fa), cmp_flow_keys))
+							continue;
+						/* NTLMv1 / LM first: the reason to look */
+						kind = legacy_class(f->f[4])		? 1
+						       : !any_field(fa, na, 1, f->f[1]) ? 0
+											: 2;
+					} else {
+						if (bsearch(f, fb, nb, sizeof(*fb), cmp_flow_keys))
+							continue;
+						kind = 3;
+					}
+					if (pass == 0) {
+						count[kind]++;
+						continue;
+					}
+					if (kind != k)
+						continue;
+					if (b->fmt == FMT_JSON)
+						diff_json(f, &first);
+					else
+						diff_line(f, "");
+				}
+				if (pass == 0)
+					continue;
+			}
+			if (pass == 1 && b->fmt == FMT_JSON)
+				printf("]");
+		}
+		if (pass == 0)
+			continue;
+	}
+	if (b->fmt == FMT_JSON)
+		printf("}\n");
+	free_all(a, fa, na, ca);
+	free_all(b, fb, nb, cb);
+}
+
 /* ---- command line -------------------------------------------------------- */
 
 void cmd_audit_usage(FILE *f)
@@ -1056,6 +1195,7 @@ void cmd_audit_usage(FILE *f)
 	fputs("usage: ntlm audit report [--json|--csv] [--exclude-anonymous] "
 	      "[--exclude-machine] FILE...\n"
 	      "       ntlm audit propose-exceptions [--wildcards] [--json] FILE...\n"
+	      "       ntlm audit diff [--json] OLD NEW\n"
 	      "       ntlm audit simulate --policy FILE [--policy FILE]... [--json|--csv]\n"
 	      "                           [--exclude-anonymous] [--exclude-machine] FILE...\n"
 	      "\n"
@@ -1077,6 +1217,9 @@ void cmd_audit_usage(FILE *f)
 	      "            such as *.corp.example only with --wildcards), never an entry\n"
 	      "            that admits a target seen denied; as a config snippet, an INF\n"
 	      "            line and a .reg, each entry with its evidence\n"
+	      "\n"
+	      "  diff      what changed from the log OLD to the log NEW: new clients,\n"
+	      "            new NTLMv1 / LM flows, other new flows, flows gone\n"
 	      "\n"
 	      "  --json                one JSON object (schema ntlm-audit-report/1.0 or\n"
 	      "                        ntlm-audit-simulate/1.0)\n"
@@ -1108,8 +1251,9 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 		return 0;
 	}
 	bool sim = strcmp(sub, "simulate") == 0, prop = strcmp(sub, "propose-exceptions") == 0;
+	bool dif = strcmp(sub, "diff") == 0;
 	bool wildcards = false;
-	if (!sim && !prop && strcmp(sub, "report") != 0)
+	if (!sim && !prop && !dif && strcmp(sub, "report") != 0)
 		usage_error(self, "unknown subcommand '%s'", sub);
 	if (!files)
 		die(self, "out of memory");
@@ -1160,9 +1304,23 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 			used += (size_t)n;
 		}
 	}
+	if ((prop || dif) && r.fmt == FMT_CSV)
+		usage_error(self, "%s writes a table or --json", sub);
+	if (dif) {
+		if (nf != 2)
+			usage_error(self, "diff takes two files: OLD NEW");
+		struct run old = r;
+		old.files = files;
+		old.n_files = 1;
+		r.files = files + 1;
+		r.n_files = 1;
+		read_all(&old);
+		read_all(&r);
+		diff(&old, &r);
+		free(files);
+		return old.refused || r.refused ? EXIT_USAGE : 0;
+	}
 	read_all(&r);
-	if (prop && r.fmt == FMT_CSV)
-		usage_error(self, "propose-exceptions writes a table or --json");
 	if (sim)
 		simulate(&r, cand, cand_name);
 	else if (prop)
