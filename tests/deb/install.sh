@@ -94,6 +94,11 @@ grep -q '"user":"alice"' <<<"$body" || fail "page does not say alice: $body"
 code=$(curl -s -o /dev/null -w '%{http_code}' --ntlm -u 'DEB\alice:wrong' "$base/")
 [ "$code" = 401 ] || fail "wrong password: $code, want 401"
 echo "deb_install: curl --ntlm through the service: 200 as alice, 401 with a wrong password"
+# /healthz, unauthenticated: one success and one failure so far
+health=$(curl -s --fail "$base/healthz") || fail "no /healthz"
+grep -q '"handshakes":{"started":2,"succeeded":1,"failed":1}' <<<"$health" ||
+	fail "/healthz counters: $health"
+echo "deb_install: /healthz: $health"
 
 # SIGHUP (ExecReload): the server must survive it and serve again, once it
 # handles the signal; until then it is reported and not asserted.
