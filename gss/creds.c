@@ -82,7 +82,7 @@ static const char *env(const char *name)
 }
 
 /* Builds a configuration: conf_path (NULL: NTLMSSP_CONF, the system file or
- * cis), audit_path (NULL: NTLMSSP_AUDIT_LOG or syslog). */
+ * cis), audit_path (NULL: NTLMSSP_AUDIT_LOG, else the policy's AuditLog). */
 static OM_uint32 conf_new(OM_uint32 *minor, const char *conf_path, const char *audit_path,
 			  struct gssn_conf **out)
 {
@@ -115,7 +115,8 @@ static OM_uint32 conf_new(OM_uint32 *minor, const char *conf_path, const char *a
 	if (!audit_path || strcmp(audit_path, "none") != 0) {
 		if ((st = ntlm_audit_open(&c->audit)) != NTLM_OK ||
 		    (st = audit_path ? ntlm_audit_to_file(c->audit, audit_path)
-				     : ntlm_audit_to_syslog(c->audit, "ntlmssp-gss")) != NTLM_OK) {
+				     : ntlm_audit_to_policy(c->audit, c->policy, "ntlmssp-gss")) !=
+			    NTLM_OK) {
 			maj = gssn_fail(minor, GSS_S_FAILURE, st);
 			goto fail;
 		}

@@ -51,9 +51,10 @@ void cmd_httpd_usage(FILE *f)
 		"  --profile NAME           policy profile instead: cis (the default without\n"
 		"                           a config file), windows-default, strict,\n"
 		"                           legacy-insecure\n"
-		"  --audit FILE             audit events as JSON Lines (default: stderr, and\n"
-		"                           syslog when neither --audit nor --audit-syslog)\n"
-		"  --audit-syslog           audit events to syslog (LOG_AUTHPRIV) as well\n"
+		"  --audit FILE             audit events as JSON Lines, instead of the policy's\n"
+		"                           AuditLog (syslog when neither --audit nor AuditLog\n"
+		"                           says otherwise; stderr too without --audit)\n"
+		"  --audit-syslog           with --audit: to syslog (LOG_AUTHPRIV) as well\n"
 		"  --root DIR               serve the files under DIR\n"
 		"  --proxy URL              forward to URL, adding X-Remote-User: DOMAIN\\user\n"
 		"  --netbios-name NAME      NetBIOS computer name in the CHALLENGE\n"
@@ -274,8 +275,6 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 		config_add(self, &configs, DEFAULT_CONFIG);
 	cfg.configs = configs.path;
 	cfg.n_configs = configs.n;
-	if (!cfg.audit && !cfg.audit_syslog)
-		cfg.audit_syslog = true;
 	if (cfg.root && cfg.proxy)
 		usage_error(self, "--root and --proxy exclude each other");
 

@@ -499,7 +499,10 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		.accounts = cfg->accounts,
 		.default_accounts = cfg->default_accounts,
 		.audit = cfg->audit,
-		.syslog = cfg->audit_syslog ? "ntlm-httpd" : NULL,
+		.ident = "ntlm-httpd",
+		/* --audit-syslog adds syslog to --audit; without --audit the
+		 * policy's AuditLog (syslog by default) decides */
+		.syslog = cfg->audit && cfg->audit_syslog ? "ntlm-httpd" : NULL,
 		.callback = httpd_on_audit_event,
 	};
 	const char *from;
@@ -511,7 +514,9 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	st = ntlm_audit_open(&audit);
 	if (st == NTLM_OK && cfg->audit)
 		st = ntlm_audit_to_file(audit, cfg->audit);
-	if (st == NTLM_OK && cfg->audit_syslog)
+	else if (st == NTLM_OK)
+		st = ntlm_audit_to_policy(audit, policy, "ntlm-httpd");
+	if (st == NTLM_OK && spec.syslog)
 		st = ntlm_audit_to_syslog(audit, "ntlm-httpd");
 	if (st == NTLM_OK)
 		st = ntlm_audit_to_callback(audit, httpd_on_audit_event, NULL);

@@ -245,6 +245,19 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_file(struct ntlm_audit *a, cons
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_syslog(struct ntlm_audit *a, const char *ident);
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_callback(struct ntlm_audit *a, ntlm_audit_fn fn,
 							  void *arg);
+/* One audit destination as an [ntlmssp] AuditLog entry spells it
+ * (docs/audit-events.md): "syslog" (/dev/log, LOG_AUTHPRIV), "journal"
+ * (systemd's native protocol), "file:PATH" (JSON Lines), "none" (nothing
+ * added), or "syslog:SOCKET" / "journal:SOCKET" for another datagram socket
+ * (a chroot's, a test's). ident: the syslog identifier (NULL: the program's
+ * name). A syslog or journal socket that is missing is not an error here:
+ * each record it cannot take is lost (ntlm_audit_lost, AuditFailure). */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_spec(struct ntlm_audit *a, const char *spec,
+						      const char *ident);
+/* Every destination of the policy's AuditLog (default: syslog), in order. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_policy(struct ntlm_audit *a,
+							const struct ntlm_policy *policy,
+							const char *ident);
 NTLM_API void ntlm_audit_close(struct ntlm_audit *a);
 /* Events that some sink of a could not record (disk full, file size limit,
  * a failing callback...) since it was opened; why, when not NULL, gets the

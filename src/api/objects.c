@@ -8,6 +8,7 @@
 
 #include "context/ctx.h"
 #include "crypto/crypto.h"
+#include "policy/settings.h"
 
 /* ---- credentials ---------------------------------------------------------- */
 
@@ -247,6 +248,40 @@ ntlm_status ntlm_audit_to_syslog(struct ntlm_audit *a, const char *ident)
 	if (!a)
 		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit is NULL");
 	return ntlm_audit_add_syslog(a, ident ? ident : "ntlmssp");
+}
+
+ntlm_status ntlm_audit_to_spec(struct ntlm_audit *a, const char *spec, const char *ident)
+{
+	char msg[160];
+
+	ntlm_err_clear();
+	if (!a || !spec)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit and spec are required");
+	if (!ntlm_policy_check_audit_log(sv_of(spec), msg, sizeof(msg)))
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit destination '%.*s': %s", 64, spec,
+				msg);
+	if (strcmp(spec, "none") == 0) /* public: configuration words */
+		return NTLM_OK;
+	if (strncmp(spec, "file:", 5) == 0) /* public: configuration words */
+		return ntlm_audit_add_jsonl(a, spec + 5);
+	if (strcmp(spec, "syslog") == 0) /* public: configuration words */
+		return ntlm_audit_add_socket(a, false, NULL, ident);
+	if (strcmp(spec, "journal") == 0) /* public: configuration words */
+		return ntlm_audit_add_socket(a, true, NULL, ident);
+	if (strncmp(spec, "syslog:", 7) == 0) /* public: configuration words */
+		return ntlm_audit_add_socket(a, false, spec + 7, ident);
+	return ntlm_audit_add_socket(a, true, spec + 8, ident); /* journal:SOCKET */
+}
+
+ntlm_status ntlm_audit_to_policy(struct ntlm_audit *a, const struct ntlm_policy *policy,
+				 const char *ident)
+{
+	ntlm_err_clear();
+	if (!a || !policy)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit and policy are required");
+	for (size_t i = 0; i < policy->n_audit_log && i < NTLM_POLICY_MAX_SERVERS; i++)
+		NTLM_TRY(ntlm_audit_to_spec(a, policy->audit_log[i], ident));
+	return NTLM_OK;
 }
 
 ntlm_status ntlm_audit_to_callback(struct ntlm_audit *a, ntlm_audit_fn fn, void *arg)

@@ -71,6 +71,16 @@ ntlm_status ntlm_audit_add_syslog(struct ntlm_audit *a, const char *ident)
 	return NTLM_OK;
 }
 
+ntlm_status ntlm_audit_add_socket(struct ntlm_audit *a, bool journal, const char *path,
+				  const char *ident)
+{
+	struct ntlm_audit_sink *s = NULL;
+	NTLM_TRY(check(a, true, journal ? "journal" : "syslog"));
+	NTLM_TRY(ntlm_audit_sink_socket_open(journal, path, ident, &s));
+	a->sinks[a->n++] = s;
+	return NTLM_OK;
+}
+
 ntlm_status ntlm_audit_add_callback(struct ntlm_audit *a, ntlm_audit_cb cb, void *arg)
 {
 	struct ntlm_audit_sink *s = NULL;

@@ -136,7 +136,9 @@ NTLM_RESULT ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, s
 
 typedef void (*ntlm_audit_cb)(const struct ntlm_audit_event *e, void *arg);
 
-#define NTLM_AUDIT_MAX_SINKS 4
+#define NTLM_AUDIT_MAX_SINKS 8
+#define NTLM_AUDIT_SYSLOG_SOCKET "/dev/log"
+#define NTLM_AUDIT_JOURNAL_SOCKET "/run/systemd/journal/socket"
 struct ntlm_audit_sink;
 /*
  * Sinks are added while setting up, before the object is shared; after that
@@ -165,6 +167,10 @@ NTLM_RESULT ntlm_audit_add_jsonl(struct ntlm_audit *a, const char *path);
  * program's own ident; ident NULL keeps the program's openlog settings.
  * Every message is sent with the LOG_AUTHPRIV facility either way. */
 NTLM_RESULT ntlm_audit_add_syslog(struct ntlm_audit *a, const char *ident);
+/* syslog or journal (native protocol) on the datagram socket at path (NULL:
+ * the system's); a destination that is missing counts each record lost. */
+NTLM_RESULT ntlm_audit_add_socket(struct ntlm_audit *a, bool journal, const char *path,
+				  const char *ident);
 NTLM_RESULT ntlm_audit_add_callback(struct ntlm_audit *a, ntlm_audit_cb cb, void *arg);
 /* Sends to every sink. A sink failure does not stop the other sinks; it is
  * counted (a->lost), its message kept (ntlm_audit_lost), and the first

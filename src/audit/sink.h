@@ -20,6 +20,10 @@ struct ntlm_audit_sink {
 
 NTLM_RESULT ntlm_audit_sink_jsonl_open(const char *path, struct ntlm_audit_sink **out);
 NTLM_RESULT ntlm_audit_sink_syslog_open(const char *ident, struct ntlm_audit_sink **out);
+/* syslog (journal false) or the journal's native protocol, to the datagram
+ * socket at path (NULL: NTLM_AUDIT_SYSLOG_SOCKET / NTLM_AUDIT_JOURNAL_SOCKET). */
+NTLM_RESULT ntlm_audit_sink_socket_open(bool journal, const char *path, const char *ident,
+					struct ntlm_audit_sink **out);
 NTLM_RESULT ntlm_audit_sink_cb_open(ntlm_audit_cb cb, void *arg, struct ntlm_audit_sink **out);
 
 #endif

@@ -252,6 +252,20 @@ void ntlm_policy_list_add(struct policy_load *l, const struct policy_desc *d, st
 				  ntlm_policy_sv_quote(entry, q, sizeof(q)), msg);
 		return;
 	}
+	if (d->id == NTLM_SET_AUDIT_LOG && !ntlm_policy_check_audit_log(entry, msg, sizeof(msg))) {
+		ntlm_policy_error(l, line, "%s entry '%s': %s", d->name,
+				  ntlm_policy_sv_quote(entry, q, sizeof(q)), msg);
+		return;
+	}
+	if (d->id == NTLM_SET_AUDIT_LOG && ntlm_policy_list_count(l->p, d->id) > 0) {
+		bool none = sv_eq_ci(entry, "none") ||
+			    sv_eq_ci(ntlm_policy_list_entry(l->p, d->id, 0), "none");
+		if (none) {
+			ntlm_policy_error(l, line, "%s: none cannot be combined with a destination",
+					  d->name);
+			return;
+		}
+	}
 	if (!ntlm_policy_list_push(l->p, d->id, entry))
 		ntlm_policy_error(l, line, "%s: more than %d entries ('%s' and later dropped)",
 				  d->name, NTLM_POLICY_MAX_SERVERS,

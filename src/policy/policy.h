@@ -46,6 +46,7 @@ enum ntlm_setting {
 	NTLM_SET_ACCOUNTS,	    /* [ntlmssp] Accounts = file:PATH, winbind (docs/domain.md) */
 	NTLM_SET_AUDIT_FAILURE,	    /* [ntlmssp] AuditFailure = continue|deny */
 	NTLM_SET_REQUIRE_REQUESTED, /* [ntlmssp] RequireRequestedProtection (bool) */
+	NTLM_SET_AUDIT_LOG,	    /* [ntlmssp] AuditLog = syslog, journal, file:PATH | none */
 	NTLM_SET_COUNT
 };
 /* The Windows (or our) value name, e.g. "NtlmMinClientSec"; "?" if out of range. */
@@ -98,6 +99,11 @@ struct ntlm_policy {
 	/* A protection asked for (client: the caller's request; server: the
 	 * client's NEGOTIATE) and not granted fails the handshake (9009). */
 	bool require_requested;
+	/* Where the front ends send audit records: "syslog", "journal",
+	 * "file:PATH", "syslog:SOCKET", "journal:SOCKET", or the one entry
+	 * "none" (docs/audit-events.md). Default: syslog. */
+	size_t n_audit_log;
+	char audit_log[NTLM_POLICY_MAX_SERVERS][NTLM_POLICY_MAX_PATTERN + 1];
 	struct ntlm_policy_source source[NTLM_SET_COUNT];
 };
 

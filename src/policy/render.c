@@ -545,6 +545,17 @@ static void put_meaning(struct policy_out *o, const struct ntlm_policy *p, enum 
 				"--accounts replaces them",
 				v, v == 1 ? "" : "s");
 		return;
+	case NTLM_SET_AUDIT_LOG:
+		if (v == 0 || (v == 1 && strcmp(p->audit_log[0], "none") == 0))
+			out_printf(o, "no audit destination: the front ends drop their events "
+				      "(a front end's --audit still names a file)");
+		else
+			out_printf(o,
+				   "%u audit destination%s of the tools and servers (syslog and "
+				   "journal: facility authpriv); a front end's --audit FILE "
+				   "replaces them",
+				   v, v == 1 ? "" : "s");
+		return;
 	case NTLM_SET_DC_ALLOWED_SERVERS:
 		if (v == 0)
 			out_printf(o, "no exceptions");

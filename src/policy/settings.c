@@ -133,6 +133,8 @@ static const struct policy_desc descs[NTLM_SET_COUNT] = {
 	  FIELD(require_requested), 0, 0,
 	  "signing or sealing asked for and not granted fails the handshake (event 9009); "
 	  "off: it goes on without, and the application sees what was granted" },
+	{ NTLM_SET_AUDIT_LOG, "AuditLog", "ntlmssp", NULL, PK_LIST, NULL,
+	  LIST(n_audit_log, audit_log), 0, NULL },
 };
 
 _Static_assert(sizeof(bool) == 1, "bool fields are one byte");
@@ -423,6 +425,36 @@ bool ntlm_policy_check_backend(struct sv s, char *msg, size_t len)
 	return false;
 }
 
+bool ntlm_policy_check_audit_log(struct sv s, char *msg, size_t len)
+{
+	/* public: configuration words */
+	static const char *const words[] = { "syslog", "journal", "none" };
+	static const char *const prefixes[] = { "file:", "syslog:", "journal:" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (s.n == strlen(words[i]) && memcmp(s.p, words[i], s.n) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t k = strlen(prefixes[i]);
+		if (s.n > k && memcmp(s.p, prefixes[i], k) == 0) {
+			if (s.p[k] != '/') {
+				snprintf(msg, len, "%.*s needs an absolute path", (int)(k - 1),
+					 prefixes[i]);
+				return false;
+			}
+			if (i > 0 && s.n - k >= 108) {
+				snprintf(msg, len, "a socket path is at most 107 bytes");
+				return false;
+			}
+			return true;
+		}
+	}
+	snprintf(msg, len,
+		 "not an audit destination (syslog, journal, file:PATH, none; syslog:SOCKET, "
+		 "journal:SOCKET)");
+	return false;
+}
+
 /* ---- defaults and insecure ----------------------------------------------------- */
 
 void ntlm_policy_set_windows_defaults(struct ntlm_policy *p)
@@ -431,6 +463,9 @@ void ntlm_policy_set_windows_defaults(struct ntlm_policy *p)
 	snprintf(p->profile, sizeof(p->profile), "windows-default");
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++)
 		ntlm_policy_set_u32(p, (enum ntlm_setting)i, descs[i].windows_default);
+	/* Windows always writes its NTLM events (the Operational log); ours go
+	 * to syslog unless the policy says otherwise. */
+	(void)ntlm_policy_list_push(p, NTLM_SET_AUDIT_LOG, sv_of("syslog"));
 	ntlm_policy_update_insecure(p);
 }
 

@@ -78,6 +78,9 @@ bool ntlm_policy_list_push(struct ntlm_policy *p, enum ntlm_setting id, struct s
 bool ntlm_policy_check_pattern(struct sv s, char *msg, size_t len);
 /* Checks one Accounts entry: "winbind" or "file:PATH"; false + message. */
 bool ntlm_policy_check_backend(struct sv s, char *msg, size_t len);
+/* Checks one AuditLog entry: syslog, journal, none, file:PATH,
+ * syslog:SOCKET, journal:SOCKET (absolute paths); false + message. */
+bool ntlm_policy_check_audit_log(struct sv s, char *msg, size_t len);
 
 /* Every setting at its Windows default (lists empty, sources reset), profile
  * name "windows-default". */

@@ -48,7 +48,7 @@ run policy show
 expect_ok "show (default)"
 has_line "default is cis" "profile: cis"
 has_line "cis is secure" "insecure: no"
-eq "18 settings from the profile" 18 "$(grep -cFx '  source:   profile cis' <<<"$OUT")"
+eq "19 settings from the profile" 19 "$(grep -cFx '  source:   profile cis' <<<"$OUT")"
 for s in $SETTINGS; do
 	CHECKS=$((CHECKS + 1))
 	[ "$(grep -c "^$s =" <<<"$OUT")" -eq 1 ] || fail "show: $s not shown exactly once"

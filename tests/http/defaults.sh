@@ -12,7 +12,7 @@ help=$("$NTLM" httpd --help)
 acc=$(sed -n 's|^ *\(/.*/ntlmssp/accounts\)$|\1|p' <<<"$help")
 [ -n "$acc" ] || fail "--help names no default accounts file: $help"
 contains "--help: default policy file" "${acc%/accounts}/ntlmssp.conf" "$help"
-contains "--help: syslog by default" "syslog when neither --audit nor --audit-syslog" "$help"
+contains "--help: syslog by default" "syslog when neither --audit nor AuditLog" "$help"
 
 # No --accounts: the default file (absent here, unless installed) is what it opens.
 if [ ! -e "$acc" ]; then

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -594,20 +597,147 @@ static void test_max_sinks_and_refs(void **state)
 	ntlm_audit_free(a);
 }
 
+static char *tmpdir(void);
+
+/* A datagram socket bound at dir/name (what syslogd and journald listen on). */
+static int bind_dgram(const char *dir, const char *name, char *path, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	snprintf(path, len, "%s/%s", dir, name);
+	assert_true(strlen(path) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* One datagram, NUL-terminated; its length. */
+static size_t recv_dgram(int fd, char *buf, size_t len)
+{
+	ssize_t n = recv(fd, buf, len - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
+/* syslog on the wire (issue 12 item 4): "<PRI>Mmm dd hh:mm:ss IDENT[PID]: "
+ * then the JSON object, facility authpriv (10): 84 warning (blocked), 86
+ * info (success). A missing socket loses the record, counted. */
 static void test_syslog_sink(void **state)
 {
 	(void)state;
 	struct ntlm_audit *a = NULL;
 	struct ntlm_audit_event e;
+	char *d = tmpdir(), path[4200], buf[NTLM_AUDIT_JSON_MAX + 512], head[64], why[256];
+	int fd = bind_dgram(d, "log", path, sizeof(path));
+
 	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
-	assert_int_equal(ntlm_audit_add_syslog(a, "ntlmssp-test"), NTLM_OK);
-	assert_int_equal(ntlm_audit_add_syslog(a, NULL), NTLM_OK);
-	sample(&e);
+	assert_int_equal(ntlm_audit_add_socket(a, false, path, "ntlmssp-test"), NTLM_OK);
+	sample(&e); /* a blocked 4001 */
 	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	recv_dgram(fd, buf, sizeof(buf));
+	assert_true(strncmp(buf, "<84>", 4) == 0);
+	/* "Mmm dd hh:mm:ss " */
+	assert_true(buf[7] == ' ' && buf[10] == ' ' && buf[13] == ':' && buf[16] == ':' &&
+		    buf[19] == ' ');
+	snprintf(head, sizeof(head), " ntlmssp-test[%ld]: {\"event\":4001,", (long)getpid());
+	assert_non_null(strstr(buf, head));
+	assert_true(buf[strlen(buf) - 1] == '}');
 	e.outcome = NTLM_OUTCOME_SUCCESS;
 	e.id = NTLM_EVENT_SUCCESS;
 	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	recv_dgram(fd, buf, sizeof(buf));
+	assert_true(strncmp(buf, "<86>", 4) == 0);
+	assert_int_equal(ntlm_audit_lost(a, NULL, 0), 0);
+
+	/* The daemon goes away: the record is lost, counted, with the reason. */
+	close(fd);
+	unlink(path);
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_E_INTERNAL);
+	assert_int_equal(ntlm_audit_lost(a, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "audit syslog "));
+	assert_non_null(strstr(why, "the record is lost"));
+	/* It comes back (a new socket at the same path): records flow again. */
+	fd = bind_dgram(d, "log", path, sizeof(path));
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	recv_dgram(fd, buf, sizeof(buf));
+	assert_true(strncmp(buf, "<86>", 4) == 0);
+	assert_int_equal(ntlm_audit_lost(a, NULL, 0), 1);
 	ntlm_audit_free(a);
+
+	/* The system's socket by default (none here, or a real one: either way
+	 * no crash, and a missing one is a lost record, not a silent one). */
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_syslog(a, NULL), NTLM_OK);
+	ntlm_status st = ntlm_audit_emit(a, &e);
+	assert_int_equal(ntlm_audit_lost(a, NULL, 0), st == NTLM_OK ? 0 : 1);
+	ntlm_audit_free(a);
+	close(fd);
+	unlink(path);
+	rmdir(d);
+	free(d);
+}
+
+/* Finds "NAME=value\n" in a journal datagram; the value, or NULL. */
+static const char *jfield(const char *buf, const char *name, char *val, size_t len)
+{
+	size_t nl = strlen(name);
+	for (const char *p = buf; *p;) {
+		const char *end = strchr(p, '\n');
+		if (!end)
+			return NULL;
+		if ((size_t)(end - p) > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			snprintf(val, len, "%.*s", (int)(end - p - (ptrdiff_t)nl - 1), p + nl + 1);
+			return val;
+		}
+		p = end + 1;
+	}
+	return NULL;
+}
+
+/* The journal's native protocol (issue 12 item 4): one datagram of
+ * FIELD=value lines, the fields a journalctl filter needs. */
+static void test_journal_sink(void **state)
+{
+	(void)state;
+	struct ntlm_audit *a = NULL;
+	struct ntlm_audit_event e;
+	char *d = tmpdir(), path[4200], buf[NTLM_AUDIT_JSON_MAX + 512], v[NTLM_AUDIT_JSON_MAX];
+	char pid[32], why[256];
+	int fd = bind_dgram(d, "socket", path, sizeof(path));
+
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_socket(a, true, path, "ntlm-server"), NTLM_OK);
+	sample(&e);
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	size_t n = recv_dgram(fd, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), n); /* no binary field: the JSON has no newline */
+	assert_true(buf[n - 1] == '\n');
+	assert_non_null(jfield(buf, "MESSAGE", v, sizeof(v)));
+	assert_true(strncmp(v, "{\"event\":4001,", 14) == 0);
+	assert_string_equal(jfield(buf, "PRIORITY", v, sizeof(v)), "4");
+	assert_string_equal(jfield(buf, "SYSLOG_FACILITY", v, sizeof(v)), "10");
+	assert_string_equal(jfield(buf, "SYSLOG_IDENTIFIER", v, sizeof(v)), "ntlm-server");
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	assert_string_equal(jfield(buf, "SYSLOG_PID", v, sizeof(v)), pid);
+	assert_string_equal(jfield(buf, "NTLM_EVENT_ID", v, sizeof(v)), "4001");
+	assert_string_equal(jfield(buf, "NTLM_EVENT", v, sizeof(v)), ntlm_audit_event_name(4001));
+	assert_string_equal(jfield(buf, "NTLM_OUTCOME", v, sizeof(v)), "blocked");
+	e.outcome = NTLM_OUTCOME_SUCCESS;
+	e.id = NTLM_EVENT_SUCCESS;
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	recv_dgram(fd, buf, sizeof(buf));
+	assert_string_equal(jfield(buf, "PRIORITY", v, sizeof(v)), "6");
+	assert_string_equal(jfield(buf, "NTLM_OUTCOME", v, sizeof(v)), "success");
+	close(fd);
+	unlink(path);
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_E_INTERNAL);
+	assert_int_equal(ntlm_audit_lost(a, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "audit journal "));
+	ntlm_audit_free(a);
+	rmdir(d);
+	free(d);
 }
 
 /* A temporary directory per test. */
@@ -881,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_callback_sink),
 		cmocka_unit_test(test_max_sinks_and_refs),
 		cmocka_unit_test(test_syslog_sink),
+		cmocka_unit_test(test_journal_sink),
 		cmocka_unit_test(test_jsonl_unwritable),
 		cmocka_unit_test(test_failing_sink_does_not_stop_others),
 		cmocka_unit_test(test_jsonl_record_whole_or_nothing),

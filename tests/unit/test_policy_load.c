@@ -407,6 +407,15 @@ static void test_conf_errors_each(void **state)
 	EXPECT1("[MSV1_0]\nNtlmMinClientSecurity = 1\n",
 		"t.conf:2: unknown setting 'NtlmMinClientSecurity' in [MSV1_0]");
 	EXPECT1("Foo = 1\n", "t.conf:1: unknown setting 'Foo' before any section");
+	EXPECT1("[ntlmssp]\nAuditLog = syslog, eventlog\n",
+		"t.conf:2: AuditLog entry 'eventlog': not an audit destination");
+	EXPECT1("[ntlmssp]\nAuditLog = file:audit.jsonl\n",
+		"t.conf:2: AuditLog entry 'file:audit.jsonl': file needs an absolute path");
+	EXPECT1("[ntlmssp]\nAuditLog = journal:run/j\n", "journal needs an absolute path");
+	EXPECT1("[ntlmssp]\nAuditLog = syslog, none\n",
+		"t.conf:2: AuditLog: none cannot be combined with a destination");
+	EXPECT1("[ntlmssp]\nAuditLog = none, file:/var/log/a\n",
+		"AuditLog: none cannot be combined");
 	EXPECT1("[MSV1_1]\nNtlmMinClientSec = 0\nAnything = 1\n",
 		"t.conf:1: unknown section [MSV1_1]");
 	EXPECT1("[Lsa\n", "t.conf:1: malformed section header '[Lsa'");
@@ -1217,6 +1226,35 @@ static void test_roundtrip_native(void **state)
 	}
 }
 
+/* AuditLog (issue 12 item 4): syslog in every profile, a list of
+ * destinations in order, none alone. */
+static void test_audit_log_setting(void **state)
+{
+	(void)state;
+	struct ntlm_policy p;
+	const char *const profiles[] = { "cis", "windows-default", "strict", "legacy-insecure" };
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(ntlm_policy_profile(profiles[i], &p), NTLM_OK);
+		assert_int_equal(p.n_audit_log, 1);
+		assert_string_equal(p.audit_log[0], "syslog");
+	}
+	assert_int_equal(load("[ntlmssp]\nAuditLog = journal, file:/var/log/ntlm.jsonl, "
+			      "syslog:/srv/chroot/dev/log\n",
+			      &p),
+			 NTLM_OK);
+	assert_int_equal(p.n_audit_log, 3);
+	assert_string_equal(p.audit_log[0], "journal");
+	assert_string_equal(p.audit_log[1], "file:/var/log/ntlm.jsonl");
+	assert_string_equal(p.audit_log[2], "syslog:/srv/chroot/dev/log");
+	assert_int_equal(load("[ntlmssp]\nAuditLog = none\n", &p), NTLM_OK);
+	assert_int_equal(p.n_audit_log, 1);
+	assert_string_equal(p.audit_log[0], "none");
+	/* a file that does not name it keeps the default */
+	assert_int_equal(load("[Lsa]\nLmCompatibilityLevel = 5\n", &p), NTLM_OK);
+	assert_int_equal(p.n_audit_log, 1);
+	assert_string_equal(p.audit_log[0], "syslog");
+}
+
 static void test_etc_example_is_cis(void **state)
 {
 	(void)state;
@@ -1320,6 +1358,7 @@ int main(void)
 		cmocka_unit_test(test_conf_profile_anywhere),
 		cmocka_unit_test(test_conf_insecure_flag),
 		cmocka_unit_test(test_conf_errors_each),
+		cmocka_unit_test(test_audit_log_setting),
 		cmocka_unit_test(test_conf_list_limits),
 		cmocka_unit_test(test_conf_errors_collected),
 		cmocka_unit_test(test_errors_buffer_small),

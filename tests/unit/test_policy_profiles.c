@@ -170,6 +170,7 @@ static void test_setting_names(void **state)
 		{ "Accounts", "ntlmssp" },
 		{ "AuditFailure", "ntlmssp" },
 		{ "RequireRequestedProtection", "ntlmssp" },
+		{ "AuditLog", "ntlmssp" },
 	};
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
 		assert_string_equal(ntlm_policy_setting_name((enum ntlm_setting)i), want[i][0]);

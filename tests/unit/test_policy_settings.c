@@ -66,6 +66,8 @@ static uint32_t field_of(const struct ntlm_policy *p, enum ntlm_setting id, bool
 		return p->audit_failure;
 	case NTLM_SET_REQUIRE_REQUESTED:
 		return p->require_requested;
+	case NTLM_SET_AUDIT_LOG:
+		return (uint32_t)p->n_audit_log;
 	default:
 		break;
 	}

@@ -93,9 +93,10 @@ struct fe_live_spec {
 	const char *profile;	      /* NULL: the default profile */
 	const char *accounts;	      /* --accounts SPEC, or NULL: the policy's Accounts */
 	const char *default_accounts; /* NULL, or the SPEC when neither gives one */
-	const char *audit;	      /* JSON Lines file, or NULL */
-	const char *syslog;	      /* syslog ident, or NULL for none */
-	ntlm_audit_fn callback;	      /* a callback sink too, or NULL */
+	const char *audit;	/* JSON Lines file (--audit), or NULL: the policy's AuditLog */
+	const char *ident;	/* syslog / journal identifier for AuditLog */
+	const char *syslog;	/* syslog ident (--audit-syslog), or NULL for none */
+	ntlm_audit_fn callback; /* a callback sink too, or NULL */
 	void *callback_arg;
 };
 

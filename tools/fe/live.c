@@ -111,17 +111,20 @@ static void add_why(char *why, size_t len, const char *what, const char *path, n
 		 ntlm_status_name(st), d && *d ? d : ntlm_status_text(st));
 }
 
-static ntlm_status open_audit(const struct fe_live_spec *s, struct ntlm_audit **out)
+/* --audit FILE replaces the policy's AuditLog (as --accounts replaces
+ * Accounts); --audit-syslog and the callback come in addition. */
+static ntlm_status open_audit(const struct fe_live_spec *s, const struct ntlm_policy *policy,
+			      struct ntlm_audit **out)
 {
 	struct ntlm_audit *a = NULL;
 	ntlm_status st;
 
 	*out = NULL;
-	if (!s->audit && !s->syslog && !s->callback)
-		return NTLM_OK;
 	st = ntlm_audit_open(&a);
 	if (st == NTLM_OK && s->audit)
 		st = ntlm_audit_to_file(a, s->audit);
+	else if (st == NTLM_OK)
+		st = ntlm_audit_to_policy(a, policy, s->ident);
 	if (st == NTLM_OK && s->syslog)
 		st = ntlm_audit_to_syslog(a, s->syslog);
 	if (st == NTLM_OK && s->callback)
@@ -180,9 +183,10 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 			pa->accounts = accounts;
 		}
 	}
-	st = open_audit(s, &audit);
+	/* the new policy's AuditLog, or the old one's when it did not load */
+	st = open_audit(s, pa ? pa->policy : l->cur->policy, &audit);
 	if (st != NTLM_OK) {
-		add_why(why, why_len, "audit", s->audit, st);
+		add_why(why, why_len, "audit", s->audit ? s->audit : "(AuditLog)", st);
 		ok = false;
 	} else {
 		au = xcalloc(sizeof(*au));

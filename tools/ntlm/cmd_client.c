@@ -38,7 +38,8 @@ void cmd_client_usage(FILE *f)
 	      "  --seal             require confidentiality (NTLMSSP_NEGOTIATE_SEAL): fail "
 	      "without\n"
 	      "                     it\n"
-	      "  --audit F          append audit events to F (JSON Lines)\n"
+	      "  --audit F          append audit events to F (JSON Lines) instead of\n"
+	      "                     the policy's AuditLog (default: syslog)\n"
 	      "  --timeout SECONDS  give up waiting for the server after this (default 30)\n"
 	      "  --stdio            speak ntlm-lines/1 on stdout (requests) and stdin\n"
 	      "                     (answers) instead of TCP\n"
@@ -166,7 +167,7 @@ static void client_setup(const struct tool_cmd *self, struct client_opts *o, str
 	ntlm_status st;
 
 	s->policy = peer_load_policy(self, &o->p.config, o->p.profile);
-	s->audit = peer_open_audit(self, o->p.audit);
+	s->audit = peer_open_audit(self, s->policy, o->p.audit);
 	if (o->password_file) {
 		peer_read_password_file(self, o->password_file, pw, sizeof(pw));
 	} else {

@@ -41,7 +41,8 @@ void cmd_helper_usage(FILE *f)
 	      "                   (\"file:PATH, winbind\"); a bare PATH is a file;\n"
 	      "                   default: the policy's [ntlmssp] Accounts\n"
 	      "  --config F       policy file (docs/policy.md); --profile NAME a profile\n"
-	      "  --audit F        JSON Lines audit file (docs/audit-events.md)\n"
+	      "  --audit F        JSON Lines audit file (docs/audit-events.md) instead of\n"
+	      "                   the policy's AuditLog (default: syslog)\n"
 	      "\n"
 	      "exit status: 0 at the end of input, 2 a usage error or a setup failure\n",
 	      f);
@@ -243,7 +244,7 @@ int cmd_helper(const struct tool_cmd *self, int argc, char **argv)
 			    safe_arg(protocol, false, b, 40));
 	}
 	h.policy = peer_load_policy(self, &po.config, po.profile);
-	h.audit = peer_open_audit(self, po.audit);
+	h.audit = peer_open_audit(self, h.policy, po.audit);
 	st = ntlm_accounts_open_policy(h.policy, accounts, &h.accounts);
 	if (st != NTLM_OK)
 		die_status(self, st);

@@ -38,7 +38,8 @@ void cmd_server_usage(FILE *f)
 	      "                         (domain accounts, docs/domain.md), or both\n"
 	      "                         (\"file:PATH, winbind\"); default: the policy's\n"
 	      "                         [ntlmssp] Accounts\n"
-	      "  --audit F              append audit events to F (JSON Lines)\n"
+	      "  --audit F              append audit events to F (JSON Lines) instead of\n"
+	      "                         the policy's AuditLog (default: syslog)\n"
 	      "  --timeout SECONDS      for each message after the handshake (default 30)\n"
 	      "  --handshake-timeout S  for the whole handshake, from the connection's start\n"
 	      "                         (default: --timeout)\n"
@@ -240,9 +241,10 @@ int cmd_server(const struct tool_cmd *self, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct ntlm_policy *policy = peer_load_policy(self, &o.p.config, o.p.profile);
 	struct ntlm_accounts *accounts = open_accounts(self, policy, o.accounts);
-	struct ntlm_audit *audit = peer_open_audit(self, o.p.audit);
+	struct ntlm_audit *audit = peer_open_audit(self, policy, o.p.audit);
 	struct fe_live_spec spec = {
 		.name = "ntlm server",
+		.ident = "ntlm-server",
 		.configs = o.p.config.path,
 		.n_configs = o.p.config.n,
 		.profile = o.p.profile,

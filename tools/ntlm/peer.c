@@ -34,16 +34,17 @@ struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const struct conf
 	return p;
 }
 
-struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path)
+struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const struct ntlm_policy *policy,
+				   const char *path)
 {
 	struct ntlm_audit *a = NULL;
+	char ident[32];
 	ntlm_status st;
 
-	if (!path)
-		return NULL;
+	snprintf(ident, sizeof(ident), "ntlm-%s", c->name);
 	st = ntlm_audit_open(&a);
 	if (st == NTLM_OK)
-		st = ntlm_audit_to_file(a, path);
+		st = path ? ntlm_audit_to_file(a, path) : ntlm_audit_to_policy(a, policy, ident);
 	if (st != NTLM_OK) {
 		ntlm_audit_close(a);
 		die_status(c, st);

@@ -51,8 +51,10 @@ void peer_opts_finish(const struct tool_cmd *c, struct peer_opts *p);
 struct ntlm_policy *peer_load_policy(const struct tool_cmd *c, const struct config_list *config,
 				     const char *profile);
 
-/* Opens the JSON Lines audit file (NULL path: no audit, returns NULL). */
-struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const char *path);
+/* Opens the audit: the JSON Lines file path (--audit), else the policy's
+ * AuditLog destinations (syslog by default), ident "ntlm-COMMAND". */
+struct ntlm_audit *peer_open_audit(const struct tool_cmd *c, const struct ntlm_policy *policy,
+				   const char *path);
 
 /* Reads the first line of a password file into buf (NUL-terminated, a
  * trailing "\n" or "\r\n" dropped). The file must be a regular file that
