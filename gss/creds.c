@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mech.h"
@@ -272,10 +274,107 @@ static ntlm_status uf_lookup(const char *path, const char *domain, const char *u
 	return st;
 }
 
-/* ntlm_accounts callback over the user file (arg: its path). */
+struct gssn_uf {
+	char *path;
+	pthread_mutex_t lock;
+	bool cached;
+	struct stat id;	    /* the file when the answer below was read */
+	int64_t checked_ms; /* when id was last compared with the file (monotonic) */
+	char domain[256], user[256];
+	ntlm_status st;
+	uint8_t nt[16]; /* secret */
+};
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How long a lookup's answer stands without looking at the file again. */
+#define UF_RECHECK_MS 1000
+
+/* ntlm_accounts callback over the user file. gss-ntlmssp reads the file at
+ * each logon; we read it again when it has changed (device, inode, size,
+ * mtime, ctime), looking at most once a second: the same lookup within that
+ * second, or on an unchanged file, costs no system call, no parsing and no
+ * NT hash. An edit is seen by the logons that start a second later. */
 static ntlm_status uf_accounts(void *arg, const char *domain, const char *user, uint8_t nt[16])
 {
-	return uf_lookup(arg, domain, user, NULL, 0, NULL, 0, nt);
+	struct gssn_uf *uf = arg;
+	struct stat sb;
+	const char *d = domain ? domain : "";
+	ntlm_status st;
+	int64_t now = now_ms();
+	bool have = false; /* sb holds the file's identity */
+
+	pthread_mutex_lock(&uf->lock);
+	/* public: names */
+	if (uf->cached && strcmp(uf->domain, d) == 0 && strcmp(uf->user, user) == 0) {
+		if (now - uf->checked_ms >= UF_RECHECK_MS) {
+			have = stat(uf->path, &sb) == 0;
+			if (have && same_file(&uf->id, &sb))
+				uf->checked_ms = now;
+		}
+		if (now - uf->checked_ms < UF_RECHECK_MS) {
+			st = uf->st;
+			if (st == NTLM_OK)
+				memcpy(nt, uf->nt, 16);
+			pthread_mutex_unlock(&uf->lock);
+			return st;
+		}
+	}
+	pthread_mutex_unlock(&uf->lock);
+	if (!have && stat(uf->path, &sb) != 0)
+		return NTLM_E_ACCOUNTS_FILE;
+	st = uf_lookup(uf->path, domain, user, NULL, 0, NULL, 0, nt);
+	if ((st != NTLM_OK && st != NTLM_E_NO_SUCH_USER) || strlen(d) >= sizeof(uf->domain) ||
+	    strlen(user) >= sizeof(uf->user))
+		return st;
+	pthread_mutex_lock(&uf->lock);
+	uf->cached = true;
+	uf->id = sb; /* from before the read: a change since then reads again */
+	uf->checked_ms = now;
+	snprintf(uf->domain, sizeof(uf->domain), "%s", d);
+	snprintf(uf->user, sizeof(uf->user), "%s", user);
+	uf->st = st;
+	if (st == NTLM_OK)
+		memcpy(uf->nt, nt, 16);
+	else
+		gssn_wipe(uf->nt, 16);
+	pthread_mutex_unlock(&uf->lock);
+	return st;
+}
+
+static void uf_free(struct gssn_uf *uf)
+{
+	if (!uf)
+		return;
+	pthread_mutex_destroy(&uf->lock);
+	free(uf->path);
+	gssn_wipe(uf, sizeof(*uf));
+	free(uf);
+}
+
+static struct gssn_uf *uf_new(const char *path)
+{
+	struct gssn_uf *uf = calloc(1, sizeof(*uf));
+	if (!uf)
+		return NULL;
+	if (!(uf->path = strdup(path))) {
+		free(uf);
+		return NULL;
+	}
+	pthread_mutex_init(&uf->lock, NULL);
+	return uf;
 }
 
 /* ---- credentials ---------------------------------------------------------- */
@@ -293,7 +392,7 @@ void gssn_cred_unref(struct gssn_cred *c)
 		return;
 	ntlm_cred_free(c->cred);
 	ntlm_accounts_close(c->accounts);
-	free(c->user_file);
+	uf_free(c->user_file);
 	gssn_name_free(c->name);
 	gssn_conf_unref(c->conf);
 	free(c);
@@ -335,7 +434,7 @@ static OM_uint32 acceptor_accounts(OM_uint32 *minor, struct gssn_cred *c,
 	if (access(uf, R_OK) != 0)
 		return gssn_failf(minor, GSS_S_NO_CRED, NTLM_E_ACCOUNTS_FILE, "%s: %s", uf,
 				  strerror(errno));
-	if (!(c->user_file = strdup(uf)))
+	if (!(c->user_file = uf_new(uf)))
 		return gssn_failf(minor, GSS_S_FAILURE, NTLM_E_NOMEM, "out of memory");
 	st = ntlm_accounts_new_callback(uf_accounts, c->user_file, &c->accounts);
 	return st == NTLM_OK ? gssn_ok(minor, GSS_S_COMPLETE) : gssn_fail(minor, GSS_S_FAILURE, st);

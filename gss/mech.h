@@ -61,6 +61,11 @@ struct gssn_conf {
 	char *nb_domain;	  /* NETBIOS_DOMAIN_NAME, or NULL */
 };
 
+/* An acceptor's gss-ntlmssp user file (creds.c), read again whenever it
+ * changes: the last lookup's answer is kept while the file's identity
+ * (device, inode, size, mtime, ctime) stays the same. */
+struct gssn_uf;
+
 struct gssn_cred {
 	atomic_int refs;
 	gss_cred_usage_t usage;
@@ -68,7 +73,7 @@ struct gssn_cred {
 	struct gssn_name *name;		/* owned; the initiator's user, or NULL */
 	struct ntlm_cred *cred;		/* owned; initiator */
 	struct ntlm_accounts *accounts; /* owned; acceptor */
-	char *user_file;		/* owned; acceptor reading NTLM_USER_FILE */
+	struct gssn_uf *user_file;	/* owned; acceptor reading NTLM_USER_FILE */
 };
 
 /* The process-wide default configuration (NTLMSSP_CONF, /etc/ntlmssp/ntlmssp.conf,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -305,6 +306,28 @@ static void test_creds(void **state)
 	assert_int_equal(p.maj, GSS_S_COMPLETE);
 	pair_free(&p);
 	gss_release_cred(&min, &c);
+	/* the user file changes (a new password): a logon a second later sees it,
+	 * the old password is refused, and the file is read again */
+	char line[200];
+	snprintf(line, sizeof(line), "CORP:alice:%s-new\n", PW);
+	t_write_file(users, line, strlen(line));
+	usleep(1100 * 1000);
+	c = initiator("CORP\\alice", PW);
+	handshake(&p, c, uac, GSS_C_INTEG_FLAG, GSS_C_NO_CHANNEL_BINDINGS,
+		  GSS_C_NO_CHANNEL_BINDINGS);
+	assert_true(GSS_ERROR(p.maj));
+	assert_non_null(strstr(why(p.maj, p.min), "NTLM_E_LOGON_FAILURE"));
+	pair_free(&p);
+	gss_release_cred(&min, &c);
+	snprintf(line, sizeof(line), "%s-new", PW);
+	c = initiator("CORP\\alice", line);
+	handshake(&p, c, uac, GSS_C_INTEG_FLAG, GSS_C_NO_CHANNEL_BINDINGS,
+		  GSS_C_NO_CHANNEL_BINDINGS);
+	assert_int_equal(p.maj, GSS_S_COMPLETE);
+	pair_free(&p);
+	gss_release_cred(&min, &c);
+	snprintf(line, sizeof(line), "CORP:alice:%s\n", PW);
+	t_write_file(users, line, strlen(line));
 	gss_release_cred(&min, &uac);
 
 	/* a config file that does not load: the error names file and line */
