@@ -67,6 +67,7 @@ contains "report: classes" "NTLMv1-ESS 2 NTLMv2 6" "$OUT"
 contains "report: filters stated" "anonymous logons included, machine accounts (NAME\$) included" "$OUT"
 contains "report: the v1 flow" 'CORP\WS01$' "$OUT"
 
+eq "report: quiet on stderr when it is not a terminal" "" "$ERR"
 run audit report --json "${LOGS[@]}"
 expect_ok "report --json"
 printf '%s' "$OUT" >"$TMP/report.json"

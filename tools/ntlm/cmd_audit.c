@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "audit_input.h"
 #include "ntlmssp/unstable.h"
@@ -213,10 +215,46 @@ static void fold(struct run *r, const struct obs *o)
 	}
 }
 
+/* Progress on a terminal (stderr a tty): records read and the rate, at
+ * most once a second; nothing when stderr is a file or a pipe. */
+struct progress {
+	bool on, shown;
+	struct timespec start, last;
+};
+
+static double seconds(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_tick(struct progress *p, uint64_t records, bool done)
+{
+	struct timespec now;
+	if (!p->on || (!done && (records & 0xffff) != 0))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (done) {
+		if (p->shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (seconds(&p->last, &now) < 1.0)
+		return;
+	p->last = now;
+	double t = seconds(&p->start, &now);
+	fprintf(stderr, "\r\033[Kntlm audit: %llu records, %.0f records/s",
+		(unsigned long long)records, t > 0 ? (double)records / t : 0.0);
+	p->shown = true;
+}
+
 static void read_all(struct run *r)
 {
 	char err[600];
 	struct obs o;
+	struct progress pg = { isatty(STDERR_FILENO) == 1, false, { 0, 0 }, { 0, 0 } };
+
+	clock_gettime(CLOCK_MONOTONIC, &pg.start);
+	pg.last = pg.start;
 
 	for (size_t f = 0; f < r->n_files; f++) {
 		struct reader *rd = reader_open(r->files[f], err, sizeof(err));
@@ -237,6 +275,7 @@ static void read_all(struct run *r)
 				continue;
 			}
 			r->records++;
+			progress_tick(&pg, r->records, false);
 			if (!o.terminal) {
 				r->other++;
 				continue;
@@ -254,6 +293,7 @@ static void read_all(struct run *r)
 		}
 		reader_close(rd);
 	}
+	progress_tick(&pg, r->records, true);
 	if (r->refused > MAX_SHOWN_ERRORS)
 		fprintf(stderr, "ntlm audit: %llu more records refused\n",
 			(unsigned long long)(r->refused - MAX_SHOWN_ERRORS));
