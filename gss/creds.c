@@ -21,8 +21,9 @@
  * --accounts takes: PATH, file:PATH, winbind, or several); gss-ntlmssp's
  * user file named by the cred store's ntlmssp_keyfile; the policy's
  * [ntlmssp] Accounts; gss-ntlmssp's user file NTLM_USER_FILE; the store
- * /etc/ntlmssp/accounts when it exists. A user file is read at each logon,
- * as gss-ntlmssp does.
+ * /etc/ntlmssp/accounts when it exists. A user file is read again when it
+ * changes (looked at once a second: uf_accounts); gss-ntlmssp reads it at
+ * each logon.
  *
  * Cred store keys (gss_acquire_cred_from): ntlmssp_conf, accounts,
  * audit_log, and gss-ntlmssp's ntlmssp_domain, ntlmssp_password,
