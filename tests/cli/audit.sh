@@ -4,6 +4,7 @@
 # client and ntlm server over loopback): flows and counts in the table,
 # --json and --csv; gzip input; the filters; a candidate policy as a native
 # config, an INF and a .reg giving the same verdicts; undecidable records;
+# the round trip: live connections under P2 fail where simulate predicted;
 # hostile input (truncated, oversized, wrong types, deep JSON, invalid UTF-8,
 # not a log, a cut gzip) refused with file:line, never a crash.
 set -u
@@ -24,7 +25,7 @@ contains() {
 
 # json_get FILE EXPR: a Python expression over the document d.
 json_get() {
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
 }
 
 HASH=$(printf 'secret' | "$NTLM" hash)
@@ -140,6 +141,36 @@ for c in conf inf reg; do
 	eq "simulate $c: denied flows" \
 		"[('incoming', 'NTLMv1-ESS', 'LmCompatibilityLevel', 1), ('outgoing', 'NTLMv1-ESS', 'RestrictSendingNTLMTraffic', 1)]" \
 		"$(json_get "$TMP/sim.$c.json" 'sorted((f["direction"], f["class"], f["setting"], f["newly_denied"]) for f in d["flows"] if f["candidate"] == "deny")')"
+done
+
+# the round trip: the same connections replayed live under the candidate fail
+# exactly where simulate said (client side: the client's own config, then the
+# candidate's client settings; server side: the server's, then the candidate's)
+printf '[MSV1_0]\nRestrictSendingNTLMTraffic = 2\nClientAllowedNTLMServers = web.corp.example\n' \
+	>"$TMP/p2-client.conf"
+printf '[Lsa]\nLmCompatibilityLevel = 5\n' >"$TMP/p2-server.conf"
+"$NTLM" server --listen 127.0.0.1:0 --config "$TMP/server.conf" --config "$TMP/p2-server.conf" \
+	--accounts "$TMP/accounts" >"$TMP/server2.out" 2>"$TMP/server2.err" &
+SERVER_PID=$!
+wait_for "$TMP/server2.out" '^listening on 127\.0\.0\.1:[0-9]+$' 60 || fail "P2 server did not start"
+PORT2=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMP/server2.out")
+live=()
+for c in "client.conf CORP\\alice HTTP/web.corp.example" "legacy.conf CORP\\WS01\$ cifs/files.corp.example"; do
+	set -- $c
+	echo hi | "$NTLM" client --config "$TMP/$1" --config "$TMP/p2-client.conf" --user "$2" \
+		--password-file "$TMP/pw" --target "$3" "127.0.0.1:$PORT2" >/dev/null 2>&1
+	live+=("$2 $3 $([ $? -eq 0 ] && echo ok || echo fails)")
+done
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=
+cat "$TMP/p2-client.conf" "$TMP/p2-server.conf" >"$TMP/p2.conf"
+run audit simulate --json --policy "$TMP/p2.conf" "$TMP/client.jsonl"
+printf '%s' "$OUT" >"$TMP/p2.sim.json"
+for l in "${live[@]}"; do
+	set -- $l
+	predicted=$(json_get "$TMP/p2.sim.json" '"fails" if any(f["candidate"] == "deny" for f in d["flows"] if f["account"] == sys.argv[3] and f["target"] == sys.argv[4]) else "ok"' "$1" "$2")
+	eq "round trip: $1 to $2" "$3" "$predicted"
 done
 
 # records without the facts (before schema 1.0): undecidable, said so, never guessed
