@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1035,6 +1037,47 @@ static void test_requested_protection(void **state)
 	assert_int_equal(incoming, 1);
 }
 
+/* AuditLog (issue 12 item 4): without NTLMSSP_AUDIT_LOG or audit_log, the
+ * mechanism audits to the policy's destinations (here a syslog socket the
+ * test binds), ident ntlmssp-gss. */
+static void test_audit_log_policy(void **state)
+{
+	(void)state;
+	OM_uint32 min;
+	struct pair p;
+	char sock[400], conf[400], text[600], buf[8192];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sock, sizeof(sock), "%s/log", dir);
+	snprintf(conf, sizeof(conf), "%s/auditlog.conf", dir);
+	int n = snprintf(text, sizeof(text), "[ntlmssp]\nAuditLog = syslog:%s\n", sock);
+	t_write_file(conf, text, (size_t)n);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0 && strlen(sock) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	unsetenv("NTLMSSP_AUDIT_LOG");
+	gss_cred_id_t ic = cred_with(conf, GSS_C_INITIATE), ac = cred_with(conf, GSS_C_ACCEPT);
+	setenv("NTLMSSP_AUDIT_LOG", audit, 1);
+	handshake(&p, ic, ac, GSS_C_INTEG_FLAG, GSS_C_NO_CHANNEL_BINDINGS,
+		  GSS_C_NO_CHANNEL_BINDINGS);
+	assert_int_equal(p.maj, GSS_S_COMPLETE);
+	pair_free(&p);
+	int success = 0;
+	ssize_t got;
+	while ((got = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
+		buf[got] = '\0';
+		assert_true(strncmp(buf, "<8", 2) == 0); /* facility authpriv */
+		assert_non_null(strstr(buf, " ntlmssp-gss["));
+		if (strstr(buf, "]: {\"event\":9005,"))
+			success++;
+	}
+	assert_int_equal(success, 1);
+	close(fd);
+	unlink(sock);
+	gss_release_cred(&min, &ic);
+	gss_release_cred(&min, &ac);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -1085,6 +1128,7 @@ int main(void)
 		cmocka_unit_test(test_export_import),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_requested_protection),
+		cmocka_unit_test(test_audit_log_policy),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
