@@ -178,7 +178,7 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 	int ch;
 
 	httpd_config_defaults(&cfg);
-	optind = 1;
+	optind = 0; /* a full reset: `ntlm` parsed its own options first */
 	while ((ch = tool_getopt(self, argc, argv, "hVql:c:u:", long_options, &v)) != -1) {
 		switch (ch) {
 		case 'h':

@@ -6,6 +6,7 @@
  * command line, reads the password and turns it into the NT hash, which is
  * all the store keeps.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,11 +25,12 @@ void cmd_accounts_usage(FILE *f)
 	      "without echo, or as the first line of stdin when stdin is not a terminal,\n"
 	      "and stores only its NT hash. 'list' prints the names, never the hashes.\n"
 	      "\n"
-	      "  --file FILE  the store (created with mode 0600 by 'add' when absent)\n"
-	      "  --replace    add: change the hash of an entry that is already there\n"
-	      "  --json       list: one JSON object, {\"count\": N, \"accounts\": [{\"name\",\n"
-	      "               \"domain\", \"user\"}, ...]} (the domain ends at the first '\\')\n"
-	      "  -h, --help   show this help\n"
+	      "  -f, --file FILE  the store (created with mode 0600 by 'add' when absent)\n"
+	      "  --replace        add: change the hash of an entry that is already there\n"
+	      "  --json           list: one JSON object, {\"count\": N, \"accounts\": [{\"name\",\n"
+	      "                   \"domain\", \"user\"}, ...]} (the domain ends at the first "
+	      "'\\')\n"
+	      "  -h, --help       show this help\n"
 	      "\n"
 	      "DOMAIN\\USER names one entry; USER alone (or \\USER) is the entry with an\n"
 	      "empty domain, which matches that user in any domain. Names compare\n"
@@ -163,11 +165,24 @@ static void password_hash(const struct tool_cmd *self, uint8_t h[16])
 		die_status(self, st);
 }
 
+enum { OPT_REPLACE = 256, OPT_JSON, OPT_PASSWORD };
+
+static const struct option accounts_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	/* refused with a message of its own */
+	{ "password", optional_argument, NULL, OPT_PASSWORD },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 {
 	const char *action, *file = NULL, *name = NULL, *user = NULL, *v;
 	char *domain = NULL, *list = NULL, buf[64], who[160];
-	bool replace = false, json = false, options = true;
+	bool replace = false, json = false;
+	int ch;
 	uint8_t h[16];
 	size_t count = 0;
 	ntlm_status st;
@@ -183,30 +198,31 @@ int cmd_accounts(const struct tool_cmd *self, int argc, char **argv)
 	    strcmp(action, "list") != 0)
 		usage_error(self, "unknown action '%s' (add, remove or list)",
 			    safe_arg(action, true, buf, 40));
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (options && strcmp(a, "--") == 0) {
-			options = false;
-		} else if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc - 1, argv + 1, "hf:p", accounts_opts, &v)) !=
+	       -1) {
+		switch (ch) {
+		case 'h':
 			cmd_accounts_usage(stdout);
 			return 0;
-		} else if (options && (v = opt_value(self, argc, argv, &i, "--file")) != NULL) {
+		case 'f':
 			file = v;
-		} else if (options && strcmp(a, "--replace") == 0) {
+			break;
+		case OPT_REPLACE:
 			replace = true;
-		} else if (options && strcmp(a, "--json") == 0) {
+			break;
+		case OPT_JSON:
 			json = true;
-		} else if (options && (opt_is(a, "--password") || opt_is(a, "-p"))) {
+			break;
+		default: /* -p, --password[=...] */
 			usage_error(self, "the password is read from the terminal or stdin, never "
 					  "from the command line");
-		} else if (options && a[0] == '-' && a[1] != '\0') {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
-		} else if (!name) {
-			name = a;
-		} else {
-			usage_error(self, "more than one name given");
 		}
 	}
+	if (argc - 1 - optind > 1)
+		usage_error(self, "more than one name given");
+	if (optind < argc - 1)
+		name = argv[1 + optind];
 	if (!file)
 		usage_error(self, "%s needs --file FILE", action);
 	if (!*file)

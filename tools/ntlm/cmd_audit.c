@@ -6,6 +6,7 @@
  * distinct flow (and, for simulate, per distinct set of decision facts), so
  * memory follows the number of flows, not of records. docs/audit.md.
  */
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1266,11 +1267,34 @@ void cmd_audit_usage(FILE *f)
 	      "  --csv                 one row per flow\n"
 	      "  --exclude-anonymous   leave anonymous logons out (the output says how many)\n"
 	      "  --exclude-machine     leave computer accounts (NAME$) out\n"
+	      "  -h, --help            show this help\n"
 	      "\n"
 	      "Records that are not valid are reported with file:line on stderr and\n"
 	      "skipped; the exit status is then 2. docs/audit.md walks through the steps.\n",
 	      f);
 }
+
+enum {
+	OPT_POLICY = 256,
+	OPT_WILDCARDS,
+	OPT_JSON,
+	OPT_CSV,
+	OPT_EXCLUDE_ANONYMOUS,
+	OPT_EXCLUDE_MACHINE,
+};
+
+/* simulate: all; propose-exceptions: from the second; report, diff: from
+ * the third. */
+static const struct option audit_opts[] = {
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "wildcards", no_argument, NULL, OPT_WILDCARDS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "exclude-anonymous", no_argument, NULL, OPT_EXCLUDE_ANONYMOUS },
+	{ "exclude-machine", no_argument, NULL, OPT_EXCLUDE_MACHINE },
+	{ NULL, 0, NULL, 0 },
+};
 
 int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 {
@@ -1297,30 +1321,41 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 		usage_error(self, "unknown subcommand '%s'", sub);
 	if (!files)
 		die(self, "out of memory");
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			r.fmt = FMT_JSON;
-		else if (strcmp(argv[i], "--csv") == 0)
-			r.fmt = FMT_CSV;
-		else if (strcmp(argv[i], "--exclude-anonymous") == 0)
-			r.excl_anon = true;
-		else if (strcmp(argv[i], "--exclude-machine") == 0)
-			r.excl_machine = true;
-		else if (prop && strcmp(argv[i], "--wildcards") == 0)
-			wildcards = true;
-		else if (sim && (v = opt_value(self, argc, argv, &i, "--policy")) != NULL) {
-			if (n_pol == TOOL_MAX_CONFIGS)
-				usage_error(self, "more than %d --policy files", TOOL_MAX_CONFIGS);
-			policies[n_pol++] = v;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+	/* The options of the other subcommands are unknown options here. */
+	const struct option *opts = sim ? audit_opts : prop ? audit_opts + 1 : audit_opts + 2;
+	int ch;
+
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc - 1, argv + 1, "h", opts, &v)) != -1) {
+		switch (ch) {
+		case 'h':
 			cmd_audit_usage(stdout);
 			free(files);
 			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1])
-			usage_error(self, "unknown option '%s'", argv[i]);
-		else
-			files[nf++] = argv[i];
+		case OPT_JSON:
+			r.fmt = FMT_JSON;
+			break;
+		case OPT_CSV:
+			r.fmt = FMT_CSV;
+			break;
+		case OPT_EXCLUDE_ANONYMOUS:
+			r.excl_anon = true;
+			break;
+		case OPT_EXCLUDE_MACHINE:
+			r.excl_machine = true;
+			break;
+		case OPT_WILDCARDS:
+			wildcards = true;
+			break;
+		default: /* OPT_POLICY */
+			if (n_pol == TOOL_MAX_CONFIGS)
+				usage_error(self, "more than %d --policy files", TOOL_MAX_CONFIGS);
+			policies[n_pol++] = v;
+			break;
+		}
 	}
+	for (int i = 1 + optind; i < argc; i++)
+		files[nf++] = argv[i];
 	if (!nf)
 		usage_error(self, "no audit log given");
 	if (sim && !n_pol)

@@ -25,9 +25,9 @@ void cmd_client_usage(FILE *f)
 	      "sends back. With neither, the lines carry the ALWAYS_SIGN dummy signature\n"
 	      "and are not protected (a warning says so). Framing and result: docs/cli.md.\n"
 	      "\n"
-	      "  --config F         policy file (native, INF or .reg; docs/policy.md)\n"
-	      "  --profile NAME     a built-in policy profile instead (default: cis)\n"
-	      "  --user D\\U         the account, DOMAIN\\USER (or USER: empty domain)\n"
+	      "  -c, --config F     policy file (native, INF or .reg; docs/policy.md)\n"
+	      "  -p, --profile NAME a built-in policy profile instead (default: cis)\n"
+	      "  -u, --user D\\U     the account, DOMAIN\\USER (or USER: empty domain)\n"
 	      "  --password-file F  the password is the first line of F; F must not be\n"
 	      "                     readable or writable by group or others (chmod 600)\n"
 	      "  --password P       the password itself: for test scripts only (ps and\n"
@@ -67,6 +67,25 @@ static void parse_user(const struct tool_cmd *self, struct client_opts *o)
 	memcpy(o->user, u, strlen(u) + 1);
 }
 
+enum { OPT_PASSWORD_FILE = 256, OPT_PASSWORD, OPT_TARGET, OPT_DATA, OPT_SIGN, OPT_SEAL };
+
+static const struct option client_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "audit", required_argument, NULL, PEER_OPT_AUDIT },
+	{ "timeout", required_argument, NULL, PEER_OPT_TIMEOUT },
+	{ "stdio", no_argument, NULL, PEER_OPT_STDIO },
+	{ "user", required_argument, NULL, 'u' },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "password", required_argument, NULL, OPT_PASSWORD },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "data", required_argument, NULL, OPT_DATA },
+	{ "sign", no_argument, NULL, OPT_SIGN },
+	{ "seal", no_argument, NULL, OPT_SEAL },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* Fills o; false when --help was asked for (and shown). Usage errors exit 2. */
 static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struct client_opts *o)
 {
@@ -74,36 +93,44 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 	char buf[64], err[128];
 	bool sign = false, seal = false;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+	int ch;
+
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc, argv, "hc:p:u:", client_opts, &v)) != -1) {
+		if (peer_opt(self, ch, v, &o->p))
+			continue;
+		switch (ch) {
+		case 'h':
 			cmd_client_usage(stdout);
 			return false;
-		} else if (peer_opt(self, argc, argv, &i, &o->p)) {
-			continue;
-		} else if ((v = opt_value(self, argc, argv, &i, "--user")) != NULL) {
+		case 'u':
 			o->user_arg = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--password-file")) != NULL) {
+			break;
+		case OPT_PASSWORD_FILE:
 			o->password_file = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--password")) != NULL) {
+			break;
+		case OPT_PASSWORD:
 			o->password = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--target")) != NULL) {
+			break;
+		case OPT_TARGET:
 			o->target = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--data")) != NULL) {
+			break;
+		case OPT_DATA:
 			data = v;
-		} else if (strcmp(a, "--sign") == 0) {
+			break;
+		case OPT_SIGN:
 			sign = true;
-		} else if (strcmp(a, "--seal") == 0) {
+			break;
+		default: /* OPT_SEAL */
 			seal = true;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
-		} else if (o->address) {
-			usage_error(self, "unexpected argument '%s' (one HOST:PORT only)",
-				    safe_arg(a, false, buf, 40));
-		} else {
-			o->address = a;
+			break;
 		}
 	}
+	if (optind < argc)
+		o->address = argv[optind];
+	if (argc - optind > 1)
+		usage_error(self, "unexpected argument '%s' (one HOST:PORT only)",
+			    safe_arg(argv[optind + 1], false, buf, 40));
 	peer_opts_finish(self, &o->p);
 	if (!o->user_arg)
 		usage_error(self, "--user DOMAIN\\USER is required");

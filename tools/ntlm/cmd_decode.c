@@ -8,6 +8,7 @@
  * message inside it, if any, shown below its SPNEGO fields.
  */
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 
 #include <ntlmssp/unstable.h>
@@ -231,34 +232,35 @@ static int decode_spnego(const struct tool_cmd *self, const uint8_t *tok, size_t
 	return 0;
 }
 
+enum { OPT_JSON = 256 };
+
+static const struct option decode_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_decode(const struct tool_cmd *self, int argc, char **argv)
 {
 	unsigned format = NTLM_DESCRIBE_TEXT;
-	bool options = true;
-	char **pos, *text, *desc = NULL, buf[64];
-	int npos = 0;
+	char **pos, *text, *desc = NULL;
+	const char *v;
+	int npos, ch;
 	uint8_t *tok = NULL;
 	size_t len, tlen;
 	ntlm_status st;
 
 	/* No token form starts with '-', so options may come anywhere. */
-	pos = xmalloc(sizeof(*pos) * (size_t)argc);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!options || a[0] != '-' || a[1] == '\0') {
-			pos[npos++] = argv[i];
-		} else if (strcmp(a, "--") == 0) {
-			options = false;
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			free(pos);
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc, argv, "h", decode_opts, &v)) != -1) {
+		if (ch == 'h') {
 			cmd_decode_usage(stdout);
 			return 0;
-		} else if (strcmp(a, "--json") == 0) {
-			format = NTLM_DESCRIBE_JSON;
-		} else {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
 		}
+		format = NTLM_DESCRIBE_JSON; /* OPT_JSON */
 	}
+	pos = argv + optind;
+	npos = argc - optind;
 
 	if (npos == 0 || (npos == 1 && strcmp(pos[0], "-") == 0)) {
 		text = read_stdin(self, INPUT_MAX, &len);
@@ -276,7 +278,6 @@ int cmd_decode(const struct tool_cmd *self, int argc, char **argv)
 				usage_error(self, "'-' (stdin) must be the only token argument");
 		text = join(pos, npos);
 	}
-	free(pos);
 
 	st = ntlm_token_from_text(text, &tok, &tlen);
 	free(text);

@@ -40,9 +40,11 @@ void cmd_helper_usage(FILE *f)
 	      "  --accounts SPEC  file:PATH, winbind, or both in lookup order\n"
 	      "                   (\"file:PATH, winbind\"); a bare PATH is a file;\n"
 	      "                   default: the policy's [ntlmssp] Accounts\n"
-	      "  --config F       policy file (docs/policy.md); --profile NAME a profile\n"
+	      "  -c, --config F   policy file (docs/policy.md)\n"
+	      "  -p, --profile NAME  a built-in policy profile instead (default: cis)\n"
 	      "  --audit F        JSON Lines audit file (docs/audit-events.md) instead of\n"
 	      "                   the policy's AuditLog (default: syslog)\n"
+	      "  -h, --help       show this help\n"
 	      "\n"
 	      "exit status: 0 at the end of input, 2 a usage error or a setup failure\n",
 	      f);
@@ -210,6 +212,18 @@ static bool on_line(struct helper *h, char *line, size_t len)
 	return ok;
 }
 
+enum { OPT_PROTOCOL = 256, OPT_ACCOUNTS };
+
+static const struct option helper_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
+	{ "accounts", required_argument, NULL, OPT_ACCOUNTS },
+	{ "config", required_argument, NULL, 'c' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "audit", required_argument, NULL, PEER_OPT_AUDIT },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_helper(const struct tool_cmd *self, int argc, char **argv)
 {
 	struct helper h = { 0 };
@@ -219,21 +233,24 @@ int cmd_helper(const struct tool_cmd *self, int argc, char **argv)
 	char *line;
 	size_t len;
 	ntlm_status st;
-	int rc = 0;
+	int rc = 0, ch;
 
-	for (int i = 1; i < argc; i++) {
-		if ((v = opt_value(self, argc, argv, &i, "--protocol")) != NULL)
-			protocol = v;
-		else if ((v = opt_value(self, argc, argv, &i, "--accounts")) != NULL)
-			accounts = v;
-		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc, argv, "hc:p:", helper_opts, &v)) != -1) {
+		if (ch == 'h') {
 			cmd_helper_usage(stdout);
 			return 0;
-		} else if (opt_is(argv[i], "--stdio") || opt_is(argv[i], "--timeout") ||
-			   !peer_opt(self, argc, argv, &i, &po)) {
-			char b[64];
-			usage_error(self, "unknown argument '%s'", safe_arg(argv[i], true, b, 40));
+		} else if (ch == OPT_PROTOCOL) {
+			protocol = v;
+		} else if (ch == OPT_ACCOUNTS) {
+			accounts = v;
+		} else {
+			peer_opt(self, ch, v, &po);
 		}
+	}
+	if (optind < argc) {
+		char b[64];
+		usage_error(self, "unknown argument '%s'", safe_arg(argv[optind], true, b, 40));
 	}
 	peer_opts_finish(self, &po);
 	if (!protocol)

@@ -6,6 +6,7 @@
  * library's (ntlm_policy_check_file, ntlm_policy_render).
  */
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 
 #include <ntlmssp/unstable.h>
@@ -27,16 +28,17 @@ void cmd_policy_usage(FILE *f)
 	      "          from: 'profile NAME', FILE:LINE or 'not defined (Windows\n"
 	      "          default)'. Without --config or --profile: the default\n"
 	      "          profile, cis.\n"
-	      "          --config FILE   the policy a file gives; given again, the\n"
-	      "                          files apply in order, later wins\n"
-	      "          --profile NAME  cis, windows-default, strict or legacy-insecure;\n"
-	      "                          with --config: the starting point\n"
-	      "          --brief         one 'Name = value  # meaning; source' line each\n"
+	      "          -c, --config FILE   the policy a file gives; given again,\n"
+	      "                              the files apply in order, later wins\n"
+	      "          -p, --profile NAME  cis, windows-default, strict or\n"
+	      "                              legacy-insecure; with --config: the\n"
+	      "                              starting point\n"
+	      "          --brief             one 'Name = value  # meaning; source' line each\n"
 	      "  check   validate FILE; print 'FILE: ok', or every error as a\n"
 	      "          'FILE:LINE: message' line on stderr\n"
 	      "  import  print the native config equivalent to FILE on stdout; an\n"
 	      "          INF or .reg starts from windows-default (what it does not\n"
-	      "          set is not defined), or from --profile NAME\n"
+	      "          set is not defined), or from --profile NAME (-p)\n"
 	      "  -h, --help  show this help\n"
 	      "\n"
 	      "exit status: 0 success, 2 usage error or a file with errors (each error\n"
@@ -77,34 +79,47 @@ static void print_rendered(const struct tool_cmd *self, const struct ntlm_policy
 	ntlm_free(text);
 }
 
+enum { OPT_BRIEF = 256 };
+
+static const struct option show_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "brief", no_argument, NULL, OPT_BRIEF },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option check_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const struct option import_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* The one FILE operand of check / import (and import's --profile NAME). */
 static const char *one_file(const struct tool_cmd *self, const char *action, int argc, char **argv,
 			    const char **profile)
 {
 	const char *file = NULL, *v;
-	bool options = true;
-	char buf[64];
+	int ch;
 
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (options && strcmp(a, "--") == 0) {
-			options = false;
-		} else if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc - 1, argv + 1, profile ? "hp:" : "h",
+				       profile ? import_opts : check_opts, &v)) != -1) {
+		if (ch == 'h') {
 			cmd_policy_usage(stdout);
 			exit(0);
-		} else if (options && profile &&
-			   (v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
-			if (*profile)
-				usage_error(self, "--profile given twice");
-			*profile = v;
-		} else if (options && a[0] == '-' && a[1] != '\0') {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
-		} else if (!file) {
-			file = a;
-		} else {
-			usage_error(self, "%s takes one file", action);
 		}
+		if (*profile) /* 'p' */
+			usage_error(self, "--profile given twice");
+		*profile = v;
 	}
+	if (argc - 1 - optind > 1)
+		usage_error(self, "%s takes one file", action);
+	if (optind < argc - 1)
+		file = argv[1 + optind];
 	if (!file)
 		usage_error(self, "%s needs a file", action);
 	if (!*file)
@@ -118,28 +133,30 @@ static int show(const struct tool_cmd *self, int argc, char **argv)
 	const char *profile = NULL, *v;
 	struct ntlm_policy *p = NULL;
 	bool brief = false;
-	char buf[64];
 	ntlm_status st;
+	int ch;
 
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc - 1, argv + 1, "hc:p:", show_opts, &v)) != -1) {
+		switch (ch) {
+		case 'h':
 			cmd_policy_usage(stdout);
 			return 0;
-		} else if ((v = opt_value(self, argc, argv, &i, "--config")) != NULL) {
+		case 'c':
 			config_add(self, &config, v);
-		} else if ((v = opt_value(self, argc, argv, &i, "--profile")) != NULL) {
+			break;
+		case 'p':
 			if (profile)
 				usage_error(self, "--profile given twice");
 			profile = v;
-		} else if (strcmp(a, "--brief") == 0) {
+			break;
+		default: /* OPT_BRIEF */
 			brief = true;
-		} else if (a[0] == '-') {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
-		} else {
-			usage_error(self, "show takes no operand (use --config FILE)");
+			break;
 		}
 	}
+	if (optind < argc - 1)
+		usage_error(self, "show takes no operand (use --config FILE)");
 	if (config.n) {
 		p = load(self, profile, config.path, config.n);
 	} else {

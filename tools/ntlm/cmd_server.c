@@ -30,9 +30,9 @@ void cmd_server_usage(FILE *f)
 	      "stops it (exit 0); SIGHUP reloads the policy and the accounts and opens the\n"
 	      "audit file again. Framing and result frames: docs/cli.md.\n"
 	      "\n"
-	      "  --listen HOST:PORT     address to listen on; port 0 picks a free one\n"
-	      "  --config F             policy file (native, INF or .reg; docs/policy.md)\n"
-	      "  --profile NAME         a built-in policy profile instead (default: cis)\n"
+	      "  -l, --listen HOST:PORT address to listen on; port 0 picks a free one\n"
+	      "  -c, --config F         policy file (native, INF or .reg; docs/policy.md)\n"
+	      "  -p, --profile NAME     a built-in policy profile instead (default: cis)\n"
 	      "  --accounts SPEC        account backends in lookup order: a DOMAIN:USER:NTHASH\n"
 	      "                         file (PATH or file:PATH, docs/accounts.md), winbind\n"
 	      "                         (domain accounts, docs/domain.md), or both\n"
@@ -60,30 +60,62 @@ void cmd_server_usage(FILE *f)
 	      f);
 }
 
+enum {
+	OPT_ACCOUNTS = 256,
+	OPT_MAX_CONNECTIONS,
+	OPT_MAX_PER_IP,
+	OPT_HANDSHAKE_TIMEOUT,
+	OPT_REQUIRE,
+};
+
+static const struct option server_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "audit", required_argument, NULL, PEER_OPT_AUDIT },
+	{ "timeout", required_argument, NULL, PEER_OPT_TIMEOUT },
+	{ "stdio", no_argument, NULL, PEER_OPT_STDIO },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "accounts", required_argument, NULL, OPT_ACCOUNTS },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
+	{ "require", required_argument, NULL, OPT_REQUIRE },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* Fills o; false when --help was asked for (and shown). Usage errors exit 2. */
 static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struct server_opts *o)
 {
 	const char *v, *maxc = NULL, *perip = NULL, *hst = NULL;
 	char buf[64], err[128];
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+	int ch;
+
+	optind = 0;
+	while ((ch = tool_getopt_exact(self, argc, argv, "hc:p:l:", server_opts, &v)) != -1) {
+		if (peer_opt(self, ch, v, &o->p))
+			continue;
+		switch (ch) {
+		case 'h':
 			cmd_server_usage(stdout);
 			return false;
-		} else if (peer_opt(self, argc, argv, &i, &o->p)) {
-			continue;
-		} else if ((v = opt_value(self, argc, argv, &i, "--listen")) != NULL) {
+		case 'l':
 			o->listen = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--accounts")) != NULL) {
+			break;
+		case OPT_ACCOUNTS:
 			o->accounts = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-connections")) != NULL) {
+			break;
+		case OPT_MAX_CONNECTIONS:
 			maxc = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--max-per-ip")) != NULL) {
+			break;
+		case OPT_MAX_PER_IP:
 			perip = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--handshake-timeout")) != NULL) {
+			break;
+		case OPT_HANDSHAKE_TIMEOUT:
 			hst = v;
-		} else if ((v = opt_value(self, argc, argv, &i, "--require")) != NULL) {
+			break;
+		default: /* OPT_REQUIRE */
 			if (strcmp(v, "sign") == 0)
 				o->require = NTLM_REQ_INTEGRITY;
 			else if (strcmp(v, "seal") == 0)
@@ -91,12 +123,12 @@ static bool parse_args(const struct tool_cmd *self, int argc, char **argv, struc
 			else
 				usage_error(self, "--require: '%s' is not sign or seal",
 					    safe_arg(v, false, buf, 40));
-		} else if (a[0] == '-' && a[1] != '\0') {
-			usage_error(self, "unknown option '%s'", safe_arg(a, true, buf, 40));
-		} else {
-			usage_error(self, "unexpected argument '%s'", safe_arg(a, false, buf, 40));
+			break;
 		}
 	}
+	if (optind < argc)
+		usage_error(self, "unexpected argument '%s'",
+			    safe_arg(argv[optind], false, buf, 40));
 	peer_opts_finish(self, &o->p);
 	if (o->p.stdio) {
 		if (o->listen || o->p.timeout || maxc || perip || hst)

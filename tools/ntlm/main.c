@@ -3,6 +3,7 @@
  * ntlm: the command-line front end of ntlmssp. One file per subcommand
  * (cmd_*.c); this file only dispatches.
  */
+#include <getopt.h>
 #include <signal.h>
 #include <string.h>
 
@@ -35,7 +36,8 @@ void main_usage(FILE *f)
 {
 	fputs("usage: ntlm <command> [options]\n"
 	      "       ntlm help [<command>]\n"
-	      "       ntlm --version\n"
+	      "       ntlm -V | --version\n"
+	      "       ntlm -h | --help\n"
 	      "\n"
 	      "commands:\n",
 	      f);
@@ -77,17 +79,30 @@ int main(int argc, char **argv)
 	 * `accounts` removes its temporary file), instead of killing the
 	 * program. */
 	signal(SIGXFSZ, SIG_IGN);
-	if (argc < 2)
-		usage_error(NULL, "no command given");
-	const char *name = argv[1];
-	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
-		main_usage(stdout);
-		return finish(0);
-	}
-	if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *v;
+	int ch;
+
+	/* ntlm's own options, before the command ('+': the command and its
+	 * arguments are left alone). */
+	optind = 1;
+	while ((ch = tool_getopt_exact(NULL, argc, argv, "+hV", opts, &v)) != -1) {
+		if (ch == 'h') {
+			main_usage(stdout);
+			return finish(0);
+		}
 		printf("ntlm (ntlmssp) %s\n", NTLM_VERSION);
 		return finish(0);
 	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc < 2)
+		usage_error(NULL, "no command given");
+	const char *name = argv[1];
 	if (strcmp(name, "help") == 0) {
 		if (argc == 2) {
 			main_usage(stdout);
@@ -101,8 +116,6 @@ int main(int argc, char **argv)
 		c->usage(stdout);
 		return finish(0);
 	}
-	if (name[0] == '-')
-		usage_error(NULL, "unknown option '%s'", safe_arg(name, true, buf, 40));
 	c = find(name);
 	if (!c)
 		usage_error(NULL, "unknown command '%s'", safe_arg(name, false, buf, 40));

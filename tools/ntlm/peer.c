@@ -113,23 +113,27 @@ bool peer_parse_seconds(const char *s, int *out)
 	return true;
 }
 
-bool peer_opt(const struct tool_cmd *c, int argc, char **argv, int *i, struct peer_opts *p)
+bool peer_opt(const struct tool_cmd *c, int ch, const char *v, struct peer_opts *p)
 {
-	const char *v;
-
-	if ((v = opt_value(c, argc, argv, i, "--config")) != NULL)
+	switch (ch) {
+	case 'c':
 		config_add(c, &p->config, v);
-	else if ((v = opt_value(c, argc, argv, i, "--profile")) != NULL)
+		return true;
+	case 'p':
 		p->profile = v;
-	else if ((v = opt_value(c, argc, argv, i, "--audit")) != NULL)
+		return true;
+	case PEER_OPT_AUDIT:
 		p->audit = v;
-	else if ((v = opt_value(c, argc, argv, i, "--timeout")) != NULL)
+		return true;
+	case PEER_OPT_TIMEOUT:
 		p->timeout = v;
-	else if (strcmp(argv[*i], "--stdio") == 0)
+		return true;
+	case PEER_OPT_STDIO:
 		p->stdio = true;
-	else
+		return true;
+	default:
 		return false;
-	return true;
+	}
 }
 
 void peer_opts_finish(const struct tool_cmd *c, struct peer_opts *p)

@@ -8,6 +8,7 @@
 #ifndef NTLM_TOOL_PEER_H
 #define NTLM_TOOL_PEER_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,9 +39,14 @@ struct peer_opts {
 	int timeout_ms;
 };
 
-/* When argv[*i] is --config, --profile, --audit, --timeout or --stdio,
- * records it (taking its value) and returns true. */
-bool peer_opt(const struct tool_cmd *c, int argc, char **argv, int *i, struct peer_opts *p);
+/* The getopt_long values of the options of struct peer_opts: -c/--config
+ * and -p/--profile take their short letter; --audit, --timeout and --stdio
+ * these. */
+enum { PEER_OPT_AUDIT = 0x1000, PEER_OPT_TIMEOUT, PEER_OPT_STDIO };
+
+/* When ch (from tool_getopt_exact) is one of these (or 'c', 'p'), records it with
+ * its value v and returns true. */
+bool peer_opt(const struct tool_cmd *c, int ch, const char *v, struct peer_opts *p);
 
 /* After the options: --config and --profile exclude each other; --timeout
  * (default DEFAULT_TIMEOUT s) into timeout_ms. Usage errors exit 2. */

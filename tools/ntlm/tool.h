@@ -72,21 +72,24 @@ void *xmalloc(size_t n);
  * than max bytes. Dies on a read error. */
 char *read_stdin(const struct tool_cmd *c, size_t max, size_t *len);
 
-/* Matches argv[*i] against "--name" or "--name=value". Returns the value
- * (the next argument for the first form; a missing one is a usage error),
- * or NULL if argv[*i] is not this option. */
-const char *opt_value(const struct tool_cmd *c, int argc, char **argv, int *i, const char *name);
-
 /* getopt_long(3) over argv (argv[0]: the command), options and operands in
  * any order, "--" ends the options, a long option may be abbreviated while
  * it stays unambiguous; shortopts without the leading ':' (added here).
  * Returns the option's value (val, or the short letter), -1 at the end
  * (optind: the first operand). An unknown option, or one without its value,
  * is a usage error: "unknown option '--x'", "--x needs a value". The caller
- * sets optind = 1 before the first call. *arg: the option's argument. */
+ * sets optind = 0 (glibc's full reset: main() parsed ntlm's own options
+ * with getopt first) before the first call. *arg: the option's argument. */
 struct option;
 int tool_getopt(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
 		const struct option *longopts, const char **arg);
+
+/* tool_getopt with long options matched by their whole name only (an
+ * abbreviation is an unknown option): the ntlm subcommands, where
+ * "--pass=x" must never be taken for "--password". A leading '+' in
+ * shortopts stops at the first operand (ntlm's own options). */
+int tool_getopt_exact(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
+		      const struct option *longopts, const char **arg);
 
 /* --config given once or more: the files in order, later wins
  * (ntlm_policy_load_files; docs/policy.md "Several files"). */
@@ -98,9 +101,6 @@ struct config_list {
 /* Appends one --config value; an empty name or more than TOOL_MAX_CONFIGS
  * files is a usage error. */
 void config_add(const struct tool_cmd *c, struct config_list *l, const char *path);
-
-/* Is arg exactly "--name" or does it start with "--name="? */
-bool opt_is(const char *arg, const char *name);
 
 /* Copies s into buf (truncated to len - 1 bytes) with bytes outside
  * printable ASCII shown as '?' and, with name_only, only up to the first '='

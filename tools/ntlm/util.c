@@ -95,47 +95,51 @@ char *read_stdin(const struct tool_cmd *c, size_t max, size_t *len)
 	return buf;
 }
 
-bool opt_is(const char *arg, const char *name)
+/* The argument that held the long option longopts[idx] getopt_long just
+ * returned: argv[optind - 1], or argv[optind - 2] when its value was the
+ * next argument ("--name value"). */
+static const char *long_arg(int argc, char **argv, const struct option *o)
 {
-	size_t n = strlen(name);
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+	if (optind < 1 || optind > argc)
+		return "";
+	if (o->has_arg == required_argument && optind >= 2 && optarg == argv[optind - 1])
+		return argv[optind - 2];
+	return argv[optind - 1];
 }
 
-const char *opt_value(const struct tool_cmd *c, int argc, char **argv, int *i, const char *name)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc)
-		usage_error(c, "%s needs a value", name);
-	return argv[++*i];
-}
-
-int tool_getopt(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
-		const struct option *longopts, const char **arg)
+static int getopt_common(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
+			 const struct option *longopts, const char **arg, bool exact)
 {
 	char opts[64], buf[64];
-	int ch;
+	int ch, idx = -1;
 
-	/* ':' first: a missing value is ':', not '?'; no message of getopt's. */
-	snprintf(opts, sizeof(opts), ":%s", shortopts);
+	/* ':' first (after a '+', which stops at the first operand): a missing
+	 * value is ':', not '?'; no message of getopt's. */
+	if (shortopts[0] == '+')
+		snprintf(opts, sizeof(opts), "+:%s", shortopts + 1);
+	else
+		snprintf(opts, sizeof(opts), ":%s", shortopts);
 	opterr = 0;
-	ch = getopt_long(argc, argv, opts, longopts, NULL);
+	ch = getopt_long(argc, argv, opts, longopts, &idx);
 	*arg = optarg;
-	if (ch != '?' && ch != ':')
+	if (ch != '?' && ch != ':') {
+		if (exact && idx >= 0) {
+			/* Only the whole name: getopt_long took an abbreviation. */
+			const char *a = long_arg(argc, argv, &longopts[idx]);
+			const char *name = strncmp(a, "--", 2) == 0 ? a + 2 : "";
+			size_t n = strcspn(name, "=");
+			if (n != strlen(longopts[idx].name) ||
+			    strncmp(name, longopts[idx].name, n) != 0)
+				usage_error(c, "unknown option '%s'", safe_arg(a, true, buf, 40));
+		}
 		return ch;
+	}
 	/* The option at fault: a long one is the argument getopt just passed
 	 * (argv[optind - 1]); a short one is optopt. */
 	const char *prev = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 	bool is_long = strncmp(prev, "--", 2) == 0 && prev[2] != '\0';
 	char shown[4] = { '-', (char)optopt, '\0', '\0' };
-	if (ch == '?' && is_long) {
+	if (ch == '?' && is_long && !exact) {
 		/* an abbreviation of several long options */
 		size_t n = strcspn(prev + 2, "=");
 		unsigned matches = 0;
@@ -151,7 +155,26 @@ int tool_getopt(const struct tool_cmd *c, int argc, char **argv, const char *sho
 				    safe_arg(is_long ? prev : "-?", true, buf, 40));
 		usage_error(c, "unknown option '%s'", shown);
 	}
+	if (exact && is_long) {
+		bool whole = false;
+		for (const struct option *o = longopts; o && o->name; o++)
+			whole |= strcmp(o->name, prev + 2) == 0;
+		if (!whole)
+			usage_error(c, "unknown option '%s'", safe_arg(prev, true, buf, 40));
+	}
 	usage_error(c, "%s needs a value", is_long ? safe_arg(prev, true, buf, 40) : shown);
+}
+
+int tool_getopt(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
+		const struct option *longopts, const char **arg)
+{
+	return getopt_common(c, argc, argv, shortopts, longopts, arg, false);
+}
+
+int tool_getopt_exact(const struct tool_cmd *c, int argc, char **argv, const char *shortopts,
+		      const struct option *longopts, const char **arg)
+{
+	return getopt_common(c, argc, argv, shortopts, longopts, arg, true);
 }
 
 void config_add(const struct tool_cmd *c, struct config_list *l, const char *path)
