@@ -7,8 +7,8 @@
  * its DER tag, decoded by the library (ntlm_spnego_decode), and the NTLM
  * message inside it, if any, shown below its SPNEGO fields.
  */
-#include <stdlib.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ntlmssp/unstable.h>

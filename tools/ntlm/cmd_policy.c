@@ -5,8 +5,8 @@
  * file as a native config. The loading, checking and rendering are the
  * library's (ntlm_policy_check_file, ntlm_policy_render).
  */
-#include <stdlib.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ntlmssp/unstable.h>
@@ -112,7 +112,7 @@ static const char *one_file(const struct tool_cmd *self, const char *action, int
 			cmd_policy_usage(stdout);
 			exit(0);
 		}
-		if (*profile) /* 'p' */
+		if (*profile) /* -p: import only (check_opts has none) */
 			usage_error(self, "--profile given twice");
 		*profile = v;
 	}
