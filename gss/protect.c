@@ -458,7 +458,10 @@ MECH_EXPORT OM_uint32 gss_get_mic_iov(OM_uint32 *minor, gss_ctx_id_t h, gss_qop_
 	if ((maj = mic_iov(minor, iov, iov_count, "get_mic_iov", &tok, &msg, &len)) !=
 	    GSS_S_COMPLETE)
 		return maj;
-	if (tok->type & GSS_IOV_BUFFER_FLAG_ALLOCATE) {
+	if ((tok->type & GSS_IOV_BUFFER_FLAG_ALLOCATED) && tok->buffer.value &&
+	    tok->buffer.length >= SIG_LEN) {
+		/* ours from an earlier call on the same buffers: used again */
+	} else if (tok->type & GSS_IOV_BUFFER_FLAG_ALLOCATE) {
 		if (!(tok->buffer.value = malloc(SIG_LEN))) {
 			free(msg);
 			return gssn_failf(minor, GSS_S_FAILURE, NTLM_E_NOMEM, "out of memory");
