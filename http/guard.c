@@ -26,6 +26,7 @@
  * notification, which comes before its socket is closed, so a shutdown here
  * never hits a reused descriptor.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -131,6 +132,33 @@ static void close_conn(struct hconn *hc, const char *why)
 }
 
 /*
+ * Under the lock, at a limit only (it is a walk): connections whose client
+ * has closed its end, which the worker serving them has not noticed yet,
+ * are closed now and stop counting. With workers each serving many
+ * connections, a client that closes and at once reconnects can be seen
+ * before its old connection is cleaned up; it must not be refused for it.
+ * (A client that half-closes and still waits for an answer loses it, and
+ * only when the server is at a limit.)
+ */
+static unsigned reclaim_closed(void)
+{
+	unsigned n = 0;
+	char b;
+
+	for (struct hconn *c = G.head; c; c = c->next) {
+		if (c->closing || c->fd < 0)
+			continue;
+		ssize_t r = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (r == 0 ||
+		    (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+			close_conn(c, "closed by the client");
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
  * Under the lock, at --max-connections: the connection a newcomer from an
  * address that holds `mine` connections may close. Slots are shared fairly
  * between addresses: the victim is the oldest unauthenticated connection of
@@ -167,6 +195,9 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 	fe_sockaddr_addr(addr, ip, sizeof(ip));
 	pthread_mutex_lock(&G.lock);
 	same = from_addr(ip);
+	if (((cfg->max_per_ip && same >= cfg->max_per_ip) || G.count >= cfg->max_connections) &&
+	    reclaim_closed() > 0)
+		same = from_addr(ip);
 	if (cfg->max_per_ip && same >= cfg->max_per_ip) {
 		per_ip = true;
 	} else if (G.count >= cfg->max_connections) {
