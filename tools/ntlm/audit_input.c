@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `ntlm audit`: our JSON Lines audit records (docs/audit-events.md) read,
- * one line at a time, through zlib (which reads plain files as they are and
- * gzip files decompressed), into observations. Each line is checked by the
- * strict reader of audit_json.c; a line that is not a record is refused
- * with file:line and reading goes on.
+ * `ntlm audit`: audit logs read through zlib (which reads plain files as
+ * they are and gzip files decompressed), one record at a time, into
+ * observations. The file's first bytes choose its format (the table
+ * audit_input_formats); a record the format refuses is reported with
+ * file:line and reading goes on.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,20 +27,40 @@ struct reader {
 	bool eof;
 	unsigned long line;
 	bool sniffed;
-	char *scratch; /* MAX_LINE + 1 */
-	struct aj_object obj;
+	const struct input_format *format;
+	void *state;
+	char *scratch; /* READER_SCRATCH */
 };
 
-struct reader *reader_open(const char *path, char *err, size_t err_len)
+const struct input_format *const audit_input_formats[] = {
+	&audit_format_ntlm_jsonl,
+	NULL,
+};
+
+static const struct input_format *format_named(const char *name)
 {
+	for (size_t i = 0; audit_input_formats[i]; i++)
+		if (strcmp(audit_input_formats[i]->name, name) == 0)
+			return audit_input_formats[i];
+	return NULL;
+}
+
+struct reader *reader_open(const char *path, const char *format, char *err, size_t err_len)
+{
+	const struct input_format *f = NULL;
+	if (format && !(f = format_named(format))) {
+		snprintf(err, err_len, "unknown format '%.40s'", format);
+		return NULL;
+	}
 	struct reader *r = calloc(1, sizeof(*r));
 	if (!r) {
 		snprintf(err, err_len, "%s: out of memory", path);
 		return NULL;
 	}
+	r->format = f;
 	snprintf(r->path, sizeof(r->path), "%s", path);
 	r->buf = malloc(CHUNK + MAX_LINE);
-	r->scratch = malloc(MAX_LINE + 1);
+	r->scratch = malloc(READER_SCRATCH);
 	errno = 0;
 	r->gz = r->buf && r->scratch ? gzopen(path, "rb") : NULL;
 	if (!r->gz) {
@@ -56,6 +76,8 @@ void reader_close(struct reader *r)
 {
 	if (!r)
 		return;
+	if (r->format && r->format->close)
+		r->format->close(r);
 	if (r->gz)
 		gzclose(r->gz);
 	free(r->buf);
@@ -66,6 +88,27 @@ void reader_close(struct reader *r)
 unsigned long reader_line(const struct reader *r)
 {
 	return r->line;
+}
+
+const char *reader_format(const struct reader *r)
+{
+	return r->sniffed && r->format ? r->format->name : NULL;
+}
+
+const char *reader_path(const struct reader *r)
+{
+	return r->path;
+}
+
+char *reader_scratch(struct reader *r, size_t *len)
+{
+	*len = READER_SCRATCH;
+	return r->scratch;
+}
+
+void **reader_state(struct reader *r)
+{
+	return &r->state;
 }
 
 /* More bytes after the unread ones; false at the end or on an error. */
@@ -107,7 +150,7 @@ static bool fill(struct reader *r, char *err, size_t err_len, int *fatal)
 
 /* The next line into *p, *n (without the newline): 1, 0 at the end, -1 for
  * an oversized line (skipped), -2 on a read error. */
-static int next_line(struct reader *r, const char **p, size_t *n, char *err, size_t err_len)
+int reader_next_line(struct reader *r, const char **p, size_t *n, char *err, size_t err_len)
 {
 	bool skipping = false;
 	int fatal = 0;
@@ -158,14 +201,113 @@ static int next_line(struct reader *r, const char **p, size_t *n, char *err, siz
 	}
 }
 
+long reader_read(struct reader *r, void *buf, size_t n, char *err, size_t err_len)
+{
+	if (r->end > r->start) { /* what the sniff or a line read left */
+		size_t k = r->end - r->start < n ? r->end - r->start : n;
+		memcpy(buf, r->buf + r->start, k);
+		r->start += k;
+		return (long)k;
+	}
+	if (r->eof || n == 0)
+		return 0;
+	if (n > CHUNK)
+		n = CHUNK;
+	int got = gzread(r->gz, buf, (unsigned)n);
+	if (got < 0) {
+		int code;
+		const char *m = gzerror(r->gz, &code);
+		snprintf(err, err_len, "%s: read error: %s", r->path,
+			 code == Z_ERRNO ? strerror(errno) : m);
+		r->eof = true;
+		return -1;
+	}
+	if (got == 0) {
+		int code;
+		const char *m = gzerror(r->gz, &code);
+		r->eof = true;
+		if (code != Z_OK && code != Z_BUF_ERROR) {
+			snprintf(err, err_len, "%s: read error: %s", r->path, m);
+			return -1;
+		}
+	}
+	return got;
+}
+
+static bool blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Skips the blank lines at the start, then reads until a whole first line
+ * (or MAX_LINE bytes, or the end) is in the buffer, and picks the format.
+ * 0: empty file, 1: a format, -2: none or a read error. */
+static int sniff(struct reader *r, char *err, size_t err_len)
+{
+	int fatal = 0;
+
+	for (;;) {
+		while (r->start < r->end && blank_byte(r->buf[r->start])) {
+			if (r->buf[r->start] == '\n')
+				r->line++;
+			r->start++;
+		}
+		bool whole =
+			r->start < r->end && (memchr(r->buf + r->start, '\n', r->end - r->start) ||
+					      r->end - r->start >= MAX_LINE);
+		if (whole || !fill(r, err, err_len, &fatal))
+			break;
+	}
+	if (fatal)
+		return -2;
+	if (r->start == r->end)
+		return 0;
+	const char *p = r->buf + r->start;
+	size_t n = r->end - r->start;
+	if (r->format)
+		return 1;
+	for (size_t i = 0; audit_input_formats[i]; i++) {
+		if (audit_input_formats[i]->sniff(p, n)) {
+			r->format = audit_input_formats[i];
+			return 1;
+		}
+	}
+	size_t k = 0;
+	while (k < n && k < 40 && p[k] != '\n')
+		k++;
+	char head[41 * 4 + 1];
+	size_t h = 0;
+	for (size_t j = 0; j < k; j++) { /* the first bytes, printable */
+		unsigned char c = (unsigned char)p[j];
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			head[h++] = (char)c;
+		else
+			h += (size_t)snprintf(head + h, sizeof(head) - h, "\\x%02x", c);
+	}
+	head[h] = '\0';
+	snprintf(err, err_len,
+		 "%s:%lu: not a format ntlm audit reads (it starts \"%s\"; the formats "
+		 "are listed in docs/audit.md \"Inputs\")",
+		 r->path, r->line + 1, head);
+	return -2;
+}
+
 int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len)
 {
 	const char *p;
 	size_t n;
 	char why[200];
 
+	if (!r->sniffed) {
+		int st = sniff(r, err, err_len);
+		if (st <= 0)
+			return st;
+		r->sniffed = true;
+	}
+	if (r->format->next)
+		return r->format->next(r, o, err, err_len);
 	for (;;) {
-		int st = next_line(r, &p, &n, err, err_len);
+		int st = reader_next_line(r, &p, &n, err, err_len);
 		if (st <= 0)
 			return st;
 		size_t k = 0;
@@ -173,18 +315,10 @@ int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len)
 			k++;
 		if (k == n)
 			continue; /* blank line */
-		if (!r->sniffed) {
-			r->sniffed = true;
-			if (p[k] != '{') {
-				snprintf(err, err_len,
-					 "%s:%lu: not a format ntlm audit reads (JSON Lines of "
-					 "audit records, plain or gzip)",
-					 r->path, r->line);
-				return -2;
-			}
-		}
-		if (!audit_record_parse(p, n, r->scratch, MAX_LINE + 1, &r->obj, o, why,
-					sizeof(why))) {
+		st = r->format->line(r, p, n, o, why, sizeof(why));
+		if (st == 0)
+			continue;
+		if (st < 0) {
 			bool cut = r->eof && r->start == r->end && strncmp(why, "column", 6) == 0;
 			snprintf(err, err_len, "%s:%lu: %s%s", r->path, r->line, why,
 				 cut ? " (the last line: cut short?)" : "");

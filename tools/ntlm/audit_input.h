@@ -44,14 +44,62 @@ bool audit_record_parse(const char *p, size_t n, char *scratch, size_t scratch_l
 
 struct reader;
 
-/* Opens path (plain or gzip, told apart by content); NULL with a message. */
-struct reader *reader_open(const char *path, char *err, size_t err_len);
+/*
+ * One input format (docs/audit.md "Inputs"). The reader opens the file
+ * (plain or gzip), looks at its first bytes (after blank lines) and gives the
+ * file to the first format whose sniff says yes; each record of the file is
+ * then read by that format. A line format gives `line`; a format that reads
+ * records of its own shape (XML, binary) gives `next` instead and reads
+ * through reader_next_line() / reader_read(). A format that keeps state
+ * between records allocates it in `line`/`next` on first use
+ * (*reader_state()) and frees it in `close`.
+ */
+struct input_format {
+	const char *name; /* as `--format` takes it and the report names it */
+	/* The file's first bytes: p[0] is its first byte that is not a blank
+	 * line; n >= 1 of them are available (up to a whole first line when
+	 * the file has one). */
+	bool (*sniff)(const char *p, size_t n);
+	/* One line (no newline, not blank): 1 with *o filled, 0 for a line that
+	 * holds no observation (a comment, an event of no interest; skipped),
+	 * -1 for a refused line (the reason in why, without file:line). */
+	int (*line)(struct reader *r, const char *p, size_t n, struct obs *o, char *why,
+		    size_t why_len);
+	/* Instead of line: the whole reading, as reader_next() returns. */
+	int (*next)(struct reader *r, struct obs *o, char *err, size_t err_len);
+	void (*close)(struct reader *r);
+};
+
+/* Opens path (plain or gzip, told apart by content); NULL with a message.
+ * format NULL: detected from the content; else the named one is used. */
+struct reader *reader_open(const char *path, const char *format, char *err, size_t err_len);
 void reader_close(struct reader *r);
 /* The next record: 1 with *o filled, 0 at the end, -1 for a record that is
  * refused ("file:line: ..." in err; reading goes on after it). A read
- * error of the file itself ends it: -2. */
+ * error of the file itself, or a file in no format we read, ends it: -2. */
 int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len);
 /* Lines read so far. */
 unsigned long reader_line(const struct reader *r);
+/* The format of the file, once its first record is read (NULL before). */
+const char *reader_format(const struct reader *r);
+/* The formats, in the order they are tried; NULL-terminated. */
+extern const struct input_format *const audit_input_formats[];
+
+/* For formats. */
+const char *reader_path(const struct reader *r);
+/* Scratch memory for the strings of the current observation: *len bytes
+ * (at least READER_SCRATCH), valid until the next record. */
+#define READER_SCRATCH ((1u << 16) + 1)
+char *reader_scratch(struct reader *r, size_t *len);
+void **reader_state(struct reader *r);
+/* The next line (without its newline) into *p, *n: 1, 0 at the end, -1 for
+ * an oversized line (skipped, message in err), -2 on a read error. */
+int reader_next_line(struct reader *r, const char **p, size_t *n, char *err, size_t err_len);
+/* Up to n raw bytes: the count, 0 at the end, -1 on a read error (message
+ * in err). Do not mix with reader_next_line() on the same file. */
+long reader_read(struct reader *r, void *buf, size_t n, char *err, size_t err_len);
+
+/* Our own JSON Lines records (audit_record.c). */
+extern const struct input_format audit_format_ntlm_jsonl;
 
 #endif

@@ -5,6 +5,7 @@
  * the strict reader of audit_json.c, then each member's type. No I/O.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit_input.h"
@@ -208,3 +209,44 @@ bool audit_record_parse(const char *p, size_t n, char *scratch, size_t scratch_l
 		return false;
 	return map_record(obj, o, err, err_len);
 }
+
+/* Our own records: one JSON object per line, its first member "event"
+ * (docs/audit-events.md). */
+static bool ntlm_jsonl_sniff(const char *p, size_t n)
+{
+	static const char key[] = "\"event\"";
+	size_t k = 1;
+	if (p[0] != '{')
+		return false;
+	while (k < n && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	return n - k >= sizeof(key) - 1 && memcmp(p + k, key, sizeof(key) - 1) == 0;
+}
+
+static int ntlm_jsonl_line(struct reader *r, const char *p, size_t n, struct obs *o, char *why,
+			   size_t why_len)
+{
+	void **state = reader_state(r);
+	size_t len;
+	char *scratch = reader_scratch(r, &len);
+
+	if (!*state && !(*state = calloc(1, sizeof(struct aj_object)))) {
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	return audit_record_parse(p, n, scratch, len, *state, o, why, why_len) ? 1 : -1;
+}
+
+static void ntlm_jsonl_close(struct reader *r)
+{
+	void **state = reader_state(r);
+	free(*state);
+	*state = NULL;
+}
+
+const struct input_format audit_format_ntlm_jsonl = {
+	.name = "ntlm-jsonl",
+	.sniff = ntlm_jsonl_sniff,
+	.line = ntlm_jsonl_line,
+	.close = ntlm_jsonl_close,
+};

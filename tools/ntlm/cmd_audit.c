@@ -49,6 +49,7 @@ struct run {
 	const struct tool_cmd *cmd;
 	enum fmt fmt;
 	bool excl_anon, excl_machine, facts;
+	const char *format; /* NULL: detected per file */
 	const char *const *files;
 	size_t n_files;
 	uint64_t records, refused, exchanges, other, excl_anon_n, excl_machine_n;
@@ -258,7 +259,7 @@ static void read_all(struct run *r)
 	pg.last = pg.start;
 
 	for (size_t f = 0; f < r->n_files; f++) {
-		struct reader *rd = reader_open(r->files[f], err, sizeof(err));
+		struct reader *rd = reader_open(r->files[f], r->format, err, sizeof(err));
 		if (!rd)
 			die(r->cmd, "%s", err);
 		for (;;) {
@@ -1237,11 +1238,14 @@ void cmd_audit_usage(FILE *f)
 	      "[--exclude-machine] FILE...\n"
 	      "       ntlm audit propose-exceptions [--wildcards] [--json] FILE...\n"
 	      "       ntlm audit diff [--json] OLD NEW\n"
+	      "       (each also takes --format NAME)\n"
 	      "       ntlm audit simulate --policy FILE [--policy FILE]... [--json|--csv]\n"
 	      "                           [--exclude-anonymous] [--exclude-machine] FILE...\n"
 	      "\n"
-	      "FILE is an audit log of ntlmssp (JSON Lines, docs/audit-events.md), plain or\n"
-	      "gzip-compressed (told apart by content); '-' is not accepted.\n"
+	      "FILE is an audit log, plain or gzip-compressed (told apart by content);\n"
+	      "'-' is not accepted. Its format is told from its first bytes, or named by\n"
+	      "--format: ntlm-jsonl (ntlmssp's JSON Lines, docs/audit-events.md); the\n"
+	      "formats are listed in docs/audit.md \"Inputs\".\n"
 	      "\n"
 	      "  report    who uses NTLM, NTLMv1 and LM, to which targets: exchanges\n"
 	      "            folded into flows (direction, client, account, target, class)\n"
@@ -1265,6 +1269,7 @@ void cmd_audit_usage(FILE *f)
 	      "  --json                one JSON object (schema ntlm-audit-report/1.0 or\n"
 	      "                        ntlm-audit-simulate/1.0)\n"
 	      "  --csv                 one row per flow\n"
+	      "  --format NAME         read every FILE as NAME, not detected\n"
 	      "  --exclude-anonymous   leave anonymous logons out (the output says how many)\n"
 	      "  --exclude-machine     leave computer accounts (NAME$) out\n"
 	      "  -h, --help            show this help\n"
@@ -1281,6 +1286,7 @@ enum {
 	OPT_CSV,
 	OPT_EXCLUDE_ANONYMOUS,
 	OPT_EXCLUDE_MACHINE,
+	OPT_FORMAT,
 };
 
 /* simulate: all; propose-exceptions: from the second; report, diff: from
@@ -1289,6 +1295,7 @@ static const struct option audit_opts[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "wildcards", no_argument, NULL, OPT_WILDCARDS },
 	{ "help", no_argument, NULL, 'h' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "exclude-anonymous", no_argument, NULL, OPT_EXCLUDE_ANONYMOUS },
@@ -1346,6 +1353,16 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 			break;
 		case OPT_WILDCARDS:
 			wildcards = true;
+			break;
+		case OPT_FORMAT:
+			r.format = v;
+			for (size_t i = 0; audit_input_formats[i]; i++)
+				if (strcmp(audit_input_formats[i]->name, v) == 0)
+					goto known;
+			char b[200];
+			usage_error(self, "unknown --format '%s' (docs/audit.md \"Inputs\")",
+				    safe_arg(v, false, b, 40));
+		known:
 			break;
 		default: /* OPT_POLICY */
 			if (n_pol == TOOL_MAX_CONFIGS)
