@@ -188,6 +188,10 @@ static uint32_t req_flags(unsigned req)
 uint32_t ntlm_ctx_requested_flags(const struct ntlm_ctx *c)
 {
 	unsigned r = c->req | c->require;
+	/* A server under RequireRequestedProtection requires what the client's
+	 * NEGOTIATE asked for: that is part of what it requires. */
+	if (c->is_server && c->policy && c->policy->require_requested)
+		r |= c->peer_req;
 	/* confidentiality is asked for as SEAL and SIGN (MS-NLMP 3.1.5.1.1) */
 	return req_flags(r) | ((r & NTLM_REQ_CONFIDENTIALITY) ? NTLMSSP_NEGOTIATE_SIGN : 0);
 }
