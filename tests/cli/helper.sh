@@ -33,7 +33,7 @@ out=$(/usr/bin/python3 "$HERE/helper_driver.py" 'CORP\alice%S3cret!pw' 'CORP\ali
 	'CORP\nobody%x' -- "$NTLM" helper --protocol squid-2.5-ntlmssp \
 	--accounts "$TMP/accounts" --audit "$TMP/audit" 2>&1)
 contains "AF" 'CORP\alice: AF CORP\alice' "$out"
-contains "GF after AF" 'CORP\alice GF: GF e' "$out"
+contains "GF after AF (0x, as ntlm_auth)" 'CORP\alice GF: GF 0xe' "$out"
 contains "GK after AF" 'CORP\alice GK: GK' "$out"
 contains "NA wrong password" 'CORP\alice: NA NTLM_E_LOGON_FAILURE' "$out"
 lacks "NA without the detail" 'NTProofStr' "$out"

@@ -20,4 +20,29 @@ ev=$(events "$TMP/audit")
 contains "audit success" '9005 success TESTDOM\alice' "$ev"
 contains "audit wrong password" 'NT_STATUS_WRONG_PASSWORD' "$ev"
 contains "audit disabled" 'NT_STATUS_ACCOUNT_DISABLED' "$ev"
+
+# ntlm helper --protocol ntlmssp-client-1 (ours) piped into a server helper
+# on the member (tests/cli/helper_pair.py): our squid-2.5-ntlmssp with
+# winbind, and Samba's own ntlm_auth (winbind behind it too): a domain
+# account end to end, the same session key on both sides.
+CLIENT=("$NTLM" helper --protocol ntlmssp-client-1 --username alice --domain TESTDOM)
+out=$($PY "$DHERE/../cli/helper_pair.py" --sf 'NTLMSSP_FEATURE_SIGN NTLMSSP_FEATURE_SEAL' \
+	"${CLIENT[@]}" --password Passw0rd1 --audit "$TMP/caudit" -- \
+	bash "$DHERE/domain.sh" wb "$D" member "$NTLM" helper --protocol squid-2.5-ntlmssp \
+	--accounts winbind --audit "$TMP/saudit" 2>&1)
+contains "client helper into ours: AF canonical" 'server: KK -> AF TESTDOM\alice' "$out"
+contains "client helper into ours: the DC's session key on both sides" 'session keys: equal' "$out"
+contains "client helper into ours: SEAL" 'client: GF -> GF 0xe2' "$out"
+contains "client audit 9010 names the member" '"server_nb_domain":"TESTDOM"' "$(cat "$TMP/caudit")"
+ev=$(events "$TMP/saudit")
+contains "server audit success" '9005 success TESTDOM\alice' "$ev"
+out=$($PY "$DHERE/../cli/helper_pair.py" "${CLIENT[@]}" --password WrongPass9 -- \
+	bash "$DHERE/domain.sh" wb "$D" member "$NTLM" helper --protocol squid-2.5-ntlmssp \
+	--accounts winbind 2>&1)
+contains "client helper, wrong password: the DC's verdict" 'server: KK -> NA NTLM_E_LOGON_FAILURE' "$out"
+out=$($PY "$DHERE/../cli/helper_pair.py" "${CLIENT[@]}" --password Passw0rd1 -- \
+	bash "$DHERE/domain.sh" wb "$D" member ntlm_auth "--configfile=$D/mem/smb.conf" \
+	--helper-protocol=squid-2.5-ntlmssp 2>&1)
+contains "client helper into Samba's ntlm_auth: AF" 'server: KK -> AF TESTDOM\alice' "$out"
+contains "client helper into Samba's ntlm_auth: same key" 'session keys: equal' "$out"
 finish
