@@ -45,4 +45,23 @@ out=$($PY "$DHERE/../cli/helper_pair.py" "${CLIENT[@]}" --password Passw0rd1 -- 
 	--helper-protocol=squid-2.5-ntlmssp 2>&1)
 contains "client helper into Samba's ntlm_auth: AF" 'server: KK -> AF TESTDOM\alice' "$out"
 contains "client helper into Samba's ntlm_auth: same key" 'session keys: equal' "$out"
+
+# gss-spnego through the member: a real SPNEGO initiator (python3-gssapi,
+# MIT SPNEGO over gss-ntlmssp) and a domain account; the DC's key signs
+# the mechListMIC both ways.
+so=$(ls /usr/lib/*/gssntlmssp/gssntlmssp.so 2>/dev/null | head -1)
+if [ -n "$so" ] && $PY -c 'import gssapi' 2>/dev/null; then
+	out=$($PY "$DHERE/../cli/helper_spnego.py" "$so" ok 'TESTDOM\alice' Passw0rd1 -- \
+		bash "$DHERE/domain.sh" wb "$D" member "$NTLM" helper --protocol gss-spnego \
+		--accounts winbind --audit "$TMP/spnego" 2>&1)
+	contains "gss-spnego: AF canonical" ' TESTDOM\alice' "$out"
+	contains "gss-spnego: the initiator checked our mechListMIC" 'ok: initiator complete: True' "$out"
+	contains "gss-spnego: audit success" '9005 success TESTDOM\alice' "$(events "$TMP/spnego")"
+	out=$($PY "$DHERE/../cli/helper_spnego.py" "$so" ok 'TESTDOM\dave' Dave-Passw0rd -- \
+		bash "$DHERE/domain.sh" wb "$D" member "$NTLM" helper --protocol gss-spnego \
+		--accounts winbind 2>&1)
+	contains "gss-spnego: must change: NA" 'ok: NA * NTLM_E_PASSWORD_MUST_CHANGE' "$out"
+else
+	echo "SKIP (loudly): gss-spnego through the member needs gss-ntlmssp and python3-gssapi" >&2
+fi
 finish

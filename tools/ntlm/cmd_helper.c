@@ -171,6 +171,20 @@ static void who(const struct helper *h, char *buf, size_t len)
 		snprintf(buf, len, "%s", ntlm_ctx_user(h->ctx));
 }
 
+/* A first token refused as malformed before a context judged it (the
+ * library raises no event of its own for those): audited as 9104. */
+static void audit_malformed(struct helper *h, ntlm_status st, const char *text)
+{
+	char reason[700];
+	if (!h->audit || ntlm_status_kind(st) != NTLM_KIND_MALFORMED)
+		return;
+	snprintf(reason, sizeof(reason), "%s: %s",
+		 h->mode == HELPER_GSS_SPNEGO ? "gss-spnego" : "squid-2.5-ntlmssp", text);
+	if (ntlm_audit_frontend_event(h->audit, NTLM_EVENT_MALFORMED_REQUEST, "", "", reason) !=
+	    NTLM_OK)
+		fprintf(stderr, "ntlm helper: audit: %s\n", ntlm_error_message());
+}
+
 /* squid-2.5-ntlmssp: a NEGOTIATE. */
 static bool on_negotiate(struct helper *h, const uint8_t *tok, size_t len)
 {
@@ -184,11 +198,17 @@ static bool on_negotiate(struct helper *h, const uint8_t *tok, size_t len)
 	if (st == NTLM_OK)
 		st = ntlm_step(h->ctx, tok, len, &out, &out_len);
 	if (st != NTLM_CONTINUE) {
+		char text[600];
 		if (st == NTLM_OK)
 			st = NTLM_E_BAD_STATE;
+		/* the detail is read before the audit event clears it */
+		snprintf(text, sizeof(text), "%s: %s", ntlm_status_name(st), ntlm_error_message());
+		ok = ntlm_status_kind(st) == NTLM_KIND_POLICY_DENIED
+			     ? helper_reply_status("NA", st, false)
+			     : helper_reply("BH", text);
+		audit_malformed(h, st, text);
 		helper_reset(h);
-		return helper_reply_status(
-			ntlm_status_kind(st) == NTLM_KIND_POLICY_DENIED ? "NA" : "BH", st, false);
+		return ok;
 	}
 	st = ntlm_base64_encode(out, out_len, &b64);
 	ntlm_free(out);
@@ -247,18 +267,22 @@ static bool spnego_reply(const char *code, const uint8_t *tok, size_t len, const
 	return ok;
 }
 
-static bool spnego_fail(struct helper *h, ntlm_status st)
+static bool spnego_fail(struct helper *h, ntlm_status st, bool first)
 {
-	const char *code = verdict_code(st);
-	char text[600];
+	/* A client that offers no NTLMSSP (Kerberos only) is refused, not a fault. */
+	const char *code = st == NTLM_E_NO_COMMON_MECH ? "NA" : verdict_code(st);
+	char text[600], detail[600];
 	bool ok;
 
+	snprintf(detail, sizeof(detail), "%s: %s", ntlm_status_name(st), ntlm_error_message());
 	if (code[0] == 'B') {
-		ok = helper_reply_status("BH", st, true);
+		ok = helper_reply("BH", detail);
 	} else {
 		snprintf(text, sizeof(text), "%s: %s", ntlm_status_name(st), ntlm_status_text(st));
 		ok = spnego_reply("NA", NULL, 0, text);
 	}
+	if (first)
+		audit_malformed(h, st, detail);
 	helper_reset(h);
 	return ok;
 }
@@ -270,18 +294,18 @@ static bool on_spnego(struct helper *h, bool first, const uint8_t *tok, size_t l
 	size_t out_len = 0;
 	char name[600];
 	ntlm_status st;
-	bool ok;
+	bool ok, opening;
 
 	if (first) {
 		st = server_start(h);
 		if (st != NTLM_OK)
-			return spnego_fail(h, st);
+			return spnego_fail(h, st, false);
 		if (!len) {
 			/* We speak first: a NegTokenInit offering NTLMSSP alone; the
 			 * client answers with its own NegTokenInit. */
 			st = ntlm_spnego_encode_init(NULL, 0, NULL, 0, NULL, 0, &out, &out_len);
 			if (st != NTLM_OK)
-				return spnego_fail(h, st);
+				return spnego_fail(h, st, false);
 			h->offered = true;
 			h->waiting = true;
 			ok = spnego_reply("TT", out, out_len, "*");
@@ -291,6 +315,7 @@ static bool on_spnego(struct helper *h, bool first, const uint8_t *tok, size_t l
 	} else if (!h->waiting) {
 		return helper_reply("BH", "KK without a handshake in progress (send YR first)");
 	}
+	opening = first || h->offered;
 	h->offered = false;
 	h->waiting = false;
 	st = ntlm_spnego_accept(h->ctx, tok, len, &out, &out_len);
@@ -302,7 +327,7 @@ static bool on_spnego(struct helper *h, bool first, const uint8_t *tok, size_t l
 		who(h, name, sizeof(name));
 		ok = spnego_reply("AF", out, out_len, name);
 	} else {
-		ok = spnego_fail(h, st);
+		ok = spnego_fail(h, st, opening);
 	}
 	ntlm_free(out);
 	return ok;

@@ -24,8 +24,8 @@ static const struct tool_cmd cmds[] = {
 	  cmd_server_usage },
 	{ "httpd", "serve HTTP with NTLM authentication (docs/httpd.md)", cmd_httpd,
 	  cmd_httpd_usage },
-	{ "helper", "ntlm_auth helper protocols (squid-2.5-ntlmssp, ntlmssp-client-1)", cmd_helper,
-	  cmd_helper_usage },
+	{ "helper", "ntlm_auth helper protocols (squid-2.5-ntlmssp, gss-spnego, ntlmssp-client-1)",
+	  cmd_helper, cmd_helper_usage },
 	{ "audit", "report NTLM use from audit logs; simulate a policy; propose exceptions",
 	  cmd_audit, cmd_audit_usage },
 };
