@@ -12,7 +12,9 @@
 #  4. bench/vs_apache.sh: server CPU per NTLM logon, ntlm httpd against
 #     Apache + mod_auth_gssapi + gss-ntlmssp (BENCH_LOGON_CLIENTS x
 #     BENCH_LOGONS), and BENCH_HOLD authenticated connections held at once
-#     (BENCH_APACHE=0 skips part 4);
+#     (BENCH_APACHE=0 skips part 4); then bench/under_attack.sh: legitimate
+#     clients' keep-alive requests/s and logons/s without and with the
+#     slow-header attack (BENCH_ATTACK=0 skips it);
 #  5. bench/bench_audit.sh: ntlm audit report / simulate records per second
 #     and peak RSS over BENCH_AUDIT_RECORDS synthetic records (BENCH_AUDIT=0
 #     skips part 5).
@@ -169,6 +171,9 @@ else
 fi
 if [ "${BENCH_APACHE:-1}" != 0 ]; then
 	bash bench/vs_apache.sh "$build" || rc=1
+fi
+if [ "${BENCH_ATTACK:-1}" != 0 ]; then
+	bash bench/under_attack.sh "$build" || rc=1
 fi
 if [ "${BENCH_AUDIT:-1}" != 0 ]; then
 	bash bench/bench_audit.sh "$build" || rc=1

@@ -37,12 +37,13 @@ struct hconn {
 	/* guard.c, under its lock: the connection in the list of all */
 	struct hconn *prev, *next;
 	int fd;
-	char addr[64];		 /* the client's address without the port */
-	struct addr_count *from; /* the guard's count of addr's connections */
-	int64_t hs_deadline;	 /* ms (fe_now_ms): handshake done by then; 0 = none */
-	int64_t hdr_deadline;	 /* ms: this request's headers in by then; 0 = none */
-	bool g_authed;		 /* authenticated, as the guard sees it */
-	const char *closing;	 /* why the guard closed it, or NULL */
+	char addr[64];		       /* the client's address without the port */
+	struct addr_count *from;       /* the guard's count of addr's connections */
+	struct hconn *a_prev, *a_next; /* in from's list */
+	int64_t hs_deadline;	       /* ms (fe_now_ms): handshake done by then; 0 = none */
+	int64_t hdr_deadline;	       /* ms: this request's headers in by then; 0 = none */
+	bool g_authed;		       /* authenticated, as the guard sees it */
+	const char *closing;	       /* why the guard closed it, or NULL */
 };
 
 struct hreq {

@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,9 @@ static struct {
 	bool running, stop;
 	struct hconn *head, *tail; /* oldest first */
 	unsigned count;		   /* connections in the list not being closed */
+	struct pollfd *pfd;	   /* reclaim_closed's, pfd_cap of them */
+	unsigned pfd_cap;
+	int64_t reclaimed_at; /* ms: the last reclaim_closed over all */
 } G = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
 unsigned httpd_guard_hard_limit(unsigned max_connections)
@@ -59,17 +63,23 @@ unsigned httpd_guard_hard_limit(unsigned max_connections)
  * Connections (not being closed) per client address, so that a newcomer's
  * check costs a lookup, not a walk of every connection: a chained hash
  * table under the guard's lock; an entry lives while its address has a
- * connection in the list.
+ * connection in the list. Each entry also lists its connections, oldest
+ * first, and counts the unauthenticated ones, and the entries are on a list
+ * of their own: an eviction walks the addresses, not the connections.
  */
 #define ADDR_BUCKETS 4096u
 
 struct addr_count {
-	struct addr_count *next;
+	struct addr_count *next;	    /* in its bucket */
+	struct addr_count *l_prev, *l_next; /* in the list of all (G.addrs) */
+	struct hconn *head, *tail;	    /* its n connections, oldest first (hconn.a_next) */
 	unsigned n;
+	unsigned unauth; /* of them, not authenticated */
 	char addr[64];
 };
 
 static struct addr_count *A[ADDR_BUCKETS];
+static struct addr_count *addrs; /* every entry (l_next) */
 
 static struct addr_count **addr_slot(const char *addr)
 {
@@ -98,10 +108,24 @@ static bool addr_hold(struct hconn *hc)
 		if (!a)
 			return false;
 		snprintf(a->addr, sizeof(a->addr), "%s", hc->addr);
+		a->l_next = addrs;
+		if (addrs)
+			addrs->l_prev = a;
+		addrs = a;
 		*pp = a;
 	}
-	(*pp)->n++;
-	hc->from = *pp;
+	struct addr_count *a = *pp;
+	hc->a_next = NULL;
+	hc->a_prev = a->tail;
+	if (a->tail)
+		a->tail->a_next = hc;
+	else
+		a->head = hc;
+	a->tail = hc;
+	a->n++;
+	if (!hc->g_authed)
+		a->unauth++;
+	hc->from = a;
 	return true;
 }
 
@@ -112,9 +136,26 @@ static void addr_release(struct hconn *hc)
 	if (!a)
 		return;
 	hc->from = NULL;
+	if (hc->a_prev)
+		hc->a_prev->a_next = hc->a_next;
+	else
+		a->head = hc->a_next;
+	if (hc->a_next)
+		hc->a_next->a_prev = hc->a_prev;
+	else
+		a->tail = hc->a_prev;
+	hc->a_prev = hc->a_next = NULL;
+	if (!hc->g_authed)
+		a->unauth--;
 	if (--a->n == 0) {
 		struct addr_count **pp = addr_slot(a->addr);
 		*pp = a->next;
+		if (a->l_prev)
+			a->l_prev->l_next = a->l_next;
+		else
+			addrs = a->l_next;
+		if (a->l_next)
+			a->l_next->l_prev = a->l_prev;
 		free(a);
 	}
 }
@@ -132,25 +173,56 @@ static void close_conn(struct hconn *hc, const char *why)
 }
 
 /*
- * Under the lock, at a limit only (it is a walk): connections whose client
- * has closed its end, which the worker serving them has not noticed yet,
- * are closed now and stop counting. With workers each serving many
- * connections, a client that closes and at once reconnects can be seen
- * before its old connection is cleaned up; it must not be refused for it.
- * (A client that half-closes and still waits for an answer loses it, and
- * only when the server is at a limit.)
+ * Under the lock, at a limit only: connections whose client has closed its
+ * end, which the worker serving them has not noticed yet, are closed now
+ * and stop counting. With workers each serving many connections, a client
+ * that closes and at once reconnects can be seen before its old connection
+ * is cleaned up; it must not be refused for it. (A client that half-closes
+ * and still waits for an answer loses it, and only when the server is at a
+ * limit.) One poll(2) over the candidates, not a syscall for each: of one
+ * address (from, at --max-per-ip), or of all (NULL, at --max-connections;
+ * at most once per RECLAIM_ALL_MS, so that refusals under a flood do not
+ * each cost a walk of every connection).
  */
-static unsigned reclaim_closed(void)
-{
-	unsigned n = 0;
-	char b;
+#define RECLAIM_ALL_MS 20
 
-	for (struct hconn *c = G.head; c; c = c->next) {
+static unsigned reclaim_closed(const struct addr_count *from)
+{
+	unsigned n = 0, k = 0, want = from ? from->n : G.count;
+	int64_t now;
+
+	if (!from) {
+		now = fe_now_ms();
+		if (now - G.reclaimed_at < RECLAIM_ALL_MS)
+			return 0;
+		G.reclaimed_at = now;
+	}
+	if (want > G.pfd_cap) {
+		struct pollfd *p = realloc(G.pfd, want * sizeof(*p));
+		if (!p)
+			return 0;
+		G.pfd = p;
+		G.pfd_cap = want;
+	}
+	struct hconn *c = from ? from->head : G.head;
+	for (; c && k < want; c = from ? c->a_next : c->next) {
 		if (c->closing || c->fd < 0)
 			continue;
-		ssize_t r = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-		if (r == 0 ||
-		    (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		G.pfd[k].fd = c->fd;
+		G.pfd[k].events = POLLRDHUP;
+		G.pfd[k].revents = 0;
+		k++;
+	}
+	if (k == 0 || poll(G.pfd, k, 0) <= 0)
+		return 0;
+	/* The same walk again: nothing left the list meanwhile (the lock). */
+	unsigned i = 0;
+	c = from ? from->head : G.head;
+	for (struct hconn *next; c && i < k; c = next) {
+		next = from ? c->a_next : c->next;
+		if (c->closing || c->fd < 0)
+			continue;
+		if (G.pfd[i++].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
 			close_conn(c, "closed by the client");
 			n++;
 		}
@@ -163,24 +235,24 @@ static unsigned reclaim_closed(void)
  * address that holds `mine` connections may close. Slots are shared fairly
  * between addresses: the victim is the oldest unauthenticated connection of
  * the address that holds the most, and only if that address would still
- * hold at least as many as the newcomer's. An attacker's reconnection thus
- * evicts its own kind, never the one connection of a client elsewhere.
+ * hold more than the newcomer's would: an attacker's reconnection thus
+ * evicts its own kind, never the one connection of a client elsewhere, and
+ * two addresses that hold as many do not evict each other in turn (every
+ * eviction brings the evicted one's reconnection).
  */
 static struct hconn *victim_for(unsigned mine)
 {
-	struct hconn *victim = NULL;
-	unsigned most = 0;
+	struct addr_count *most = NULL;
 
-	for (struct hconn *c = G.head; c; c = c->next) {
-		if (c->closing || c->g_authed)
-			continue;
-		unsigned n = c->from ? c->from->n : 0;
-		if (n > most) {
-			most = n;
-			victim = c;
-		}
-	}
-	return victim && most >= mine + 1 ? victim : NULL;
+	for (struct addr_count *a = addrs; a; a = a->l_next)
+		if (a->unauth && (!most || a->n > most->n))
+			most = a;
+	if (!most || most->n < mine + 2)
+		return NULL;
+	for (struct hconn *c = most->head; c; c = c->a_next)
+		if (!c->g_authed)
+			return c;
+	return NULL; /* cannot be: most->unauth > 0 */
 }
 
 enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
@@ -194,18 +266,23 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 	(void)addrlen;
 	fe_sockaddr_addr(addr, ip, sizeof(ip));
 	pthread_mutex_lock(&G.lock);
-	same = from_addr(ip);
-	if (((cfg->max_per_ip && same >= cfg->max_per_ip) || G.count >= cfg->max_connections) &&
-	    reclaim_closed() > 0)
+	struct addr_count *mine = *addr_slot(ip);
+	same = mine ? mine->n : 0;
+	if (cfg->max_per_ip && same >= cfg->max_per_ip && reclaim_closed(mine) > 0)
 		same = from_addr(ip);
 	if (cfg->max_per_ip && same >= cfg->max_per_ip) {
 		per_ip = true;
 	} else if (G.count >= cfg->max_connections) {
 		struct hconn *victim = victim_for(same);
+		if (!victim && reclaim_closed(NULL) > 0) {
+			same = from_addr(ip);
+			if (G.count >= cfg->max_connections)
+				victim = victim_for(same);
+		}
 		if (victim) {
 			snprintf(evicted, sizeof(evicted), "%s", victim->peer);
 			close_conn(victim, "evicted");
-		} else {
+		} else if (G.count >= cfg->max_connections) {
 			full = true;
 		}
 	}
@@ -274,6 +351,12 @@ void httpd_guard_remove(struct hconn *hc)
 void httpd_guard_authed(struct hconn *hc, bool authed)
 {
 	pthread_mutex_lock(&G.lock);
+	if (hc->from && hc->g_authed != authed) {
+		if (authed)
+			hc->from->unauth--;
+		else
+			hc->from->unauth++;
+	}
 	hc->g_authed = authed;
 	hc->hs_deadline = authed ? 0 : fe_now_ms() + (int64_t)httpd_S.cfg->handshake_timeout * 1000;
 	pthread_mutex_unlock(&G.lock);
@@ -381,4 +464,7 @@ void httpd_guard_stop(void)
 	pthread_mutex_unlock(&G.lock);
 	pthread_join(G.thread, NULL);
 	G.running = false;
+	free(G.pfd);
+	G.pfd = NULL;
+	G.pfd_cap = 0;
 }

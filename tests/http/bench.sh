@@ -11,4 +11,5 @@ build=$(dirname "$NTLM")
 # interop tests).
 export LSAN_OPTIONS="suppressions=$(dirname "$0")/../interop/lsan.supp:print_suppressions=0"
 BENCH_REPS=1 BENCH_MS=20 BENCH_CONNECTIONS=8 BENCH_REQUESTS=20 BENCH_CLIENTS=4 \
-	BENCH_HANDSHAKES=3 BENCH_DOMAIN=0 BENCH_LOGON_CLIENTS=2 BENCH_LOGONS=3 BENCH_HOLD=50 bash "$(dirname "$0")/../../bench/run.sh" "$build"
+	BENCH_HANDSHAKES=3 BENCH_DOMAIN=0 BENCH_LOGON_CLIENTS=2 BENCH_LOGONS=3 BENCH_HOLD=50 \
+	BENCH_ATTACK_ROUNDS=1 BENCH_ATTACK_REQUESTS=20 BENCH_ATTACK_LOGONS=3 BENCH_ATTACK_PER_ADDR=4 bash "$(dirname "$0")/../../bench/run.sh" "$build"

@@ -37,4 +37,24 @@ for ((i = 0; i < 200; i++)); do
 done
 eq "served again after the limit" 200 "$code"
 server_alive "after the limits"
+
+# Fair shares at --max-connections: 3 + 3 + 2 idle connections from three
+# addresses fill 8 slots. A newcomer from the address that holds 2 is
+# refused: the addresses holding 3 would be left with no more than it, so
+# none gives way (else two addresses at par would evict each other in turn,
+# each eviction bringing a reconnection). A newcomer from a fourth address
+# evicts one connection of an address holding 3.
+stop_server
+start_server fair --profile cis --handshake-timeout 30 --max-per-ip 4 --max-connections 8 \
+	--quiet
+out=$($PY "$HERE/ntlmclient.py" "$PORT" fair --hold 127.0.0.2:3,127.0.0.3:3,127.0.0.4:2 \
+	--new 127.0.0.4 --new 127.0.0.5)
+echo "fair shares: $out"
+eq "newcomer from an address at par refused" True "$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["new"][0]["refused"])' "$out")"
+eq "no eviction for it" "[]" "$($PY -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1])["new"][0]["evicted"]))' "$out")"
+eq "newcomer from a fourth address let in" False "$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["new"][1]["refused"])' "$out")"
+ev=$($PY -c 'import json,sys; print(",".join(json.loads(sys.argv[1])["new"][1]["evicted"]))' "$out")
+CHECKS=$((CHECKS + 1))
+[[ "$ev" == 127.0.0.2 || "$ev" == 127.0.0.3 ]] || fail "the fourth address evicted '$ev', want one of 127.0.0.2/3"
+server_alive "after the fair shares"
 finish

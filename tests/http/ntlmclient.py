@@ -13,6 +13,10 @@ http.client, so each step's connection is under the test's control.
   ntlmclient.py PORT idle                                    (seconds until closed)
   ntlmclient.py PORT hold N                                  (N idle sockets; then GET)
   ntlmclient.py PORT bigheader BYTES
+  ntlmclient.py PORT fair --hold ADDR:N[,ADDR:N...] --new ADDR [--new ADDR ...]
+                (holds N idle connections from each ADDR, then opens one from
+                 each --new ADDR in turn: was it closed at once, and how many
+                 of the held ones were closed meanwhile)
 
 Prints one JSON object on stdout.
 """
@@ -135,6 +139,53 @@ def hold(a):
     return {"extra": extra}
 
 
+def closed_within(s, secs):
+    """Has the server closed s (EOF or reset) within secs?"""
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        s.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            if s.recv(4096) == b"":
+                return True
+        except socket.timeout:
+            return False
+        except OSError:
+            return True
+    return False
+
+
+def fair(a):
+    held = []
+    for spec in a.hold.split(","):
+        addr, n = spec.split(":")
+        for _ in range(int(n)):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind((addr, 0))
+            s.connect(("127.0.0.1", a.port))
+            held.append((addr, s))
+    time.sleep(0.3)  # every one accepted and counted
+    out = {"new": []}
+    gone = set()
+    for addr in a.new:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind((addr, 0))
+        s.connect(("127.0.0.1", a.port))
+        refused = closed_within(s, 0.5)
+        evicted = []
+        for i, (haddr, h) in enumerate(held):
+            if i not in gone and closed_within(h, 0.05):
+                gone.add(i)
+                evicted.append(haddr)
+        out["new"].append({"addr": addr, "refused": refused, "evicted": evicted})
+        if refused:
+            s.close()
+        else:
+            held.append((addr, s))
+    for _, s in held:
+        s.close()
+    return out
+
+
 def bigheader(a):
     c = conn(a.port)
     try:
@@ -169,11 +220,14 @@ def main():
     sub.add_parser("idle")
     ho = sub.add_parser("hold")
     ho.add_argument("n", type=int)
+    f = sub.add_parser("fair")
+    f.add_argument("--hold", required=True)
+    f.add_argument("--new", action="append", default=[])
     b = sub.add_parser("bigheader")
     b.add_argument("n", type=int)
     a = p.parse_args()
     fn = {"handshake": handshake, "raw": raw, "idle": idle, "hold": hold,
-          "bigheader": bigheader}[a.cmd]
+          "bigheader": bigheader, "fair": fair}[a.cmd]
     print(json.dumps(fn(a)))
 
 

@@ -12,7 +12,8 @@ K, K connections of each address first do a complete NEGOTIATE round trip
 trickle the next request. --mode frames speaks the length-prefixed framing
 of `ntlm server` instead of HTTP (a frame of 100 bytes, one byte at a time).
 
-Prints one JSON object: connections opened, refused (connect failed, or no
+Prints one JSON object (also when stopped early by SIGTERM or SIGINT):
+connections opened, refused (connect failed, or no
 answer to the NEGOTIATE), closed by the server (closed_at_once: within 0.2 s
 of opening, as a refusal looks), and the longest time the server let one
 connection live.
@@ -21,6 +22,7 @@ import argparse
 import base64
 import json
 import select
+import signal
 import socket
 import struct
 import time
@@ -105,22 +107,7 @@ def open_conn(c, port, mode, stats):
     return True
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("port", type=int)
-    ap.add_argument("--addrs", required=True)
-    ap.add_argument("--per-addr", type=int, required=True)
-    ap.add_argument("--interval", type=float, default=1.0)
-    ap.add_argument("--duration", type=float, default=20.0)
-    ap.add_argument("--negotiate-first", type=int, default=0)
-    ap.add_argument("--mode", choices=["http", "frames"], default="http")
-    a = ap.parse_args()
-
-    stats = {"opened": 0, "refused": 0, "closed_by_server": 0, "closed_at_once": 0,
-             "negotiated": 0, "longest_held": 0.0}
-    conns = [Conn(addr, i < a.negotiate_first)
-             for addr in a.addrs.split(",") for i in range(a.per_addr)]
-    end = time.monotonic() + a.duration
+def attack(a, conns, stats, end):
     next_byte = time.monotonic()
     while time.monotonic() < end:
         for c in conns:
@@ -154,6 +141,33 @@ def main():
                 c.sock = None
         if now >= next_byte:
             next_byte = now + a.interval
+
+
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("port", type=int)
+    ap.add_argument("--addrs", required=True)
+    ap.add_argument("--per-addr", type=int, required=True)
+    ap.add_argument("--interval", type=float, default=1.0)
+    ap.add_argument("--duration", type=float, default=20.0)
+    ap.add_argument("--negotiate-first", type=int, default=0)
+    ap.add_argument("--mode", choices=["http", "frames"], default="http")
+    a = ap.parse_args()
+
+    stats = {"opened": 0, "refused": 0, "closed_by_server": 0, "closed_at_once": 0,
+             "negotiated": 0, "longest_held": 0.0}
+    conns = [Conn(addr, i < a.negotiate_first)
+             for addr in a.addrs.split(",") for i in range(a.per_addr)]
+    end = time.monotonic() + a.duration
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        attack(a, conns, stats, end)
+    except KeyboardInterrupt:  # SIGINT or SIGTERM: stop early, still report
+        pass
     now = time.monotonic()
     for c in conns:
         if c.sock is not None:
