@@ -23,7 +23,7 @@ declare -A profile=(
 	        gss-ntlmssp gss-ntlmssp-dev libkrb5-dev python3-gssapi python3-requests python3-requests-ntlm
 	        winbind python3-ntlm-auth python3-impacket tshark clang libclang-rt-14-dev
 	        samba-ad-dc samba-ad-provision squid apache2 libapache2-mod-auth-gssapi
-	        sasl2-bin libsasl2-modules-gssapi-mit
+	        sasl2-bin libsasl2-modules-gssapi-mit chromium
 	        groff-base man-db dpkg-dev debhelper lintian"
 )
 

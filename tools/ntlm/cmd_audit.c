@@ -22,7 +22,24 @@
 #define MAX_CELLS (4u << 20) /* distinct flows (x fact sets) before we give up */
 #define MAX_SHOWN_ERRORS 20
 
-enum fmt { FMT_TABLE = 0, FMT_JSON, FMT_CSV };
+enum fmt { FMT_TABLE = 0, FMT_JSON, FMT_CSV, FMT_HTML };
+
+#define N_CLASSES 6
+/* NTLM use over time (report): exchanges per hour of their time and class.
+ * At most MAX_BUCKETS hours (7 years) are kept; the exchanges of a later
+ * hour, or with no time of the form YYYY-MM-DDTHH, are counted apart. */
+#define MAX_BUCKETS (1u << 16)
+
+struct bucket {
+	int64_t hour; /* hours since 1970-01-01T00 */
+	uint64_t n[N_CLASSES];
+};
+
+struct series {
+	struct bucket *b; /* open addressing on hour */
+	size_t cap, n;
+	uint64_t untimed, dropped;
+};
 
 struct cell {
 	char *key;	 /* flow key, then (simulate) the facts; fields split by '\x1f' */
@@ -54,6 +71,8 @@ struct run {
 	size_t n_files;
 	uint64_t records, refused, exchanges, other, excl_anon_n, excl_machine_n;
 	struct table t;
+	bool want_series;
+	struct series s;
 	char *keybuf;
 	size_t keycap;
 };
@@ -217,6 +236,175 @@ static void fold(struct run *r, const struct obs *o)
 	}
 }
 
+static const char *const classes[N_CLASSES] = { "LM",	  "NTLMv1",    "NTLMv1-ESS",
+						"NTLMv2", "anonymous", "none" };
+
+/* ---- NTLM use over time -------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; eras of 400 years). */
+static int64_t days_from_ymd(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void ymd_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+/* The hour of "YYYY-MM-DDTHH..." (as written: UTC in our records), -1 if
+ * the time does not start so. */
+static int64_t time_hour(const char *t)
+{
+	static const char shape[] = "dddd-dd-ddTdd";
+	unsigned v[5] = { 0 };
+	int k = 0;
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+		if (shape[i] != 'd') {
+			if (t[i] != shape[i] && !(shape[i] == 'T' && t[i] == ' '))
+				return -1;
+			k++;
+			continue;
+		}
+		if (t[i] < '0' || t[i] > '9')
+			return -1;
+		v[k] = v[k] * 10 + (unsigned)(t[i] - '0');
+	}
+	if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23)
+		return -1;
+	return days_from_ymd(v[0], v[1], v[2]) * 24 + v[3];
+}
+
+static int class_index(const char *resp)
+{
+	for (int c = 0; c < N_CLASSES; c++)
+		if (strcmp(resp ? resp : "none", classes[c]) == 0)
+			return c;
+	return -1;
+}
+
+static void series_add(struct run *r, const struct obs *o)
+{
+	struct series *s = &r->s;
+	int c = class_index(o->response_type); /* as the flows' class */
+	if (c < 0)
+		return; /* a class the report does not count */
+	int64_t h = time_hour(o->time);
+	if (h < 0) {
+		s->untimed++;
+		return;
+	}
+	if (s->n * 2 >= s->cap) {
+		if (s->n >= MAX_BUCKETS) {
+			size_t j =
+				(size_t)((uint64_t)h * 0x9e3779b97f4a7c15ull >> 40) & (s->cap - 1);
+			while (s->b[j].hour != -1 && s->b[j].hour != h)
+				j = (j + 1) & (s->cap - 1);
+			if (s->b[j].hour == -1) {
+				s->dropped++;
+				return;
+			}
+			s->b[j].n[c]++;
+			return;
+		}
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct bucket *b = malloc(cap * sizeof(*b));
+		if (!b)
+			die(r->cmd, "out of memory");
+		for (size_t i = 0; i < cap; i++)
+			b[i].hour = -1;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (s->b[i].hour == -1)
+				continue;
+			size_t j = (size_t)((uint64_t)s->b[i].hour * 0x9e3779b97f4a7c15ull >> 40) &
+				   (cap - 1);
+			while (b[j].hour != -1)
+				j = (j + 1) & (cap - 1);
+			b[j] = s->b[i];
+		}
+		free(s->b);
+		s->b = b;
+		s->cap = cap;
+	}
+	size_t j = (size_t)((uint64_t)h * 0x9e3779b97f4a7c15ull >> 40) & (s->cap - 1);
+	while (s->b[j].hour != -1 && s->b[j].hour != h)
+		j = (j + 1) & (s->cap - 1);
+	if (s->b[j].hour == -1) {
+		memset(&s->b[j], 0, sizeof(s->b[j]));
+		s->b[j].hour = h;
+		s->n++;
+	}
+	s->b[j].n[c]++;
+}
+
+static int cmp_bucket(const void *a, const void *b)
+{
+	const struct bucket *x = a, *y = b;
+	return (x->hour > y->hour) - (x->hour < y->hour);
+}
+
+/* The buckets in time order: hours when they span at most 72 hours, else
+ * days (hour = the day's first hour). *step: 1 or 24. Caller frees. */
+static struct bucket *series_points(struct run *r, size_t *n, int *step)
+{
+	struct series *s = &r->s;
+	struct bucket *p = calloc(s->n + 1, sizeof(*p));
+	size_t k = 0;
+	if (!p)
+		die(r->cmd, "out of memory");
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->b[i].hour != -1)
+			p[k++] = s->b[i];
+	qsort(p, k, sizeof(*p), cmp_bucket);
+	*step = k && p[k - 1].hour - p[0].hour >= 72 ? 24 : 1;
+	if (*step == 24) {
+		size_t m = 0;
+		for (size_t i = 0; i < k; i++) {
+			int64_t day = p[i].hour >= 0 ? p[i].hour / 24 * 24 : p[i].hour;
+			if (m && p[m - 1].hour == day) {
+				for (int c = 0; c < N_CLASSES; c++)
+					p[m - 1].n[c] += p[i].n[c];
+				continue;
+			}
+			p[m] = p[i];
+			p[m].hour = day;
+			m++;
+		}
+		k = m;
+	}
+	*n = k;
+	return p;
+}
+
+#define BUCKET_NAME 64
+static void bucket_name(int64_t hour, int step, char out[BUCKET_NAME])
+{
+	const size_t len = BUCKET_NAME;
+	int64_t y;
+	unsigned m, d;
+	ymd_from_days(hour / 24, &y, &m, &d);
+	if (step == 24)
+		snprintf(out, len, "%04lld-%02u-%02u", (long long)y, m, d);
+	else
+		snprintf(out, len, "%04lld-%02u-%02uT%02u", (long long)y, m, d,
+			 (unsigned)(hour % 24));
+}
+
 /* Progress on a terminal (stderr a tty): records read and the rate, at
  * most once a second; nothing when stderr is a file or a pipe. */
 struct progress {
@@ -291,6 +479,8 @@ static void read_all(struct run *r)
 				continue;
 			}
 			r->exchanges++;
+			if (r->want_series)
+				series_add(r, &o);
 			fold(r, &o);
 		}
 		reader_close(rd);
@@ -400,6 +590,7 @@ static void free_all(struct run *r, struct flow *fl, size_t nf, struct cell **ce
 	}
 	free(r->t.slots);
 	free(r->keybuf);
+	free(r->s.b);
 }
 
 /* ---- output helpers ------------------------------------------------------ */
@@ -454,9 +645,9 @@ static const char *dir_name(const char *k)
 	return strcmp(k, "in") == 0 ? "incoming" : "outgoing";
 }
 
-static void json_header(struct run *r, const char *kind)
+static void json_header(struct run *r, const char *kind, int minor)
 {
-	printf("{\"schema\":\"ntlm-audit-%s/1.0\",\"files\":[", kind);
+	printf("{\"schema\":\"ntlm-audit-%s/1.%d\",\"files\":[", kind, minor);
 	for (size_t i = 0; i < r->n_files; i++) {
 		if (i)
 			putchar(',');
@@ -490,10 +681,6 @@ static void text_header(struct run *r, const char *what, size_t nf)
 	       (unsigned long long)r->other);
 }
 
-static const char *const classes[] = {
-	"LM", "NTLMv1", "NTLMv1-ESS", "NTLMv2", "anonymous", "none"
-};
-
 static void class_counts(struct flow *fl, size_t nf, uint64_t out[6])
 {
 	memset(out, 0, 6 * sizeof(uint64_t));
@@ -503,7 +690,549 @@ static void class_counts(struct flow *fl, size_t nf, uint64_t out[6])
 				out[c] += fl[i].count;
 }
 
+/* What a flow's exchanges would do under the candidate. */
+struct flow_sim {
+	uint64_t newly_denied, still_denied, newly_allowed, allowed, undecidable;
+	const struct cell *deny_cell, *undec_cell; /* one that says why */
+};
+
+/* Newly denied exchanges by setting, undecidable ones by missing fact. */
+struct tally {
+	char name[96];
+	uint64_t n, flows;
+};
+
+/* ---- html: one static page, inline CSS and SVG, no script, no fetch ---- */
+
+static const char *const class_color[N_CLASSES] = { "#b2182b", "#ef8a62", "#f4c542",
+						    "#4393c3", "#7f7f7f", "#c8c8c8" };
+
+/* Untrusted text for HTML text and attribute values: the five markup
+ * characters and the control characters as references, bytes that are not
+ * UTF-8 as U+FFFD; up to max bytes of it (0: all), then "...". */
+static void html_text(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t used = 0;
+	while (*p) {
+		unsigned c = *p;
+		size_t n = 1;
+		if (c >= 0x80) {
+			n = c >= 0xC2 && c <= 0xDF   ? 2
+			    : c >= 0xE0 && c <= 0xEF ? 3
+			    : c >= 0xF0 && c <= 0xF4 ? 4
+						     : 0;
+			for (size_t k = 1; k < n; k++)
+				if ((p[k] & 0xC0) != 0x80)
+					n = 0;
+			if ((c == 0xE0 && n && p[1] < 0xA0) || (c == 0xED && n && p[1] >= 0xA0) ||
+			    (c == 0xF0 && n && p[1] < 0x90) || (c == 0xF4 && n && p[1] >= 0x90))
+				n = 0;
+		}
+		if (max && used >= max) {
+			fputs("&#x2026;", stdout);
+			return;
+		}
+		used++;
+		if (n == 0) {
+			fputs("&#xFFFD;", stdout);
+			p++;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(p, 1, n, stdout);
+			p += n;
+			continue;
+		}
+		switch (c) {
+		case '&':
+			fputs("&amp;", stdout);
+			break;
+		case '<':
+			fputs("&lt;", stdout);
+			break;
+		case '>':
+			fputs("&gt;", stdout);
+			break;
+		case '"':
+			fputs("&quot;", stdout);
+			break;
+		case '\'':
+			fputs("&#39;", stdout);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				printf("&#x%X;", c);
+			else
+				putchar((int)c);
+		}
+		p++;
+	}
+}
+
+/* name="value", the value escaped. */
+static void html_attr(const char *name, const char *v)
+{
+	printf(" %s=\"", name);
+	html_text(v, 0);
+	putchar('"');
+}
+
+static void html_begin(struct run *r, const char *what)
+{
+	printf("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	       "style-src 'unsafe-inline'\">\n"
+	       "<meta name=\"generator\" content=\"ntlm audit %s\">\n"
+	       "<title>ntlm audit %s</title>\n<style>\n"
+	       "body{font:14px/1.4 sans-serif;margin:1.5em;color:#222}\n"
+	       "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}\n"
+	       "table{border-collapse:collapse;margin:.5em 0}\n"
+	       "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\n"
+	       "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	       "th{background:#f2f2f2}tr.deny td{background:#fde0dc}\n"
+	       "tr.undecidable td{background:#fff3cd}\n"
+	       "svg{display:block;margin:.5em 0;max-width:100%%;height:auto}\n"
+	       "svg text{font:11px sans-serif;fill:#222}\n"
+	       ".legend span{display:inline-block;margin-right:1em}\n"
+	       ".legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;"
+	       "vertical-align:-1px}\n"
+	       ".files{color:#555}\n</style></head><body>\n<h1>ntlm audit %s</h1>\n",
+	       what, what, what);
+	printf("<p class=\"files\">");
+	for (size_t i = 0; i < r->n_files; i++) {
+		printf("%s<span class=\"file\">", i ? ", " : "files: ");
+		html_text(r->files[i], 0);
+		printf("</span>");
+	}
+	printf("</p>\n<table id=\"summary\">\n");
+	static const char *const names[] = {
+		"records",	   "refused", "exchanges", "other_records", "excluded_anonymous",
+		"excluded_machine"
+	};
+	uint64_t v[] = { r->records, r->refused,     r->exchanges,
+			 r->other,   r->excl_anon_n, r->excl_machine_n };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		printf("<tr><th>%s</th><td class=\"n\" id=\"%s\">%llu</td></tr>\n", names[i],
+		       names[i], (unsigned long long)v[i]);
+	printf("<tr><th>filters</th><td id=\"filters\" data-anonymous=\"%s\" "
+	       "data-machine=\"%s\">anonymous logons %s, machine accounts (NAME$) %s</td></tr>\n"
+	       "</table>\n",
+	       r->excl_anon ? "excluded" : "included", r->excl_machine ? "excluded" : "included",
+	       r->excl_anon ? "excluded" : "included", r->excl_machine ? "excluded" : "included");
+}
+
+static void html_end(void)
+{
+	printf("<p class=\"files\">Written by ntlm audit; this page loads nothing: no "
+	       "script, no font, no image from elsewhere.</p>\n</body></html>\n");
+}
+
+/* A horizontal bar chart: bars[i] with its label and count; attrs(i, ctx)
+ * prints the data-* attributes of bar i. */
+struct hbar {
+	const char *label;
+	uint64_t n;
+};
+
+static void svg_hbars(const char *id, const char *title, const struct hbar *bars, size_t n,
+		      void (*attrs)(size_t i, void *ctx), void *ctx)
+{
+	const int label_w = 330, plot_w = 470, row = 20, top = 8;
+	uint64_t max = 1;
+	for (size_t i = 0; i < n; i++)
+		if (bars[i].n > max)
+			max = bars[i].n;
+	int h = top * 2 + row * (int)(n ? n : 1);
+	printf("<svg id=\"%s\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+	       "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
+	       "<title>%s</title>\n",
+	       id, label_w + plot_w + 90, h, label_w + plot_w + 90, h, title);
+	if (!n)
+		printf("<text x=\"0\" y=\"%d\">none</text>\n", top + 14);
+	for (size_t i = 0; i < n; i++) {
+		int y = top + row * (int)i;
+		double w = (double)bars[i].n / (double)max * plot_w;
+		printf("<g class=\"bar\"");
+		attrs(i, ctx);
+		printf(" data-n=\"%llu\"><title>", (unsigned long long)bars[i].n);
+		html_text(bars[i].label, 0);
+		printf(": %llu</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+		       (unsigned long long)bars[i].n, label_w - 6, y + 14);
+		html_text(bars[i].label, 48);
+		printf("</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+		       "fill=\"#4393c3\"/><text x=\"%.1f\" y=\"%d\">%llu</text></g>\n",
+		       label_w, y + 3, w < 1 && bars[i].n ? 1.0 : w, row - 6, label_w + w + 4,
+		       y + 14, (unsigned long long)bars[i].n);
+	}
+	printf("</svg>\n");
+}
+
+static void legend(void)
+{
+	printf("<p class=\"legend\">");
+	for (int c = 0; c < N_CLASSES; c++)
+		printf("<span><i style=\"background:%s\"></i>%s</span>", class_color[c],
+		       classes[c]);
+	printf("</p>\n");
+}
+
+/* NTLM use over time: a stacked bar per hour or day, one segment per class;
+ * time runs left to right with gaps where nothing was seen. */
+static void svg_series(struct run *r)
+{
+	size_t n;
+	int step;
+	struct bucket *p = series_points(r, &n, &step);
+	const int left = 60, plot_w = 820, plot_h = 200, top = 10, bottom = 40;
+	uint64_t max = 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t = 0;
+		for (int c = 0; c < N_CLASSES; c++)
+			t += p[i].n[c];
+		if (t > max)
+			max = t;
+	}
+	int64_t slots = n ? (p[n - 1].hour - p[0].hour) / step + 1 : 1;
+	double bw = (double)plot_w / (double)slots;
+	printf("<svg id=\"chart-time\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+	       "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+	       "data-bucket=\"%s\" data-untimed=\"%llu\" data-dropped=\"%llu\">"
+	       "<title>Exchanges per %s and class</title>\n",
+	       left + plot_w + 20, top + plot_h + bottom, left + plot_w + 20, top + plot_h + bottom,
+	       step == 24 ? "day" : "hour", (unsigned long long)r->s.untimed,
+	       (unsigned long long)r->s.dropped, step == 24 ? "day" : "hour");
+	printf("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>"
+	       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n",
+	       left, top, left, top + plot_h, left, top + plot_h, left + plot_w, top + plot_h);
+	printf("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%llu</text>"
+	       "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n",
+	       left - 4, top + 10, (unsigned long long)max, left - 4, top + plot_h);
+	if (!n)
+		printf("<text x=\"%d\" y=\"%d\">no exchange with a time</text>\n", left + 10,
+		       top + plot_h / 2);
+	for (size_t i = 0; i < n; i++) {
+		char t[BUCKET_NAME];
+		bucket_name(p[i].hour, step, t);
+		double x = left + (double)((p[i].hour - p[0].hour) / step) * bw;
+		double y = top + plot_h;
+		for (int c = 0; c < N_CLASSES; c++) {
+			if (!p[i].n[c])
+				continue;
+			double h = (double)p[i].n[c] / (double)max * plot_h;
+			y -= h;
+			printf("<rect class=\"seg\" data-t=\"%s\" data-class=\"%s\" "
+			       "data-n=\"%llu\" "
+			       "x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\">"
+			       "<title>%s %s: %llu</title></rect>\n",
+			       t, classes[c], (unsigned long long)p[i].n[c], x, y,
+			       bw > 2 ? bw - 1 : bw, h, class_color[c], t, classes[c],
+			       (unsigned long long)p[i].n[c]);
+		}
+		if (i == 0 || i == n - 1)
+			printf("<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+			       i == 0 ? (double)left : (double)(left + plot_w), top + plot_h + 16,
+			       i == 0 ? "start" : "end", t);
+	}
+	printf("</svg>\n");
+	legend();
+	if (r->s.untimed || r->s.dropped)
+		printf("<p>Not in the chart: %llu exchanges without a time of the form "
+		       "YYYY-MM-DDTHH, %llu past the chart's %u hours.</p>\n",
+		       (unsigned long long)r->s.untimed, (unsigned long long)r->s.dropped,
+		       MAX_BUCKETS);
+	free(p);
+}
+
+static void flow_attrs(const struct flow *f)
+{
+	html_attr("data-direction", dir_name(f->f[0]));
+	html_attr("data-client", f->f[1]);
+	html_attr("data-account", f->f[2]);
+	html_attr("data-target", f->f[3]);
+	html_attr("data-class", f->f[4]);
+}
+
+static void flow_cells(const struct flow *f)
+{
+	printf("<td>%s</td>", dir_name(f->f[0]));
+	for (int x = 1; x < 5; x++) {
+		printf("<td>");
+		html_text(f->f[x], 0);
+		printf("</td>");
+	}
+}
+
+struct top_target {
+	const char *target;
+	uint64_t n;
+};
+
+static int cmp_top(const void *a, const void *b)
+{
+	const struct top_target *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->target, y->target);
+}
+
+static int cmp_top_by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct top_target *)a)->target,
+		      ((const struct top_target *)b)->target);
+}
+
+static void top_attr(size_t i, void *ctx)
+{
+	html_attr("data-target", ((const struct top_target *)ctx)[i].target);
+}
+
+#define TOP_TARGETS 15
+
+static void html_report(struct run *r, struct flow *fl, size_t nf, const uint64_t cc[N_CLASSES])
+{
+	html_begin(r, "report");
+	printf("<h2>By class</h2>\n<table id=\"classes\"><tr>");
+	for (int c = 0; c < N_CLASSES; c++)
+		printf("<th>%s</th>", classes[c]);
+	printf("</tr><tr>");
+	for (int c = 0; c < N_CLASSES; c++)
+		printf("<td class=\"n\" id=\"class-%s\" data-n=\"%llu\">%llu</td>", classes[c],
+		       (unsigned long long)cc[c], (unsigned long long)cc[c]);
+	printf("</tr></table>\n<h2>NTLM use over time</h2>\n");
+	svg_series(r);
+
+	/* top targets: the flows' exchanges summed by target */
+	struct top_target *t = calloc(nf + 1, sizeof(*t));
+	size_t nt = 0;
+	if (!t)
+		die(r->cmd, "out of memory");
+	for (size_t i = 0; i < nf; i++) {
+		t[nt].target = fl[i].f[3];
+		t[nt++].n = fl[i].count;
+	}
+	qsort(t, nt, sizeof(*t), cmp_top_by_name);
+	size_t m = 0;
+	for (size_t i = 0; i < nt; i++) {
+		if (m && strcmp(t[m - 1].target, t[i].target) == 0) {
+			t[m - 1].n += t[i].n;
+			continue;
+		}
+		t[m++] = t[i];
+	}
+	qsort(t, m, sizeof(*t), cmp_top);
+	size_t shown = m < TOP_TARGETS ? m : TOP_TARGETS;
+	struct hbar bars[TOP_TARGETS] = { { NULL, 0 } };
+	for (size_t i = 0; i < shown; i++) {
+		bars[i].label = t[i].target;
+		bars[i].n = t[i].n;
+	}
+	printf("<h2>Top targets</h2>\n<p>Exchanges per target, the %zu busiest of %zu.</p>\n",
+	       shown, m);
+	svg_hbars("chart-targets", "Exchanges per target", bars, shown, top_attr, t);
+	free(t);
+
+	printf("<h2>Flows</h2>\n<table id=\"flows\"><thead><tr><th>direction</th><th>client</th>"
+	       "<th>account</th><th>target</th><th>class</th><th>exchanges</th><th>success</th>"
+	       "<th>blocked</th><th>failed</th><th>first seen</th><th>last seen</th></tr>"
+	       "</thead><tbody>\n");
+	for (size_t i = 0; i < nf; i++) {
+		struct flow *f = &fl[i];
+		printf("<tr class=\"flow\"");
+		flow_attrs(f);
+		printf(" data-exchanges=\"%llu\" data-success=\"%llu\" data-blocked=\"%llu\" "
+		       "data-failed=\"%llu\"",
+		       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+		       (unsigned long long)f->oc[OC_BLOCKED], (unsigned long long)f->oc[OC_FAILED]);
+		html_attr("data-first-seen", f->first ? f->first : "");
+		html_attr("data-last-seen", f->last ? f->last : "");
+		putchar('>');
+		flow_cells(f);
+		printf("<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
+		       "<td class=\"n\">%llu</td><td>",
+		       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+		       (unsigned long long)f->oc[OC_BLOCKED], (unsigned long long)f->oc[OC_FAILED]);
+		html_text(f->first ? f->first : "-", 0);
+		printf("</td><td>");
+		html_text(f->last ? f->last : "-", 0);
+		printf("</td></tr>\n");
+	}
+	printf("</tbody></table>\n");
+	html_end();
+}
+
+struct sim_totals {
+	uint64_t newly, newly_flows, undec, undec_flows;
+};
+
+static const char *verdict_name(unsigned v);
+
+static const struct cell *sim_why(const struct flow *f, const struct flow_sim *s)
+{
+	return s->deny_cell ? s->deny_cell : s->undec_cell ? s->undec_cell : f->cells[0];
+}
+
+static void tally_attr(size_t i, void *ctx)
+{
+	const struct tally *t = ctx;
+	html_attr("data-setting", t[i].name);
+	printf(" data-flows=\"%llu\"", (unsigned long long)t[i].flows);
+}
+
+struct broken {
+	const struct flow *f;
+	const struct flow_sim *s;
+};
+
+static void broken_attr(size_t i, void *ctx)
+{
+	const struct broken *b = ctx;
+	flow_attrs(b[i].f);
+	html_attr("data-setting", sim_why(b[i].f, b[i].s)->cand.setting);
+}
+
+static int cmp_broken(const void *a, const void *b)
+{
+	const struct broken *x = a, *y = b;
+	if (x->s->newly_denied != y->s->newly_denied)
+		return x->s->newly_denied < y->s->newly_denied ? 1 : -1;
+	return cmp_flows(x->f, y->f);
+}
+
+#define TOP_BROKEN 20
+
+static void html_simulate(struct run *r, const char *cand_name, struct flow *fl,
+			  const struct flow_sim *fs, size_t nf, const struct sim_totals *t,
+			  const struct tally *by, size_t nby, const struct tally *un, size_t nun)
+{
+	html_begin(r, "simulate");
+	printf("<h2>Candidate</h2>\n<table id=\"candidate-summary\"><tr><th>candidate</th>"
+	       "<td id=\"candidate\">");
+	html_text(cand_name, 0);
+	printf("</td></tr>\n<tr><th>newly denied exchanges</th><td class=\"n\" "
+	       "id=\"newly_denied\">%llu</td></tr>\n<tr><th>newly denied flows</th><td class=\"n\" "
+	       "id=\"newly_denied_flows\">%llu</td></tr>\n<tr><th>undecidable exchanges</th>"
+	       "<td class=\"n\" id=\"undecidable\">%llu</td></tr>\n<tr><th>undecidable flows</th>"
+	       "<td class=\"n\" id=\"undecidable_flows\">%llu</td></tr>\n</table>\n",
+	       (unsigned long long)t->newly, (unsigned long long)t->newly_flows,
+	       (unsigned long long)t->undec, (unsigned long long)t->undec_flows);
+
+	struct hbar bars[32] = { { NULL, 0 } };
+	for (size_t k = 0; k < nby; k++) {
+		bars[k].label = by[k].name;
+		bars[k].n = by[k].n;
+	}
+	printf("<h2>What the candidate breaks, by setting</h2>\n<p>Exchanges seen working that "
+	       "the candidate would refuse, by the setting that refuses them.</p>\n");
+	svg_hbars("chart-settings", "Newly denied exchanges by setting", bars, nby, tally_attr,
+		  (void *)by);
+
+	struct broken *b = calloc(nf + 1, sizeof(*b));
+	size_t nb = 0;
+	if (!b)
+		die(r->cmd, "out of memory");
+	for (size_t i = 0; i < nf; i++)
+		if (fs[i].newly_denied) {
+			b[nb].f = &fl[i];
+			b[nb++].s = &fs[i];
+		}
+	qsort(b, nb, sizeof(*b), cmp_broken);
+	size_t shown = nb < TOP_BROKEN ? nb : TOP_BROKEN;
+	char(*labels)[200] = calloc(shown + 1, sizeof(*labels));
+	if (!labels)
+		die(r->cmd, "out of memory");
+	for (size_t i = 0; i < shown; i++) {
+		snprintf(labels[i], sizeof(labels[i]), "%s %.60s -> %.60s", b[i].f->f[0],
+			 b[i].f->f[2], b[i].f->f[3]);
+		bars[i].label = labels[i];
+		bars[i].n = b[i].s->newly_denied;
+	}
+	printf("<h2>What the candidate breaks, by flow</h2>\n<p>The %zu flows with the most "
+	       "newly denied exchanges, of %zu.</p>\n",
+	       shown, nb);
+	svg_hbars("chart-flows", "Newly denied exchanges by flow", bars, shown, broken_attr, b);
+	free(labels);
+	free(b);
+
+	printf("<h2>Undecidable</h2>\n<p>Exchanges whose records lack a fact the decision "
+	       "needs: counted, not guessed.</p>\n<table id=\"undecidable-by-fact\"><tr><th>"
+	       "missing fact</th><th>exchanges</th><th>flows</th></tr>\n");
+	for (size_t k = 0; k < nun; k++) {
+		printf("<tr class=\"fact\"");
+		html_attr("data-fact", un[k].name);
+		printf(" data-exchanges=\"%llu\" data-flows=\"%llu\"><td>",
+		       (unsigned long long)un[k].n, (unsigned long long)un[k].flows);
+		html_text(un[k].name, 0);
+		printf("</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td></tr>\n",
+		       (unsigned long long)un[k].n, (unsigned long long)un[k].flows);
+	}
+	printf("</table>\n<h2>Flows</h2>\n<table id=\"flows\"><thead><tr><th>direction</th>"
+	       "<th>client</th><th>account</th><th>target</th><th>class</th><th>exchanges</th>"
+	       "<th>success</th><th>blocked</th><th>failed</th><th>candidate</th>"
+	       "<th>newly denied</th><th>newly allowed</th><th>undecidable</th><th>setting</th>"
+	       "<th>reason</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < nf; i++) {
+		const struct flow *f = &fl[i];
+		const struct flow_sim *s = &fs[i];
+		const struct cell *why = sim_why(f, s);
+		const char *v = verdict_name(why->cand.verdict);
+		printf("<tr class=\"flow %s\"", v);
+		flow_attrs(f);
+		printf(" data-exchanges=\"%llu\" data-success=\"%llu\" data-blocked=\"%llu\" "
+		       "data-failed=\"%llu\" data-candidate=\"%s\" data-newly-denied=\"%llu\" "
+		       "data-newly-allowed=\"%llu\" data-undecidable=\"%llu\"",
+		       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+		       (unsigned long long)f->oc[OC_BLOCKED], (unsigned long long)f->oc[OC_FAILED],
+		       v, (unsigned long long)s->newly_denied, (unsigned long long)s->newly_allowed,
+		       (unsigned long long)s->undecidable);
+		html_attr("data-setting", why->cand.setting);
+		html_attr("data-reason", why->cand.reason);
+		html_attr("data-last-seen", f->last ? f->last : "");
+		putchar('>');
+		flow_cells(f);
+		printf("<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
+		       "<td class=\"n\">%llu</td><td>%s</td><td class=\"n\">%llu</td>"
+		       "<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td>",
+		       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+		       (unsigned long long)f->oc[OC_BLOCKED], (unsigned long long)f->oc[OC_FAILED],
+		       v, (unsigned long long)s->newly_denied, (unsigned long long)s->newly_allowed,
+		       (unsigned long long)s->undecidable);
+		html_text(why->cand.setting, 0);
+		printf("</td><td>");
+		if (why->cand.verdict == NTLM_DECIDE_UNDECIDABLE) {
+			printf("unknown: ");
+			html_text(why->cand.unknown, 0);
+		} else {
+			html_text(why->cand.reason, 0);
+		}
+		printf("</td></tr>\n");
+	}
+	printf("</tbody></table>\n");
+	html_end();
+}
+
 /* ---- report -------------------------------------------------------------- */
+
+/* "series": exchanges per hour or day and class (schema 1.1). */
+static void json_series(struct run *r)
+{
+	size_t n;
+	int step;
+	struct bucket *p = series_points(r, &n, &step);
+	printf("\"series\":{\"bucket\":\"%s\",\"untimed\":%llu,\"dropped\":%llu,\"points\":[",
+	       step == 24 ? "day" : "hour", (unsigned long long)r->s.untimed,
+	       (unsigned long long)r->s.dropped);
+	for (size_t i = 0; i < n; i++) {
+		char t[BUCKET_NAME];
+		bucket_name(p[i].hour, step, t);
+		printf("%s{\"t\":\"%s\"", i ? "," : "", t);
+		for (int c = 0; c < N_CLASSES; c++)
+			printf(",\"%s\":%llu", classes[c], (unsigned long long)p[i].n[c]);
+		putchar('}');
+	}
+	printf("]}");
+	free(p);
+}
 
 static void report(struct run *r)
 {
@@ -514,12 +1243,14 @@ static void report(struct run *r)
 
 	class_counts(fl, nf, cc);
 	if (r->fmt == FMT_JSON) {
-		json_header(r, "report");
+		json_header(r, "report", 1);
 		printf(",\"classes\":{");
 		for (int c = 0; c < 6; c++)
 			printf("%s\"%s\":%llu", c ? "," : "", classes[c],
 			       (unsigned long long)cc[c]);
-		printf("},\"flows\":[");
+		printf("},");
+		json_series(r);
+		printf(",\"flows\":[");
 		for (size_t i = 0; i < nf; i++) {
 			struct flow *f = &fl[i];
 			printf("%s{\"direction\":\"%s\",\"client\":", i ? "," : "",
@@ -543,6 +1274,8 @@ static void report(struct run *r)
 			printf("}");
 		}
 		printf("]}\n");
+	} else if (r->fmt == FMT_HTML) {
+		html_report(r, fl, nf, cc);
 	} else if (r->fmt == FMT_CSV) {
 		printf("direction,client,account,target,class,exchanges,success,blocked,failed,"
 		       "first_seen,last_seen\n");
@@ -599,12 +1332,6 @@ static const char *verdict_name(unsigned v)
 	}
 }
 
-/* What a flow's exchanges would do under the candidate. */
-struct flow_sim {
-	uint64_t newly_denied, still_denied, newly_allowed, allowed, undecidable;
-	const struct cell *deny_cell, *undec_cell; /* one that says why */
-};
-
 static void sim_flow(const struct flow *f, struct flow_sim *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -639,15 +1366,9 @@ static void simulate(struct run *r, const struct ntlm_policy *cand, const char *
 	size_t nf;
 	struct flow *fl = group(r, &cells, &nf);
 	uint64_t newly = 0, undec = 0, newly_flows = 0, undec_flows = 0;
-	struct {
-		char name[96];
-		uint64_t n, flows;
-	} by[32];
+	struct tally by[32];
 	size_t nby = 0;
-	struct {
-		char name[96];
-		uint64_t n, flows;
-	} un[16];
+	struct tally un[16];
 	size_t nun = 0;
 
 	for (size_t i = 0; i < r->t.cap; i++) {
@@ -698,7 +1419,7 @@ static void simulate(struct run *r, const struct ntlm_policy *cand, const char *
 	char *pol_text = NULL;
 	(void)pol_text;
 	if (r->fmt == FMT_JSON) {
-		json_header(r, "simulate");
+		json_header(r, "simulate", 0);
 		printf(",\"candidate\":");
 		json_str(cand_name);
 		printf(",\"newly_denied\":%llu,\"newly_denied_flows\":%llu,\"undecidable\":%llu,"
@@ -752,6 +1473,9 @@ static void simulate(struct run *r, const struct ntlm_policy *cand, const char *
 			printf("}");
 		}
 		printf("]}\n");
+	} else if (r->fmt == FMT_HTML) {
+		struct sim_totals t = { newly, newly_flows, undec, undec_flows };
+		html_simulate(r, cand_name, fl, fs, nf, &t, by, nby, un, nun);
 	} else if (r->fmt == FMT_CSV) {
 		printf("direction,client,account,target,class,exchanges,observed_success,"
 		       "observed_blocked,observed_failed,candidate,newly_denied,newly_allowed,"
@@ -1001,7 +1725,7 @@ static void propose(struct run *r, bool wildcards)
 	}
 
 	if (r->fmt == FMT_JSON) {
-		json_header(r, "exceptions");
+		json_header(r, "exceptions", 0);
 		printf(",\"wildcards\":%s,\"entries\":[", wildcards ? "true" : "false");
 		for (size_t k = 0; k < ne; k++) {
 			printf("%s{\"entry\":", k ? "," : "");
@@ -1164,7 +1888,7 @@ static void diff(struct run *a, struct run *b)
 	uint64_t count[4] = { 0 };
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1 && b->fmt == FMT_JSON) {
-			json_header(b, "diff");
+			json_header(b, "diff", 0);
 			printf(",\"old\":{\"records\":%llu,\"exchanges\":%llu,\"flows\":%zu}",
 			       (unsigned long long)a->records, (unsigned long long)a->exchanges,
 			       na);
@@ -1234,12 +1958,13 @@ static void diff(struct run *a, struct run *b)
 
 void cmd_audit_usage(FILE *f)
 {
-	fputs("usage: ntlm audit report [--json|--csv] [--exclude-anonymous] "
+	fputs("usage: ntlm audit report [--json|--csv|--html] [--exclude-anonymous] "
 	      "[--exclude-machine] FILE...\n"
 	      "       ntlm audit propose-exceptions [--wildcards] [--json] FILE...\n"
 	      "       ntlm audit diff [--json] OLD NEW\n"
 	      "       (each also takes --format NAME)\n"
-	      "       ntlm audit simulate --policy FILE [--policy FILE]... [--json|--csv]\n"
+	      "       ntlm audit simulate --policy FILE [--policy FILE]... "
+	      "[--json|--csv|--html]\n"
 	      "                           [--exclude-anonymous] [--exclude-machine] FILE...\n"
 	      "\n"
 	      "FILE is an audit log, plain or gzip-compressed (told apart by content);\n"
@@ -1266,9 +1991,11 @@ void cmd_audit_usage(FILE *f)
 	      "  diff      what changed from the log OLD to the log NEW: new clients,\n"
 	      "            new NTLMv1 / LM flows, other new flows, flows gone\n"
 	      "\n"
-	      "  --json                one JSON object (schema ntlm-audit-report/1.0 or\n"
+	      "  --json                one JSON object (schema ntlm-audit-report/1.1 or\n"
 	      "                        ntlm-audit-simulate/1.0)\n"
 	      "  --csv                 one row per flow\n"
+	      "  --html                one static page with charts (report, simulate):\n"
+	      "                        no script, nothing loaded from elsewhere\n"
 	      "  --format NAME         read every FILE as NAME, not detected\n"
 	      "  --exclude-anonymous   leave anonymous logons out (the output says how many)\n"
 	      "  --exclude-machine     leave computer accounts (NAME$) out\n"
@@ -1284,6 +2011,7 @@ enum {
 	OPT_WILDCARDS,
 	OPT_JSON,
 	OPT_CSV,
+	OPT_HTML,
 	OPT_EXCLUDE_ANONYMOUS,
 	OPT_EXCLUDE_MACHINE,
 	OPT_FORMAT,
@@ -1298,6 +2026,7 @@ static const struct option audit_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "html", no_argument, NULL, OPT_HTML },
 	{ "exclude-anonymous", no_argument, NULL, OPT_EXCLUDE_ANONYMOUS },
 	{ "exclude-machine", no_argument, NULL, OPT_EXCLUDE_MACHINE },
 	{ NULL, 0, NULL, 0 },
@@ -1344,6 +2073,9 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 			break;
 		case OPT_CSV:
 			r.fmt = FMT_CSV;
+			break;
+		case OPT_HTML:
+			r.fmt = FMT_HTML;
 			break;
 		case OPT_EXCLUDE_ANONYMOUS:
 			r.excl_anon = true;
@@ -1396,8 +2128,9 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 			used += (size_t)n;
 		}
 	}
-	if ((prop || dif) && r.fmt == FMT_CSV)
+	if ((prop || dif) && (r.fmt == FMT_CSV || r.fmt == FMT_HTML))
 		usage_error(self, "%s writes a table or --json", sub);
+	r.want_series = !sim && !prop && !dif;
 	if (dif) {
 		if (nf != 2)
 			usage_error(self, "diff takes two files: OLD NEW");
