@@ -9,7 +9,15 @@
  * not get 200.
  *
  * usage: bench_handshake --url URL --user 'DOMAIN\user' --password PW
- *                        [--clients N] [--handshakes K] [--negotiate]
+ *                        [--clients N] [--handshakes K] [--rate R] [--negotiate]
+ *
+ * --rate R: open loop. The N*K handshakes are started on a fixed schedule,
+ * R per second in all (handshake s at start + s/R, client s mod N), instead
+ * of each client starting its next one as soon as the last ended (closed
+ * loop, the default, which saturates the slowest stage and measures its
+ * queue). A handshake's latency is then counted from its scheduled start, so
+ * a client still busy with the previous one makes it late, and that counts
+ * (no coordinated omission); "late" says how many started over 1 ms late.
  *
  * --negotiate: HTTP Negotiate through libcurl's GSSAPI (SPNEGO over the
  * NTLM mechanism GSS_MECH_CONFIG names, credentials from its environment,
@@ -31,15 +39,19 @@ struct bench {
 	const char *url, *userpwd;
 	unsigned n, k;
 	bool negotiate;
+	double rate;	       /* handshakes/s offered in all; 0: closed loop */
+	struct timespec epoch; /* --rate: the schedule's start */
 	pthread_barrier_t start;
 };
 
 struct worker {
 	struct bench *b;
 	pthread_t th;
-	unsigned failed;
+	unsigned idx; /* this client's number, 0..n-1 */
+	unsigned failed, late;
 	long last_status;
 	double *lat_ms; /* k entries */
+	double *svc_ms; /* k entries: curl's time alone (--rate: without the lateness) */
 };
 
 static size_t sink(char *p, size_t size, size_t nmemb, void *arg)
@@ -71,9 +83,31 @@ static void *run(void *arg)
 	for (unsigned i = 0; i < b->k; i++) {
 		long code = 0;
 		curl_off_t us = 0;
+		double wait_ms = 0;
+		if (b->rate > 0) {
+			/* handshake s of the whole run starts at epoch + s / rate */
+			double at = (double)((size_t)i * b->n + w->idx) / b->rate;
+			struct timespec due = b->epoch, now;
+			due.tv_sec += (time_t)at;
+			due.tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
+			if (due.tv_nsec >= 1000000000L) {
+				due.tv_sec++;
+				due.tv_nsec -= 1000000000L;
+			}
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
+				;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			wait_ms = (double)(now.tv_sec - due.tv_sec) * 1e3 +
+				  (double)(now.tv_nsec - due.tv_nsec) / 1e6;
+			if (wait_ms > 1.0)
+				w->late++;
+			if (wait_ms < 0)
+				wait_ms = 0;
+		}
 		if (!c || curl_easy_perform(c) != CURLE_OK) {
 			w->failed++;
 			w->lat_ms[i] = -1;
+			w->svc_ms[i] = -1;
 			continue;
 		}
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -81,7 +115,8 @@ static void *run(void *arg)
 		w->last_status = code;
 		if (code != 200)
 			w->failed++;
-		w->lat_ms[i] = (double)us / 1000.0;
+		w->lat_ms[i] = wait_ms + (double)us / 1000.0;
+		w->svc_ms[i] = (double)us / 1000.0;
 	}
 	curl_easy_cleanup(c);
 	return NULL;
@@ -133,7 +168,15 @@ int main(int argc, char **argv)
 			b.n = (unsigned)number(a, v);
 		else if (strcmp(a, "--handshakes") == 0)
 			b.k = (unsigned)number(a, v);
-		else {
+		else if (strcmp(a, "--rate") == 0) {
+			char *end;
+			b.rate = strtod(v, &end);
+			if (end == v || *end || !(b.rate > 0 && b.rate <= 1e6)) {
+				fprintf(stderr, "bench_handshake: --rate wants handshakes/s, "
+						"over 0\n");
+				return 2;
+			}
+		} else {
 			fprintf(stderr, "bench_handshake: unknown option %s\n", a);
 			return 2;
 		}
@@ -142,7 +185,7 @@ int main(int argc, char **argv)
 		user = pw = "";
 	if (!b.url || !user || !pw) {
 		fprintf(stderr, "usage: bench_handshake --url URL --user 'DOMAIN\\user' --password "
-				"PW [--clients N] [--handshakes K]\n");
+				"PW [--clients N] [--handshakes K] [--rate R]\n");
 		return 2;
 	}
 	snprintf(userpwd, sizeof(userpwd), "%s:%s", user, pw);
@@ -150,25 +193,37 @@ int main(int argc, char **argv)
 	size_t total = (size_t)b.n * b.k;
 	struct worker *w = calloc(b.n, sizeof(*w));
 	double *all = calloc(total, sizeof(double));
-	if (!w || !all || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	double *svc = calloc(total, sizeof(double));
+	if (!w || !all || !svc || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "bench_handshake: out of memory\n");
 		return 2;
 	}
 	pthread_barrier_init(&b.start, NULL, b.n + 1);
 	for (unsigned i = 0; i < b.n; i++) {
 		w[i].b = &b;
+		w[i].idx = i;
 		w[i].lat_ms = all + (size_t)i * b.k;
+		w[i].svc_ms = svc + (size_t)i * b.k;
 		if (pthread_create(&w[i].th, NULL, run, &w[i]) != 0) {
 			fprintf(stderr, "bench_handshake: cannot start thread %u\n", i);
 			exit(2);
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &b.epoch);
+	b.epoch.tv_nsec += 20000000L; /* every client is past the barrier by then */
+	if (b.epoch.tv_nsec >= 1000000000L) {
+		b.epoch.tv_sec++;
+		b.epoch.tv_nsec -= 1000000000L;
+	}
 	pthread_barrier_wait(&b.start);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	unsigned long failed = 0;
+	if (b.rate > 0)
+		t0 = b.epoch;
+	unsigned long failed = 0, late = 0;
 	for (unsigned i = 0; i < b.n; i++) {
 		pthread_join(w[i].th, NULL);
 		failed += w[i].failed;
+		late += w[i].late;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -177,16 +232,28 @@ int main(int argc, char **argv)
 	while (first < total && all[first] < 0)
 		first++;
 	size_t n_ok = total - first;
-	printf("clients %u, handshakes %zu (%lu failed) in %.3f s: %.1f handshakes/s", b.n, total,
-	       failed, secs, total / secs);
+	if (b.rate > 0)
+		printf("clients %u, offered %.1f/s, handshakes %zu (%lu failed, %lu late) in %.3f "
+		       "s: "
+		       "%.1f handshakes/s",
+		       b.n, b.rate, total, failed, late, secs, total / secs);
+	else
+		printf("clients %u, handshakes %zu (%lu failed) in %.3f s: %.1f handshakes/s", b.n,
+		       total, failed, secs, total / secs);
 	if (n_ok)
-		printf(", latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+		printf(", latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
 		       all[first + (n_ok - 1) / 2], all[first + (n_ok * 99 + 99) / 100 - 1],
 		       all[total - 1]);
-	else
-		printf("\n");
+	if (n_ok && b.rate > 0) {
+		/* the same without the time a handshake waited for its client */
+		qsort(svc, total, sizeof(double), cmp);
+		printf(" (service alone: p50 %.2f ms, p99 %.2f ms)", svc[first + (n_ok - 1) / 2],
+		       svc[first + (n_ok * 99 + 99) / 100 - 1]);
+	}
+	printf("\n");
 	curl_global_cleanup();
 	free(all);
+	free(svc);
 	free(w);
 	pthread_barrier_destroy(&b.start);
 	if (failed) {

@@ -8,7 +8,9 @@
 #     temporary directory) on a free port, runs bench_httpd against it, and
 #     stops it. BENCH_CONNECTIONS (N) and BENCH_REQUESTS (M) set the load;
 #  3. bench_handshake: handshakes/s and p50/p99 latency at BENCH_CLIENTS
-#     clients (BENCH_HANDSHAKES each), local file and domain (winbind) rows;
+#     clients (BENCH_HANDSHAKES each), local file and domain (winbind) rows,
+#     closed loop, then open loop at BENCH_PACED_PERCENT % of the domain
+#     row's throughput (bench_handshake --rate);
 #  4. bench/vs_apache.sh: server CPU per NTLM logon, ntlm httpd against
 #     Apache + mod_auth_gssapi + gss-ntlmssp (BENCH_LOGON_CLIENTS x
 #     BENCH_LOGONS), and BENCH_HOLD authenticated connections held at once
@@ -121,11 +123,22 @@ stop_httpd() {
 }
 echo "== bench_handshake --clients $C --handshakes $K (a new connection, so a handshake, per request)"
 # p99 NAME OUTPUT-FILE: the p99 latency (ms) bench_handshake printed
-p99() { sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$2"; }
-hs() { # LABEL USER PASSWORD CLIENTS HANDSHAKES OUT: one row, printed and kept
-	printf '%-12s' "$1"
+p99() { sed -n 's/.*latency p50 [0-9.]* ms, p99 \([0-9.]*\) ms.*/\1/p' "$2"; }
+p50() { sed -n 's/.*latency p50 \([0-9.]*\) ms.*/\1/p' "$1"; }
+# svc99 OUTPUT-FILE: an open-loop row's p99 without the time spent waiting for a client
+svc99() { sed -n 's/.*service alone: p50 [0-9.]* ms, p99 \([0-9.]*\) ms.*/\1/p' "$1"; }
+# thr OUTPUT-FILE: the handshakes/s bench_handshake printed
+thr() { sed -n 's/.*: \([0-9.]*\) handshakes\/s.*/\1/p' "$1"; }
+hs() { # LABEL USER PASSWORD CLIENTS HANDSHAKES OUT [--rate R]: one row, printed and kept
+	printf '%-13s' "$1"
 	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user "$2" --password "$3" \
-		--clients "$4" --handshakes "$5" | tee "$6" || rc=$?
+		--clients "$4" --handshakes "$5" "${@:7}" | tee "$6" || rc=$?
+}
+by_process() { # SNAP0 SNAP1: CPU per process name between two cpu_snap files
+	awk -v hz="$(getconf CLK_TCK)" 'NR == FNR { t0[$1] = $3; next }
+		{ by[$2] += $3 - t0[$1] }
+		END { printf "  by process:"; for (c in by) if (by[c] > 0)
+			printf " %s %d ms", c, by[c] * 1000 / hz; printf "\n" }' "$1" "$2"
 }
 H1=$((K * 4))
 start_httpd "$tmp/accounts" || exit 1
@@ -156,16 +169,43 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	echo "cpu during the domain row: ntlm httpd $(((h1 - h0) * 1000 / hz)) ms," \
 		"DC + member (samba, smbd, winbindd) $(((d1 - d0) * 1000 / hz)) ms"
 	# the same, by process name (the profile of where the domain row's time goes)
-	awk -v hz="$hz" 'NR == FNR { t0[$1] = $3; next }
-		{ by[$2] += $3 - t0[$1] }
-		END { printf "  by process:"; for (c in by) if (by[c] > 0)
-			printf " %s %d ms", c, by[c] * 1000 / hz; printf "\n" }' \
-		"$tmp/snap0" "$tmp/snap1"
+	by_process "$tmp/snap0" "$tmp/snap1"
 	awk -v l1="$(p99 x "$tmp/l1")" -v d1="$(p99 x "$tmp/d1")" \
 		-v lc="$(p99 x "$tmp/lc")" -v dc="$(p99 x "$tmp/dc")" -v c="$C" 'BEGIN {
-		printf "winbind adds to p99: %.2f ms at 1 client, %.2f ms at %d clients\n",
+		printf "winbind adds to p99: %.2f ms at 1 client, %.2f ms at %d clients (closed loop)\n",
 			d1 - l1, dc - lc, c }'
+	# Open loop: the closed-loop rows above keep every client busy, so at
+	# C clients they measure the queue at the slowest stage (the DC, on a
+	# machine whose cores it shares). Here the same C clients start
+	# handshakes on a fixed schedule, BENCH_PACED_PERCENT (50) % of the
+	# domain throughput just measured, for about BENCH_PACED_SECONDS (15) s:
+	# below the DC's capacity, the p99 difference is what winbind adds per
+	# handshake. Latency counts from each scheduled start.
+	R=$(awk -v t="$(thr "$tmp/dc")" -v p="${BENCH_PACED_PERCENT:-50}" \
+		'BEGIN { r = t * p / 100; if (r < 1) r = 1; printf "%.1f", r }')
+	PK=$(awk -v r="$R" -v s="${BENCH_PACED_SECONDS:-15}" -v c="$C" \
+		'BEGIN { k = int(r * s / c + 0.999); if (k < 2) k = 2; print k }')
+	echo "== open loop: $C clients, $R handshakes/s offered (${BENCH_PACED_PERCENT:-50} % of the" \
+		"domain row), $PK each"
+	nspids=$(ip netns pids "$ns")
+	h0=$(cpu_ticks "$pid")
+	cpu_snap $nspids >"$tmp/snap0"
+	hs 'domain paced' 'TESTDOM\alice' Passw0rd1 "$C" "$PK" "$tmp/dp" --rate "$R"
+	h1=$(cpu_ticks "$pid")
+	cpu_snap $(ip netns pids "$ns") >"$tmp/snap1"
+	echo "  cpu: ntlm httpd $(((h1 - h0) * 1000 / hz)) ms"
+	by_process "$tmp/snap0" "$tmp/snap1"
 	stop_httpd
+	start_httpd "$tmp/accounts" || exit 1
+	hs 'local paced' 'BENCH\user' "$pw" "$C" "$PK" "$tmp/lp" --rate "$R"
+	stop_httpd
+	awk -v lp="$(p99 x "$tmp/lp")" -v dp="$(p99 x "$tmp/dp")" -v c="$C" -v r="$R" \
+		-v l50="$(p50 "$tmp/lp")" -v d50="$(p50 "$tmp/dp")" \
+		-v ls="$(svc99 "$tmp/lp")" -v ds="$(svc99 "$tmp/dp")" 'BEGIN {
+		printf "winbind adds to p99: %.2f ms at %d clients, %s handshakes/s offered (open loop;", \
+			dp - lp, c, r
+		printf " p50: %.2f ms; service alone p99: %.2f ms)\n", d50 - l50, ds - ls }'
+	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; this machine has $(nproc) CPUs)"
 else
 	echo "domain      skipped (needs root and a network namespace; BENCH_DOMAIN=0 skips)"
 fi

@@ -63,6 +63,17 @@ if [ -x "$BENCH" ]; then
 		--handshakes 20 2>&1)
 	contains "churn: no handshake refused" "handshakes 1200 (0 failed)" "$out"
 	eq "churn: one success event per logon" 1200 "$(count_events 9005 "$AUDIT")"
+	# The open-loop mode of the benchmark (bench_handshake --rate, bench/run.sh
+	# part 3): 40 handshakes at 100/s start on schedule, so the run lasts
+	# at least 0.39 s, and the row says so.
+	out=$("$BENCH" --url "$BASE/" --user 'DEMO\demo' --password "$DEMO_PW" --clients 4 \
+		--handshakes 10 --rate 100 2>&1)
+	contains "open loop: the row" "clients 4, offered 100.0/s, handshakes 40 (0 failed" "$out"
+	contains "open loop: service time apart" "(service alone: p50" "$out"
+	secs=$(sed -n 's/.* in \([0-9.]*\) s: .*/\1/p' <<<"$out")
+	CHECKS=$((CHECKS + 1))
+	awk -v s="$secs" 'BEGIN { exit !(s >= 0.385 && s < 5) }' ||
+		fail "open loop: 40 handshakes at 100/s took '$secs' s"
 	stop_server
 fi
 
