@@ -6,7 +6,7 @@
 # config, an INF and a .reg giving the same verdicts; undecidable records;
 # the round trip: live connections under P2 fail where simulate predicted;
 # hostile input (truncated, oversized, wrong types, deep JSON, invalid UTF-8,
-# not a log, a cut gzip) refused with file:line, never a crash.
+# not a log, a cut gzip, gzip bombs) refused with file:line, never a crash.
 set -u
 source "$(dirname "$0")/lib.bash"
 
@@ -259,6 +259,47 @@ contains "hostile: flags" 'hostile.jsonl:8: "flags": expected flags' "$ERR"
 contains "hostile: trailing" "hostile.jsonl:9: column 59: bytes after the object" "$ERR"
 contains "hostile: schema" 'hostile.jsonl:10: "schema": not a version this tool reads (1.x)' "$ERR"
 contains "hostile: last line" "hostile.jsonl:12: column 53: unterminated string (the last line: cut short?)" "$ERR"
+
+# 10 GB-looking .gz bombs (160 gzip members of 64 MiB each, 10 MB on disk):
+# one line that never ends after a good record, zeros, blank lines. Each is
+# given up after 256 MiB with no record (file:line said), in seconds and in
+# a few MB, never inflated whole.
+python3 - "$TMP" "$good" <<'EOF'
+import gzip, sys
+d, good = sys.argv[1], sys.argv[2]
+for name, first, fill in (("bomb-line", good + '\n{"event":9005,"user":"', b"a"),
+                          ("bomb-zeros", "", b"\0"), ("bomb-blank", "", b"\n")):
+    member = gzip.compress(fill * (64 << 20), 9)
+    with open("%s/%s.gz" % (d, name), "wb") as f:
+        f.write(gzip.compress(first.encode()) + member * 160)
+EOF
+# measure ARGS...: runs ntlm; "EXIT SECONDS PEAK_RSS_KB" on stdout, its stderr in $TMP/err
+measure() {
+	python3 - "$NTLM" "$@" 2>"$TMP/err" <<'EOF'
+import resource, subprocess, sys, time
+t = time.monotonic()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=sys.stderr)
+print(p.returncode, "%.1f" % (time.monotonic() - t),
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+EOF
+}
+for b in line zeros blank; do
+	fmt=()
+	[ $b = zeros ] && fmt=(--format ntlm-jsonl) # else refused at once: not a log
+	read -r rc secs kb < <(measure audit report --json "${fmt[@]}" "$TMP/bomb-$b.gz")
+	ERR=$(cat "$TMP/err")
+	echo "gz bomb ($b): exit $rc, $secs s, peak RSS $((kb / 1024)) MB" >&2
+	eq "gz bomb ($b): exit 2" 2 "$rc"
+	contains "gz bomb ($b): given up" "256 MiB read with no record in them" "$ERR"
+	CHECKS=$((CHECKS + 2))
+	[ "$kb" -lt 65536 ] || fail "gz bomb ($b): peak RSS $kb kB, want < 64 MB"
+	awk -v s="$secs" 'BEGIN { exit !(s < 60) }' || fail "gz bomb ($b): $secs s, want < 60 s"
+done
+read -r rc secs kb < <(measure audit report "$TMP/bomb-line.gz")
+contains "gz bomb (line): file:line of the line" "bomb-line.gz:2: 256 MiB read" "$(cat "$TMP/err")"
+read -r rc secs kb < <(measure audit report "$TMP/bomb-zeros.gz")
+contains "gz bomb (zeros): not a log, at once" 'bomb-zeros.gz:1: not a format ntlm audit reads (it starts "\x00' "$(cat "$TMP/err")"
+eq "gz bomb (zeros): at once" 1 "$(awk -v s="$secs" 'BEGIN { print (s < 10) }')"
 
 printf 'this is not an audit log\n' >"$TMP/text.log"
 run audit report "$TMP/text.log"

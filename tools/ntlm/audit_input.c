@@ -18,12 +18,16 @@
 
 #define CHUNK (1u << 20)
 #define MAX_LINE (1u << 16) /* a record is at most 32 KiB (NTLM_AUDIT_JSON_MAX) */
+/* Bytes read with no record accepted (a line with no end, blank or refused
+ * lines: a decompression bomb, or not a log) before the file is given up. */
+#define MAX_BARREN (256ull << 20)
 
 struct reader {
 	char path[4096];
 	gzFile gz;
 	char *buf; /* CHUNK + MAX_LINE */
 	size_t start, end;
+	unsigned long long total, good; /* bytes read; where the last record ended */
 	bool eof;
 	unsigned long line;
 	bool sniffed;
@@ -145,6 +149,20 @@ static bool fill(struct reader *r, char *err, size_t err_len, int *fatal)
 		return false;
 	}
 	r->end += (size_t)n;
+	r->total += (unsigned)n;
+	return true;
+}
+
+/* Whether MAX_BARREN bytes went by since the last record (error in err). */
+static bool barren(struct reader *r, char *err, size_t err_len)
+{
+	if (r->total - (r->end - r->start) - r->good < MAX_BARREN)
+		return false;
+	snprintf(err, err_len,
+		 "%s:%lu: %llu MiB read with no record in them (a line with no end, or only "
+		 "blank or refused lines): giving up on this file",
+		 r->path, r->line + 1, MAX_BARREN >> 20);
+	r->eof = true;
 	return true;
 }
 
@@ -180,6 +198,8 @@ int reader_next_line(struct reader *r, const char **p, size_t *n, char *err, siz
 			skipping = true; /* drop what we have, keep looking for its end */
 			r->start = r->end;
 		}
+		if (barren(r, err, err_len))
+			return -2;
 		if (!fill(r, err, err_len, &fatal)) {
 			if (fatal)
 				return -2;
@@ -255,6 +275,8 @@ static int sniff(struct reader *r, char *err, size_t err_len)
 		bool whole =
 			r->start < r->end && (memchr(r->buf + r->start, '\n', r->end - r->start) ||
 					      r->end - r->start >= MAX_LINE);
+		if (!whole && barren(r, err, err_len))
+			return -2;
 		if (whole || !fill(r, err, err_len, &fatal))
 			break;
 	}
@@ -304,8 +326,12 @@ int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len)
 			return st;
 		r->sniffed = true;
 	}
-	if (r->format->next)
-		return r->format->next(r, o, err, err_len);
+	if (r->format->next) {
+		int st = r->format->next(r, o, err, err_len);
+		if (st == 1)
+			r->good = r->total - (r->end - r->start);
+		return st;
+	}
 	for (;;) {
 		int st = reader_next_line(r, &p, &n, err, err_len);
 		if (st <= 0)
@@ -324,6 +350,7 @@ int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len)
 				 cut ? " (the last line: cut short?)" : "");
 			return -1;
 		}
+		r->good = r->total - (r->end - r->start);
 		return 1;
 	}
 }
