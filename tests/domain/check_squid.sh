@@ -4,7 +4,9 @@
 # `ntlm helper --protocol squid-2.5-ntlmssp --accounts winbind` as its NTLM
 # helper, and curl --proxy-ntlm as the browser: a domain user gets through
 # (the access log names her canonically), a wrong password and a disabled
-# account get 407, each audited. Squid runs its helpers as user proxy with
+# account get 407, each audited; the same Squid's `auth_param negotiate` with
+# `ntlm helper --protocol gss-spnego` and curl --proxy-negotiate (SPNEGO over
+# gss-ntlmssp). Squid runs its helpers as user proxy with
 # group winbindd_priv (the documented setup: docs/domain.md).
 set -u
 source "$(dirname "$0")/lib.bash"
@@ -46,7 +48,8 @@ BPORT=$(cat "$TMP/backend.port")
 SPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$TMP/squid"
 : >"$TMP/helper.audit"
-chown proxy "$TMP/squid" "$TMP/helper.audit"
+: >"$TMP/spnego.audit"
+chown proxy "$TMP/squid" "$TMP/helper.audit" "$TMP/spnego.audit"
 cat >"$TMP/squid.conf" <<CONF
 http_port 127.0.0.1:$SPORT
 visible_hostname ntlm-test
@@ -63,6 +66,9 @@ dns_v4_first on
 auth_param ntlm program $HELPER helper --protocol squid-2.5-ntlmssp --accounts winbind --audit $TMP/helper.audit
 auth_param ntlm children 2 startup=1 idle=1
 auth_param ntlm keep_alive on
+auth_param negotiate program $HELPER helper --protocol gss-spnego --accounts winbind --audit $TMP/spnego.audit
+auth_param negotiate children 2 startup=1 idle=1
+auth_param negotiate keep_alive on
 acl authed proxy_auth REQUIRED
 http_access allow authed
 http_access deny all
@@ -90,6 +96,28 @@ ev=$(events "$TMP/helper.audit")
 contains "squid: success audited" '9005 success TESTDOM\alice' "$ev"
 contains "squid: wrong password audited" 'NT_STATUS_WRONG_PASSWORD' "$ev"
 contains "squid: disabled audited" 'NT_STATUS_ACCOUNT_DISABLED' "$ev"
+# The negotiate scheme: `ntlm helper --protocol gss-spnego`, and curl
+# --proxy-negotiate as the browser (SPNEGO through MIT krb5's GSSAPI, NTLM
+# from gss-ntlmssp, the password from its NTLM_USER_FILE).
+so=$(ls /usr/lib/*/gssntlmssp/gssntlmssp.so 2>/dev/null | head -1)
+if [ -n "$so" ]; then
+	printf 'ntlm_test 1.3.6.1.4.1.311.2.2.10 %s\n' "$so" >"$TMP/mech.conf"
+	negotiate() { # USERS-FILE -> HTTP status through Squid
+		GSS_MECH_CONFIG=$TMP/mech.conf NTLM_USER_FILE=$1 KRB5CCNAME=FILE:$TMP/no-ccache \
+			curl -sS --max-time 60 -o "$TMP/body" -w '%{http_code}' \
+			--proxy "http://127.0.0.1:$SPORT" --proxy-negotiate --proxy-user : \
+			"http://127.0.0.1:$BPORT/through-squid-negotiate"
+	}
+	printf 'TESTDOM:alice:Passw0rd1\n' >"$TMP/users"
+	printf 'TESTDOM:alice:WrongPass9\n' >"$TMP/users.wrong"
+	eq "squid negotiate: alice through the proxy" 200 "$(negotiate "$TMP/users")"
+	eq "squid negotiate: wrong password" 407 "$(negotiate "$TMP/users.wrong")"
+	ev=$(events "$TMP/spnego.audit")
+	contains "squid negotiate: success audited" '9005 success TESTDOM\alice' "$ev"
+	contains "squid negotiate: wrong password audited" 'NT_STATUS_WRONG_PASSWORD' "$ev"
+else
+	echo "SKIP (loudly): gss-ntlmssp is not installed: no negotiate client for Squid" >&2
+fi
 kill -TERM "$SQPID" 2>/dev/null
 for ((i = 0; i < 100; i++)); do
 	kill -0 "$SQPID" 2>/dev/null || break
