@@ -51,6 +51,14 @@ CHECKS=$((CHECKS + 1))
 out=$("${PAIR[@]}" $(client --password wrong) -- "${SERVER[@]}" 2>&1)
 contains "wrong password: server NA" 'server: KK -> NA NTLM_E_LOGON_FAILURE' "$out"
 
+# --target and --workstation reach the server (MsvAvTargetName, Workstation).
+out=$("${PAIR[@]}" $(client --password "$PW" --target HTTP/web.corp.example --workstation WKS1) \
+	-- "$NTLM" helper --protocol squid-2.5-ntlmssp --accounts "$TMP/accounts" \
+	--audit "$TMP/taudit" 2>&1)
+contains "--target: the server saw MsvAvTargetName" '"target_name":"HTTP/web.corp.example"' \
+	"$(cat "$TMP/taudit")"
+contains "--workstation: the server saw it" '"workstation":"WKS1"' "$(cat "$TMP/taudit")"
+
 # --password-file (mode 0600), as the other commands read it.
 printf '%s\n' "$PW" >"$TMP/pw"
 chmod 600 "$TMP/pw"

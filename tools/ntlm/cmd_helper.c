@@ -354,9 +354,15 @@ static bool server_line(struct helper *h, char *line, size_t len)
 	if (len > 3) {
 		st = ntlm_base64_decode(line + 3, len - 3, max, &tok, &tok_len);
 		if (st != NTLM_OK) {
-			if (line[0] == 'Y')
+			char text[600];
+			snprintf(text, sizeof(text), "%s: %s", ntlm_status_name(st),
+				 ntlm_error_message());
+			ok = helper_reply("BH", text);
+			if (line[0] == 'Y') {
+				audit_malformed(h, st, text);
 				helper_reset(h);
-			return helper_reply_status("BH", st, true);
+			}
+			return ok;
 		}
 	}
 	if (spnego)
