@@ -17,6 +17,7 @@ struct rd {
 	char *out, *out_end;
 	char *err;
 	size_t err_len;
+	bool nul; /* a \u0000 was unescaped */
 };
 
 static bool fail(struct rd *r, const char *msg)
@@ -32,11 +33,13 @@ static void ws(struct rd *r)
 		r->p++;
 }
 
-static bool lit(struct rd *r, const char *w)
+static bool lit(struct rd *r, const char *w, size_t n)
 {
-	size_t n = strlen(w);
-	if ((size_t)(r->end - r->p) < n || memcmp(r->p, w, n) != 0)
+	if ((size_t)(r->end - r->p) < n)
 		return fail(r, "not a JSON value");
+	for (size_t i = 1; i < n; i++) /* w[0] is where we came from */
+		if (r->p[i] != (unsigned char)w[i])
+			return fail(r, "not a JSON value");
 	r->p += n;
 	return true;
 }
@@ -123,7 +126,10 @@ static bool string(struct rd *r, bool keep, const char **s, size_t *len)
 		const unsigned char *run = r->p;
 #ifdef __SSE2__
 		/* 16 bytes at a time: stop at '"', '\\', a control or a non-ASCII
-		 * byte (signed: below 0x20 catches both) */
+		 * byte (signed: below 0x20 catches both). The 16 bytes are
+		 * copied as they are (the scratch buffer is as long as the line,
+		 * and out never runs ahead of p), then out moves past the plain
+		 * ones only. */
 		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
 			      space = _mm_set1_epi8(0x20);
 		while (r->end - r->p >= 16) {
@@ -131,13 +137,21 @@ static bool string(struct rd *r, bool keep, const char **s, size_t *len)
 			__m128i stop = _mm_or_si128(
 				_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
 				_mm_cmplt_epi8(v, space));
-			int mask = _mm_movemask_epi8(stop);
+			unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+			if (keep)
+				_mm_storeu_si128((__m128i *)(void *)r->out, v);
 			if (mask) {
-				r->p += __builtin_ctz((unsigned)mask);
-				break;
+				unsigned k = (unsigned)__builtin_ctz(mask);
+				r->p += k;
+				if (keep)
+					r->out += k;
+				goto stopped;
 			}
 			r->p += 16;
+			if (keep)
+				r->out += 16;
 		}
+		run = r->p;
 #endif
 		while (r->p < r->end && plain[*r->p])
 			r->p++;
@@ -145,6 +159,9 @@ static bool string(struct rd *r, bool keep, const char **s, size_t *len)
 			memcpy(r->out, run, (size_t)(r->p - run));
 			r->out += r->p - run;
 		}
+#ifdef __SSE2__
+	stopped:
+#endif
 		if (r->p >= r->end)
 			return fail(r, "unterminated string");
 		unsigned c = *r->p;
@@ -185,6 +202,8 @@ static bool string(struct rd *r, bool keep, const char **s, size_t *len)
 			}
 			if (keep)
 				put_cp(r, (unsigned)cp);
+			if (cp == 0)
+				r->nul = true;
 			continue;
 		}
 		if (c < 0x80) {
@@ -312,9 +331,13 @@ static bool value(struct rd *r, int depth, struct aj_member *m)
 	if (r->p >= r->end)
 		return fail(r, "missing value");
 	switch (*r->p) {
-	case '"':
+	case '"': {
 		m->type = AJ_STRING;
-		return string(r, m != &dummy, &m->str, &m->len);
+		r->nul = false;
+		bool ok = string(r, m != &dummy, &m->str, &m->len);
+		m->nul = r->nul;
+		return ok;
+	}
 	case '{':
 		m->type = AJ_OBJECT;
 		return skip_container(r, depth);
@@ -324,14 +347,14 @@ static bool value(struct rd *r, int depth, struct aj_member *m)
 	case 't':
 		m->type = AJ_BOOL;
 		m->b = true;
-		return lit(r, "true");
+		return lit(r, "true", 4);
 	case 'f':
 		m->type = AJ_BOOL;
 		m->b = false;
-		return lit(r, "false");
+		return lit(r, "false", 5);
 	case 'n':
 		m->type = AJ_NULL;
-		return lit(r, "null");
+		return lit(r, "null", 4);
 	default: {
 		bool is_int;
 		if (!number(r, &is_int, &m->i))
@@ -351,7 +374,8 @@ bool aj_parse(const char *p, size_t n, char *scratch, size_t scratch_len, struct
 			scratch,
 			scratch + scratch_len,
 			err,
-			err_len };
+			err_len,
+			false };
 
 	o->n = 0;
 	if (scratch_len < n + 1)
@@ -373,9 +397,14 @@ bool aj_parse(const char *p, size_t n, char *scratch, size_t scratch_len, struct
 			memset(m, 0, sizeof(*m));
 			if (r.p >= r.end || *r.p != '"')
 				return fail(&r, "expected a member name");
+			const unsigned char *raw = r.p + 1;
 			if (!string(&r, true, &m->key, &kl))
 				return false;
 			m->klen = kl;
+			/* hashed where it was read, not where it was just written
+			 * (the same bytes when the name has no escape) */
+			m->khash = aj_key_hash(
+				(size_t)(r.p - raw) == kl + 1 ? (const char *)raw : m->key, kl);
 			ws(&r);
 			if (r.p >= r.end || *r.p != ':')
 				return fail(&r, "expected ':'");
@@ -411,40 +440,58 @@ const struct aj_member *aj_get(const struct aj_object *o, const char *key)
 	return NULL;
 }
 
+uint32_t aj_key_hash(const char *key, size_t klen)
+{
+	/* names are short: their first and last 8 bytes (or each byte) and
+	 * their length, mixed once; aj_index compares the names themselves */
+	uint64_t a = 0, b = 0;
+	if (klen >= 8) {
+		memcpy(&a, key, 8);
+		memcpy(&b, key + klen - 8, 8);
+	} else {
+		for (size_t i = 0; i < klen; i++)
+			a |= (uint64_t)(unsigned char)key[i] << (8 * i);
+	}
+	uint64_t h = (a ^ (b << 7 | b >> 57) ^ klen) * 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(h >> 32) ^ (uint32_t)h;
+}
+
+/* Names are short: a loop beats a call. */
+static bool same_name(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 void aj_index(const struct aj_object *o, const char *const *keys, size_t n_keys,
 	      const struct aj_member **out, struct aj_hint *h)
 {
-	size_t len[64], found = 0;
-	for (size_t k = 0; k < n_keys; k++) {
-		out[k] = NULL;
-		len[k] = strlen(keys[k]);
-		/* lines of one log have their members in one order: try where the
-		 * key was last time first */
-		size_t i = h->pos[k];
-		if (i < o->n && o->m[i].klen == len[k] &&
-		    memcmp(o->m[i].key, keys[k], len[k]) == 0) {
-			/* first of that name only: a duplicate before it would win */
-			bool first = true;
-			for (size_t j = 0; j < i && first; j++)
-				first = o->m[j].klen != len[k] ||
-					memcmp(o->m[j].key, keys[k], len[k]) != 0;
-			if (first) {
-				out[k] = &o->m[i];
-				found++;
-			}
+	if (!h->ready) {
+		memset(h->slot, 0, sizeof(h->slot));
+		for (size_t k = 0; k < n_keys && k < 64; k++) {
+			h->len[k] = strlen(keys[k]);
+			h->hash[k] = aj_key_hash(keys[k], h->len[k]);
+			size_t s = h->hash[k] & 127;
+			while (h->slot[s])
+				s = (s + 1) & 127;
+			h->slot[s] = (unsigned char)(k + 1);
 		}
+		h->ready = true;
 	}
-	if (found == n_keys)
-		return;
+	for (size_t k = 0; k < n_keys; k++)
+		out[k] = NULL;
 	for (size_t i = 0; i < o->n; i++) {
 		const struct aj_member *m = &o->m[i];
-		for (size_t k = 0; k < n_keys; k++)
-			if (m->klen == len[k] && memcmp(m->key, keys[k], len[k]) == 0) {
-				if (!out[k]) {
+		for (size_t s = m->khash & 127; h->slot[s]; s = (s + 1) & 127) {
+			size_t k = h->slot[s] - 1u;
+			if (h->hash[k] == m->khash && h->len[k] == m->klen &&
+			    same_name(keys[k], m->key, m->klen)) {
+				if (!out[k]) /* the first of that name */
 					out[k] = m;
-					h->pos[k] = i;
-				}
 				break;
 			}
+		}
 	}
 }

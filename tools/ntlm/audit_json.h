@@ -23,9 +23,11 @@ enum aj_type { AJ_NULL = 0, AJ_BOOL, AJ_INT, AJ_NUMBER, AJ_STRING, AJ_ARRAY, AJ_
 struct aj_member {
 	const char *key; /* NUL-terminated, in scratch */
 	size_t klen;
+	uint32_t khash; /* aj_key_hash(key, klen) */
 	enum aj_type type;
 	const char *str; /* AJ_STRING: NUL-terminated in scratch (may hold a NUL: len) */
 	size_t len;
+	bool nul;  /* AJ_STRING: it holds a NUL (written \u0000) */
 	int64_t i; /* AJ_INT (an integer that fits) */
 	bool b;	   /* AJ_BOOL */
 };
@@ -44,12 +46,18 @@ bool aj_parse(const char *p, size_t n, char *scratch, size_t scratch_len, struct
 
 /* The first member named key, or NULL. */
 const struct aj_member *aj_get(const struct aj_object *o, const char *key);
-/* Where aj_index found each key in the last object (a guess for the next). */
+/* The hash of a member name, as aj_parse stores it in khash. */
+uint32_t aj_key_hash(const char *key, size_t klen);
+/* What aj_index needs to know of its keys, built at its first call (a
+ * zeroed struct: not built yet; one per keys array). */
 struct aj_hint {
-	size_t pos[64];
+	bool ready;
+	uint32_t hash[64];
+	size_t len[64];
+	unsigned char slot[128]; /* open addressing on hash: 1 + the key's index, 0 empty */
 };
-/* out[k] = the first member named keys[k] (or NULL), for up to 64 keys: at
- * the hinted position when it is there, else in one pass over the members. */
+/* out[k] = the first member named keys[k] (or NULL), for up to 64 keys, in
+ * one pass over the members (each looked up by its name's hash). */
 void aj_index(const struct aj_object *o, const char *const *keys, size_t n_keys,
 	      const struct aj_member **out, struct aj_hint *h);
 

@@ -74,7 +74,7 @@ static bool get_str(const struct aj_member *const *ix, int k, const char **s, ch
 	*s = NULL;
 	if (!m || m->type == AJ_NULL)
 		return true;
-	if (m->type != AJ_STRING || memchr(m->str, '\0', m->len))
+	if (m->type != AJ_STRING || m->nul)
 		return bad_type(key, "a string", err, err_len);
 	*s = m->str;
 	return true;

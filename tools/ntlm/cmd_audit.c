@@ -39,11 +39,14 @@ struct series {
 	struct bucket *b; /* open addressing on hour */
 	size_t cap, n;
 	uint64_t untimed, dropped;
+	char last_t[13]; /* the last time's "YYYY-MM-DDTHH" and its hour */
+	int64_t last_h;
 };
 
 struct cell {
 	char *key;	 /* flow key, then (simulate) the facts; fields split by '\x1f' */
 	size_t flow_len; /* bytes of key that name the flow */
+	size_t key_len;
 	uint64_t hash;
 	int incoming, machine, anonymous;
 	uint64_t n, oc[OC_COUNT];
@@ -77,14 +80,19 @@ struct run {
 	size_t keycap;
 };
 
-static uint64_t fnv(const char *s, size_t n)
+/* The flow key's hash: 8 bytes at a time, mixed. */
+static uint64_t key_hash(const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, v;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&v, s, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
 	}
-	return h;
+	v = 0;
+	memcpy(&v, s, n);
+	h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
 }
 
 static void grow(struct run *r)
@@ -107,70 +115,106 @@ static void grow(struct run *r)
 	r->t.cap = cap;
 }
 
-static void key_add(struct run *r, size_t *len, const char *s)
+static void key_room(struct run *r, size_t need)
 {
-	size_t n = s ? strlen(s) : 0;
-	if (*len + n + 2 > r->keycap) {
-		r->keycap = (*len + n + 2) * 2;
-		r->keybuf = realloc(r->keybuf, r->keycap);
-		if (!r->keybuf)
-			die(r->cmd, "out of memory");
-	}
-	if (n)
-		memcpy(r->keybuf + *len, s, n);
+	if (need <= r->keycap)
+		return;
+	r->keycap = need * 2;
+	r->keybuf = realloc(r->keybuf, r->keycap);
+	if (!r->keybuf)
+		die(r->cmd, "out of memory");
+}
+
+/* Appends s[0..n) to the field of the key that starts at mark, which holds
+ * at most max bytes (what does not fit is cut, as it always was). */
+static void key_put(struct run *r, size_t *len, size_t mark, size_t max, const char *s, size_t n)
+{
+	size_t used = *len - mark;
+	if (used >= max)
+		return;
+	if (n > max - used)
+		n = max - used;
+	key_room(r, *len + n + 2);
+	memcpy(r->keybuf + *len, s, n);
 	*len += n;
+}
+
+/* Ends the field: the separator. */
+static void key_end(struct run *r, size_t *len)
+{
+	key_room(r, *len + 2);
 	r->keybuf[(*len)++] = '\x1f';
 	r->keybuf[*len] = '\0';
 }
 
-/* "host" of "host:port" / "[v6]:port". */
-static void peer_host(const char *peer, char *out, size_t len)
+static void key_add(struct run *r, size_t *len, const char *s)
 {
-	out[0] = '\0';
+	if (s)
+		key_put(r, len, *len, SIZE_MAX, s, strlen(s));
+	key_end(r, len);
+}
+
+/* "host" of "host:port" / "[v6]:port": where it starts and its length. */
+static const char *peer_host(const char *peer, size_t *n)
+{
+	*n = 0;
 	if (!peer || !peer[0])
-		return;
+		return "";
 	if (peer[0] == '[') {
 		const char *e = strchr(peer, ']');
-		snprintf(out, len, "%.*s", e ? (int)(e - peer - 1) : 0, peer + 1);
-		return;
+		*n = e ? (size_t)(e - peer - 1) : 0;
+		return peer + 1;
 	}
 	const char *c = strchr(peer, ':');
-	if (c && !strchr(c + 1, ':'))
-		snprintf(out, len, "%.*s", (int)(c - peer), peer);
-	else
-		snprintf(out, len, "%s", peer);
+	*n = c && !strchr(c + 1, ':') ? (size_t)(c - peer) : strlen(peer);
+	return peer;
 }
 
 static void fold(struct run *r, const struct obs *o)
 {
-	char client[400], account[300], host[128];
-	size_t len = 0;
+	size_t len = 0, mark;
 
+	key_add(r, &len, o->incoming ? "in" : "out");
+	/* the client (as "%s (%s)" into 400 bytes once was) */
+	mark = len;
 	if (o->incoming) {
-		peer_host(o->peer, host, sizeof(host));
-		if (o->workstation && o->workstation[0] && host[0])
-			snprintf(client, sizeof(client), "%s (%s)", o->workstation, host);
-		else
-			snprintf(client, sizeof(client), "%s",
-				 o->workstation && o->workstation[0] ? o->workstation
-				 : host[0]			     ? host
-								     : "-");
+		size_t hn;
+		const char *host = peer_host(o->peer, &hn);
+		size_t wn = o->workstation ? strlen(o->workstation) : 0;
+		hn = hn > 127 ? 127 : hn;
+		if (wn && hn) {
+			key_put(r, &len, mark, 399, o->workstation, wn);
+			key_put(r, &len, mark, 399, " (", 2);
+			key_put(r, &len, mark, 399, host, hn);
+			key_put(r, &len, mark, 399, ")", 1);
+		} else if (wn) {
+			key_put(r, &len, mark, 399, o->workstation, wn);
+		} else if (hn) {
+			key_put(r, &len, mark, 399, host, hn);
+		} else {
+			key_put(r, &len, mark, 399, "-", 1);
+		}
 	} else {
-		snprintf(client, sizeof(client), "%s",
-			 o->process_exe && o->process_exe[0] ? o->process_exe : "-");
+		const char *exe = o->process_exe && o->process_exe[0] ? o->process_exe : "-";
+		key_put(r, &len, mark, 399, exe, strlen(exe));
 	}
-	if (o->anonymous)
-		snprintf(account, sizeof(account), "(anonymous)");
-	else if (o->user && o->user[0])
-		snprintf(account, sizeof(account), "%s%s%s", o->domain ? o->domain : "",
-			 o->domain && o->domain[0] ? "\\" : "", o->user);
-	else
-		snprintf(account, sizeof(account), "-");
+	key_end(r, &len);
+	/* the account (into 300 bytes) */
+	mark = len;
+	if (o->anonymous) {
+		key_put(r, &len, mark, 299, "(anonymous)", 11);
+	} else if (o->user && o->user[0]) {
+		if (o->domain && o->domain[0]) {
+			key_put(r, &len, mark, 299, o->domain, strlen(o->domain));
+			key_put(r, &len, mark, 299, "\\", 1);
+		}
+		key_put(r, &len, mark, 299, o->user, strlen(o->user));
+	} else {
+		key_put(r, &len, mark, 299, "-", 1);
+	}
+	key_end(r, &len);
 	const char *target =
 		o->incoming && o->target_name && o->target_name[0] ? o->target_name : o->target;
-	key_add(r, &len, o->incoming ? "in" : "out");
-	key_add(r, &len, client);
-	key_add(r, &len, account);
 	key_add(r, &len, target && target[0] ? target : "-");
 	key_add(r, &len, o->response_type ? o->response_type : "none");
 	size_t flow_len = len;
@@ -181,13 +225,13 @@ static void fold(struct run *r, const struct obs *o)
 		key_add(r, &len, f);
 		key_add(r, &len, o->target); /* client: the target as given */
 	}
-	uint64_t h = fnv(r->keybuf, len);
+	uint64_t h = key_hash(r->keybuf, len);
 	if (r->t.n * 2 >= r->t.cap)
 		grow(r);
 	size_t j = h & (r->t.cap - 1);
 	struct cell *c;
 	while ((c = r->t.slots[j]) != NULL) {
-		if (c->hash == h && strcmp(c->key, r->keybuf) == 0)
+		if (c->hash == h && c->key_len == len && memcmp(c->key, r->keybuf, len) == 0)
 			break;
 		j = (j + 1) & (r->t.cap - 1);
 	}
@@ -199,6 +243,7 @@ static void fold(struct run *r, const struct obs *o)
 		if (!c || !(c->key = strdup(r->keybuf)))
 			die(r->cmd, "out of memory (%zu flows)", r->t.n);
 		c->flow_len = flow_len;
+		c->key_len = len;
 		c->hash = h;
 		c->incoming = o->incoming;
 		c->machine = o->machine;
@@ -228,11 +273,16 @@ static void fold(struct run *r, const struct obs *o)
 		c->send_blocked++;
 	c->n++;
 	c->oc[o->outcome]++;
-	if (o->time) {
-		if (!c->first[0] || strcmp(o->time, c->first) < 0)
-			snprintf(c->first, sizeof(c->first), "%s", o->time);
-		if (strcmp(o->time, c->last) > 0)
-			snprintf(c->last, sizeof(c->last), "%s", o->time);
+	if (o->time) { /* at most 40 bytes (audit_record.c) */
+		size_t tn = strnlen(o->time, sizeof(c->first) - 1);
+		if (!c->first[0] || strcmp(o->time, c->first) < 0) {
+			memcpy(c->first, o->time, tn);
+			c->first[tn] = '\0';
+		}
+		if (strcmp(o->time, c->last) > 0) {
+			memcpy(c->last, o->time, tn);
+			c->last[tn] = '\0';
+		}
 	}
 }
 
@@ -292,6 +342,8 @@ static int64_t time_hour(const char *t)
 
 static int class_index(const char *resp)
 {
+	if (resp && strcmp(resp, "NTLMv2") == 0) /* by far the most */
+		return 3;
 	for (int c = 0; c < N_CLASSES; c++)
 		if (strcmp(resp ? resp : "none", classes[c]) == 0)
 			return c;
@@ -304,7 +356,16 @@ static void series_add(struct run *r, const struct obs *o)
 	int c = class_index(o->response_type); /* as the flows' class */
 	if (c < 0)
 		return; /* a class the report does not count */
-	int64_t h = time_hour(o->time);
+	int64_t h;
+	if (o->time && s->last_h > 0 && strncmp(o->time, s->last_t, sizeof(s->last_t)) == 0) {
+		h = s->last_h; /* records come in time order: mostly the same hour */
+	} else {
+		h = time_hour(o->time);
+		if (h > 0) {
+			memcpy(s->last_t, o->time, sizeof(s->last_t));
+			s->last_h = h;
+		}
+	}
 	if (h < 0) {
 		s->untimed++;
 		return;
