@@ -8,14 +8,18 @@ Prints every exchange as "side: request-code -> answer" (tokens cut to
 their first 20 characters) and, at the end, whether the two session keys
 are equal.
 
-  helper_pair.py [--sf FEATURES] [--pw PASSWORD] [--strip HEXFLAGS] [--rounds N]
+  helper_pair.py [--sf FEATURES] [--pw PASSWORD] [--strip HEXFLAGS] [--rounds N] [--spnego]
                  CLIENT ARGV... -- SERVER ARGV...
 
 --sf: an SF line for the client first. --pw: answer the client's "PW"
 question (or, with no question, send PW first). --strip: clear these
 NegotiateFlags bits in the CHALLENGE the client gets (a server, or a man in
 the middle, that grants less). --rounds: handshakes in a row on the same
-two helpers.
+two helpers. --spnego: the pair speaks SPNEGO (a gss-spnego-client into a
+gss-spnego server): the server's answers carry "TOKEN ARG", the client
+gets TT with each server token until the server's AF, whose token it
+gets last ("AF <token>": a client that accepts our final token, and its
+mechListMIC, answers AF).
 """
 import base64
 import struct
@@ -28,7 +32,12 @@ def main():
     sf = pw = None
     strip = 0
     rounds = 1
+    spnego = False
     while args and args[0].startswith("--"):
+        if args[0] == "--spnego":
+            spnego = True
+            args = args[1:]
+            continue
         opt, val = args[0], args[1]
         args = args[2:]
         if opt == "--sf":
@@ -72,6 +81,18 @@ def main():
             yr = more(cli, "client")
         if not yr.startswith("YR "):
             break
+        if spnego:
+            ans = ask(srv, "server", "YR " + yr[3:])
+            while ans.startswith("TT "):
+                kk = ask(cli, "client", "TT " + ans.split(" ")[1])
+                if kk[:3] not in ("KK ", "AF "):
+                    break
+                ans = ask(srv, "server", "KK " + kk[3:])
+            if ans.startswith("AF "):
+                tok = ans.split(" ")[1]
+                if tok != "*":
+                    ask(cli, "client", "AF " + tok)
+            continue
         tt = ask(srv, "server", "YR " + yr[3:])
         if not tt.startswith("TT "):
             break

@@ -7,7 +7,9 @@
 # TT/AF/NA/BH lines with their tokens, the mechListMIC both ways (the
 # initiator completes on our last token; one altered bit is refused), our
 # NegTokenInit first (YR without a token), a Kerberos-only client, the
-# policy (RestrictReceivingNTLMTraffic = 2), and the audit records.
+# policy (RestrictReceivingNTLMTraffic = 2), and the audit records; and
+# Samba's own SPNEGO initiator (ntlm_auth --helper-protocol=gss-spnego-client)
+# piped in by helper_pair.py --spnego.
 set -u
 NTLM=${1:?usage: helper_spnego.sh /path/to/ntlm}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -92,6 +94,37 @@ for m in "${MECHS[@]}"; do
 	contains "$who: RestrictReceivingNTLMTraffic = 2: NA" 'ok: NA * NTLM_E_POLICY_RECEIVE_BLOCKED' "$out"
 	contains "$who: audit 4002" '4002 blocked' "$(events "$TMP/a.deny")"
 done
+
+# Samba's own SPNEGO initiator: ntlm_auth --helper-protocol=gss-spnego-client
+# (a local smb.conf, no domain), piped in by helper_pair.py; with SIGN and
+# SEAL it sends an NTLM MIC and a mechListMIC, and checks ours.
+if command -v ntlm_auth >/dev/null 2>&1; then
+	mkdir -p "$TMP/samba"
+	{
+		printf '[global]\n  workgroup = CORP\n  netbios name = SAMBAHOST\n'
+		for d in lock state cache private ncalrpc; do mkdir -p "$TMP/samba/$d"; done
+		printf '  lock dir = %s\n  state directory = %s\n  cache directory = %s\n' \
+			"$TMP/samba/lock" "$TMP/samba/state" "$TMP/samba/cache"
+		printf '  private dir = %s\n  ncalrpc dir = %s\n' "$TMP/samba/private" "$TMP/samba/ncalrpc"
+	} >"$TMP/samba/smb.conf"
+	for sf in '' 'NTLMSSP_FEATURE_SIGN NTLMSSP_FEATURE_SEAL'; do
+		# accept-completed alone (oQcw...), or with our mechListMIC (oRsw...)
+		args=(--spnego) final='server: KK -> AF oQcwBaADCgEA '
+		[ -n "$sf" ] && args+=(--sf "$sf") final='server: KK -> AF oRswGaADCgEAoxIEEAEAAA'
+
+		out=$(/usr/bin/python3 "$HERE/helper_pair.py" "${args[@]}" ntlm_auth \
+			"--configfile=$TMP/samba/smb.conf" --helper-protocol=gss-spnego-client \
+			--username=alice --domain=CORP "--password=$PW" -- \
+			"$NTLM" helper --protocol gss-spnego --accounts "$TMP/accounts" \
+			--audit "$TMP/a.samba" 2>&1)
+		contains "Samba's SPNEGO client ($sf): AF" "$final" "$out"
+		contains "Samba's SPNEGO client ($sf): names" ' CORP\alice' "$out"
+		contains "Samba's SPNEGO client ($sf): takes our last token" 'client: AF -> AF' "$out"
+	done
+	contains "Samba's SPNEGO client: audited" '9005 success CORP\alice' "$(events "$TMP/a.samba")"
+else
+	echo "SKIP (loudly): Samba's ntlm_auth is not installed: no Samba SPNEGO client" >&2
+fi
 
 out=$(run krb5only "$TMP/a.krb5")
 contains "a Kerberos-only NegTokenInit: NA" 'krb5only: NA * NTLM_E_NO_COMMON_MECH' "$out"
