@@ -9,11 +9,12 @@
 #   deb    build, plus the Debian packaging tools (`make deb`)
 #   test   everything `make test` runs: the above, cmocka, valgrind, clang
 #          (fuzzing), the man page tools, and the independent NTLM peers of
-#          the interop and HTTP tests
+#          the interop and HTTP tests, evtxexport (ntlm audit reads .evtx
+#          through it: tests/audit/windows.sh)
 set -euo pipefail
 
 build=(build-essential cmake pkg-config nettle-dev libunistring-dev libwbclient-dev libkrb5-dev
-       libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev)
+       libmicrohttpd-dev libcurl4-openssl-dev zlib1g-dev libexpat1-dev)
 declare -A profile=(
 	[build]="${build[*]}"
 	[run]="${build[*]} curl"
@@ -23,7 +24,7 @@ declare -A profile=(
 	        gss-ntlmssp gss-ntlmssp-dev libkrb5-dev python3-gssapi python3-requests python3-requests-ntlm
 	        winbind python3-ntlm-auth python3-impacket tshark clang libclang-rt-14-dev
 	        samba-ad-dc samba-ad-provision squid apache2 libapache2-mod-auth-gssapi
-	        sasl2-bin libsasl2-modules-gssapi-mit chromium
+	        sasl2-bin libsasl2-modules-gssapi-mit chromium libevtx-utils
 	        groff-base man-db dpkg-dev debhelper lintian"
 )
 

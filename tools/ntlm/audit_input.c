@@ -38,6 +38,8 @@ struct reader {
 
 const struct input_format *const audit_input_formats[] = {
 	&audit_format_ntlm_jsonl,
+	&audit_format_windows_xml,
+	&audit_format_windows_evtx,
 	NULL,
 };
 

@@ -101,5 +101,8 @@ long reader_read(struct reader *r, void *buf, size_t n, char *err, size_t err_le
 
 /* Our own JSON Lines records (audit_record.c). */
 extern const struct input_format audit_format_ntlm_jsonl;
+/* Windows events: XML (wevtutil qe /f:xml) and .evtx (audit_fmt_windows*.c). */
+extern const struct input_format audit_format_windows_xml;
+extern const struct input_format audit_format_windows_evtx;
 
 #endif
