@@ -18,8 +18,9 @@
 #     clients' keep-alive requests/s and logons/s without and with the
 #     slow-header attack (BENCH_ATTACK=0 skips it);
 #  5. bench/bench_audit.sh: ntlm audit report / simulate records per second
-#     and peak RSS over BENCH_AUDIT_RECORDS synthetic records (BENCH_AUDIT=0
-#     skips part 5).
+#     (by the clock and of CPU) and peak RSS over BENCH_AUDIT_RECORDS synthetic
+#     records, then over BENCH_AUDIT_TOTAL (10 million) (BENCH_AUDIT=0 skips
+#     part 5).
 # Exit status: 1 when bench_ntlm fails, or bench_httpd's (1 when a request
 # or an audit event is missing).
 set -euo pipefail
