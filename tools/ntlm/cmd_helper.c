@@ -181,8 +181,11 @@ static void audit_malformed(struct helper *h, ntlm_status st, const char *text)
 	snprintf(reason, sizeof(reason), "%s: %s",
 		 h->mode == HELPER_GSS_SPNEGO ? "gss-spnego" : "squid-2.5-ntlmssp", text);
 	if (ntlm_audit_frontend_event(h->audit, NTLM_EVENT_MALFORMED_REQUEST, "", "", reason) !=
-	    NTLM_OK)
-		fprintf(stderr, "ntlm helper: audit: %s\n", ntlm_error_message());
+	    NTLM_OK) {
+		char why[256] = "";
+		(void)ntlm_audit_lost(h->audit, why, sizeof(why));
+		fprintf(stderr, "ntlm helper: audit: event 9104 lost: %s\n", why);
+	}
 }
 
 /* squid-2.5-ntlmssp: a NEGOTIATE. */
