@@ -7,9 +7,9 @@
 # from our JSON Lines without --format; .gz reads the same; a real .evtx
 # (through evtxexport) gives its two NTLM logons; a missing converter and a
 # failing one are clear errors; hostile XML (cut short, oversized event and
-# token, DOCTYPE / entity bomb, undefined entity, invalid UTF-8, wrong
-# nesting, an event inside an event, UTF-16, not events) is refused with
-# file:line, reading what can be read, in bounded memory.
+# token, a .gz bomb, DOCTYPE / entity bomb, undefined entity, invalid UTF-8,
+# wrong nesting, an event inside an event, UTF-16, not events) is refused
+# with file:line, reading what can be read, in bounded memory.
 set -u
 NTLM=${1:?usage: bash $0 /path/to/ntlm}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -212,6 +212,23 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit((r["record
 kb=$(rss "$TMP/token.xml")
 err_has "oversized token" "token.xml:2: an XML token longer than 1048576 bytes"
 [ "$kb" -lt 65536 ] || fail "oversized token: peak RSS $kb KiB for an 8 MiB attribute"
+
+# a decompression bomb: an event, then 10 GiB (once inflated) of blanks in a
+# 10 MB .gz; given up after 256 MiB with no event in them, in bounded memory
+python3 - "$W" "$TMP/bomb.xml.gz" <<'PY'
+import gzip, sys
+first = open(sys.argv[1], newline="").read().split("\r\n")[0]
+blanks = gzip.compress(b" " * (64 << 20), 9)  # gzip members follow one another
+with open(sys.argv[2], "wb") as f:
+    f.write(gzip.compress(("<Events>" + first + "\n").encode()))
+    for _ in range(160):
+        f.write(blanks)
+PY
+start=$(date +%s)
+kb=$(rss "$TMP/bomb.xml.gz")
+err_has "gz bomb" "bomb.xml.gz:2: 256 MiB read with no whole <Event> in them: giving up on this stream"
+[ "$kb" -lt 65536 ] || fail "gz bomb: peak RSS $kb KiB"
+[ $(($(date +%s) - start)) -lt 60 ] || fail "gz bomb: more than 60 s"
 
 # no DTD: a billion laughs is refused at its declaration, nothing expanded
 cat >"$TMP/lol.xml" <<'EOF'

@@ -41,8 +41,8 @@ struct winxml {
 	void *ctx;
 	XML_Parser p;
 	bool started, suspended, final_fed, done;
-	unsigned long long fed, last_pos;
-	char fatal[300]; /* a fatal error a handler found */
+	unsigned long long fed, last_pos, ev_end; /* ev_end: where the last event ended */
+	char fatal[300];			  /* a fatal error a handler found */
 	/* where we are */
 	unsigned depth, ev_depth, cur_depth;
 	enum sect sect;
@@ -255,6 +255,7 @@ static void XMLCALL on_end(void *ud, const char *name)
 			x->sect = S_NONE;
 		if (x->depth == x->ev_depth) {
 			x->ev_depth = 0;
+			x->ev_end = x->last_pos;
 			x->ev_ready = true;
 			XML_StopParser(x->p, XML_TRUE);
 		}
@@ -422,6 +423,14 @@ static enum XML_Status next_chunk(struct winxml *x, char *err, size_t err_len, b
 	if (x->fed - x->last_pos > WINXML_TOKEN_MAX) {
 		snprintf(err, err_len, "%s:%lu: an XML token longer than %u bytes", x->name,
 			 winxml_line(x), WINXML_TOKEN_MAX);
+		*read_err = true;
+		return XML_STATUS_ERROR;
+	}
+	if (x->fed - x->ev_end > WINXML_BARREN_MAX) {
+		snprintf(err, err_len,
+			 "%s:%lu: %llu MiB read with no whole <Event> in them: giving up on this "
+			 "stream",
+			 x->name, winxml_line(x), WINXML_BARREN_MAX >> 20);
 		*read_err = true;
 		return XML_STATUS_ERROR;
 	}

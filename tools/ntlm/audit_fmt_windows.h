@@ -5,7 +5,8 @@
  * time, into observations (docs/audit.md "Windows events"). No DTD: a
  * document type declaration or an entity declaration is refused; no entity
  * is ever expanded. Memory is bounded: an event is at most WINXML_EVENT_MAX
- * bytes, a single XML token at most WINXML_TOKEN_MAX.
+ * bytes, a single XML token at most WINXML_TOKEN_MAX, and a stream with
+ * no whole event in WINXML_BARREN_MAX bytes is given up.
  */
 #ifndef NTLM_AUDIT_FMT_WINDOWS_H
 #define NTLM_AUDIT_FMT_WINDOWS_H
@@ -18,6 +19,9 @@
 #define WINXML_EVENT_MAX (64u << 10)
 #define WINXML_TOKEN_MAX (1u << 20)
 #define WINXML_DEPTH_MAX 32
+/* Bytes with no whole <Event> in them (a decompression bomb, or not an
+ * event log) before the stream is given up. */
+#define WINXML_BARREN_MAX (256ull << 20)
 
 /* Where the XML comes from: up to n bytes into buf, the count, 0 at the
  * end, -1 on an error (message in err). */
