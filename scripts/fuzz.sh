@@ -26,6 +26,7 @@ dict_for() {
 	fuzz_policy_*) echo "$root/tests/fuzz/dict/policy.dict" ;;
 	fuzz_http_*) echo "$root/tests/fuzz/dict/http.dict" ;;
 	fuzz_accounts*) echo "$root/tests/fuzz/dict/accounts.dict" ;;
+	fuzz_audit_windows*) echo "$root/tests/fuzz/dict/windows-xml.dict" ;;
 	*) echo "$root/tests/fuzz/dict/ntlmssp.dict" ;;
 	esac
 }
