@@ -5,13 +5,15 @@
 # with a BOM, a declaration and a root element) give exact flows, classes,
 # outcomes and simulate's undecidable counts by fact; they are told apart
 # from our JSON Lines without --format; .gz reads the same; a real .evtx
-# (through evtxexport) gives its two NTLM logons; a missing converter and a
+# (through evtxexport, no shell: names with shell syntax or a leading '-'
+# are only names) gives its two NTLM logons; a missing converter and a
 # failing one are clear errors; hostile XML (cut short, oversized event and
 # token, a .gz bomb, DOCTYPE / entity bomb, undefined entity, invalid UTF-8,
 # wrong nesting, an event inside an event, UTF-16, not events) is refused
 # with file:line, reading what can be read, in bounded memory.
 set -u
 NTLM=${1:?usage: bash $0 /path/to/ntlm}
+case $NTLM in /*) ;; *) NTLM=$PWD/$NTLM ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 FIX=$HERE/fixtures
 TMP=$(mktemp -d)
@@ -163,6 +165,16 @@ a, b = (json.load(open(p)) for p in sys.argv[1:3])
 a.pop("files"); b.pop("files")
 print("OK" if a == b else "differs")
 ' "$TMP/out" "$TMP/evtx.json")"
+	# no shell between us and the converter: a name with shell syntax, and one
+	# that looks like an option, are only names
+	mkdir -p "$TMP/names" && cd "$TMP/names" || exit 1
+	cp "$FIX/windows-security.evtx" 'x; touch pwned $(touch pwned2).evtx'
+	cp "$FIX/windows-security.evtx" -- '-h.evtx'
+	run "evtx names" 0 audit report --json -- 'x; touch pwned $(touch pwned2).evtx' -h.evtx
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(r["records"] != 4)' "$TMP/out" ||
+		fail "evtx names: not 2 x 2 records"
+	[ ! -e pwned ] && [ ! -e pwned2 ] || fail "evtx names: a shell ran the name"
+	cd "$HERE" || exit 1
 	# a broken .evtx: the converter's own message, then its exit status
 	{ printf 'ElfFile\0'; head -c 5000 /dev/zero | tr '\0' 'x'; } >"$TMP/bad.evtx"
 	run "evtx broken" 2 audit report "$TMP/bad.evtx"
