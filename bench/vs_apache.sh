@@ -177,9 +177,9 @@ if [ "$HOLD" -gt 0 ]; then
 		start_ntlm hold --quiet
 		"$build/bench_hold" --url "http://127.0.0.1:$NPORT/private/index.html" --user 'BENCH\user' \
 			--password "$pw" --connections "$HOLD" --server-pid "$NPID"
+		stop "$NPID" # (the audit file is complete once the server stopped)
 		got=$(grep -c '"event":9005' "$tmp/hold.jsonl" || true)
 		echo "audit: $got logon events (want $HOLD, one per connection)"
 		[ "$got" = "$HOLD" ] || { echo "bench: FAIL: logons not audited exactly once" >&2; exit 1; }
-		stop "$NPID"
 	fi
 fi

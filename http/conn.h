@@ -14,6 +14,8 @@
 #include "fe.h"
 #include "httpd.h"
 
+/* What the audit file may keep in memory (fe_live_spec.audit_buffer). */
+#define HTTPD_AUDIT_BUFFER 65536u
 /* Requests a connection may have refused (401/400) before it is closed. */
 #define MAX_REFUSALS 32u
 /* Base64 of NTLM_MAX_TOKEN bytes; under Negotiate, of a SPNEGO token. */

@@ -504,6 +504,12 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		 * policy's AuditLog (syslog by default) decides */
 		.syslog = cfg->audit && cfg->audit_syslog ? "ntlm-httpd" : NULL,
 		.callback = httpd_on_audit_event,
+		/* Records of logons the policy lets go on without them
+		 * (AuditFailure = continue) and front-end events are written
+		 * HTTPD_AUDIT_BUFFER at a time: by the guard every 100 ms, before a
+		 * reload opens the file again, and at the stop. Under AuditFailure =
+		 * deny each record is written before its logon succeeds. */
+		.audit_buffer = HTTPD_AUDIT_BUFFER,
 	};
 	const char *from;
 	st = fe_accounts_open(&spec, policy, &accounts, &from);
@@ -520,6 +526,8 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		st = ntlm_audit_to_syslog(audit, "ntlm-httpd");
 	if (st == NTLM_OK)
 		st = ntlm_audit_to_callback(audit, httpd_on_audit_event, NULL);
+	if (st == NTLM_OK)
+		st = ntlm_audit_buffer(audit, spec.audit_buffer);
 	if (st != NTLM_OK) {
 		rc = load_error(why, why_len, "--audit", cfg->audit, st);
 		goto out;

@@ -258,6 +258,23 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_spec(struct ntlm_audit *a, cons
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_to_policy(struct ntlm_audit *a,
 							const struct ntlm_policy *policy,
 							const char *ident);
+/* Lets the file destinations of a (those added before and after) keep up to
+ * bytes of records in memory and write them whole lines at a time, one
+ * write(2) for many records instead of one each (0, the default: none; at
+ * most 16 MiB). A record of a handshake whose policy says AuditFailure =
+ * deny is never kept: it is written, after everything kept before it, before
+ * ntlm_step returns, so a logon still fails when its record cannot be
+ * written. Under AuditFailure = continue (the default) and for front-end
+ * events, a record is written when the next one does not fit, at
+ * ntlm_audit_flush, or at ntlm_audit_close: the caller flushes on a timer
+ * (e.g. every 100 ms) and before reopening or exiting. Records lost when a
+ * kept block cannot be written count in ntlm_audit_lost. Call while setting
+ * up, before a is shared. */
+NTLM_API NTLM_MUST_USE ntlm_status ntlm_audit_buffer(struct ntlm_audit *a, size_t bytes);
+/* Writes what the destinations of a keep (ntlm_audit_buffer); may be called
+ * from any thread at any time. The first failure's status. */
+NTLM_API ntlm_status ntlm_audit_flush(struct ntlm_audit *a);
+/* Flushes (ntlm_audit_flush) and frees. */
 NTLM_API void ntlm_audit_close(struct ntlm_audit *a);
 /* Events that some sink of a could not record (disk full, file size limit,
  * a failing callback...) since it was opened; why, when not NULL, gets the

@@ -32,5 +32,5 @@ ntlm_status ntlm_audit_frontend_event(struct ntlm_audit *a, uint32_t id, const c
 	NTLM_AUDIT_SET(&e, target, target);
 	NTLM_AUDIT_SET(&e, peer, peer);
 	NTLM_AUDIT_SET(&e, reason, reason);
-	return ntlm_audit_emit(a, &e);
+	return ntlm_audit_emit_as(a, &e, false); /* decides no logon: may be buffered */
 }

@@ -292,6 +292,22 @@ ntlm_status ntlm_audit_to_callback(struct ntlm_audit *a, ntlm_audit_fn fn, void 
 	return ntlm_audit_add_callback(a, fn, arg);
 }
 
+ntlm_status ntlm_audit_buffer(struct ntlm_audit *a, size_t bytes)
+{
+	ntlm_err_clear();
+	if (!a)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit is NULL");
+	return ntlm_audit_set_buffer(a, bytes);
+}
+
+ntlm_status ntlm_audit_flush(struct ntlm_audit *a)
+{
+	ntlm_err_clear();
+	if (!a)
+		return ntlm_err(NTLM_E_INVALID_ARGUMENT, "audit is NULL");
+	return ntlm_audit_flush_sinks(a);
+}
+
 void ntlm_audit_close(struct ntlm_audit *a)
 {
 	ntlm_audit_free(a);

@@ -137,14 +137,16 @@ NTLM_RESULT ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, s
 typedef void (*ntlm_audit_cb)(const struct ntlm_audit_event *e, void *arg);
 
 #define NTLM_AUDIT_MAX_SINKS 8
+#define NTLM_AUDIT_BUFFER_MAX (16u * 1024u * 1024u) /* ntlm_audit_set_buffer */
 #define NTLM_AUDIT_SYSLOG_SOCKET "/dev/log"
 #define NTLM_AUDIT_JOURNAL_SOCKET "/run/systemd/journal/socket"
 struct ntlm_audit_sink;
 /*
  * Sinks are added while setting up, before the object is shared; after that
  * ntlm_audit_emit may be called from any number of threads at once (the file
- * sink writes each line with one write(2), syslog(3) is thread-safe, and a
- * callback must be). Reference-counted so contexts can share one.
+ * sink writes each line with one write(2), or whole lines in one write(2)
+ * when it buffers; syslog(3) is thread-safe, and a callback must be).
+ * Reference-counted so contexts can share one.
  */
 struct ntlm_audit {
 	size_t n;
@@ -153,6 +155,7 @@ struct ntlm_audit {
 	uint64_t lost;	      /* events some sink could not record (atomic builtins) */
 	pthread_mutex_t lock; /* guards why */
 	char why[256];	      /* the last sink failure, for ntlm_audit_lost */
+	size_t buffer;	      /* ntlm_audit_set_buffer: for file sinks added later */
 };
 
 NTLM_RESULT ntlm_audit_new(struct ntlm_audit **out);
@@ -178,6 +181,19 @@ NTLM_RESULT ntlm_audit_add_callback(struct ntlm_audit *a, ntlm_audit_cb cb, void
  * the caller's own failure, if any, stays the one reported. NULL audit = no
  * sinks. */
 NTLM_RESULT ntlm_audit_emit(struct ntlm_audit *a, const struct ntlm_audit_event *e);
+/* The same; with must_write false a buffering sink (ntlm_audit_set_buffer)
+ * may keep the record in memory until the next flush. ntlm_audit_emit is
+ * must_write true. */
+NTLM_RESULT ntlm_audit_emit_as(struct ntlm_audit *a, const struct ntlm_audit_event *e,
+			       bool must_write);
+/* File sinks keep up to bytes of records in memory (0: none, the default),
+ * written whole lines at a time: when the next record does not fit, when a
+ * record must be written, at ntlm_audit_flush_sinks and when the object is freed.
+ * Applies to the file sinks present and to those added later. */
+NTLM_RESULT ntlm_audit_set_buffer(struct ntlm_audit *a, size_t bytes);
+/* Writes what every sink keeps; the first failure's status (each record
+ * lost is counted, as for emit). */
+NTLM_RESULT ntlm_audit_flush_sinks(struct ntlm_audit *a);
 /* Events lost so far (some sink failed) and the last failure's message. */
 uint64_t ntlm_audit_lost_count(struct ntlm_audit *a, char *why, size_t len);
 

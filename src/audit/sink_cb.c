@@ -10,9 +10,11 @@ struct cbsink {
 	void *arg; /* borrowed */
 };
 
-static ntlm_status cb_emit(struct ntlm_audit_sink *s, const struct ntlm_audit_event *e)
+static ntlm_status cb_emit(struct ntlm_audit_sink *s, const struct ntlm_audit_event *e,
+			   bool must_write)
 {
 	struct cbsink *c = (struct cbsink *)s;
+	(void)must_write; /* called at once */
 	c->cb(e, c->arg);
 	return NTLM_OK;
 }

@@ -6,6 +6,13 @@
  * record is written whole or not at all: a short write (disk full, file
  * size limit) is truncated away when nothing was appended after it, else
  * the next record starts with the newline that ends the cut line.
+ *
+ * Buffered (ntlm_audit_set_buffer): records that need not be known written
+ * at once are kept, whole lines, and written together in one write(2) (the
+ * same whole-or-nothing rule applies to the block): when the next one does
+ * not fit, with the next record that must be written (which is then written
+ * with everything kept before it, in order), at a flush, and at close. A
+ * block that cannot be written loses its records: counted on the owner.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +27,9 @@ struct jsonl {
 	int fd;
 	pthread_mutex_t lock; /* one record at a time from this process */
 	bool cut;	      /* a record was cut and could not be removed */
+	char *buf;	      /* cap + 1 bytes: [0] for put_record's newline, then records */
+	size_t len, cap;      /* bytes kept (from buf + 1); 0 cap: no buffer */
+	unsigned kept;	      /* records kept */
 	char path[];	      /* for messages */
 };
 
@@ -67,7 +77,33 @@ static ntlm_status put_record(struct jsonl *j, char *line, size_t n)
 			errstr(w < 0 ? e : ENOSPC, eb, sizeof(eb)));
 }
 
-static ntlm_status jsonl_emit(struct ntlm_audit_sink *s, const struct ntlm_audit_event *e)
+/* Under the lock: writes what is kept; its records are lost if that fails,
+ * counted on the owner but for the last `counted` of them (the caller's). */
+static ntlm_status flush_locked(struct jsonl *j, unsigned counted)
+{
+	ntlm_status st = NTLM_OK;
+
+	if (j->len) {
+		st = put_record(j, j->buf + 1, j->len);
+		if (st != NTLM_OK)
+			ntlm_audit_count_lost(j->base.owner, j->kept - counted,
+					      ntlm_error_message());
+	}
+	j->len = 0;
+	j->kept = 0;
+	return st;
+}
+
+/* Under the lock: keeps line (n bytes, newline included), which fits. */
+static void keep(struct jsonl *j, const char *line, size_t n)
+{
+	memcpy(j->buf + 1 + j->len, line, n);
+	j->len += n;
+	j->kept++;
+}
+
+static ntlm_status jsonl_emit(struct ntlm_audit_sink *s, const struct ntlm_audit_event *e,
+			      bool must_write)
 {
 	struct jsonl *j = (struct jsonl *)s;
 	/* [0]: room for a newline that ends a cut line; then the record and its
@@ -82,16 +118,56 @@ static ntlm_status jsonl_emit(struct ntlm_audit_sink *s, const struct ntlm_audit
 	n = strlen(line);
 	line[n++] = '\n';
 	pthread_mutex_lock(&j->lock);
-	st = put_record(j, line, n);
+	if (!j->cap) {
+		st = put_record(j, line, n);
+	} else if (j->len + n <= j->cap) {
+		keep(j, line, n);
+		st = must_write ? flush_locked(j, 1) : NTLM_OK;
+	} else {
+		(void)flush_locked(j, 0); /* its losses are counted */
+		if (!must_write && n <= j->cap) {
+			keep(j, line, n);
+			st = NTLM_OK;
+		} else {
+			st = put_record(j, line, n);
+		}
+	}
 	pthread_mutex_unlock(&j->lock);
 	return st;
+}
+
+static ntlm_status jsonl_flush(struct ntlm_audit_sink *s)
+{
+	struct jsonl *j = (struct jsonl *)s;
+	pthread_mutex_lock(&j->lock);
+	ntlm_status st = flush_locked(j, 0);
+	pthread_mutex_unlock(&j->lock);
+	return st;
+}
+
+static ntlm_status jsonl_set_buffer(struct ntlm_audit_sink *s, size_t bytes)
+{
+	struct jsonl *j = (struct jsonl *)s;
+	char *p = NULL;
+
+	if (bytes && !(p = malloc(bytes + 1)))
+		return ntlm_err(NTLM_E_NOMEM, "out of memory");
+	pthread_mutex_lock(&j->lock);
+	(void)flush_locked(j, 0);
+	free(j->buf);
+	j->buf = p;
+	j->cap = bytes;
+	pthread_mutex_unlock(&j->lock);
+	return NTLM_OK;
 }
 
 static void jsonl_close(struct ntlm_audit_sink *s)
 {
 	struct jsonl *j = (struct jsonl *)s;
+	(void)jsonl_flush(s);
 	close(j->fd);
 	pthread_mutex_destroy(&j->lock);
+	free(j->buf);
 	free(j);
 }
 
@@ -99,6 +175,8 @@ static const struct ntlm_audit_sink_ops jsonl_ops = {
 	.kind = "jsonl",
 	.emit = jsonl_emit,
 	.close = jsonl_close,
+	.set_buffer = jsonl_set_buffer,
+	.flush = jsonl_flush,
 };
 
 ntlm_status ntlm_audit_sink_jsonl_open(const char *path, struct ntlm_audit_sink **out)
@@ -113,7 +191,11 @@ ntlm_status ntlm_audit_sink_jsonl_open(const char *path, struct ntlm_audit_sink 
 	if (!j)
 		return ntlm_err(NTLM_E_NOMEM, "out of memory");
 	j->base.ops = &jsonl_ops;
+	j->base.owner = NULL;
 	j->cut = false;
+	j->buf = NULL;
+	j->len = j->cap = 0;
+	j->kept = 0;
 	memcpy(j->path, path, plen + 1);
 	do {
 		j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);

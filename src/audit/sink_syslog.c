@@ -161,8 +161,10 @@ static bool journal_field(char *buf, size_t len, size_t *k, const char *name, co
 	return true;
 }
 
-static ntlm_status slog_emit(struct ntlm_audit_sink *s, const struct ntlm_audit_event *e)
+static ntlm_status slog_emit(struct ntlm_audit_sink *s, const struct ntlm_audit_event *e,
+			     bool must_write)
 {
+	(void)must_write; /* a datagram per record: nothing is kept */
 	struct slog *l = (struct slog *)s;
 	char msg[NTLM_AUDIT_JSON_MAX];
 	char buf[NTLM_AUDIT_JSON_MAX + 512], num[32], eb[128];

@@ -166,8 +166,11 @@ void ntlm_ctx_audit(struct ntlm_ctx *c, struct ntlm_audit_event *e)
 	fill_facts(c, e);
 	/* A sink failure is counted here and on the audit object
 	 * (ntlm_audit_lost); it leaves the thread's error detail alone, and
-	 * changes the outcome only under AuditFailure = deny (ntlm_step). */
-	if (ntlm_audit_emit(c->audit, e) != NTLM_OK)
+	 * changes the outcome only under AuditFailure = deny (ntlm_step), so
+	 * only then must the record be known written before the step returns;
+	 * under continue a buffering sink may keep it (ntlm_audit_buffer). */
+	if (ntlm_audit_emit_as(c->audit, e, c->policy->audit_failure == NTLM_AUDIT_FAILURE_DENY) !=
+	    NTLM_OK)
 		c->audit_errors++;
 }
 

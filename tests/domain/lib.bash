@@ -90,7 +90,10 @@ stop_all() {
 trap stop_all EXIT
 
 # events FILE: one "ID OUTCOME DOMAIN\USER | REASON" line per audit record.
+# (ntlm httpd writes its audit file every 100 ms: both wait for the records
+# of what just happened)
 events() {
+	sleep "${AUDIT_SETTLE:-0.3}"
 	[ -f "$1" ] || return 0
 	$PY -c '
 import json, sys
@@ -101,6 +104,7 @@ for l in open(sys.argv[1], encoding="utf-8"):
 }
 # count_events FILE ID: records with this id.
 count_events() {
+	sleep "${AUDIT_SETTLE:-0.3}"
 	[ -f "$1" ] || { echo 0; return; }
 	grep -c "^{\"event\":$2," "$1"
 }

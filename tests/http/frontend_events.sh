@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.bash"
 
 b64() { $PY -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$1"; }
 code() { curl -sS --max-time 30 -o /dev/null -w '%{http_code}' "$@" "$BASE/"; }
-last() { grep "^{\"event\":$1," "$AUDIT" | tail -n 1; }
+last() { sleep "${AUDIT_SETTLE:-0.3}"; grep "^{\"event\":$1," "$AUDIT" | tail -n 1; } # audit written every 100 ms
 
 start_server events --profile cis --quiet
 

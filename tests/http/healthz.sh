@@ -102,7 +102,7 @@ NTLM=$TMP/ntlm-fsize
 $PY -c 'import sys; sys.stdout.write("{\"pad\":\"" + "x" * 2037 + "\"}\n")' >"$TMP/health-fsize.audit"
 start_server health-fsize --profile cis --quiet
 NTLM=$REAL_NTLM
-lost() { $PY -c 'import json,sys; print(json.loads(sys.argv[1])["audit_records_lost"])' "$(health)"; }
+lost() { sleep "${AUDIT_SETTLE:-0.3}"; $PY -c 'import json,sys; print(json.loads(sys.argv[1])["audit_records_lost"])' "$(health)"; }
 eq "nothing lost yet" 0 "$(lost)"
 ok() { curl_ntlm "DEMO\\demo:$DEMO_PW" -o /dev/null -w '%{http_code}' "$BASE/"; }
 eq "logon 1 at the size limit" 200 "$(ok)"

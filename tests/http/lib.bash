@@ -144,8 +144,11 @@ server_alive() {
 }
 
 # count_events ID [FILE]: audit records with this event id.
+# The server writes its audit file every 100 ms (buffered, docs/httpd.md
+# "Audit"), so this first waits for the records of what just happened.
 count_events() {
 	local f=${2:-$AUDIT}
+	sleep "${AUDIT_SETTLE:-0.3}"
 	[ -f "$f" ] || { echo 0; return; }
 	grep -c "^{\"event\":$1," "$f"
 }

@@ -883,6 +883,107 @@ static void test_jsonl_record_whole_or_nothing(void **state)
 	free(d);
 }
 
+static off_t file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* Issue 17: the buffered file sink. Records that need not be written at once
+ * stay in memory (the file does not grow: no write(2)) until the buffer is
+ * full, a record must be written, a flush or the end; then whole lines, in
+ * order, several per write: 200 records reach the file in a handful of
+ * writes (each growth of the file seen after an emit is one write). */
+static void test_jsonl_buffered(void **state)
+{
+	(void)state;
+	char *d = tmpdir(), path[4200];
+	struct ntlm_audit *a = NULL;
+	struct ntlm_audit_event e;
+	size_t len, one = strlen(sample_json) + 1;
+
+	snprintf(path, sizeof(path), "%s/audit.jsonl", d);
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	/* set before the sink is added: it applies to sinks added later */
+	assert_int_equal(ntlm_audit_set_buffer(a, 16 * one), NTLM_OK);
+	assert_int_equal(ntlm_audit_set_buffer(a, NTLM_AUDIT_BUFFER_MAX + 1),
+			 NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_audit_add_jsonl(a, path), NTLM_OK);
+	sample(&e);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(ntlm_audit_emit_as(a, &e, false), NTLM_OK);
+	assert_int_equal(file_size(path), 0);
+	assert_int_equal(ntlm_audit_flush_sinks(a), NTLM_OK);
+	assert_int_equal(file_size(path), (off_t)(5 * one));
+	assert_int_equal(ntlm_audit_flush_sinks(a), NTLM_OK); /* nothing kept: nothing */
+	assert_int_equal(file_size(path), (off_t)(5 * one));
+
+	/* A record that must be written goes out at once, after what was kept. */
+	assert_int_equal(ntlm_audit_emit_as(a, &e, false), NTLM_OK);
+	NTLM_AUDIT_SET(&e, user, "bobby"); /* as long as "alice" */
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_OK);
+	char *buf = slurp(path, &len);
+	assert_int_equal(len, 7 * one);
+	assert_memory_equal(buf + 5 * one, sample_json, one - 1);
+	assert_non_null(strstr(buf + 6 * one, "\"user\":\"bobby\""));
+	free(buf);
+
+	/* 200 records: the file grows only when the buffer is full. */
+	sample(&e);
+	unsigned writes = 0;
+	off_t before = file_size(path);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(ntlm_audit_emit_as(a, &e, false), NTLM_OK);
+		off_t now = file_size(path);
+		if (now != before) {
+			writes++;
+			assert_int_equal((now - before) % (off_t)one, 0); /* whole lines */
+		}
+		before = now;
+	}
+	assert_true(writes >= 200 / 16 - 1 && writes <= 200 / 16);
+	ntlm_audit_free(a); /* the rest */
+	buf = slurp(path, &len);
+	assert_int_equal(len, 207 * one);
+	for (size_t pos = 0; pos < len; pos += one)
+		assert_int_equal(buf[pos + one - 1], '\n');
+	free(buf);
+	unlink(path);
+	rmdir(d);
+	free(d);
+}
+
+/* Records kept and then not written (a full disk) are lost and counted, as
+ * if their emit had failed; a record that must be written fails at once. */
+static void test_jsonl_buffered_lost(void **state)
+{
+	(void)state;
+	struct ntlm_audit *a = NULL;
+	struct ntlm_audit_event e;
+	char why[256];
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	assert_int_equal(ntlm_audit_new(&a), NTLM_OK);
+	assert_int_equal(ntlm_audit_add_jsonl(a, "/dev/full"), NTLM_OK);
+	assert_int_equal(ntlm_audit_set_buffer(a, 65536), NTLM_OK); /* after: applies too */
+	sample(&e);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ntlm_audit_emit_as(a, &e, false), NTLM_OK);
+	assert_int_equal(ntlm_audit_lost(a, NULL, 0), 0);
+	(void)ntlm_err(NTLM_E_LOGON_FAILURE, "the real cause");
+	assert_int_equal(ntlm_audit_flush_sinks(a), NTLM_E_INTERNAL);
+	assert_int_equal(ntlm_audit_lost(a, why, sizeof(why)), 3);
+	assert_non_null(strstr(why, "No space left on device"));
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ntlm_audit_emit_as(a, &e, false), NTLM_OK);
+	(void)ntlm_err(NTLM_E_LOGON_FAILURE, "the real cause");
+	assert_int_equal(ntlm_audit_emit(a, &e), NTLM_E_INTERNAL);
+	assert_string_equal(ntlm_error_message(), "the real cause");
+	assert_int_equal(ntlm_audit_lost(a, NULL, 0), 6);
+	assert_int_equal(ntlm_audit_emit_as(a, &e, false), NTLM_OK);
+	ntlm_audit_free(a); /* the last one is lost at close: nothing to see */
+}
+
 #define THREADS 8
 #define PER_THREAD 400
 
@@ -1016,6 +1117,8 @@ int main(void)
 		cmocka_unit_test(test_failing_sink_does_not_stop_others),
 		cmocka_unit_test(test_jsonl_record_whole_or_nothing),
 		cmocka_unit_test(test_jsonl_threads),
+		cmocka_unit_test(test_jsonl_buffered),
+		cmocka_unit_test(test_jsonl_buffered_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

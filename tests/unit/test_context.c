@@ -646,6 +646,68 @@ static void test_audit_failure(void **state)
 	peer_free(p);
 }
 
+/* Lines in the file at path (0 if absent). */
+static unsigned file_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned n = 0;
+	int c;
+	if (!f)
+		return 0;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Issue 17: a buffering file sink (ntlm_audit_set_buffer). Under
+ * AuditFailure = Continue a handshake's records may wait in the buffer (the
+ * file has none of them until a flush); under Deny each record is written
+ * before its step returns, so a logon whose record cannot be written still
+ * fails, and one whose record is written finds it in the file at once. */
+static void test_audit_failure_buffered(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ntlm-ctx-audit-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/audit.jsonl", dir);
+
+	struct peer *p = peer_new("cis", "cis");
+	assert_int_equal(ntlm_audit_add_jsonl(p->saud, path), NTLM_OK);
+	assert_int_equal(ntlm_audit_set_buffer(p->saud, 65536), NTLM_OK);
+	struct result r = run(p, NULL, NULL, NULL, NULL);
+	assert_success(r);
+	assert_int_equal(file_lines(path), 0); /* continue: kept */
+	assert_int_equal(ntlm_audit_flush_sinks(p->saud), NTLM_OK);
+	unsigned n = file_lines(path);
+	assert_true(n >= 1); /* 9005 at least, and cis's 8002 */
+
+	p->spol.audit_failure = NTLM_AUDIT_FAILURE_DENY;
+	r = run(p, NULL, NULL, NULL, NULL);
+	assert_success(r);
+	assert_int_equal(file_lines(path), 2 * n); /* deny: written, no flush */
+	peer_free(p);
+	unlink(path);
+	rmdir(dir);
+
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	p = peer_new("cis", "cis");
+	assert_int_equal(ntlm_audit_add_jsonl(p->saud, "/dev/full"), NTLM_OK);
+	assert_int_equal(ntlm_audit_set_buffer(p->saud, 65536), NTLM_OK);
+	r = run(p, NULL, NULL, NULL, NULL);
+	assert_success(r); /* continue: nothing failed yet */
+	assert_int_equal(ntlm_audit_lost(p->saud, NULL, 0), 0);
+	assert_int_equal(ntlm_audit_flush_sinks(p->saud), NTLM_E_INTERNAL);
+	assert_int_equal(ntlm_audit_lost(p->saud, NULL, 0), n); /* each one counted */
+	p->spol.audit_failure = NTLM_AUDIT_FAILURE_DENY;
+	r = run(p, NULL, NULL, NULL, NULL);
+	assert_int_equal(r.st, NTLM_E_POLICY_AUDIT_FAILED);
+	uint8_t key[16];
+	assert_int_equal(ntlm_ctx_session_key(p->server, key), NTLM_E_BAD_STATE);
+	peer_free(p);
+}
+
 /* Finds the CHALLENGE's TargetInfo and flips a byte of a name in it. */
 static void alter_target_info(uint8_t *tok, size_t len, void *arg)
 {
@@ -1139,6 +1201,7 @@ int main(void)
 		cmocka_unit_test(test_mitm_alter_target_info),
 		cmocka_unit_test(test_require_protection),
 		cmocka_unit_test(test_audit_failure),
+		cmocka_unit_test(test_audit_failure_buffered),
 		cmocka_unit_test(test_mitm_drop_mic),
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_lmcompat_table),

@@ -70,6 +70,9 @@ struct fe_box {
 	struct ntlm_audit *audit;
 	uint64_t lost_reported; /* audit's lost records already logged */
 	uint64_t *retired;	/* the audit box: fe_live.audit_lost_retired */
+	/* The audit box: on the list of every audit object still open
+	 * (fe_live.audits), which fe_live_flush writes out. */
+	struct fe_box *au_prev, *au_next, **au_list;
 };
 
 /* One generation of what contexts borrow. A context keeps the generation it
@@ -98,6 +101,9 @@ struct fe_live_spec {
 	const char *syslog;	/* syslog ident (--audit-syslog), or NULL for none */
 	ntlm_audit_fn callback; /* a callback sink too, or NULL */
 	void *callback_arg;
+	/* ntlm_audit_buffer of every audit object (0: none); the server then
+	 * calls fe_live_flush on a timer. */
+	size_t audit_buffer;
 };
 
 /* The library's "replay" event (docs/audit-events.md), which a front end
@@ -119,6 +125,7 @@ struct fe_live {
 	unsigned emitted_by[7], suppressed; /* per id: 9100..9105, then 9008 */
 	unsigned suppressed_by[7];	    /* per id: 9100..9105, then 9008 */
 	uint64_t audit_lost_retired;	    /* lost records of closed audit objects */
+	struct fe_box *audits;		    /* every audit box still open (au_next) */
 };
 
 /* Audit records lost since the start (ntlm_audit_lost of every audit object
@@ -157,7 +164,9 @@ void fe_live_close(struct fe_live *l);
 __attribute__((format(printf, 4, 5))) void fe_live_event(struct fe_live *l, uint32_t id,
 							 const char *peer, const char *fmt, ...);
 /* Reports the suppressed count once its window has ended (call it now and
- * then, and at the end with force). */
+ * then, and at the end with force), and writes what every audit object still
+ * open keeps (spec.audit_buffer): the current one and those a reload
+ * replaced but a handshake still holds. */
 void fe_live_flush(struct fe_live *l, bool force);
 
 #endif

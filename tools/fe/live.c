@@ -49,6 +49,14 @@ static void box_put(struct fe_box *b)
 {
 	if (!b || --b->refs > 0)
 		return;
+	if (b->au_list) {
+		if (b->au_prev)
+			b->au_prev->au_next = b->au_next;
+		else
+			*b->au_list = b->au_next;
+		if (b->au_next)
+			b->au_next->au_prev = b->au_prev;
+	}
 	if (b->audit && b->retired)
 		*b->retired += ntlm_audit_lost(b->audit, NULL, 0);
 	ntlm_audit_close(b->audit);
@@ -65,6 +73,18 @@ static void gen_put(struct fe_gen *g)
 	box_put(g->pa);
 	box_put(g->au);
 	free(g);
+}
+
+/* Under the lock (or before any thread): au goes on the list of audit
+ * boxes still open. */
+static void au_list_add(struct fe_live *l, struct fe_box *au)
+{
+	au->au_list = &l->audits;
+	au->au_prev = NULL;
+	au->au_next = l->audits;
+	if (l->audits)
+		l->audits->au_prev = au;
+	l->audits = au;
 }
 
 static struct fe_gen *gen_new(struct fe_box *pa, struct fe_box *au)
@@ -95,6 +115,7 @@ void fe_live_init(struct fe_live *l, const struct fe_live_spec *spec, const char
 	pa->accounts = accounts;
 	au->audit = audit;
 	au->retired = &l->audit_lost_retired;
+	au_list_add(l, au);
 	l->cur = gen_new(pa, au);
 	l->window_start = fe_now_ms();
 }
@@ -129,6 +150,8 @@ static ntlm_status open_audit(const struct fe_live_spec *s, const struct ntlm_po
 		st = ntlm_audit_to_syslog(a, s->syslog);
 	if (st == NTLM_OK && s->callback)
 		st = ntlm_audit_to_callback(a, s->callback, s->callback_arg);
+	if (st == NTLM_OK && s->audit_buffer)
+		st = ntlm_audit_buffer(a, s->audit_buffer);
 	if (st != NTLM_OK) {
 		ntlm_audit_close(a);
 		return st;
@@ -183,6 +206,10 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 			pa->accounts = accounts;
 		}
 	}
+	/* What the audit object in use keeps goes out first: before a renamed
+	 * file (logrotate) is created anew, it gets every record up to now. */
+	if (l->cur->audit)
+		(void)ntlm_audit_flush(l->cur->audit); /* losses are counted on it */
 	/* the new policy's AuditLog, or the old one's when it did not load */
 	st = open_audit(s, pa ? pa->policy : l->cur->policy, &audit);
 	if (st != NTLM_OK) {
@@ -195,6 +222,8 @@ bool fe_live_reload(struct fe_live *l, char *why, size_t why_len)
 		au->retired = &l->audit_lost_retired;
 	}
 	pthread_mutex_lock(&l->lock);
+	if (au)
+		au_list_add(l, au);
 	old = l->cur;
 	if (!pa) {
 		pa = old->pa;
@@ -369,5 +398,11 @@ void fe_live_flush(struct fe_live *l, bool force)
 	pthread_mutex_lock(&l->lock);
 	if (l->suppressed && (force || now - l->window_start >= FE_EVENTS_WINDOW_MS))
 		new_window(l, now);
+	for (struct fe_box *b = l->audits; b; b = b->au_next) {
+		if (!b->audit)
+			continue;
+		(void)ntlm_audit_flush(b->audit); /* losses are counted on it */
+		report_loss(l, b);		  /* and logged now, not at a later logon */
+	}
 	pthread_mutex_unlock(&l->lock);
 }
