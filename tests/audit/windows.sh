@@ -63,7 +63,7 @@ want = {
     ("incoming", "WKSTN12", "CORP\\hank", "FS01", "none"): (1, 0, 0, 0),
     ("incoming", "WKSTN13", "CORP\\ivan", "FS01", "none"): (1, 0, 1, 0),
 }
-classes = {"LM": 1, "NTLMv1": 1, "NTLMv1-ESS": 0, "NTLMv2": 3, "anonymous": 1, "none": 11}
+classes = {"LM": 1, "NTLMv1": 1, "NTLMv1-ESS": 0, "NTLMv2": 3, "anonymous": 1, "none": 11, "unknown": 0}
 alice = [f for f in r["flows"] if key(f) == list(want)[0]]
 if (r["records"], r["exchanges"], r["refused"]) != (17, 17, 0):
     print("records/exchanges/refused %d/%d/%d, want 17/17/0" % (r["records"], r["exchanges"], r["refused"]))

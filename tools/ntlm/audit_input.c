@@ -37,10 +37,9 @@ struct reader {
 };
 
 const struct input_format *const audit_input_formats[] = {
-	&audit_format_ntlm_jsonl,
-	&audit_format_windows_xml,
-	&audit_format_windows_evtx,
-	NULL,
+	&audit_format_ntlm_jsonl, &audit_format_windows_xml,  &audit_format_windows_evtx,
+	&audit_format_syslog,	  &audit_format_journal_json, &audit_format_zeek_tsv,
+	&audit_format_zeek_json,  &audit_format_samba_json,   NULL,
 };
 
 static const struct input_format *format_named(const char *name)
@@ -344,8 +343,13 @@ int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len)
 		if (k == n)
 			continue; /* blank line */
 		st = r->format->line(r, p, n, o, why, sizeof(why));
-		if (st == 0)
+		if (st == 0) {
+			/* a line of the log that holds no record (another
+			 * program's syslog message, Samba's debug lines): the
+			 * file is a log, not a bomb */
+			r->good = r->total - (r->end - r->start);
 			continue;
+		}
 		if (st < 0) {
 			bool cut = r->eof && r->start == r->end && strncmp(why, "column", 6) == 0;
 			snprintf(err, err_len, "%s:%lu: %s%s", r->path, r->line, why,

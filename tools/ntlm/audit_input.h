@@ -15,7 +15,8 @@
 
 #define OBS_UNKNOWN (-1)
 
-enum obs_outcome { OC_SUCCESS = 0, OC_AUDITED, OC_BLOCKED, OC_FAILED, OC_COUNT };
+/* OC_UNKNOWN: the log does not say how the exchange ended (Zeek). */
+enum obs_outcome { OC_SUCCESS = 0, OC_AUDITED, OC_BLOCKED, OC_FAILED, OC_UNKNOWN, OC_COUNT };
 
 /* One record of one exchange, in the one observation schema every input
  * maps to. Strings point into the reader's scratch buffer (valid until the
@@ -104,5 +105,11 @@ extern const struct input_format audit_format_ntlm_jsonl;
 /* Windows events: XML (wevtutil qe /f:xml) and .evtx (audit_fmt_windows*.c). */
 extern const struct input_format audit_format_windows_xml;
 extern const struct input_format audit_format_windows_evtx;
+/* Other logs (audit_fmt_*.c). */
+extern const struct input_format audit_format_syslog;
+extern const struct input_format audit_format_journal_json;
+extern const struct input_format audit_format_zeek_tsv;
+extern const struct input_format audit_format_zeek_json;
+extern const struct input_format audit_format_samba_json;
 
 #endif

@@ -166,7 +166,7 @@ static bool map_record(const struct aj_object *o, struct obs *ob, char *err, siz
 		return false;
 	static const char *const oc[] = { "success", "audited", "blocked", "failed" };
 	ob->outcome = OC_COUNT;
-	for (int i = 0; s && i < OC_COUNT; i++)
+	for (int i = 0; s && i < (int)(sizeof(oc) / sizeof(oc[0])); i++)
 		if (strcmp(s, oc[i]) == 0)
 			ob->outcome = (enum obs_outcome)i;
 	if (ob->outcome == OC_COUNT)

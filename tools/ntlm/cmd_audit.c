@@ -24,7 +24,7 @@
 
 enum fmt { FMT_TABLE = 0, FMT_JSON, FMT_CSV, FMT_HTML };
 
-#define N_CLASSES 6
+#define N_CLASSES 7
 /* NTLM use over time (report): exchanges per hour of their time and class.
  * At most MAX_BUCKETS hours (7 years) are kept; the exchanges of a later
  * hour, or with no time of the form YYYY-MM-DDTHH, are counted apart. */
@@ -72,6 +72,7 @@ struct run {
 	const char *format; /* NULL: detected per file */
 	const char *const *files;
 	size_t n_files;
+	const char **formats; /* each file's format, as read (NULL: none) */
 	uint64_t records, refused, exchanges, other, excl_anon_n, excl_machine_n;
 	struct table t;
 	bool want_series;
@@ -286,8 +287,9 @@ static void fold(struct run *r, const struct obs *o)
 	}
 }
 
-static const char *const classes[N_CLASSES] = { "LM",	  "NTLMv1",    "NTLMv1-ESS",
-						"NTLMv2", "anonymous", "none" };
+/* "unknown": the log does not say which response was sent (Zeek) */
+static const char *const classes[N_CLASSES] = { "LM",	     "NTLMv1", "NTLMv1-ESS", "NTLMv2",
+						"anonymous", "none",   "unknown" };
 
 /* ---- NTLM use over time -------------------------------------------------- */
 
@@ -513,6 +515,8 @@ static void read_all(struct run *r)
 			die(r->cmd, "%s", err);
 		for (;;) {
 			int st = reader_next(rd, &o, err, sizeof(err));
+			if (r->formats && !r->formats[f])
+				r->formats[f] = reader_format(rd);
 			if (st == 0)
 				break;
 			if (st == -2) {
@@ -714,6 +718,15 @@ static void json_header(struct run *r, const char *kind, int minor)
 			putchar(',');
 		json_str(r->files[i]);
 	}
+	printf("],\"formats\":[");
+	for (size_t i = 0; i < r->n_files; i++) {
+		if (i)
+			putchar(',');
+		if (r->formats && r->formats[i])
+			json_str(r->formats[i]);
+		else
+			printf("null");
+	}
 	printf("],\"records\":%llu,\"refused\":%llu,\"exchanges\":%llu,\"other_records\":%llu,"
 	       "\"filters\":{\"anonymous\":\"%s\",\"machine\":\"%s\"},"
 	       "\"excluded\":{\"anonymous\":%llu,\"machine\":%llu}",
@@ -742,11 +755,11 @@ static void text_header(struct run *r, const char *what, size_t nf)
 	       (unsigned long long)r->other);
 }
 
-static void class_counts(struct flow *fl, size_t nf, uint64_t out[6])
+static void class_counts(struct flow *fl, size_t nf, uint64_t out[N_CLASSES])
 {
-	memset(out, 0, 6 * sizeof(uint64_t));
+	memset(out, 0, N_CLASSES * sizeof(uint64_t));
 	for (size_t i = 0; i < nf; i++)
-		for (int c = 0; c < 6; c++)
+		for (int c = 0; c < N_CLASSES; c++)
 			if (strcmp(fl[i].f[4], classes[c]) == 0)
 				out[c] += fl[i].count;
 }
@@ -765,8 +778,8 @@ struct tally {
 
 /* ---- html: one static page, inline CSS and SVG, no script, no fetch ---- */
 
-static const char *const class_color[N_CLASSES] = { "#b2182b", "#ef8a62", "#f4c542",
-						    "#4393c3", "#7f7f7f", "#c8c8c8" };
+static const char *const class_color[N_CLASSES] = { "#b2182b", "#ef8a62", "#f4c542", "#4393c3",
+						    "#7f7f7f", "#c8c8c8", "#9e7bb5" };
 
 /* Untrusted text for HTML text and attribute values: the five markup
  * characters and the control characters as references, bytes that are not
@@ -1300,13 +1313,13 @@ static void report(struct run *r)
 	struct cell **cells;
 	size_t nf;
 	struct flow *fl = group(r, &cells, &nf);
-	uint64_t cc[6];
+	uint64_t cc[N_CLASSES];
 
 	class_counts(fl, nf, cc);
 	if (r->fmt == FMT_JSON) {
 		json_header(r, "report", 1);
 		printf(",\"classes\":{");
-		for (int c = 0; c < 6; c++)
+		for (int c = 0; c < N_CLASSES; c++)
 			printf("%s\"%s\":%llu", c ? "," : "", classes[c],
 			       (unsigned long long)cc[c]);
 		printf("},");
@@ -1332,6 +1345,9 @@ static void report(struct run *r)
 			json_str(f->first);
 			printf(",\"last_seen\":");
 			json_str(f->last);
+			if (f->oc[OC_UNKNOWN])
+				printf(",\"outcome_unknown\":%llu",
+				       (unsigned long long)f->oc[OC_UNKNOWN]);
 			printf("}");
 		}
 		printf("]}\n");
@@ -1355,7 +1371,7 @@ static void report(struct run *r)
 	} else {
 		text_header(r, "report", nf);
 		printf("by class:");
-		for (int c = 0; c < 6; c++)
+		for (int c = 0; c < N_CLASSES; c++)
 			printf(" %s %llu", classes[c], (unsigned long long)cc[c]);
 		printf("\n\n%-4s %-24s %-22s %-30s %-10s %9s %9s %9s %9s  %-20s %-20s\n", "DIR",
 		       "CLIENT", "ACCOUNT", "TARGET", "CLASS", "EXCHANGES", "SUCCESS", "BLOCKED",
@@ -1404,6 +1420,9 @@ static void sim_flow(const struct flow *f, struct flow_sim *s)
 		case NTLM_DECIDE_DENY:
 			s->newly_denied += ok;
 			s->still_denied += refused;
+			/* refused now; whether they worked before, the log
+			 * does not say (Zeek): newly denied or not is unknown */
+			s->undecidable += c->oc[OC_UNKNOWN];
 			if (ok && !s->deny_cell)
 				s->deny_cell = c;
 			break;
@@ -1462,7 +1481,8 @@ static void simulate(struct run *r, const struct ntlm_policy *cand, const char *
 		}
 		if (fs[i].undecidable) {
 			undec_flows++;
-			const char *u = fs[i].undec_cell->cand.unknown;
+			const char *u =
+				fs[i].undec_cell ? fs[i].undec_cell->cand.unknown : "outcome";
 			size_t k;
 			for (k = 0; k < nun && strcmp(un[k].name, u) != 0; k++)
 				;
@@ -2030,8 +2050,11 @@ void cmd_audit_usage(FILE *f)
 	      "\n"
 	      "FILE is an audit log, plain or gzip-compressed (told apart by content);\n"
 	      "'-' is not accepted. Its format is told from its first bytes, or named by\n"
-	      "--format: ntlm-jsonl (ntlmssp's JSON Lines, docs/audit-events.md); the\n"
-	      "formats are listed in docs/audit.md \"Inputs\".\n"
+	      "--format:",
+	      f);
+	for (size_t i = 0; audit_input_formats[i]; i++)
+		fprintf(f, "%s %s", i ? "," : "", audit_input_formats[i]->name);
+	fputs(" (docs/audit.md \"Inputs\").\n"
 	      "\n"
 	      "  report    who uses NTLM, NTLMv1 and LM, to which targets: exchanges\n"
 	      "            folded into flows (direction, client, account, target, class)\n"
@@ -2172,6 +2195,9 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 		usage_error(self, "simulate needs --policy FILE (the candidate)");
 	r.files = files;
 	r.n_files = nf;
+	r.formats = calloc(nf + 1, sizeof(*r.formats));
+	if (!r.formats)
+		die(self, "out of memory");
 	r.facts = sim;
 
 	struct ntlm_policy *cand = NULL;
@@ -2199,10 +2225,12 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 		old.files = files;
 		old.n_files = 1;
 		r.files = files + 1;
+		r.formats++;
 		r.n_files = 1;
 		read_all(&old);
 		read_all(&r);
 		diff(&old, &r);
+		free(old.formats);
 		free(files);
 		return old.refused || r.refused ? EXIT_USAGE : 0;
 	}
@@ -2214,6 +2242,7 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 	else
 		report(&r);
 	ntlm_policy_free(cand);
+	free(r.formats);
 	free(files);
 	return r.refused ? EXIT_USAGE : 0;
 }
