@@ -315,6 +315,16 @@ static int sniff(struct reader *r, char *err, size_t err_len)
 	return -2;
 }
 
+int reader_detect(struct reader *r, char *err, size_t err_len)
+{
+	if (r->sniffed)
+		return 1;
+	int st = sniff(r, err, err_len);
+	if (st == 1)
+		r->sniffed = true;
+	return st;
+}
+
 int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len)
 {
 	const char *p;
@@ -322,10 +332,9 @@ int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len)
 	char why[200];
 
 	if (!r->sniffed) {
-		int st = sniff(r, err, err_len);
+		int st = reader_detect(r, err, err_len);
 		if (st <= 0)
 			return st;
-		r->sniffed = true;
 	}
 	if (r->format->next) {
 		int st = r->format->next(r, o, err, err_len);

@@ -79,6 +79,10 @@ void reader_close(struct reader *r);
  * refused ("file:line: ..." in err; reading goes on after it). A read
  * error of the file itself, or a file in no format we read, ends it: -2. */
 int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len);
+/* Reads up to the first record and picks the format (reader_format()),
+ * as reader_next() would first: 1, 0 for an empty file, -2 (err) for a
+ * file in no format or a read error. */
+int reader_detect(struct reader *r, char *err, size_t err_len);
 /* Lines read so far. */
 unsigned long reader_line(const struct reader *r);
 /* The format of the file, once its first record is read (NULL before). */

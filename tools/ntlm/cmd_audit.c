@@ -7,6 +7,8 @@
  * memory follows the number of flows, not of records. docs/audit.md.
  */
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +173,21 @@ static const char *peer_host(const char *peer, size_t *n)
 	return peer;
 }
 
+/* Where the cell of this key is, or goes (NULL there). */
+static struct cell **cell_slot(struct run *r, uint64_t h, const char *key, size_t len)
+{
+	if (r->t.n * 2 >= r->t.cap)
+		grow(r);
+	size_t j = h & (r->t.cap - 1);
+	struct cell *c;
+	while ((c = r->t.slots[j]) != NULL) {
+		if (c->hash == h && c->key_len == len && memcmp(c->key, key, len) == 0)
+			break;
+		j = (j + 1) & (r->t.cap - 1);
+	}
+	return &r->t.slots[j];
+}
+
 static void fold(struct run *r, const struct obs *o)
 {
 	size_t len = 0, mark;
@@ -227,15 +244,8 @@ static void fold(struct run *r, const struct obs *o)
 		key_add(r, &len, o->target); /* client: the target as given */
 	}
 	uint64_t h = key_hash(r->keybuf, len);
-	if (r->t.n * 2 >= r->t.cap)
-		grow(r);
-	size_t j = h & (r->t.cap - 1);
-	struct cell *c;
-	while ((c = r->t.slots[j]) != NULL) {
-		if (c->hash == h && c->key_len == len && memcmp(c->key, r->keybuf, len) == 0)
-			break;
-		j = (j + 1) & (r->t.cap - 1);
-	}
+	struct cell **slot = cell_slot(r, h, r->keybuf, len);
+	struct cell *c = *slot;
 	if (!c) {
 		if (r->t.n >= MAX_CELLS)
 			die(r->cmd, "more than %u distinct flows: refusing to grow further",
@@ -267,7 +277,7 @@ static void fold(struct run *r, const struct obs *o)
 		}
 		if (!o->incoming && o->target_host && !(c->host = strdup(o->target_host)))
 			die(r->cmd, "out of memory");
-		r->t.slots[j] = c;
+		*slot = c;
 		r->t.n++;
 	}
 	if (o->event == 4001)
@@ -352,6 +362,8 @@ static int class_index(const char *resp)
 	return -1;
 }
 
+static struct bucket *series_bucket(struct run *r, int64_t h);
+
 static void series_add(struct run *r, const struct obs *o)
 {
 	struct series *s = &r->s;
@@ -372,18 +384,24 @@ static void series_add(struct run *r, const struct obs *o)
 		s->untimed++;
 		return;
 	}
+	struct bucket *b = series_bucket(r, h);
+	if (b)
+		b->n[c]++;
+	else
+		s->dropped++;
+}
+
+/* The bucket of hour h, made if need be; NULL past MAX_BUCKETS hours. */
+static struct bucket *series_bucket(struct run *r, int64_t h)
+{
+	struct series *s = &r->s;
 	if (s->n * 2 >= s->cap) {
 		if (s->n >= MAX_BUCKETS) {
 			size_t j =
 				(size_t)((uint64_t)h * 0x9e3779b97f4a7c15ull >> 40) & (s->cap - 1);
 			while (s->b[j].hour != -1 && s->b[j].hour != h)
 				j = (j + 1) & (s->cap - 1);
-			if (s->b[j].hour == -1) {
-				s->dropped++;
-				return;
-			}
-			s->b[j].n[c]++;
-			return;
+			return s->b[j].hour == -1 ? NULL : &s->b[j];
 		}
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		struct bucket *b = malloc(cap * sizeof(*b));
@@ -412,7 +430,7 @@ static void series_add(struct run *r, const struct obs *o)
 		s->b[j].hour = h;
 		s->n++;
 	}
-	s->b[j].n[c]++;
+	return &s->b[j];
 }
 
 static int cmp_bucket(const void *a, const void *b)
@@ -483,7 +501,7 @@ static double seconds(const struct timespec *a, const struct timespec *b)
 static void progress_tick(struct progress *p, uint64_t records, bool done)
 {
 	struct timespec now;
-	if (!p->on || (!done && (records & 0xffff) != 0))
+	if (!p->on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (done) {
@@ -500,60 +518,212 @@ static void progress_tick(struct progress *p, uint64_t records, bool done)
 	p->shown = true;
 }
 
-static void read_all(struct run *r)
+/* Several files are read on two threads, each folding into its own cells,
+ * merged at the end; the output does not depend on it. What the threads
+ * share: */
+struct shared {
+	pthread_mutex_t lock;	/* stderr, next, shown */
+	pthread_mutex_t serial; /* held while a file of another format is read */
+	size_t next;		/* the next file to read */
+	uint64_t shown;		/* refusals shown */
+	_Atomic uint64_t records;
+	struct progress pg;
+};
+
+#define READ_THREADS 2
+
+static void say(struct shared *sh, const char *err, bool always)
+{
+	pthread_mutex_lock(&sh->lock);
+	if (always || sh->shown++ < MAX_SHOWN_ERRORS)
+		fprintf(stderr, "ntlm audit: %s\n", err);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+static void read_file(struct run *r, struct shared *sh, size_t f, bool ticks)
 {
 	char err[600];
 	struct obs o;
-	struct progress pg = { isatty(STDERR_FILENO) == 1, false, { 0, 0 }, { 0, 0 } };
-
-	clock_gettime(CLOCK_MONOTONIC, &pg.start);
-	pg.last = pg.start;
-
-	for (size_t f = 0; f < r->n_files; f++) {
-		struct reader *rd = reader_open(r->files[f], r->format, err, sizeof(err));
-		if (!rd)
-			die(r->cmd, "%s", err);
-		for (;;) {
-			int st = reader_next(rd, &o, err, sizeof(err));
-			if (r->formats && !r->formats[f])
-				r->formats[f] = reader_format(rd);
-			if (st == 0)
-				break;
-			if (st == -2) {
-				fprintf(stderr, "ntlm audit: %s\n", err);
-				r->refused++;
-				break;
-			}
-			if (st < 0) {
-				if (r->refused++ < MAX_SHOWN_ERRORS)
-					fprintf(stderr, "ntlm audit: %s\n", err);
-				continue;
-			}
-			r->records++;
-			progress_tick(&pg, r->records, false);
-			if (!o.terminal) {
-				r->other++;
-				continue;
-			}
-			if (o.anonymous && r->excl_anon) {
-				r->excl_anon_n++;
-				continue;
-			}
-			if (o.machine && r->excl_machine) {
-				r->excl_machine_n++;
-				continue;
-			}
-			r->exchanges++;
-			if (r->want_series)
-				series_add(r, &o);
-			fold(r, &o);
+	uint64_t unsaid = 0;
+	struct reader *rd = reader_open(r->files[f], r->format, err, sizeof(err));
+	if (!rd)
+		die(r->cmd, "%s", err);
+	/* our JSON Lines reader may run on two threads at once; the other
+	 * formats' readers, one file at a time */
+	int st = reader_detect(rd, err, sizeof(err));
+	if (r->formats && !r->formats[f])
+		r->formats[f] = reader_format(rd);
+	bool serial = st == 1 && strcmp(reader_format(rd), "ntlm-jsonl") != 0;
+	if (serial)
+		pthread_mutex_lock(&sh->serial);
+	while (st > 0 || st == -1) {
+		st = reader_next(rd, &o, err, sizeof(err));
+		if (st == 0 || st == -2)
+			break;
+		if (st < 0) {
+			r->refused++;
+			say(sh, err, false);
+			continue;
 		}
-		reader_close(rd);
+		r->records++;
+		if ((++unsaid & 0xfff) == 0) {
+			uint64_t all = sh->records += unsaid;
+			unsaid = 0;
+			if (ticks)
+				progress_tick(&sh->pg, all, false);
+		}
+		if (!o.terminal) {
+			r->other++;
+			continue;
+		}
+		if (o.anonymous && r->excl_anon) {
+			r->excl_anon_n++;
+			continue;
+		}
+		if (o.machine && r->excl_machine) {
+			r->excl_machine_n++;
+			continue;
+		}
+		r->exchanges++;
+		if (r->want_series)
+			series_add(r, &o);
+		fold(r, &o);
 	}
-	progress_tick(&pg, r->records, true);
+	if (st == -2) {
+		r->refused++;
+		say(sh, err, true);
+	}
+	if (serial)
+		pthread_mutex_unlock(&sh->serial);
+	sh->records += unsaid;
+	reader_close(rd);
+}
+
+struct reading {
+	struct run *r;
+	struct shared *sh;
+	bool ticks;
+};
+
+static void *read_files(void *arg)
+{
+	struct reading *rg = arg;
+	for (;;) {
+		pthread_mutex_lock(&rg->sh->lock);
+		size_t f = rg->sh->next++;
+		pthread_mutex_unlock(&rg->sh->lock);
+		if (f >= rg->r->n_files)
+			return NULL;
+		read_file(rg->r, rg->sh, f, rg->ticks);
+	}
+}
+
+/* Folds what thread run t read into r; t is left empty. */
+static void merge(struct run *r, struct run *t)
+{
+	r->records += t->records;
+	r->refused += t->refused;
+	r->exchanges += t->exchanges;
+	r->other += t->other;
+	r->excl_anon_n += t->excl_anon_n;
+	r->excl_machine_n += t->excl_machine_n;
+	for (size_t i = 0; i < t->t.cap; i++) {
+		struct cell *x = t->t.slots[i];
+		if (!x)
+			continue;
+		struct cell **slot = cell_slot(r, x->hash, x->key, x->key_len);
+		struct cell *c = *slot;
+		if (!c) {
+			if (r->t.n >= MAX_CELLS)
+				die(r->cmd, "more than %u distinct flows: refusing to grow further",
+				    MAX_CELLS);
+			*slot = x;
+			r->t.n++;
+			continue;
+		}
+		c->n += x->n;
+		c->send_blocked += x->send_blocked;
+		for (int k = 0; k < OC_COUNT; k++)
+			c->oc[k] += x->oc[k];
+		if (x->first[0] && (!c->first[0] || strcmp(x->first, c->first) < 0))
+			memcpy(c->first, x->first, sizeof(c->first));
+		if (strcmp(x->last, c->last) > 0)
+			memcpy(c->last, x->last, sizeof(c->last));
+		free(x->key);
+		free(x->target);
+		free(x->resp);
+		free(x->host);
+		free(x);
+	}
+	free(t->t.slots);
+	free(t->keybuf);
+	r->s.untimed += t->s.untimed;
+	r->s.dropped += t->s.dropped;
+	for (size_t i = 0; i < t->s.cap; i++) {
+		if (t->s.b[i].hour == -1)
+			continue;
+		struct bucket *b = series_bucket(r, t->s.b[i].hour);
+		for (int c = 0; c < N_CLASSES; c++) {
+			if (b)
+				b->n[c] += t->s.b[i].n[c];
+			else
+				r->s.dropped += t->s.b[i].n[c];
+		}
+	}
+	free(t->s.b);
+}
+
+static void read_all(struct run *r)
+{
+	struct shared sh = { .pg = { isatty(STDERR_FILENO) == 1, false, { 0, 0 }, { 0, 0 } } };
+
+	pthread_mutex_init(&sh.lock, NULL);
+	pthread_mutex_init(&sh.serial, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &sh.pg.start);
+	sh.pg.last = sh.pg.start;
+	size_t n = r->n_files < READ_THREADS ? 1 : READ_THREADS;
+	if (n == 1) {
+		struct reading rg = { r, &sh, true };
+		read_files(&rg);
+	} else {
+		/* the member table of our records' reader is built before the
+		 * threads start (audit_record.c builds it at its first record) */
+		char scratch[64], err[100];
+		struct aj_object *obj = malloc(sizeof(*obj));
+		struct obs o;
+		static const char warm[] = "{\"event\":0}";
+		if (!obj)
+			die(r->cmd, "out of memory");
+		audit_record_parse(warm, sizeof(warm) - 1, scratch, sizeof(scratch), obj, &o, err,
+				   sizeof(err));
+		free(obj);
+		struct run t[READ_THREADS];
+		struct reading rg[READ_THREADS];
+		pthread_t th[READ_THREADS];
+		for (size_t i = 0; i < n; i++) {
+			t[i] = *r;
+			memset(&t[i].t, 0, sizeof(t[i].t));
+			memset(&t[i].s, 0, sizeof(t[i].s));
+			t[i].keybuf = NULL;
+			t[i].keycap = 0;
+			t[i].records = t[i].refused = t[i].exchanges = t[i].other = 0;
+			t[i].excl_anon_n = t[i].excl_machine_n = 0;
+			rg[i] = (struct reading){ &t[i], &sh, i == 0 };
+			if (i > 0 && pthread_create(&th[i], NULL, read_files, &rg[i]) != 0)
+				die(r->cmd, "cannot start a thread");
+		}
+		read_files(&rg[0]);
+		for (size_t i = 1; i < n; i++)
+			pthread_join(th[i], NULL);
+		for (size_t i = 0; i < n; i++)
+			merge(r, &t[i]);
+	}
+	progress_tick(&sh.pg, r->records, true);
 	if (r->refused > MAX_SHOWN_ERRORS)
 		fprintf(stderr, "ntlm audit: %llu more records refused\n",
 			(unsigned long long)(r->refused - MAX_SHOWN_ERRORS));
+	pthread_mutex_destroy(&sh.lock);
+	pthread_mutex_destroy(&sh.serial);
 }
 
 /* ---- flows: cells grouped by their flow key ----------------------------- */
@@ -574,6 +744,18 @@ static int cmp_cells(const void *a, const void *b)
 	if (c)
 		return c;
 	return (x->flow_len > y->flow_len) - (x->flow_len < y->flow_len);
+}
+
+/* By the whole key: a flow's cells together, and in one order whatever
+ * order the reading threads made them in. */
+static int cmp_cells_key(const void *a, const void *b)
+{
+	const struct cell *x = *(struct cell *const *)a, *y = *(struct cell *const *)b;
+	size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+	int c = memcmp(x->key, y->key, n);
+	if (c)
+		return c;
+	return (x->key_len > y->key_len) - (x->key_len < y->key_len);
 }
 
 static int cmp_flows(const void *a, const void *b)
@@ -598,7 +780,7 @@ static struct flow *group(struct run *r, struct cell ***cells_out, size_t *n_flo
 	for (size_t i = 0; i < r->t.cap; i++)
 		if (r->t.slots[i])
 			cells[k++] = r->t.slots[i];
-	qsort(cells, k, sizeof(*cells), cmp_cells);
+	qsort(cells, k, sizeof(*cells), cmp_cells_key);
 	struct flow *fl = calloc(k + 1, sizeof(*fl));
 	size_t nf = 0;
 	if (!fl)
