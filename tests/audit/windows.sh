@@ -46,22 +46,22 @@ check "report xml" "$(python3 - "$TMP/report.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 key = lambda f: (f["direction"], f["client"], f["account"], f["target"], f["class"])
-got = {key(f): (f["exchanges"], f["success"], f["blocked"], f["failed"]) for f in r["flows"]}
+got = {key(f): (f["exchanges"], f["success"], f["audited"], f["blocked"], f["failed"]) for f in r["flows"]}
 want = {
-    ("incoming", "WKSTN7 (192.0.2.7)", "CORP\\alice", "FS01.corp.example", "NTLMv2"): (2, 2, 0, 0),
-    ("incoming", "OLDPC (192.0.2.20)", "CORP\\bob", "FS01.corp.example", "NTLMv1"): (1, 1, 0, 0),
-    ("incoming", "SCANNER1 (192.0.2.40)", "CORP\\svc-scan", "FS01.corp.example", "LM"): (1, 1, 0, 0),
-    ("incoming", "KIOSK (192.0.2.50)", "(anonymous)", "FS01.corp.example", "anonymous"): (1, 1, 0, 0),
-    ("incoming", "WKSTN7 (192.0.2.7)", "CORP\\WKSTN7$", "FS01.corp.example", "NTLMv2"): (1, 1, 0, 0),
-    ("incoming", "WKSTN8 (192.0.2.8)", "CORP\\dave", "FS01.corp.example", "none"): (1, 0, 0, 1),
-    ("incoming", "WKSTN9 (192.0.2.9)", "CORP\\erin", "FS01.corp.example", "none"): (1, 0, 1, 0),
-    ("incoming", "WKSTN10", "frank", "-", "none"): (2, 1, 0, 1),
-    ("outgoing", "C:\\Windows\\explorer.exe", "CORP\\alice", "cifs/files.corp.example", "none"): (2, 0, 0, 0),
-    ("outgoing", "C:\\Program Files\\App\\app.exe", "CORP\\alice", "HTTP/web.corp.example", "none"): (1, 0, 1, 0),
-    ("incoming", "-", "-", "FS01.corp.example", "none"): (1, 0, 0, 0),
-    ("incoming", "WKSTN11", "CORP\\gina", "FS01.corp.example", "none"): (1, 0, 0, 0),
-    ("incoming", "WKSTN12", "CORP\\hank", "FS01", "none"): (1, 0, 0, 0),
-    ("incoming", "WKSTN13", "CORP\\ivan", "FS01", "none"): (1, 0, 1, 0),
+    ("incoming", "WKSTN7 (192.0.2.7)", "CORP\\alice", "FS01.corp.example", "NTLMv2"): (2, 2, 0, 0, 0),
+    ("incoming", "OLDPC (192.0.2.20)", "CORP\\bob", "FS01.corp.example", "NTLMv1"): (1, 1, 0, 0, 0),
+    ("incoming", "SCANNER1 (192.0.2.40)", "CORP\\svc-scan", "FS01.corp.example", "LM"): (1, 1, 0, 0, 0),
+    ("incoming", "KIOSK (192.0.2.50)", "(anonymous)", "FS01.corp.example", "anonymous"): (1, 1, 0, 0, 0),
+    ("incoming", "WKSTN7 (192.0.2.7)", "CORP\\WKSTN7$", "FS01.corp.example", "NTLMv2"): (1, 1, 0, 0, 0),
+    ("incoming", "WKSTN8 (192.0.2.8)", "CORP\\dave", "FS01.corp.example", "none"): (1, 0, 0, 0, 1),
+    ("incoming", "WKSTN9 (192.0.2.9)", "CORP\\erin", "FS01.corp.example", "none"): (1, 0, 0, 1, 0),
+    ("incoming", "WKSTN10", "frank", "-", "none"): (2, 1, 0, 0, 1),
+    ("outgoing", "C:\\Windows\\explorer.exe", "CORP\\alice", "cifs/files.corp.example", "none"): (2, 0, 2, 0, 0),
+    ("outgoing", "C:\\Program Files\\App\\app.exe", "CORP\\alice", "HTTP/web.corp.example", "none"): (1, 0, 0, 1, 0),
+    ("incoming", "-", "-", "FS01.corp.example", "none"): (1, 0, 1, 0, 0),
+    ("incoming", "WKSTN11", "CORP\\gina", "FS01.corp.example", "none"): (1, 0, 1, 0, 0),
+    ("incoming", "WKSTN12", "CORP\\hank", "FS01", "none"): (1, 0, 1, 0, 0),
+    ("incoming", "WKSTN13", "CORP\\ivan", "FS01", "none"): (1, 0, 0, 1, 0),
 }
 classes = {"LM": 1, "NTLMv1": 1, "NTLMv1-ESS": 0, "NTLMv2": 3, "anonymous": 1, "none": 11, "unknown": 0}
 alice = [f for f in r["flows"] if key(f) == list(want)[0]]

@@ -1290,24 +1290,27 @@ static void html_report(struct run *r, struct flow *fl, size_t nf, const uint64_
 
 	printf("<h2>Flows</h2>\n<table id=\"flows\"><thead><tr><th>direction</th><th>client</th>"
 	       "<th>account</th><th>target</th><th>class</th><th>exchanges</th><th>success</th>"
-	       "<th>blocked</th><th>failed</th><th>first seen</th><th>last seen</th></tr>"
+	       "<th>audited</th><th>blocked</th><th>failed</th><th>first seen</th><th>last "
+	       "seen</th></tr>"
 	       "</thead><tbody>\n");
 	for (size_t i = 0; i < nf; i++) {
 		struct flow *f = &fl[i];
 		printf("<tr class=\"flow\"");
 		flow_attrs(f);
-		printf(" data-exchanges=\"%llu\" data-success=\"%llu\" data-blocked=\"%llu\" "
-		       "data-failed=\"%llu\"",
+		printf(" data-exchanges=\"%llu\" data-success=\"%llu\" data-audited=\"%llu\" "
+		       "data-blocked=\"%llu\" data-failed=\"%llu\"",
 		       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
-		       (unsigned long long)f->oc[OC_BLOCKED], (unsigned long long)f->oc[OC_FAILED]);
+		       (unsigned long long)f->oc[OC_AUDITED], (unsigned long long)f->oc[OC_BLOCKED],
+		       (unsigned long long)f->oc[OC_FAILED]);
 		html_attr("data-first-seen", f->first ? f->first : "");
 		html_attr("data-last-seen", f->last ? f->last : "");
 		putchar('>');
 		flow_cells(f);
 		printf("<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
-		       "<td class=\"n\">%llu</td><td>",
+		       "<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td>",
 		       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
-		       (unsigned long long)f->oc[OC_BLOCKED], (unsigned long long)f->oc[OC_FAILED]);
+		       (unsigned long long)f->oc[OC_AUDITED], (unsigned long long)f->oc[OC_BLOCKED],
+		       (unsigned long long)f->oc[OC_FAILED]);
 		html_text(f->first ? f->first : "-", 0);
 		printf("</td><td>");
 		html_text(f->last ? f->last : "-", 0);
@@ -1518,10 +1521,10 @@ static void report(struct run *r)
 			json_str(f->f[3]);
 			printf(",\"class\":");
 			json_str(f->f[4]);
-			printf(",\"exchanges\":%llu,\"success\":%llu,\"blocked\":%llu,\"failed\":%"
-			       "llu,"
-			       "\"first_seen\":",
+			printf(",\"exchanges\":%llu,\"success\":%llu,\"audited\":%llu,"
+			       "\"blocked\":%llu,\"failed\":%llu,\"first_seen\":",
 			       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_AUDITED],
 			       (unsigned long long)f->oc[OC_BLOCKED],
 			       (unsigned long long)f->oc[OC_FAILED]);
 			json_str(f->first);
@@ -1536,15 +1539,16 @@ static void report(struct run *r)
 	} else if (r->fmt == FMT_HTML) {
 		html_report(r, fl, nf, cc);
 	} else if (r->fmt == FMT_CSV) {
-		printf("direction,client,account,target,class,exchanges,success,blocked,failed,"
-		       "first_seen,last_seen\n");
+		printf("direction,client,account,target,class,exchanges,success,audited,blocked,"
+		       "failed,first_seen,last_seen\n");
 		for (size_t i = 0; i < nf; i++) {
 			struct flow *f = &fl[i];
 			csv_str(dir_name(f->f[0]), false);
 			for (int x = 1; x < 5; x++)
 				csv_str(f->f[x], false);
-			printf("%llu,%llu,%llu,%llu,", (unsigned long long)f->count,
+			printf("%llu,%llu,%llu,%llu,%llu,", (unsigned long long)f->count,
 			       (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_AUDITED],
 			       (unsigned long long)f->oc[OC_BLOCKED],
 			       (unsigned long long)f->oc[OC_FAILED]);
 			csv_str(f->first, false);
@@ -1555,9 +1559,9 @@ static void report(struct run *r)
 		printf("by class:");
 		for (int c = 0; c < N_CLASSES; c++)
 			printf(" %s %llu", classes[c], (unsigned long long)cc[c]);
-		printf("\n\n%-4s %-24s %-22s %-30s %-10s %9s %9s %9s %9s  %-20s %-20s\n", "DIR",
-		       "CLIENT", "ACCOUNT", "TARGET", "CLASS", "EXCHANGES", "SUCCESS", "BLOCKED",
-		       "FAILED", "FIRST", "LAST");
+		printf("\n\n%-4s %-24s %-22s %-30s %-10s %9s %9s %9s %9s %9s  %-20s %-20s\n", "DIR",
+		       "CLIENT", "ACCOUNT", "TARGET", "CLASS", "EXCHANGES", "SUCCESS", "AUDITED",
+		       "BLOCKED", "FAILED", "FIRST", "LAST");
 		for (size_t i = 0; i < nf; i++) {
 			struct flow *f = &fl[i];
 			printf("%-4s ", f->f[0]);
@@ -1565,8 +1569,9 @@ static void report(struct run *r)
 			cell_text(f->f[2], 22);
 			cell_text(f->f[3], 30);
 			cell_text(f->f[4], 10);
-			printf("%9llu %9llu %9llu %9llu  %-20.19s %-20.19s\n",
+			printf("%9llu %9llu %9llu %9llu %9llu  %-20.19s %-20.19s\n",
 			       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_AUDITED],
 			       (unsigned long long)f->oc[OC_BLOCKED],
 			       (unsigned long long)f->oc[OC_FAILED], f->first ? f->first : "-",
 			       f->last ? f->last : "-");
@@ -1682,7 +1687,7 @@ static void simulate(struct run *r, const struct ntlm_policy *cand, const char *
 	char *pol_text = NULL;
 	(void)pol_text;
 	if (r->fmt == FMT_JSON) {
-		json_header(r, "simulate", 0);
+		json_header(r, "simulate", 1);
 		printf(",\"candidate\":");
 		json_str(cand_name);
 		printf(",\"newly_denied\":%llu,\"newly_denied_flows\":%llu,\"undecidable\":%llu,"
@@ -1718,11 +1723,12 @@ static void simulate(struct run *r, const struct ntlm_policy *cand, const char *
 			json_str(f->f[3]);
 			printf(",\"class\":");
 			json_str(f->f[4]);
-			printf(",\"exchanges\":%llu,\"observed\":{\"success\":%llu,\"blocked\":%"
-			       "llu,"
+			printf(",\"exchanges\":%llu,\"observed\":{\"success\":%llu,\"audited\":%"
+			       "llu,\"blocked\":%llu,"
 			       "\"failed\":%llu},\"candidate\":\"%s\",\"newly_denied\":%llu,"
 			       "\"newly_allowed\":%llu,\"undecidable\":%llu,\"setting\":",
 			       (unsigned long long)f->count, (unsigned long long)f->oc[OC_SUCCESS],
+			       (unsigned long long)f->oc[OC_AUDITED],
 			       (unsigned long long)f->oc[OC_BLOCKED],
 			       (unsigned long long)f->oc[OC_FAILED],
 			       verdict_name(why->cand.verdict), (unsigned long long)s->newly_denied,
@@ -2258,7 +2264,7 @@ void cmd_audit_usage(FILE *f)
 	      "            new NTLMv1 / LM flows, other new flows, flows gone\n"
 	      "\n"
 	      "  --json                one JSON object (schema ntlm-audit-report/1.1 or\n"
-	      "                        ntlm-audit-simulate/1.0)\n"
+	      "                        ntlm-audit-simulate/1.1)\n"
 	      "  --csv                 one row per flow\n"
 	      "  --html                one static page with charts (report, simulate):\n"
 	      "                        no script, nothing loaded from elsewhere\n"
