@@ -273,6 +273,16 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 	if (cfg->max_per_ip && same >= cfg->max_per_ip) {
 		per_ip = true;
 	} else if (G.count >= cfg->max_connections) {
+		/* The newcomer's own address first: a client that closes and
+		 * reconnects at once (a new connection per logon) has its old
+		 * connections there, not yet cleaned up; one poll(2) of them,
+		 * not throttled. (Looked up again: a reclaim above may have
+		 * freed it; not used after this one, for the same reason.) */
+		mine = *addr_slot(ip);
+		if (mine && reclaim_closed(mine) > 0)
+			same = from_addr(ip);
+	}
+	if (!per_ip && G.count >= cfg->max_connections) {
 		struct hconn *victim = victim_for(same);
 		if (!victim && reclaim_closed(NULL) > 0) {
 			same = from_addr(ip);
