@@ -10,6 +10,13 @@ cd "$(dirname "$0")/.."
 lib=${1:-build/libntlmssp.so}
 archive=${2:-build/libntlmssp.a}
 [ -f "$lib" ] || { echo "check-exports: $lib not built"; exit 1; }
+# A library older than the sources says nothing about them (a build dir left
+# behind by a pull reports the new API as "not exported"): rebuild first.
+newer=$(find include src -name '*.[ch]' -newer "$(readlink -f "$lib")" -print -quit)
+[ -z "$newer" ] || {
+	echo "check-exports: $lib is older than $newer: rebuild it (cmake --build $(dirname "$lib")) and run again"
+	exit 1
+}
 declared=$(cat include/ntlmssp.h include/ntlmssp/*.h | tr '\n' ' ' | sed 's/;/;\n/g' |
 	grep 'NTLM_API' | sed -nE 's/.*[^a-z0-9_](ntlm_[a-z0-9_]+)[[:space:]]*\(.*/\1/p' | sort -u)
 exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /[TDBR]/ {print $3}' | sed 's/@.*//' |
