@@ -894,6 +894,49 @@ static off_t file_size(const char *path)
  * full, a record must be written, a flush or the end; then whole lines, in
  * order, several per write: 200 records reach the file in a handful of
  * writes (each growth of the file seen after an emit is one write). */
+/* The public face of the buffer (ntlm_audit_buffer / ntlm_audit_flush, what
+ * ntlm httpd calls): bad arguments are refused, a front-end event waits in
+ * the buffer until a flush, and closing writes what is kept. */
+static void test_public_buffer(void **state)
+{
+	(void)state;
+	char *d = tmpdir(), path[4200];
+	struct ntlm_audit *a = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/public.jsonl", d);
+	assert_int_equal(ntlm_audit_buffer(NULL, 4096), NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_audit_flush(NULL), NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_audit_open(&a), NTLM_OK);
+	assert_int_equal(ntlm_audit_to_file(a, path), NTLM_OK);
+	assert_int_equal(ntlm_audit_buffer(a, (size_t)NTLM_AUDIT_BUFFER_MAX + 1),
+			 NTLM_E_INVALID_ARGUMENT);
+	assert_int_equal(ntlm_audit_buffer(a, 64 * 1024), NTLM_OK);
+	assert_int_equal(ntlm_audit_frontend_event(a, NTLM_EVENT_HANDSHAKE_TIMEOUT, "HTTP/web",
+						   "192.0.2.1", "first"),
+			 NTLM_OK);
+	assert_int_equal(file_size(path), 0);
+	assert_int_equal(ntlm_audit_flush(a), NTLM_OK);
+	char *buf = slurp(path, &len);
+	assert_int_equal(strncmp(buf, "{\"event\":9102,", 14), 0);
+	assert_non_null(strstr(buf, "\"reason\":\"first\""));
+	assert_int_equal(buf[len - 1], '\n');
+	assert_null(memchr(buf, '\n', len - 1)); /* one record */
+	free(buf);
+	assert_int_equal(ntlm_audit_frontend_event(a, NTLM_EVENT_HANDSHAKE_TIMEOUT, "HTTP/web",
+						   "192.0.2.1", "second"),
+			 NTLM_OK);
+	off_t one = file_size(path);
+	ntlm_audit_close(a); /* writes the second */
+	buf = slurp(path, &len);
+	assert_true((off_t)len > one);
+	assert_non_null(strstr(buf + one, "\"reason\":\"second\""));
+	free(buf);
+	unlink(path);
+	rmdir(d);
+	free(d);
+}
+
 static void test_jsonl_buffered(void **state)
 {
 	(void)state;
@@ -1118,6 +1161,7 @@ int main(void)
 		cmocka_unit_test(test_jsonl_record_whole_or_nothing),
 		cmocka_unit_test(test_jsonl_threads),
 		cmocka_unit_test(test_jsonl_buffered),
+		cmocka_unit_test(test_public_buffer),
 		cmocka_unit_test(test_jsonl_buffered_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
