@@ -115,6 +115,8 @@ void ntlm_audit_set_str(char *dst, size_t len, const char *src);
 /* "outgoing-blocked", "logon-failure", ...; "unknown" for other ids. */
 const char *ntlm_audit_event_name(uint32_t id);
 enum ntlm_audit_severity ntlm_audit_event_severity(const struct ntlm_audit_event *e);
+/* "success", "audited", "blocked", "failed" (as in the JSON form). */
+const char *ntlm_audit_outcome_name(enum ntlm_audit_outcome oc);
 
 /* Large enough for the JSON of any event (every string at its worst-case
  * escaping, all 32 flag bits), newline and NUL included. */

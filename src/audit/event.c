@@ -188,7 +188,7 @@ static const char *direction_name(enum ntlm_audit_direction d)
 	return "unknown";
 }
 
-static const char *outcome_name(enum ntlm_audit_outcome oc)
+const char *ntlm_audit_outcome_name(enum ntlm_audit_outcome oc)
 {
 	switch (oc) {
 	case NTLM_OUTCOME_SUCCESS:
@@ -297,7 +297,7 @@ ntlm_status ntlm_audit_event_json(const struct ntlm_audit_event *e, char *buf, s
 	ntlm_buf_printf(&o, ",\"pid\":%d,\"severity\":\"%s\"", (int)e->pid,
 			severity_name(ntlm_audit_event_severity(e)));
 	ntlm_buf_printf(&o, ",\"direction\":\"%s\",\"outcome\":\"%s\"",
-			direction_name(e->direction), outcome_name(e->outcome));
+			direction_name(e->direction), ntlm_audit_outcome_name(e->outcome));
 	PUT_FIELD(&o, "target", e, target);
 	PUT_FIELD(&o, "peer", e, peer);
 	PUT_FIELD(&o, "workstation", e, workstation);

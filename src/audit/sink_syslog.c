@@ -51,20 +51,6 @@ static int priority(const struct ntlm_audit_event *e)
 	}
 }
 
-static const char *outcome_name(enum ntlm_audit_outcome o)
-{
-	switch (o) {
-	case NTLM_OUTCOME_SUCCESS:
-		return "success";
-	case NTLM_OUTCOME_AUDITED:
-		return "audited";
-	case NTLM_OUTCOME_BLOCKED:
-		return "blocked";
-	default:
-		return "failed";
-	}
-}
-
 /* Under the lock: a connected datagram socket, or errno set. */
 static bool connect_socket(struct slog *l)
 {
@@ -187,7 +173,7 @@ static ntlm_status slog_emit(struct ntlm_audit_sink *s, const struct ntlm_audit_
 		fits = fits && journal_field(buf, sizeof(buf), &k, "NTLM_EVENT",
 					     ntlm_audit_event_name(e->id));
 		fits = fits && journal_field(buf, sizeof(buf), &k, "NTLM_OUTCOME",
-					     outcome_name(e->outcome));
+					     ntlm_audit_outcome_name(e->outcome));
 		if (!fits)
 			return ntlm_err(NTLM_E_INTERNAL,
 					"audit journal %s: record too long; the record is lost",

@@ -70,12 +70,7 @@ static void parse_user(const struct tool_cmd *self, struct client_opts *o)
 enum { OPT_PASSWORD_FILE = 256, OPT_PASSWORD, OPT_TARGET, OPT_DATA, OPT_SIGN, OPT_SEAL };
 
 static const struct option client_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "config", required_argument, NULL, 'c' },
-	{ "profile", required_argument, NULL, 'p' },
-	{ "audit", required_argument, NULL, PEER_OPT_AUDIT },
-	{ "timeout", required_argument, NULL, PEER_OPT_TIMEOUT },
-	{ "stdio", no_argument, NULL, PEER_OPT_STDIO },
+	PEER_LONG_OPTIONS,
 	{ "user", required_argument, NULL, 'u' },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "password", required_argument, NULL, OPT_PASSWORD },

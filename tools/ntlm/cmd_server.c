@@ -69,12 +69,7 @@ enum {
 };
 
 static const struct option server_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "config", required_argument, NULL, 'c' },
-	{ "profile", required_argument, NULL, 'p' },
-	{ "audit", required_argument, NULL, PEER_OPT_AUDIT },
-	{ "timeout", required_argument, NULL, PEER_OPT_TIMEOUT },
-	{ "stdio", no_argument, NULL, PEER_OPT_STDIO },
+	PEER_LONG_OPTIONS,
 	{ "listen", required_argument, NULL, 'l' },
 	{ "accounts", required_argument, NULL, OPT_ACCOUNTS },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },

@@ -44,6 +44,17 @@ struct peer_opts {
  * these. */
 enum { PEER_OPT_AUDIT = 0x1000, PEER_OPT_TIMEOUT, PEER_OPT_STDIO };
 
+/* The struct option rows of those, and of --help, for a command's table. */
+/* clang-format off */
+#define PEER_LONG_OPTIONS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "config", required_argument, NULL, 'c' }, \
+	{ "profile", required_argument, NULL, 'p' }, \
+	{ "audit", required_argument, NULL, PEER_OPT_AUDIT }, \
+	{ "timeout", required_argument, NULL, PEER_OPT_TIMEOUT }, \
+	{ "stdio", no_argument, NULL, PEER_OPT_STDIO }
+/* clang-format on */
+
 /* When ch (from tool_getopt_exact) is one of these (or 'c', 'p'), records it with
  * its value v and returns true. */
 bool peer_opt(const struct tool_cmd *c, int ch, const char *v, struct peer_opts *p);
