@@ -61,7 +61,7 @@ eq "jsonl: undecidable" 0 "$(json_get "$TMP/jsonl.sim.json" 'd["undecidable"]')"
 
 # name records other format
 for t in "syslog-rfc3164 22 syslog" "syslog-rfc5424 22 syslog" "journal-short-iso 22 syslog" \
-	"journal 23 journal-json"; do
+	"journal 23 journal-json" "journal-export 23 journal-export"; do
 	set -- $t
 	f=$(ls "$FIX/$1".*)
 	report "$1" "$f"
@@ -86,6 +86,7 @@ done
 # the journal's entry that came through the syslog socket (no NTLM_EVENT_ID)
 eq "journal: 13 records not an exchange's last (one came through the syslog socket)" 13 \
 	"$(json_get "$TMP/journal.json" 'd["other_records"]')"
+eq "journal-export: the same 13" 13 "$(json_get "$TMP/journal-export.json" 'd["other_records"]')"
 
 # gzip: the same
 gzip -c "$FIX/syslog-rfc3164.log" >"$TMP/syslog.log.gz"
@@ -95,6 +96,10 @@ eq "syslog gzip: same flows" "$want_flows" "$(flows "$TMP/syslog-gz.json")"
 gzip -c "$FIX/journal.json" >"$TMP/journal.json.gz"
 report journal-gz "$TMP/journal.json.gz"
 eq "journal gzip: same flows" "$want_flows" "$(flows "$TMP/journal-gz.json")"
+gzip -c "$FIX/journal-export.txt" >"$TMP/journal-export.gz"
+report journal-export-gz "$TMP/journal-export.gz"
+eq "journal export gzip: format" "['journal-export']" "$(json_get "$TMP/journal-export-gz.json" 'd["formats"]')"
+eq "journal export gzip: same flows" "$want_flows" "$(flows "$TMP/journal-export-gz.json")"
 
 # a syslog file with 300 MiB of other programs' lines before our record is a log,
 # not a bomb: read to its end (the 256 MiB limit counts lines refused or blank)
@@ -180,6 +185,64 @@ contains "hostile journal: type" 'hostile-journal.json:6: "NTLM_EVENT_ID": expec
 contains "hostile journal: not bytes" 'hostile-journal.json:7: "MESSAGE": expected a string or an array of bytes' "$ERR"
 contains "hostile journal: cut" "hostile-journal.json:8: column" "$ERR"
 contains "hostile journal: UTF-8" 'hostile-journal.json:9: the record in "MESSAGE": column' "$ERR"
+
+# ---- hostile journal export entries ---------------------------------------------------
+# The generator writes the file and, per refused entry, "LINE|the error's start".
+python3 - "$FIX/journal-export.txt" "$TMP/hostile-export.txt" >"$TMP/hostile-export.want" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+ours = [e for e in data.split(b"\n\n") if b"\nNTLM_EVENT_ID=9005\n" in e]
+good = ours[0] + b"\n\n"                  # a 9005, every field text
+rec = [l for l in ours[0].split(b"\n") if l.startswith(b"MESSAGE=")][0][8:]
+out = bytearray()
+want = []
+def line():                               # the line the next byte is on
+    return out.count(b"\n") + 1
+def binary(k, v, n=None):
+    return k + b"\n" + struct.pack("<Q", len(v) if n is None else n) + v + b"\n"
+def entry(*fields, err=None, at=0):
+    if err:
+        want.append("%d|%s" % (line() + at, err))
+    for f in fields:
+        out.extend(f if f.endswith(b"\n") else f + b"\n")
+    out.extend(b"\n")
+head = b"__CURSOR=s=1;i=1\n__REALTIME_TIMESTAMP=1796307408975650\nSYSLOG_IDENTIFIER=ntlm-server"
+out.extend(good)                                                    # good
+entry(head, binary(b"MESSAGE", rec), b"NTLM_EVENT_ID=9005")          # good: binary MESSAGE
+entry(head, b"NTLM_EVENT_ID=9005", err='"MESSAGE": missing')         # no MESSAGE
+entry(head, b"MESSAGE=" + rec, b"NTLM_EVENT_ID=9004", at=3,
+      err='"NTLM_EVENT_ID" 9004 is not the record\'s event 9005')    # mismatch
+entry(head, binary(b"MESSAGE", rec[:200]), b"NTLM_EVENT_ID=9005", at=3,
+      err='the record in "MESSAGE": column')                       # cut record
+entry(head, binary(b"MESSAGE", b"xy", 1 << 62), b"NTLM_EVENT_ID=9005", at=3,
+      err="binary field MESSAGE: a length of 4611686018427387904 bytes")  # huge length
+entry(head, binary(b"MESSAGE", rec, len(rec) - 5), b"NTLM_EVENT_ID=9005", at=3,
+      err="binary field MESSAGE: no newline after its")            # wrong length
+entry(head, b"lower=case", b"MESSAGE=" + rec, at=3,
+      err="not a field of a journal export")                       # bad name
+entry(head, b"BIG=" + b"x" * 70000, b"MESSAGE=" + rec, at=3,
+      err="line longer than")                                      # oversized field
+entry(head, binary(b"MESSAGE", b"two\nlines\n\nand a blank one"),
+      b"SYSLOG_IDENTIFIER=other")                                   # not ours: skipped
+entry(head, b"MESSAGE=" + rec, b"MESSAGE=" + rec, b"NTLM_EVENT_ID=9005", at=4,
+      err='"MESSAGE" given more than once')                        # twice
+entry(head, b"MESSAGE=" + rec, b"NTLM_EVENT_ID=9005", b"NTLM_EVENT_ID=9005", at=3,
+      err='"NTLM_EVENT_ID" given more than once')
+out.extend(good)                                                    # good
+want.append("%d|%s" % (line() + 3, "binary field MESSAGE cut short: 1000 bytes announced"))
+out.extend(head + b"\n" + b"MESSAGE\n" + struct.pack("<Q", 1000) + rec[:100])  # cut at the end
+open(sys.argv[2], "wb").write(out)
+print("\n".join(want))
+PY
+run audit report --json "$TMP/hostile-export.txt"
+eq "hostile export: exit 2" 2 "$RC"
+printf '%s' "$OUT" >"$TMP/he.json"
+eq "hostile export: format" "['journal-export']" "$(json_get "$TMP/he.json" 'd["formats"]')"
+eq "hostile export: good records (one given as binary)" 3 "$(json_get "$TMP/he.json" 'd["records"]')"
+eq "hostile export: refused" 10 "$(json_get "$TMP/he.json" 'd["refused"]')"
+while IFS='|' read -r l msg; do
+	contains "hostile export: line $l" "hostile-export.txt:$l: $msg" "$ERR"
+done <"$TMP/hostile-export.want"
 
 # ---- Zeek ntlm.log ---------------------------------------------------------------
 # 7 exchanges (tests/audit/fixtures/README.md): alice 2 ok + 1 failed, WS01$ ok, an

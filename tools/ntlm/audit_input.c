@@ -37,9 +37,11 @@ struct reader {
 };
 
 const struct input_format *const audit_input_formats[] = {
-	&audit_format_ntlm_jsonl, &audit_format_windows_xml,  &audit_format_windows_evtx,
-	&audit_format_syslog,	  &audit_format_journal_json, &audit_format_zeek_tsv,
-	&audit_format_zeek_json,  &audit_format_samba_json,   NULL,
+	&audit_format_ntlm_jsonl,   &audit_format_windows_xml,
+	&audit_format_windows_evtx, &audit_format_journal_export,
+	&audit_format_syslog,	    &audit_format_journal_json,
+	&audit_format_zeek_tsv,	    &audit_format_zeek_json,
+	&audit_format_samba_json,   NULL,
 };
 
 static const struct input_format *format_named(const char *name)
@@ -253,6 +255,56 @@ long reader_read(struct reader *r, void *buf, size_t n, char *err, size_t err_le
 		}
 	}
 	return got;
+}
+
+/* The '\n' bytes of p[0..n), counted as lines read. */
+static void count_lines(struct reader *r, const char *p, size_t n)
+{
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++)
+		r->line++;
+}
+
+int reader_bytes(struct reader *r, unsigned long long n, const char **p, unsigned long long *got,
+		 char *err, size_t err_len)
+{
+	int fatal = 0;
+
+	*got = 0;
+	if (p && n > MAX_LINE) {
+		snprintf(err, err_len, "%s:%lu: %llu bytes asked at once", r->path, r->line + 1, n);
+		return -2;
+	}
+	for (;;) {
+		size_t have = r->end - r->start;
+		if (!p) { /* skipping: what is there goes */
+			size_t k = n - *got < have ? (size_t)(n - *got) : have;
+			count_lines(r, r->buf + r->start, k);
+			r->start += k;
+			*got += k;
+			have = 0;
+		}
+		if (p ? have >= n : *got == n)
+			break;
+		if (barren(r, err, err_len))
+			return -2;
+		if (!fill(r, err, err_len, &fatal)) {
+			if (fatal)
+				return -2;
+			if (p) { /* the file ends first: what it holds is consumed */
+				*got = r->end - r->start;
+				count_lines(r, r->buf + r->start, (size_t)*got);
+				r->start = r->end;
+			}
+			return 0;
+		}
+	}
+	if (p) {
+		*p = r->buf + r->start;
+		count_lines(r, *p, (size_t)n);
+		r->start += (size_t)n;
+		*got = n;
+	}
+	return 1;
 }
 
 static bool blank_byte(char c)

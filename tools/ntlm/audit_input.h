@@ -104,6 +104,15 @@ int reader_next_line(struct reader *r, const char **p, size_t *n, char *err, siz
  * in err). Do not mix with reader_next_line() on the same file. */
 long reader_read(struct reader *r, void *buf, size_t n, char *err, size_t err_len);
 
+/* Between lines (a format whose records hold raw bytes, as the journal's
+ * export format does): the next n bytes. p non-NULL: n <= READER_SCRATCH - 1,
+ * *p points at them (valid until the next read). p NULL: they are skipped,
+ * n of any size. The '\n' bytes among them count as lines. 1 (*got = n),
+ * 0 when the file ends first (*got: the bytes it still held, consumed),
+ * -2 on a read error (err). */
+int reader_bytes(struct reader *r, unsigned long long n, const char **p, unsigned long long *got,
+		 char *err, size_t err_len);
+
 /* Our own JSON Lines records (audit_record.c). */
 extern const struct input_format audit_format_ntlm_jsonl;
 /* Windows events: XML (wevtutil qe /f:xml) and .evtx (audit_fmt_windows*.c). */
@@ -112,6 +121,7 @@ extern const struct input_format audit_format_windows_evtx;
 /* Other logs (audit_fmt_*.c). */
 extern const struct input_format audit_format_syslog;
 extern const struct input_format audit_format_journal_json;
+extern const struct input_format audit_format_journal_export;
 extern const struct input_format audit_format_zeek_tsv;
 extern const struct input_format audit_format_zeek_json;
 extern const struct input_format audit_format_samba_json;
