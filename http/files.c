@@ -7,11 +7,24 @@
  * followed, so nothing outside the root can be reached, whatever is renamed
  * in the meantime. Only regular files are served; a directory serves its
  * index.html; there are no listings.
+ *
+ * Small files (FILE_CACHE_MAX and under) are served from memory: the content
+ * of a path is kept with the identity of the file it came from (device,
+ * inode, size, modification and change times), and for FILE_CACHE_RECHECK_MS
+ * after a check the path is served from memory without a system call. The
+ * first request after that walks the path again exactly as above (so a link,
+ * a rename, a removal or a directory put in its place is seen) and serves the
+ * kept content only if the file is the same one, unchanged; otherwise it is
+ * read again. What is refused (400, 403, 404) is never kept. Larger files
+ * are sent from their descriptor (sendfile).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -19,9 +32,158 @@
 
 #include <microhttpd.h>
 
+#include "fe.h"
 #include "httpd.h"
 
+/* Files up to this size are kept in memory, in at most FILE_CACHE_SLOTS
+ * paths (a path's slot is its hash: another path with the same hash takes
+ * it over), so at most 4 MiB are kept. */
+#define FILE_CACHE_MAX 65536
+#define FILE_CACHE_SLOTS 64u
+#define FILE_CACHE_RECHECK_MS 1000
+
 static int root_fd = -1;
+
+/* One file's content, shared by the cache slot that keeps it and by the
+ * responses that send it; freed with the last of them. */
+struct fdata {
+	unsigned refs; /* under C.lock */
+	const char *type;
+	size_t len;
+	char bytes[];
+};
+
+struct fslot {
+	char *rel; /* the checked relative path (the key), or NULL */
+	struct fdata *data;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim, ctim;
+	int64_t checked_ms; /* fe_now_ms of the last walk that found it unchanged */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct fslot slot[FILE_CACHE_SLOTS];
+} C = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Under C.lock. */
+static void fdata_put_locked(struct fdata *d)
+{
+	if (d && --d->refs == 0)
+		free(d);
+}
+
+static void fdata_release(void *cls)
+{
+	pthread_mutex_lock(&C.lock);
+	fdata_put_locked(cls);
+	pthread_mutex_unlock(&C.lock);
+}
+
+static struct fslot *slot_of(const char *rel)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)rel; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return &C.slot[h % FILE_CACHE_SLOTS];
+}
+
+static bool same_file(const struct fslot *s, const struct stat *st)
+{
+	return s->dev == st->st_dev && s->ino == st->st_ino && s->size == st->st_size &&
+	       s->mtim.tv_sec == st->st_mtim.tv_sec && s->mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	       s->ctim.tv_sec == st->st_ctim.tv_sec && s->ctim.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+/* A 200 that sends d (a reference taken under C.lock is handed over). */
+static struct MHD_Response *from_memory(struct fdata *d, unsigned *status)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+		d->len, d->bytes, fdata_release, d);
+	if (!r) {
+		fdata_release(d);
+		return NULL;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, d->type);
+	*status = MHD_HTTP_OK;
+	return r;
+}
+
+/* rel's kept content if it was checked less than FILE_CACHE_RECHECK_MS ago
+ * (a reference for the caller), else NULL. */
+static struct fdata *cache_fresh(const char *rel, int64_t now)
+{
+	struct fdata *d = NULL;
+	pthread_mutex_lock(&C.lock);
+	struct fslot *s = slot_of(rel);
+	if (s->rel && s->data && now - s->checked_ms < FILE_CACHE_RECHECK_MS &&
+	    now >= s->checked_ms && strcmp(s->rel, rel) == 0) {
+		d = s->data;
+		d->refs++;
+	}
+	pthread_mutex_unlock(&C.lock);
+	return d;
+}
+
+/* The path was just walked to fd, a regular file of at most FILE_CACHE_MAX
+ * bytes: its kept content if it is the same file unchanged, else the file
+ * read now and kept. NULL: it could not be read whole (the caller sends it
+ * from the descriptor). */
+static struct fdata *cache_fill(const char *rel, int fd, const struct stat *st, const char *type,
+				int64_t now)
+{
+	struct fdata *d = NULL;
+
+	pthread_mutex_lock(&C.lock);
+	struct fslot *s = slot_of(rel);
+	if (s->rel && s->data && strcmp(s->rel, rel) == 0 && same_file(s, st) &&
+	    s->data->type == type) {
+		s->checked_ms = now;
+		d = s->data;
+		d->refs++;
+	}
+	pthread_mutex_unlock(&C.lock);
+	if (d)
+		return d;
+
+	size_t len = (size_t)st->st_size, got = 0;
+	d = malloc(sizeof(*d) + len + 1);
+	char *key = strdup(rel);
+	if (!d || !key)
+		goto fail;
+	while (got < len) {
+		ssize_t n = pread(fd, d->bytes + got, len - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail; /* shorter than its size: changing under us */
+		got += (size_t)n;
+	}
+	d->len = len;
+	d->type = type;
+	d->refs = 2; /* the slot's and the caller's */
+
+	pthread_mutex_lock(&C.lock);
+	s = slot_of(rel);
+	fdata_put_locked(s->data);
+	free(s->rel);
+	s->rel = key;
+	s->data = d;
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	s->size = st->st_size;
+	s->mtim = st->st_mtim;
+	s->ctim = st->st_ctim;
+	s->checked_ms = now;
+	pthread_mutex_unlock(&C.lock);
+	return d;
+fail:
+	free(d);
+	free(key);
+	return NULL;
+}
 
 int httpd_files_open(const char *root, char *why, size_t why_len)
 {
@@ -38,6 +200,13 @@ void httpd_files_close(void)
 	if (root_fd >= 0)
 		close(root_fd);
 	root_fd = -1;
+	pthread_mutex_lock(&C.lock);
+	for (unsigned i = 0; i < FILE_CACHE_SLOTS; i++) {
+		fdata_put_locked(C.slot[i].data);
+		free(C.slot[i].rel);
+		memset(&C.slot[i], 0, sizeof(C.slot[i]));
+	}
+	pthread_mutex_unlock(&C.lock);
 }
 
 const char *httpd_content_type(const char *path)
@@ -145,6 +314,10 @@ struct MHD_Response *httpd_files_response(const char *target, unsigned *status)
 		*status = MHD_HTTP_BAD_REQUEST;
 		return text("bad request path\n");
 	}
+	int64_t now = fe_now_ms();
+	struct fdata *d = cache_fresh(rel, now);
+	if (d)
+		return from_memory(d, status);
 	fd = open_beneath(rel);
 	if (fd < 0)
 		goto not_found;
@@ -162,6 +335,13 @@ struct MHD_Response *httpd_files_response(const char *target, unsigned *status)
 	}
 	if (!S_ISREG(st.st_mode))
 		goto forbidden;
+	if (st.st_size <= FILE_CACHE_MAX) {
+		d = cache_fill(rel, fd, &st, httpd_content_type(name), now);
+		if (d) {
+			close(fd);
+			return from_memory(d, status);
+		}
+	}
 	/* Regular file: back to blocking reads for sendfile/pread. */
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0)
