@@ -9,6 +9,8 @@
  * caller's buffer and reports NTLM_E_BUFFER_TOO_SMALL rather than a cut-off
  * object.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +21,32 @@
 
 /* ---- filling ----------------------------------------------------------- */
 
+/* The process id, asked of the system once per process (glibc does not keep
+ * it, and a server fills an event per logon): a forked child asks again. */
+static _Atomic int32_t our_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_forget(void)
+{
+	atomic_store_explicit(&our_pid, 0, memory_order_relaxed);
+}
+
+static void pid_once_init(void)
+{
+	(void)pthread_atfork(NULL, NULL, pid_forget);
+}
+
+static int32_t pid_now(void)
+{
+	pthread_once(&pid_once, pid_once_init);
+	int32_t p = atomic_load_explicit(&our_pid, memory_order_relaxed);
+	if (p == 0) {
+		p = (int32_t)getpid();
+		atomic_store_explicit(&our_pid, p, memory_order_relaxed);
+	}
+	return p;
+}
+
 void ntlm_audit_event_init(struct ntlm_audit_event *e, uint32_t id, enum ntlm_audit_direction dir,
 			   enum ntlm_audit_outcome outcome)
 {
@@ -28,7 +56,7 @@ void ntlm_audit_event_init(struct ntlm_audit_event *e, uint32_t id, enum ntlm_au
 	e->id = id;
 	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
 		e->time_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-	e->pid = (int32_t)getpid();
+	e->pid = pid_now();
 	e->direction = dir;
 	e->outcome = outcome;
 }

@@ -233,12 +233,35 @@ ntlm_status ntlm_ctx_check_protection(struct ntlm_ctx *c, uint32_t granted)
 
 /* ---- construction -------------------------------------------------------- */
 
+/* The host name, asked of the system at most once a second per thread
+ * (gethostname is a uname(2) call, and a server makes a context per logon):
+ * a renamed host shows in new contexts within a second. */
+static void host_name(char *host, size_t len)
+{
+	static _Thread_local char cached[256];
+	static _Thread_local int64_t cached_at;
+	static _Thread_local bool have;
+	struct timespec ts = { 0, 0 };
+	int64_t now = 0;
+
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0)
+		now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (!have || now - cached_at >= 1000 || now < cached_at) {
+		char h[256] = "localhost";
+		if (gethostname(h, sizeof(h) - 1) != 0)
+			snprintf(h, sizeof(h), "localhost");
+		h[sizeof(h) - 1] = '\0';
+		memcpy(cached, h, sizeof(cached));
+		cached_at = now;
+		have = true;
+	}
+	snprintf(host, len, "%s", cached);
+}
+
 static void default_names(struct ntlm_ctx *c)
 {
-	char host[256] = "localhost";
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
+	char host[256];
+	host_name(host, sizeof(host));
 	snprintf(c->dns_computer, sizeof(c->dns_computer), "%s", host);
 	size_t i;
 	for (i = 0; host[i] && host[i] != '.' && i < 15; i++)

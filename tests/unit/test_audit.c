@@ -492,6 +492,29 @@ static void test_init_and_from_verdict(void **state)
 	assert_int_equal(ntlm_audit_event_severity(&e), NTLM_SEVERITY_INFO);
 }
 
+/* An event's pid is kept once per process: a forked child's events carry
+ * the child's pid, not its parent's. */
+static void test_event_pid_after_fork(void **state)
+{
+	(void)state;
+	struct ntlm_audit_event e;
+	ntlm_audit_event_init(&e, NTLM_EVENT_SUCCESS, NTLM_AUDIT_INCOMING, NTLM_OUTCOME_SUCCESS);
+	assert_int_equal(e.pid, (int32_t)getpid());
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		ntlm_audit_event_init(&e, NTLM_EVENT_SUCCESS, NTLM_AUDIT_INCOMING,
+				      NTLM_OUTCOME_SUCCESS);
+		_exit(e.pid == (int32_t)getpid() ? 0 : 1);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	ntlm_audit_event_init(&e, NTLM_EVENT_SUCCESS, NTLM_AUDIT_INCOMING, NTLM_OUTCOME_SUCCESS);
+	assert_int_equal(e.pid, (int32_t)getpid());
+}
+
 static void test_names_and_severity(void **state)
 {
 	(void)state;
@@ -1143,6 +1166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_validator_itself),
+		cmocka_unit_test(test_event_pid_after_fork),
 		cmocka_unit_test(test_json_exact),
 		cmocka_unit_test(test_json_null_response_and_missing),
 		cmocka_unit_test(test_json_escaping),
