@@ -14,6 +14,8 @@
 #include "fe.h"
 #include "httpd.h"
 
+/* Worker threads at most (--threads). */
+#define HTTPD_MAX_WORKERS 64u
 /* What the audit file may keep in memory (fe_live_spec.audit_buffer). */
 #define HTTPD_AUDIT_BUFFER 65536u
 /* Requests a connection may have refused (401/400) before it is closed. */
@@ -67,7 +69,10 @@ struct hreq {
 struct httpd_shared {
 	const struct httpd_config *cfg;
 	struct fe_live live; /* policy, accounts, audit (reloaded on SIGHUP); our events */
-	struct MHD_Daemon *daemon;
+	/* one per worker, each on its own SO_REUSEPORT socket; one with
+	 * --threads 0 or 1 */
+	struct MHD_Daemon *daemon[HTTPD_MAX_WORKERS];
+	unsigned n_daemons;
 };
 extern struct httpd_shared httpd_S;
 

@@ -401,7 +401,7 @@ static unsigned worker_threads(const struct httpd_config *cfg)
 	if (cfg->proxy)
 		return 0;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+	return n < 1 ? 1 : n > HTTPD_MAX_WORKERS ? HTTPD_MAX_WORKERS : (unsigned)n;
 }
 
 /* "HOST:PORT" or "[V6]:PORT" -> a listening socket; fills `shown` with
@@ -431,12 +431,73 @@ static int listen_on(const char *spec, char *shown, size_t shown_len, int *famil
 	return fd;
 }
 
+/*
+ * One listening socket per worker, all bound to the address of `probe` with
+ * SO_REUSEPORT: the kernel spreads the connections over them, and a worker
+ * is woken only for its own (a shared socket woke every worker for each
+ * connection, all but one finding nothing to accept). probe, bound and
+ * listening without SO_REUSEPORT, has already shown that nothing else holds
+ * the address (a second server on the same port fails as before); it is
+ * closed, and its port taken again at once by the group. A server started
+ * later on that port fails in its own probe. Returns false (why set) when a
+ * socket cannot be had; fds[] holds n sockets on success.
+ */
+static bool listen_group(int probe, int *fds, unsigned n, char *why, size_t why_len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int one = 1, v6only = 0;
+	socklen_t vl = sizeof(v6only);
+	unsigned k = 0;
+
+	if (getsockname(probe, (struct sockaddr *)&ss, &sl) != 0) {
+		snprintf(why, why_len, "getsockname: %s", strerror(errno));
+		close(probe);
+		return false;
+	}
+	if (ss.ss_family == AF_INET6)
+		(void)getsockopt(probe, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &vl);
+	close(probe);
+	for (; k < n; k++) {
+		int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			goto fail;
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ss.ss_family == AF_INET6)
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+		    bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 128) != 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			goto fail;
+		}
+		fds[k] = fd;
+	}
+	return true;
+fail:
+	snprintf(why, why_len, "listening socket %u of %u: %s", k + 1, n, strerror(errno));
+	while (k)
+		close(fds[--k]);
+	return false;
+}
+
 static int load_error(char *why, size_t why_len, const char *what, const char *path, ntlm_status st)
 {
 	const char *detail = ntlm_error_message();
 	snprintf(why, why_len, "%s %s: %s: %s", what, path ? path : "", ntlm_status_name(st),
 		 detail && *detail ? detail : ntlm_status_text(st));
 	return 1;
+}
+
+/* Stops the daemons started (each closes its connections and its socket). */
+static void stop_daemons(void)
+{
+	for (unsigned i = httpd_S.n_daemons; i-- > 0;) {
+		MHD_stop_daemon(httpd_S.daemon[i]);
+		httpd_S.daemon[i] = NULL;
+	}
+	httpd_S.n_daemons = 0;
 }
 
 /* SIGHUP: the policy, the accounts and the audit file again (a renamed
@@ -580,26 +641,44 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		flags |= MHD_USE_EPOLL | MHD_USE_TURBO;
 	if (family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	httpd_S.daemon = MHD_start_daemon(
-		flags, 0, httpd_guard_accept, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned int)(threads > 1 ? threads : 0), MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-		NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		/* libmicrohttpd splits its limit between the workers; the guard
-		 * holds the real one over all of them */
-		MHD_OPTION_CONNECTION_LIMIT,
-		httpd_guard_hard_limit(cfg->max_connections) * (threads > 1 ? threads : 1),
-		/* One idle timeout for every connection (libmicrohttpd keeps those
-		 * with a timeout of their own on a list it walks at every wakeup):
-		 * --idle-timeout. An unauthenticated connection has the guard's
-		 * absolute handshake deadline, which comes first. */
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
-	if (!httpd_S.daemon) {
-		snprintf(why, why_len, "cannot start the HTTP server on %s", shown);
-		close(fd);
+	/* --threads N > 1: N daemons, one epoll worker each, each on its own
+	 * socket of a SO_REUSEPORT group (listen_group); the guard's limits are
+	 * over all of them. */
+	unsigned n_daemons = threads > 1 ? threads : 1;
+	int fds[HTTPD_MAX_WORKERS];
+	if (n_daemons == 1) {
+		fds[0] = fd;
+	} else if (!listen_group(fd, fds, n_daemons, why, why_len)) {
+		char e[256];
+		snprintf(e, sizeof(e), "%s", why);
+		snprintf(why, why_len, "--listen %s: %s", cfg->listen, e);
 		goto out;
+	}
+	fd = -1;
+	for (unsigned i = 0; i < n_daemons; i++) {
+		httpd_S.daemon[i] = MHD_start_daemon(
+			flags, 0, httpd_guard_accept, NULL, on_request, NULL,
+			MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET,
+			(MHD_socket)fds[i],
+			/* the guard holds the real limit, over all the daemons */
+			MHD_OPTION_CONNECTION_LIMIT, httpd_guard_hard_limit(cfg->max_connections),
+			/* One idle timeout for every connection (libmicrohttpd keeps
+			 * those with a timeout of their own on a list it walks at
+			 * every wakeup): --idle-timeout. An unauthenticated
+			 * connection has the guard's absolute handshake deadline,
+			 * which comes first. */
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,
+			MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_CONNECTION,
+			on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_END);
+		if (!httpd_S.daemon[i]) {
+			snprintf(why, why_len, "cannot start the HTTP server on %s", shown);
+			for (unsigned j = i; j < n_daemons; j++)
+				close(fds[j]);
+			stop_daemons();
+			goto out;
+		}
+		httpd_S.n_daemons = i + 1;
 	}
 	printf("ntlm httpd: listening on http://%s/\n", shown);
 	fflush(stdout);
@@ -612,8 +691,7 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		reload();
 	}
 	httpd_log_now("ntlm httpd: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	MHD_stop_daemon(httpd_S.daemon); /* closes the connections, and the socket */
-	httpd_S.daemon = NULL;
+	stop_daemons(); /* closes the connections, and the sockets */
 	rc = 0;
 out:
 	httpd_log_flush();

@@ -35,6 +35,26 @@ eq "workers: $N handshakes" "{\"after\": {\"200\": $N}, \"handshakes\": {\"200\"
 CHECKS=$((CHECKS + 1))
 [ "$HELD" -le 6 ] || fail "--threads 2: $HELD threads with $N connections held (want <= 6)"
 eq "workers: one success event per logon" "$N" "$(count_events 9005 "$AUDIT")"
+# One listening socket per worker (SO_REUSEPORT), so that a connection wakes
+# one worker; a second server on the same port is still refused.
+listening() { # PORT: listening TCP sockets on 127.0.0.1:PORT
+	$PY -c 'import sys
+port = int(sys.argv[1])
+n = 0
+for line in open("/proc/net/tcp").readlines()[1:]:
+    f = line.split()
+    if f[3] == "0A" and f[1] == "0100007F:%04X" % port:
+        n += 1
+print(n)' "$1"
+}
+eq "--threads 2: a listening socket per worker" 2 "$(listening "$PORT")"
+"$NTLM" httpd --listen "127.0.0.1:$PORT" --accounts "$TMP/accounts" --profile cis --threads 2 \
+	>"$TMP/second.out" 2>"$TMP/second.err" &
+second=$!
+wait_pid "$second" 30
+eq "a second server on the port: refused" 0 "$(grep -c 'listening on' "$TMP/second.out")"
+contains "a second server on the port: why" "in use" "$(cat "$TMP/second.err")"
+eq "still a listening socket per worker" 2 "$(listening "$PORT")"
 stop_server
 
 start_server perconn --profile cis --threads 0 --max-per-ip 0 --quiet
