@@ -14,8 +14,14 @@
  * with --audit, if the audit log did not gain exactly N success events
  * (9005): one per connection, no more, no less.
  *
+ * With --server-pid PID, also the CPU time of the keep-alive phase per
+ * request: the server's (utime + stime of PID, from /proc) and this
+ * client's own (every thread), which share the machine's CPUs: requests/s
+ * on one machine is bounded by their sum.
+ *
  * usage: bench_httpd --url URL --user 'DOMAIN\user' --password PW
  *                    [--connections N] [--requests M] [--audit FILE]
+ *                    [--server-pid PID]
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -117,6 +124,32 @@ static long count_success(const char *path)
 	return n;
 }
 
+/* utime + stime of pid in seconds (every thread), or -1. */
+static double proc_cpu(long pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the name may hold spaces */
+	unsigned long long ut = 0, st = 0;
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double self_cpu(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static unsigned long number(const char *opt, const char *v)
 {
 	char *end;
@@ -134,6 +167,8 @@ int main(int argc, char **argv)
 	struct bench b = { .n = 16, .m = 100 };
 	struct worker *w = NULL;
 	const char *user = NULL, *pw = NULL, *audit = NULL;
+	long server_pid = 0;
+	double srv1 = 0, srv2 = 0, cli1 = 0, cli2 = 0;
 	char *userpwd = NULL;
 	int rc = 2;
 
@@ -155,7 +190,15 @@ int main(int argc, char **argv)
 			b.m = (unsigned)number(a, v);
 		else if (strcmp(a, "--audit") == 0)
 			audit = v;
-		else {
+		else if (strcmp(a, "--server-pid") == 0) {
+			char *end;
+			errno = 0;
+			server_pid = strtol(v, &end, 10);
+			if (errno || end == v || *end || server_pid <= 0) {
+				fprintf(stderr, "bench_httpd: --server-pid wants a process id\n");
+				return 2;
+			}
+		} else {
 			fprintf(stderr, "bench_httpd: unknown option %s\n", a);
 			return 2;
 		}
@@ -163,7 +206,8 @@ int main(int argc, char **argv)
 	if (!b.url || !user || !pw) {
 		fprintf(stderr,
 			"usage: bench_httpd --url URL --user 'DOMAIN\\user' --password PW\n"
-			"                   [--connections N] [--requests M] [--audit FILE]\n");
+			"                   [--connections N] [--requests M] [--audit FILE]\n"
+			"                   [--server-pid PID]\n");
 		return 2;
 	}
 	size_t len = strlen(user) + strlen(pw) + 2;
@@ -197,8 +241,16 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &b.t0);
 	pthread_barrier_wait(&b.phase1);
 	clock_gettime(CLOCK_MONOTONIC, &b.t1);
+	if (server_pid) {
+		srv1 = proc_cpu(server_pid);
+		cli1 = self_cpu();
+	}
 	pthread_barrier_wait(&b.phase2);
 	clock_gettime(CLOCK_MONOTONIC, &b.t2);
+	if (server_pid) {
+		srv2 = proc_cpu(server_pid);
+		cli2 = self_cpu();
+	}
 	for (unsigned i = 0; i < b.n; i++)
 		pthread_join(w[i].th, NULL);
 	pthread_barrier_destroy(&b.start);
@@ -227,6 +279,11 @@ int main(int argc, char **argv)
 		printf("keep-alive phase       %.3f s   %.1f requests/s\n", p2,
 		       (double)b.n * (b.m - 1) / p2);
 	printf("overall                %.3f s   %.1f requests/s\n", all, total / all);
+	if (server_pid && b.m > 1 && srv1 >= 0 && srv2 >= 0) {
+		double k = (double)b.n * (b.m - 1);
+		printf("keep-alive CPU/request server %.1f us, client %.1f us\n",
+		       (srv2 - srv1) * 1e6 / k, (cli2 - cli1) * 1e6 / k);
+	}
 	rc = 0;
 	if (failed) {
 		fprintf(stderr, "bench_httpd: FAIL: %lu requests lost\n", failed);

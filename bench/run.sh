@@ -67,7 +67,7 @@ done
 echo "== bench_httpd --connections $N --requests $M (ntlm httpd, cis profile, built-in page)"
 rc=0
 "$build/bench_httpd" --url "http://127.0.0.1:$port/" --user 'BENCH\user' --password "$pw" \
-	--connections "$N" --requests "$M" --audit "$tmp/audit.jsonl" || rc=$?
+	--connections "$N" --requests "$M" --audit "$tmp/audit.jsonl" --server-pid "$pid" || rc=$?
 kill -TERM "$pid"
 wait "$pid" || { echo "bench: the server did not stop cleanly" >&2; rc=1; }
 pid=
