@@ -83,6 +83,31 @@ int reader_next(struct reader *r, struct obs *o, char *err, size_t err_len);
  * as reader_next() would first: 1, 0 for an empty file, -2 (err) for a
  * file in no format or a read error. */
 int reader_detect(struct reader *r, char *err, size_t err_len);
+/*
+ * One file on several threads (cmd_audit.c). A plain file is cut at line
+ * starts into ranges, each read by a reader of its own: reader_stop_at()
+ * ends the first (opened by reader_open(), format detected) at an offset;
+ * reader_open_range() reads from an offset (a line's start) to the end, in
+ * the named line format, its lines counted from 1 again. A gzip file is
+ * inflated on a thread of its own once its format is known
+ * (reader_inflate_apart(); false: it is not, and is read as before). The
+ * records, refusals and messages are those of one reader over the file.
+ */
+struct reader *reader_open_range(const char *path, const char *format, unsigned long long from,
+				 char *err, size_t err_len);
+/* False: more than that read already. */
+bool reader_stop_at(struct reader *r, unsigned long long to);
+bool reader_inflate_apart(struct reader *r);
+/* Whether the file is read as it is (not gzip); known once a byte is read. */
+bool reader_plain(struct reader *r);
+/* Bytes with no record after which reading gives up (-2), 256 MiB unless
+ * set lower. */
+void reader_barren_max(struct reader *r, unsigned long long max);
+#define READER_BARREN_MAX (256ull << 20)
+/* Bytes of the file (or range) taken so far, and up to the end of the last
+ * record taken. */
+unsigned long long reader_consumed(const struct reader *r);
+unsigned long long reader_good(const struct reader *r);
 /* Lines read so far. */
 unsigned long reader_line(const struct reader *r);
 /* The format of the file, once its first record is read (NULL before). */
