@@ -22,6 +22,11 @@ ADMINPASS='Adm1n-Passw0rd'
 DC_IP=127.0.0.10
 MEM_IP=127.0.0.11
 PY=/usr/bin/python3 # samba's python bindings are Debian's, not a pyenv's
+# How the DC stores its directory and runs, and how many connections the
+# member's winbindd opens to it (docs/domain.md, "Throughput and latency").
+STORE=${NTLM_DOMAIN_STORE:-tdb}
+MODEL=${NTLM_DOMAIN_MODEL:-prefork}
+WB_CONNS=${NTLM_DOMAIN_WB_CONNS:-4}
 
 log() { printf 'domain: %s\n' "$*" >&2; }
 die() {
@@ -71,7 +76,7 @@ dc_ports_open() { # NETNS
 }
 
 start_dc() { # DIR NETNS
-	in_ns "$2" "$1/dc/wbsock" samba -D -M single -s "$1/dc/etc/smb.conf"
+	in_ns "$2" "$1/dc/wbsock" samba -D -M "$MODEL" -s "$1/dc/etc/smb.conf"
 	wait_for "DC ports 88/135/389/445" 60 dc_ports_open "$2"
 	wait_for "DC winbindd" 60 "$0" wb "$1" dc wbinfo --ping
 }
@@ -118,6 +123,7 @@ cmd_up() {
 	ip netns exec "$NS" samba-tool domain provision --configfile="$D/empty.conf" \
 		--targetdir="$D/dc" --realm=$REALM --domain=$NBDOM --server-role=dc \
 		--dns-backend=SAMBA_INTERNAL --use-rfc2307 --host-name=dc1 --host-ip=$DC_IP \
+		--backend-store="$STORE" \
 		--adminpass="$ADMINPASS" \
 		--option="interfaces=$DC_IP" --option="bind interfaces only=yes" \
 		--option="log file=$D/dc/log/samba.log" --option="pid directory=$D/dc/run" \
@@ -156,6 +162,7 @@ cmd_up() {
 	idmap config * : range = 3000-7999
 	idmap config $NBDOM : backend = rid
 	idmap config $NBDOM : range = 10000-999999
+	winbind max domain connections = $WB_CONNS
 CONF
 	printf '[libdefaults]\n\tdefault_realm = %s\n\tdns_lookup_kdc = false\n[realms]\n\t%s = { kdc = %s }\n' \
 		$REALM $REALM $DC_IP >"$D/krb5.conf"
