@@ -12,13 +12,19 @@
 #                        command line, as .gz (1.4 GB per million records
 #                        would not fit a small disk; the estate's flows stay
 #                        the same, so memory should too); 0: no large rows
+#   BENCH_AUDIT_ROUNDS   rounds of the one-file rows (default 3): each round
+#                        runs each row with --threads 1 then --threads 2, so
+#                        that the two are timed under the same load; then the
+#                        median of each, side by side
 #   OTHER_NTLM           another ntlm binary (e.g. of an older commit): each
-#                        row is run with it too, side by side
+#                        row is run with it too, side by side (as it is: an
+#                        older ntlm takes no --threads)
 set -euo pipefail
 build=${1:-build}
 other=${2:-}
 n=${BENCH_AUDIT_RECORDS:-1000000}
 total=${BENCH_AUDIT_TOTAL:-10000000}
+rounds=${BENCH_AUDIT_ROUNDS:-3}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -31,25 +37,55 @@ size=$(stat -c %s "$tmp/e/estate.jsonl")
 recs=$(wc -l <"$tmp/e/estate.jsonl")
 bins=("$build/ntlm")
 [ -n "$other" ] && bins+=("$other")
-# row NAME TIMES ARGS... (the files last): one timed run per binary, then
-# records/s by the clock and by CPU time, and peak RSS
+# timed NAME TIMES BINARY ARGS... (the files last): one timed run, then
+# records/s by the clock and by CPU time, and peak RSS; the row also goes
+# to $tmp/rows as "NAME<TAB>records/s<TAB>peak RSS MB"
+timed() {
+	local name=$1 times=$2 b=$3
+	shift 3
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$b" audit "$@" >/dev/null
+	read -r secs user sys kb <"$tmp/time"
+	awk -v n="$name" -v r="$((recs * times))" -v s="$secs" -v u="$user" -v sy="$sys" \
+		-v kb="$kb" -v b="$((size * times))" -v who="$([ "$b" = "$build/ntlm" ] || echo " [other]")" \
+		-v load="$(cut -d' ' -f1 /proc/loadavg)" -v rows="$tmp/rows" 'BEGIN { c = u + sy
+		n = n who
+		printf "%-34s %11d records %7.2f s %9.0f rec/s %9.0f rec/s of CPU %6.0f MB/s  peak RSS %6.1f MB  load %s\n",
+			n, r, s, r / (s > 0 ? s : 0.001), r / (c > 0 ? c : 0.001),
+			b / 1e6 / (s > 0 ? s : 0.001), kb / 1024, load
+		printf "%s\t%.0f\t%.1f\n", n, r / (s > 0 ? s : 0.001), kb / 1024 >>rows }'
+}
+# row NAME TIMES ARGS...: one run per binary
 row() {
 	local name=$1 times=$2 b
 	shift 2
 	for b in "${bins[@]}"; do
-		/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$b" audit "$@" >/dev/null
-		read -r secs user sys kb <"$tmp/time"
-		awk -v n="$name" -v r="$((recs * times))" -v s="$secs" -v u="$user" -v sy="$sys" \
-			-v kb="$kb" -v b="$((size * times))" -v who="$([ "$b" = "$build/ntlm" ] || echo " [other]")" \
-			-v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { c = u + sy
-			printf "%-24s %11d records %7.2f s %9.0f rec/s %9.0f rec/s of CPU %6.0f MB/s  peak RSS %6.1f MB  load %s%s\n",
-				n, r, s, r / (s > 0 ? s : 0.001), r / (c > 0 ? c : 0.001),
-				b / 1e6 / (s > 0 ? s : 0.001), kb / 1024, load, who }'
+		timed "$name" "$times" "$b" "$@"
 	done
 }
-row "report" 1 report --json "$tmp/e/estate.jsonl"
-row "report (gzip)" 1 report --json "$tmp/e/estate.jsonl.gz"
-row "simulate" 1 simulate --json --policy "$tmp/e/candidate.conf" "$tmp/e/estate.jsonl"
+# threads NAME ARGS...: one file, BENCH_AUDIT_ROUNDS rounds of --threads 1
+# and --threads 2 in turn (and the other binary as it is)
+threads() {
+	local name=$1 i
+	shift
+	for ((i = 0; i < rounds; i++)); do
+		timed "$name, 1 thread" 1 "$build/ntlm" "$1" --threads 1 "${@:2}"
+		timed "$name, 2 threads" 1 "$build/ntlm" "$1" --threads 2 "${@:2}"
+		[ -z "$other" ] || timed "$name" 1 "$other" "$@"
+	done
+}
+: >"$tmp/rows"
+echo "-- one file, $rounds rounds (each round: 1 thread, then 2)"
+threads "report" report --json "$tmp/e/estate.jsonl"
+threads "report (gzip)" report --json "$tmp/e/estate.jsonl.gz"
+threads "simulate" simulate --json --policy "$tmp/e/candidate.conf" "$tmp/e/estate.jsonl"
+threads "simulate (gzip)" simulate --json --policy "$tmp/e/candidate.conf" "$tmp/e/estate.jsonl.gz"
+echo "-- medians of the rounds"
+awk -F'\t' '{ v[$1] = v[$1] " " $2; m[$1] = $3 > m[$1] ? $3 : m[$1]; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+	END { for (i = 1; i <= k; i++) { n = split(v[order[i]], a, " ")
+		for (x = 1; x <= n; x++) for (y = x + 1; y <= n; y++) if (a[y] + 0 < a[x] + 0) { t = a[x]; a[x] = a[y]; a[y] = t }
+		med = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		printf "%-34s median %9.0f rec/s (%d runs)  peak RSS %6.1f MB\n", order[i], med, n, m[order[i]] } }' "$tmp/rows"
+echo "-- default threads"
 row "propose-exceptions" 1 propose-exceptions --json "$tmp/e/estate.jsonl"
 if [ "$total" -gt 0 ]; then
 	times=$(((total + recs - 1) / recs))
