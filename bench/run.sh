@@ -192,7 +192,10 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	# of the machine's load touches both rows of a rate. Below the DC's capacity the p99 difference is what winbind adds
 	# per handshake; the last rates show where the domain saturates.
 	dpid=$pid dport=$port
-	trap 'kill -TERM "$dpid" 2>/dev/null; cleanup; bash tests/domain/domain.sh down "$dom" "$ns"; rm -rf "$dom"' EXIT
+	# (each step || true: under set -e a failing step would end the trap
+	# and leave the domain running)
+	trap '[ -z "$dpid" ] || kill -TERM "$dpid" 2>/dev/null || true; cleanup || true
+		bash tests/domain/domain.sh down "$dom" "$ns" || true; rm -rf "$dom"' EXIT
 	start_httpd "$tmp/accounts" || exit 1
 	lpid=$pid lport=$port
 	T=$(thr "$tmp/dc")
