@@ -51,7 +51,7 @@ struct hconn {
 };
 
 struct hreq {
-	char *target; /* the raw request target, as received; owned */
+	char *target; /* the raw request target, as received (stored after the struct) */
 	bool started;
 	bool serve;		   /* authorized: serve it once the body is in */
 	struct MHD_Response *resp; /* else: this response; owned until queued */

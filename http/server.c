@@ -303,10 +303,14 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	if (ci && ci->socket_context)
 		httpd_guard_request(ci->socket_context, false); /* the headers are due */
-	struct hreq *rq = calloc(1, sizeof(*rq));
+	/* the request's state and its target in one allocation */
+	const char *u = uri ? uri : "";
+	size_t n = strlen(u);
+	struct hreq *rq = calloc(1, sizeof(*rq) + n + 1);
 	if (!rq)
 		return NULL;
-	rq->target = strdup(uri ? uri : "");
+	rq->target = (char *)(rq + 1);
+	memcpy(rq->target, u, n + 1);
 	return rq;
 }
 
@@ -321,7 +325,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		return;
 	if (rq->resp)
 		MHD_destroy_response(rq->resp);
-	free(rq->target);
 	free(rq->www_auth);
 	if (rq->body.p)
 		explicit_bzero(rq->body.p, rq->body.cap);
