@@ -238,12 +238,15 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 		BEGIN { printf "open loop, %d clients: offered/s  local p50/p99 ms  domain p50/p99 ms" \
 			"  winbind adds p50/p99 ms  domain late, done/s\n", c; ok = "" }
 		{ a50 = $5 - $3; a99 = $6 - $4
-		  printf "  %-6s %8s/s  %6.2f / %-7.2f  %6.2f / %-8.2f  %6.2f / %-8.2f  %5d, %s/s\n",
-			$1, $2, $3, $4, $5, $6, a50, a99, $7, $8
-		  if (a99 < 3 && !bad) ok = $2; else bad = 1 }
+		  printf "  %-6s %8s/s  %6.2f / %-7.2f  %6.2f / %-8.2f  %6.2f / %-8.2f  %5d, %s/s%s\n",
+			$1, $2, $3, $4, $5, $6, a50, a99, $7, $8,
+			a99 < 0 ? "  (local p99 over domain p99: the machine is loaded)" : ""
+		  # a negative difference is noise, not a figure: it ends the claim too
+		  if (a99 >= 0 && a99 < 3 && !bad) ok = $2; else bad = 1 }
 		END { if (ok != "") printf "winbind adds under 3 ms p99 up to %s handshakes/s offered" \
 			" at %d clients\n", ok, c
-		  else printf "winbind adds 3 ms p99 or more at every rate here\n" }' "$tmp/sweep"
+		  else printf "winbind adds under 3 ms p99 at none of these rates from the lowest" \
+			" up (or the machine was too loaded to tell)\n" }' "$tmp/sweep"
 	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; this machine has $(nproc) CPUs)"
 else
 	echo "domain      skipped (needs root and a network namespace; BENCH_DOMAIN=0 skips)"
