@@ -72,7 +72,7 @@ eq "report: quiet on stderr when it is not a terminal" "" "$ERR"
 run audit report --json "${LOGS[@]}"
 expect_ok "report --json"
 printf '%s' "$OUT" >"$TMP/report.json"
-eq "json schema" "ntlm-audit-report/1.1" "$(json_get "$TMP/report.json" 'd["schema"]')"
+eq "json schema" "ntlm-audit-report/1.2" "$(json_get "$TMP/report.json" 'd["schema"]')"
 eq "json exchanges" 8 "$(json_get "$TMP/report.json" 'd["exchanges"]')"
 eq "json flows" 4 "$(json_get "$TMP/report.json" 'len(d["flows"])')"
 eq "json alice in" 3 "$(json_get "$TMP/report.json" '[f["success"] for f in d["flows"] if f["direction"]=="incoming" and f["account"]=="CORP\\alice"][0]')"
@@ -136,6 +136,7 @@ for c in conf inf reg; do
 	expect_ok "simulate $c"
 	printf '%s' "$OUT" >"$TMP/sim.$c.json"
 	eq "simulate $c: newly denied" 2 "$(json_get "$TMP/sim.$c.json" 'd["newly_denied"]')"
+	eq "simulate $c: schema" "ntlm-audit-simulate/1.1" "$(json_get "$TMP/sim.$c.json" 'd["schema"]')"
 	# (the INF and the .reg start from windows-default, the config from cis:
 	# they differ in what they audit, not in what they deny)
 	eq "simulate $c: denied flows" \
@@ -208,6 +209,12 @@ for f in prop.reg prop.inf; do
 	contains "propose: $f list" "ClientAllowedNTLMServers = web.corp.example, files.corp.example" "$OUT"
 	contains "propose: $f deny" "RestrictSendingNTLMTraffic = 2" "$OUT"
 done
+run audit propose-exceptions --json "${LOGS[@]}"
+expect_ok "propose-exceptions --json"
+printf '%s' "$OUT" >"$TMP/prop.json"
+eq "propose --json: schema" "ntlm-audit-exceptions/1.1" "$(json_get "$TMP/prop.json" 'd["schema"]')"
+eq "propose --json: formats (1.1)" "['ntlm-jsonl', 'ntlm-jsonl']" "$(json_get "$TMP/prop.json" 'd["formats"]')"
+eq "propose --json: entries" "['web.corp.example', 'files.corp.example']" "$(json_get "$TMP/prop.json" '[e["entry"] for e in d["entries"]]')"
 run audit propose-exceptions --csv "${LOGS[@]}"
 eq "propose --csv: exit 2" 2 "$RC"
 
@@ -217,7 +224,10 @@ cat "$TMP/client.jsonl" "$TMP/server.jsonl" >"$TMP/new.period.jsonl"
 run audit diff --json "$TMP/old.period.jsonl" "$TMP/new.period.jsonl"
 expect_ok "diff"
 printf '%s' "$OUT" >"$TMP/diff.json"
-eq "diff: schema" "ntlm-audit-diff/1.0" "$(json_get "$TMP/diff.json" 'd["schema"]')"
+eq "diff: schema" "ntlm-audit-diff/1.1" "$(json_get "$TMP/diff.json" 'd["schema"]')"
+eq "diff: formats (1.1)" "['ntlm-jsonl']" "$(json_get "$TMP/diff.json" 'd["formats"]')"
+eq "diff: old's files, formats and refused (1.1)" "(['$TMP/old.period.jsonl'], ['ntlm-jsonl'], 0)" \
+	"$(json_get "$TMP/diff.json" '(d["old"]["files"], d["old"]["formats"], d["old"]["refused"])')"
 eq "diff: new NTLMv1" "[('incoming', 'WS01\$'), ('outgoing', 'WS01\$')]" \
 	"$(json_get "$TMP/diff.json" 'sorted((f["direction"], f["account"][5:]) for f in d["new_legacy_flows"])')"
 eq "diff: new client" "['alice']" "$(json_get "$TMP/diff.json" '[f["account"][5:] for f in d["new_clients"]]')"

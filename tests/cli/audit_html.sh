@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# ntlm audit report / simulate --html, read by a real headless browser
+# ntlm audit report / simulate / propose-exceptions / diff --html, read by a real
+# headless browser
 # (Debian's chromium): the page renders (its tables and SVG charts are in the
 # DOM the browser built), every number in it is the one --json gives for the
 # same input, hostile account and target names stay text (no element of
@@ -71,13 +72,28 @@ EOF
 LOG=$TMP/log.jsonl
 CAND=$TMP/e/candidate.conf
 
-for what in report simulate; do
-	pol=()
-	[ $what = simulate ] && pol=(--policy "$CAND")
-	run audit $what --json "${pol[@]}" "$LOG"
+# diff: the first three days against the last three (new flows of every kind, flows gone)
+python3 - "$LOG" "$TMP/old.jsonl" "$TMP/new.jsonl" <<'EOF'
+import json, sys
+old, new = open(sys.argv[2], "w"), open(sys.argv[3], "w")
+for l in open(sys.argv[1]):
+    day = int(json.loads(l)["time"][8:10])
+    if day <= 3:
+        old.write(l)
+    if day >= 3:
+        new.write(l)
+EOF
+
+for what in report simulate propose diff; do
+	args=("$LOG")
+	[ $what = simulate ] && args=(--policy "$CAND" "$LOG")
+	[ $what = diff ] && args=("$TMP/old.jsonl" "$TMP/new.jsonl")
+	sub=$what
+	[ $what = propose ] && sub=propose-exceptions
+	run audit $sub --json "${args[@]}"
 	expect_ok "$what --json"
 	printf '%s' "$OUT" >"$TMP/$what.json"
-	run audit $what --html "${pol[@]}" "$LOG"
+	run audit $sub --html "${args[@]}"
 	expect_ok "$what --html"
 	printf '%s\n' "$OUT" >"$TMP/$what.html"
 	CHECKS=$((CHECKS + 1))
@@ -87,7 +103,7 @@ contains() {
 	CHECKS=$((CHECKS + 1))
 	[[ "$3" == *"$2"* ]] || fail "$1: '$2' not in: $3"
 }
-contains "report --json: the time series (schema 1.1)" '"schema":"ntlm-audit-report/1.1"' "$(cat "$TMP/report.json")"
+contains "report --json: the time series (schema 1.1, now 1.2)" '"schema":"ntlm-audit-report/1.2"' "$(cat "$TMP/report.json")"
 
 # ---- the browser: does it start at all? -----------------------------------
 printf '<!DOCTYPE html><html><head><link rel="stylesheet" href="http://canary.example/x.css">
@@ -103,7 +119,7 @@ eq "control: the page's requests are in the net log" \
 	"http://canary.example/x.css https://canary2.example/x.png" \
 	"$(page_requests control | sort | xargs)"
 
-for what in report simulate; do
+for what in report simulate propose diff; do
 	browse $what "$TMP/$what.html" --dump-dom
 	CHECKS=$((CHECKS + 1))
 	[ -s "$TMP/$what.dom" ] || fail "$what: no DOM from the browser: $(tail -3 "$TMP/$what.err")"

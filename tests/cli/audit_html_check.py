@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""audit_html_check.py report|simulate DOM JSON
+"""audit_html_check.py report|simulate|propose|diff DOM JSON
 
 The DOM a browser built from `ntlm audit ... --html` against `--json` of the
 same run, number by number and name by name; exits nonzero with the first
@@ -70,8 +70,7 @@ for bad in ("script", "img", "link", "iframe", "object", "embed", "image", "fore
     same("no <%s> element" % bad, [], [e["_tag"] for e in els if e["_tag"] == bad])
 same("no element links anywhere", [],
      [e for e in els if {"src", "href", "xlink:href", "action", "srcset"} & set(e)])
-for t in ("summary", "flows"):
-    same("table #" + t, "table", by_id.get(t, {}).get("_tag"))
+same("table #summary", "table", by_id.get("summary", {}).get("_tag"))
 for k in ("records", "refused", "exchanges", "other_records"):
     same(k, str(d[k]), by_id[k]["_text"])
 same("filters", (d["filters"]["anonymous"], d["filters"]["machine"]),
@@ -80,6 +79,88 @@ same("filters", (d["filters"]["anonymous"], d["filters"]["machine"]),
 rows = [e for e in els if e["_tag"] == "tr" and "flow" in cls(e)]
 F = ("direction", "client", "account", "target", "class")
 N = ("exchanges", "success", "blocked", "failed")
+HOSTILE = ('<script>alert("x")</script>', "a\"b'c&d<e>f", "</svg><img src=http://canary.invalid/x>",
+           "tab\there\x01\x7f", "&amp; &lt;/td>")
+
+
+def in_table(tid, klass):
+    """The rows of class klass inside the table with id tid, in order."""
+    out, inside = [], False
+    for e in els:
+        if e["_tag"] == "table":
+            inside = e.get("id") == tid
+        elif inside and e["_tag"] == "tr" and klass in cls(e):
+            out.append(e)
+    return out
+
+
+def hostile_seen(names, where):
+    for h in HOSTILE:
+        if not any(h in n for n in names):
+            sys.exit("hostile name %r not among the %s" % (h, where))
+
+
+if what == "propose":
+    same("code #config", d["config"], by_id["config"]["_text"])
+    same("entries count", str(len(d["entries"])), by_id["entries-count"]["_text"])
+    same("wildcards", "true" if d["wildcards"] else "false", by_id["wildcards"]["data-value"])
+    same("svg #chart-entries", "svg", by_id.get("chart-entries", {}).get("_tag"))
+    if len(d["entries"]) < 3:
+        sys.exit("propose: %d entries, want a few" % len(d["entries"]))
+    top = sorted(d["entries"], key=lambda x: (-x["exchanges"], x["entry"]))[:20]
+    same("entries chart", [(x["entry"], x["exchanges"]) for x in top],
+         [(e["data-entry"], int(e["data-n"])) for e in chart("chart-entries", "g")])
+    erows = in_table("entries", "entry")
+    same("entries",
+         [(x["entry"], x["wildcard"], x["flows"], x["exchanges"], x["last_seen"]) for x in d["entries"]],
+         [(r["data-entry"], r["data-wildcard"] == "true", int(r["data-flows"]),
+           int(r["data-exchanges"]), r["data-last-seen"]) for r in erows])
+    same("entry cells", [x["entry"] for x in d["entries"]], [r["_cells"][0] for r in erows])
+    lis = [e for e in els if e["_tag"] == "li" and "target" in cls(e)]
+    same("entries' targets", [t for x in d["entries"] for t in x["targets"]], [e["_text"] for e in lis])
+    nl = in_table("not-listed", "not-listed")
+    same("not listed", [(x["target"], x["why"]) for x in d["not_listed"]],
+         [(r["data-target"], r["data-why"]) for r in nl])
+    same("not listed cells", [[x["target"], x["why"]] for x in d["not_listed"]], [r["_cells"] for r in nl])
+    dn = in_table("denied", "denied")
+    same("denied", d["denied"], [r["data-target"] for r in dn])
+    same("denied cells", [[t] for t in d["denied"]], [r["_cells"] for r in dn])
+    cfg = by_id["snippet-config"]["_text"]
+    if "ClientAllowedNTLMServers = " + d["config"] + "\n" not in cfg:
+        sys.exit("snippet-config does not hold the list: %r" % cfg)
+    inf = by_id["snippet-inf"]["_text"]
+    if "ClientAllowedNTLMServers=7," + ",".join(x["entry"] for x in d["entries"]) + "\n" not in inf:
+        sys.exit("snippet-inf does not hold the list: %r" % inf)
+    reg = by_id["snippet-reg"]["_text"]
+    hexs = ",".join("%02x,00" % c for x in d["entries"] for c in x["entry"].encode() + b"\0") + ",00,00"
+    if '"ClientAllowedNTLMServers"=hex(7):' + hexs + "\n" not in reg:
+        sys.exit("snippet-reg does not hold the list: %r" % reg)
+    hostile_seen([x["target"] for x in d["not_listed"]] + d["denied"] +
+                 [t for x in d["entries"] for t in x["targets"]], "targets")
+    print("ok: %d entries, %d not listed, %d denied" % (len(erows), len(nl), len(dn)))
+    sys.exit(0)
+if what == "diff":
+    o = d["old"]
+    for k in ("records", "refused", "exchanges", "flows"):
+        same("old " + k, str(o[k]), by_id["old-" + k]["_text"])
+    of = [e for e in els if e["_tag"] == "span" and "old-file" in cls(e)]
+    same("old files", list(zip(o["files"], o["formats"])), [(e["_text"], e["data-format"] or None) for e in of])
+    keys = ("new_clients", "new_legacy_flows", "new_flows", "gone_flows")
+    same("changes chart", [(k, len(d[k])) for k in keys],
+         [(e["data-kind"], int(e["data-n"])) for e in chart("chart-changes", "g")])
+    names = []
+    for k in keys:
+        tr = in_table(k, "flow")
+        same(k, [tuple(f[x] for x in F) + (f["exchanges"], f["last_seen"]) for f in d[k]],
+             [tuple(r["data-" + x] for x in F) + (int(r["data-exchanges"]), r["data-last-seen"]) for r in tr])
+        same(k + " cells", [[f[x] for x in F[1:]] for f in d[k]], [r["_cells"][1:5] for r in tr])
+        names += [f["account"] for f in d[k]]
+    if not all(d[k] for k in keys):
+        sys.exit("diff: want flows of every kind: %r" % [(k, len(d[k])) for k in keys])
+    hostile_seen(names, "accounts")
+    print("ok: %d flows" % len(rows))
+    sys.exit(0)
+same("table #flows", "table", by_id.get("flows", {}).get("_tag"))
 if what == "report":
     same("table #classes", "table", by_id.get("classes", {}).get("_tag"))
     for c, n in d["classes"].items():
@@ -137,9 +218,5 @@ else:
           (r["data-setting"], r["data-reason"], r["data-last-seen"]) for r in rows])
 # the cells read as the names themselves (the hostile ones too)
 same("flow cells", [[f[k] for k in F[1:]] for f in d["flows"]], [r["_cells"][1:5] for r in rows])
-accounts = [f["account"] for f in d["flows"]]
-for h in ('<script>alert("x")</script>', "a\"b'c&d<e>f", "</svg><img src=http://canary.invalid/x>",
-          "tab\there\x01\x7f", "&amp; &lt;/td>"):
-    if not any(h in a for a in accounts):
-        sys.exit("hostile name %r not among the accounts" % h)
+hostile_seen([f["account"] for f in d["flows"]], "accounts")
 print("ok: %d flows" % len(rows))

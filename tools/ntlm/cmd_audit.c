@@ -1170,9 +1170,10 @@ static const char *dir_name(const char *k)
 	return strcmp(k, "in") == 0 ? "incoming" : "outgoing";
 }
 
-static void json_header(struct run *r, const char *kind, int minor)
+/* The run's files and their formats as JSON members "files":[...],"formats":[...]. */
+static void json_files(const struct run *r)
 {
-	printf("{\"schema\":\"ntlm-audit-%s/1.%d\",\"files\":[", kind, minor);
+	printf("\"files\":[");
 	for (size_t i = 0; i < r->n_files; i++) {
 		if (i)
 			putchar(',');
@@ -1187,7 +1188,14 @@ static void json_header(struct run *r, const char *kind, int minor)
 		else
 			printf("null");
 	}
-	printf("],\"records\":%llu,\"refused\":%llu,\"exchanges\":%llu,\"other_records\":%llu,"
+	putchar(']');
+}
+
+static void json_header(struct run *r, const char *kind, int minor)
+{
+	printf("{\"schema\":\"ntlm-audit-%s/1.%d\",", kind, minor);
+	json_files(r);
+	printf(",\"records\":%llu,\"refused\":%llu,\"exchanges\":%llu,\"other_records\":%llu,"
 	       "\"filters\":{\"anonymous\":\"%s\",\"machine\":\"%s\"},"
 	       "\"excluded\":{\"anonymous\":%llu,\"machine\":%llu}",
 	       (unsigned long long)r->records, (unsigned long long)r->refused,
@@ -1780,7 +1788,7 @@ static void report(struct run *r)
 
 	class_counts(fl, nf, cc);
 	if (r->fmt == FMT_JSON) {
-		json_header(r, "report", 1);
+		json_header(r, "report", 2);
 		printf(",\"classes\":{");
 		for (int c = 0; c < N_CLASSES; c++)
 			printf("%s\"%s\":%llu", c ? "," : "", classes[c],
@@ -2142,18 +2150,155 @@ static bool admits_denied(struct run *r, const char *entry, struct tgt *t, size_
 	return false;
 }
 
-static void put_reg_multi(const struct entry *e, size_t n)
+/* The list as it is deployed: a native config, security template (INF)
+ * lines and a .reg, each into its buffer. */
+static void snippets(struct ntlm_buf out[3], const char *ls, const struct entry *e, size_t n)
 {
-	printf("\"ClientAllowedNTLMServers\"=hex(7):");
+	ntlm_buf_printf(&out[0],
+			"# native config (/etc/ntlmssp/policy.d/)\n[MSV1_0]\n"
+			"RestrictSendingNTLMTraffic = 2\nClientAllowedNTLMServers = %s\n",
+			ls);
+	ntlm_buf_printf(&out[1], "; security template (GptTmpl.inf, [Registry Values])\n"
+				 "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\MSV1_0\\"
+				 "RestrictSendingNTLMTraffic=4,2\n"
+				 "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\MSV1_0\\"
+				 "ClientAllowedNTLMServers=7");
+	for (size_t k = 0; k < n; k++)
+		ntlm_buf_printf(&out[1], ",%s", e[k].text);
+	ntlm_buf_printf(&out[1], "\n");
+	ntlm_buf_printf(&out[2], "; .reg\nWindows Registry Editor Version 5.00\n\n"
+				 "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\"
+				 "MSV1_0]\n\"RestrictSendingNTLMTraffic\"=dword:00000002\n"
+				 "\"ClientAllowedNTLMServers\"=hex(7):");
 	bool first = true;
 	for (size_t i = 0; i <= n; i++) {
-		const char *s = i < n ? e[i].text : "";
-		for (size_t k = 0; k <= strlen(s); k++) {
-			printf("%s%02x,00", first ? "" : ",", (unsigned char)s[k]);
+		const char *t = i < n ? e[i].text : "";
+		for (size_t k = 0; k <= strlen(t); k++) {
+			ntlm_buf_printf(&out[2], "%s%02x,00", first ? "" : ",",
+					(unsigned char)t[k]);
 			first = false;
 		}
 	}
-	putchar('\n');
+	ntlm_buf_printf(&out[2], "\n");
+}
+
+/* Why a target seen working has no entry. */
+static const char *not_listed_why(const struct tgt *t)
+{
+	return t->denied  ? "seen working and seen denied"
+	       : !t->host ? "not a target name an entry can match"
+			  : "every entry that admits it admits a denied target";
+}
+
+#define TOP_ENTRIES 20
+
+struct entry_bar {
+	const struct entry *e;
+};
+
+static int cmp_entry_bar(const void *a, const void *b)
+{
+	const struct entry *x = ((const struct entry_bar *)a)->e,
+			   *y = ((const struct entry_bar *)b)->e;
+	if (x->exchanges != y->exchanges)
+		return x->exchanges < y->exchanges ? 1 : -1;
+	return strcmp(x->text, y->text);
+}
+
+static void entry_bar_attr(size_t i, void *ctx)
+{
+	html_attr("data-entry", ((const struct entry_bar *)ctx)[i].e->text);
+}
+
+/* propose-exceptions --html: the list, its entries with their evidence,
+ * what is left out, and the list as it is deployed. */
+static void html_propose(struct run *r, bool wildcards, const struct entry *e, size_t ne,
+			 const struct tgt *t, size_t nt, const char *ls, struct ntlm_buf snip[3])
+{
+	html_begin(r, "propose-exceptions");
+	printf("<h2>The list</h2>\n<table id=\"list\"><tr><th>ClientAllowedNTLMServers</th>"
+	       "<td><code id=\"config\">");
+	html_text(ls, 0);
+	printf("</code></td></tr>\n<tr><th>entries</th><td class=\"n\" id=\"entries-count\">%zu"
+	       "</td></tr>\n<tr><th>wildcards</th><td id=\"wildcards\" data-value=\"%s\">%s</td>"
+	       "</tr>\n</table>\n",
+	       ne, wildcards ? "true" : "false",
+	       wildcards ? "allowed (--wildcards)" : "not used (exact names only)");
+
+	struct entry_bar *eb = calloc(ne + 1, sizeof(*eb));
+	struct hbar *bars = calloc(ne + 1, sizeof(*bars));
+	if (!eb || !bars)
+		die(r->cmd, "out of memory");
+	for (size_t k = 0; k < ne; k++)
+		eb[k].e = &e[k];
+	qsort(eb, ne, sizeof(*eb), cmp_entry_bar);
+	size_t shown = ne < TOP_ENTRIES ? ne : TOP_ENTRIES;
+	for (size_t k = 0; k < shown; k++) {
+		bars[k].label = eb[k].e->text;
+		bars[k].n = eb[k].e->exchanges;
+	}
+	printf("<h2>What each entry keeps working</h2>\n<p>Exchanges seen working that each "
+	       "entry admits, the %zu busiest of %zu entries.</p>\n",
+	       shown, ne);
+	svg_hbars("chart-entries", "Exchanges per entry", bars, shown, entry_bar_attr, eb);
+	free(bars);
+	free(eb);
+
+	printf("<h2>Entries</h2>\n<table id=\"entries\"><thead><tr><th>entry</th><th>wildcard"
+	       "</th><th>targets</th><th>flows</th><th>exchanges</th><th>last seen</th></tr>"
+	       "</thead><tbody>\n");
+	for (size_t k = 0; k < ne; k++) {
+		printf("<tr class=\"entry\"");
+		html_attr("data-entry", e[k].text);
+		printf(" data-wildcard=\"%s\" data-flows=\"%llu\" data-exchanges=\"%llu\"",
+		       e[k].wildcard ? "true" : "false", (unsigned long long)e[k].flows,
+		       (unsigned long long)e[k].exchanges);
+		html_attr("data-last-seen", e[k].last ? e[k].last : "");
+		printf("><td>");
+		html_text(e[k].text, 0);
+		printf("</td><td>%s</td><td><ul>", e[k].wildcard ? "yes" : "no");
+		for (size_t i = 0; i < nt; i++)
+			if (t[i].entry == (int)k) {
+				printf("<li class=\"target\">");
+				html_text(t[i].target, 0);
+				printf("</li>");
+			}
+		printf("</ul></td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td>",
+		       (unsigned long long)e[k].flows, (unsigned long long)e[k].exchanges);
+		html_text(e[k].last ? e[k].last : "-", 0);
+		printf("</td></tr>\n");
+	}
+	printf("</tbody></table>\n<h2>Seen working, not listed</h2>\n<table id=\"not-listed\">"
+	       "<thead><tr><th>target</th><th>why</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < nt; i++) {
+		if (t[i].entry >= 0 || !t[i].legit)
+			continue;
+		printf("<tr class=\"not-listed\"");
+		html_attr("data-target", t[i].target);
+		html_attr("data-why", not_listed_why(&t[i]));
+		printf("><td>");
+		html_text(t[i].target, 0);
+		printf("</td><td>%s</td></tr>\n", not_listed_why(&t[i]));
+	}
+	printf("</tbody></table>\n<h2>Kept out: seen denied</h2>\n<table id=\"denied\"><thead>"
+	       "<tr><th>target</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < nt; i++) {
+		if (!t[i].denied)
+			continue;
+		printf("<tr class=\"denied\"");
+		html_attr("data-target", t[i].target);
+		printf("><td>");
+		html_text(t[i].target, 0);
+		printf("</td></tr>\n");
+	}
+	static const char *const ids[3] = { "snippet-config", "snippet-inf", "snippet-reg" };
+	printf("</tbody></table>\n<h2>To deploy</h2>\n");
+	for (int k = 0; k < 3; k++) {
+		printf("<pre id=\"%s\">", ids[k]);
+		html_text(snip[k].p ? snip[k].p : "", 0);
+		printf("</pre>\n");
+	}
+	html_end();
 }
 
 static void propose(struct run *r, bool wildcards)
@@ -2272,7 +2417,7 @@ static void propose(struct run *r, bool wildcards)
 	}
 
 	if (r->fmt == FMT_JSON) {
-		json_header(r, "exceptions", 0);
+		json_header(r, "exceptions", 1);
 		printf(",\"wildcards\":%s,\"entries\":[", wildcards ? "true" : "false");
 		for (size_t k = 0; k < ne; k++) {
 			printf("%s{\"entry\":", k ? "," : "");
@@ -2297,10 +2442,7 @@ static void propose(struct run *r, bool wildcards)
 				continue;
 			printf("%s{\"target\":", first ? "" : ",");
 			json_str(t[i].target);
-			printf(",\"why\":\"%s\"}",
-			       t[i].denied  ? "seen working and seen denied"
-			       : !t[i].host ? "not a target name an entry can match"
-					    : "every entry that admits it admits a denied target");
+			printf(",\"why\":\"%s\"}", not_listed_why(&t[i]));
 			first = false;
 		}
 		printf("],\"denied\":[");
@@ -2314,6 +2456,12 @@ static void propose(struct run *r, bool wildcards)
 		printf("],\"config\":");
 		json_str(ls);
 		printf("}\n");
+	} else if (r->fmt == FMT_HTML) {
+		struct ntlm_buf snip[3] = { { 0 } };
+		snippets(snip, ls, e, ne);
+		html_propose(r, wildcards, e, ne, t, nt, ls, snip);
+		for (int k = 0; k < 3; k++)
+			ntlm_buf_free(&snip[k]);
 	} else {
 		text_header(r, "propose-exceptions", nf);
 		printf("%zu entries for %s outgoing targets seen working%s\n", ne,
@@ -2341,20 +2489,12 @@ static void propose(struct run *r, bool wildcards)
 				cell_text(t[i].target, 0);
 				putchar('\n');
 			}
-		printf("\n# native config (/etc/ntlmssp/policy.d/)\n[MSV1_0]\n"
-		       "RestrictSendingNTLMTraffic = 2\nClientAllowedNTLMServers = %s\n",
-		       ls);
-		printf("\n; security template (GptTmpl.inf, [Registry Values])\n"
-		       "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\MSV1_0\\"
-		       "RestrictSendingNTLMTraffic=4,2\n"
-		       "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\MSV1_0\\"
-		       "ClientAllowedNTLMServers=7");
-		for (size_t k = 0; k < ne; k++)
-			printf(",%s", e[k].text);
-		printf("\n\n; .reg\nWindows Registry Editor Version 5.00\n\n"
-		       "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\MSV1_0]\n"
-		       "\"RestrictSendingNTLMTraffic\"=dword:00000002\n");
-		put_reg_multi(e, ne);
+		struct ntlm_buf snip[3] = { { 0 } };
+		snippets(snip, ls, e, ne);
+		for (int k = 0; k < 3; k++) {
+			printf("\n%s", snip[k].p ? snip[k].p : "");
+			ntlm_buf_free(&snip[k]);
+		}
 	}
 	ntlm_buf_free(&list);
 	free(t);
@@ -2419,84 +2559,125 @@ static void diff_json(const struct flow *f, bool *first)
 	*first = false;
 }
 
+static const char *const diff_title[] = { "new clients", "new NTLMv1 / LM flows", "other new flows",
+					  "flows gone" };
+static const char *const diff_key[] = { "new_clients", "new_legacy_flows", "new_flows",
+					"gone_flows" };
+
+static void diff_kind_attr(size_t i, void *ctx)
+{
+	(void)ctx;
+	html_attr("data-kind", diff_key[i]);
+}
+
+/* diff --html: OLD and NEW, a chart of the four counts, a table each. */
+static void html_diff(struct run *a, struct run *b, size_t na, const struct flow *const *list[4],
+		      const size_t count[4])
+{
+	html_begin(b, "diff");
+	printf("<h2>Old</h2>\n<table id=\"old\"><tr><th>files</th><td>");
+	for (size_t i = 0; i < a->n_files; i++) {
+		printf("%s<span class=\"old-file\"", i ? ", " : "");
+		html_attr("data-format", a->formats && a->formats[i] ? a->formats[i] : "");
+		putchar('>');
+		html_text(a->files[i], 0);
+		printf("</span>");
+	}
+	printf("</td></tr>\n<tr><th>records</th><td class=\"n\" id=\"old-records\">%llu</td></tr>\n"
+	       "<tr><th>refused</th><td class=\"n\" id=\"old-refused\">%llu</td></tr>\n"
+	       "<tr><th>exchanges</th><td class=\"n\" id=\"old-exchanges\">%llu</td></tr>\n"
+	       "<tr><th>flows</th><td class=\"n\" id=\"old-flows\">%zu</td></tr>\n</table>\n",
+	       (unsigned long long)a->records, (unsigned long long)a->refused,
+	       (unsigned long long)a->exchanges, na);
+	struct hbar bars[4];
+	for (int k = 0; k < 4; k++) {
+		bars[k].label = diff_title[k];
+		bars[k].n = count[k];
+	}
+	printf("<h2>What changed</h2>\n<p>Flows of the new log that the old one does not have, "
+	       "by kind, and flows of the old log gone from the new one.</p>\n");
+	svg_hbars("chart-changes", "Flows new and gone", bars, 4, diff_kind_attr, NULL);
+	for (int k = 0; k < 4; k++) {
+		printf("<h2>%s</h2>\n<table id=\"%s\"><thead><tr><th>direction</th><th>client</th>"
+		       "<th>account</th><th>target</th><th>class</th><th>exchanges</th><th>last "
+		       "seen</th></tr></thead><tbody>\n",
+		       diff_title[k], diff_key[k]);
+		for (size_t i = 0; i < count[k]; i++) {
+			const struct flow *f = list[k][i];
+			printf("<tr class=\"flow\"");
+			flow_attrs(f);
+			printf(" data-exchanges=\"%llu\"", (unsigned long long)f->count);
+			html_attr("data-last-seen", f->last ? f->last : "");
+			putchar('>');
+			flow_cells(f);
+			printf("<td class=\"n\">%llu</td><td>", (unsigned long long)f->count);
+			html_text(f->last ? f->last : "-", 0);
+			printf("</td></tr>\n");
+		}
+		printf("</tbody></table>\n");
+	}
+	html_end();
+}
+
 static void diff(struct run *a, struct run *b)
 {
 	struct cell **ca, **cb;
 	size_t na, nb;
 	struct flow *fa = group(a, &ca, &na), *fb = group(b, &cb, &nb);
+	const struct flow **list[4];
+	size_t count[4] = { 0 };
 
 	qsort(fa, na, sizeof(*fa), cmp_flow_keys);
 	qsort(fb, nb, sizeof(*fb), cmp_flow_keys);
-	/* kind: 0 new client, 1 new NTLMv1/LM flow, 2 other new flow; gone flows after */
-	static const char *const title[] = { "new clients", "new NTLMv1 / LM flows",
-					     "other new flows", "flows gone" };
-	static const char *const key[] = { "new_clients", "new_legacy_flows", "new_flows",
-					   "gone_flows" };
-	uint64_t count[4] = { 0 };
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1 && b->fmt == FMT_JSON) {
-			json_header(b, "diff", 0);
-			printf(",\"old\":{\"records\":%llu,\"exchanges\":%llu,\"flows\":%zu}",
-			       (unsigned long long)a->records, (unsigned long long)a->exchanges,
-			       na);
-		}
-		if (pass == 1 && b->fmt != FMT_JSON) {
-			printf("ntlm audit diff: old %llu exchanges in %zu flows, new %llu "
-			       "exchanges in %zu flows\n",
-			       (unsigned long long)a->exchanges, na,
-			       (unsigned long long)b->exchanges, nb);
-			printf("new: %llu clients, %llu NTLMv1 / LM flows, %llu other flows; gone: "
-			       "%llu flows\n",
-			       (unsigned long long)count[0], (unsigned long long)count[1],
-			       (unsigned long long)count[2], (unsigned long long)count[3]);
-		}
-		for (int k = 0; k < 4 && (pass == 1 || k == 0); k++) {
-			bool first = true;
-			if (pass == 1 && b->fmt == FMT_JSON)
-				printf(",\"%s\":[", key[k]);
-			else if (pass == 1)
-				printf("\n%s:\n", title[k]);
-			for (int side = 0; side < 2; side++) {
-				/* new flows: those of b not in a; gone: of a not in b */
-				const struct flow *from = side == 0 ? fb : fa;
-				size_t n = side == 0 ? nb : na;
-				for (size_t i = 0; i < n; i++) {
-					const struct flow *f = &from[i];
-					int kind;
-					if (side == 0) {
-						if (bsearch(f, fa, na, sizeof(*fa), cmp_flow_keys))
-							continue;
-						/* NTLMv1 / LM first: the reason to look */
-						kind = legacy_class(f->f[4])		? 1
-						       : !any_field(fa, na, 1, f->f[1]) ? 0
-											: 2;
-					} else {
-						if (bsearch(f, fb, nb, sizeof(*fb), cmp_flow_keys))
-							continue;
-						kind = 3;
-					}
-					if (pass == 0) {
-						count[kind]++;
-						continue;
-					}
-					if (kind != k)
-						continue;
-					if (b->fmt == FMT_JSON)
-						diff_json(f, &first);
-					else
-						diff_line(f, "");
-				}
-				if (pass == 0)
-					continue;
-			}
-			if (pass == 1 && b->fmt == FMT_JSON)
-				printf("]");
-		}
-		if (pass == 0)
+	for (int k = 0; k < 4; k++)
+		if (!(list[k] = calloc((k == 3 ? na : nb) + 1, sizeof(*list[k]))))
+			die(b->cmd, "out of memory");
+	/* kind: 0 new client, 1 new NTLMv1/LM flow, 2 other new flow, 3 gone */
+	for (size_t i = 0; i < nb; i++) {
+		const struct flow *f = &fb[i];
+		if (bsearch(f, fa, na, sizeof(*fa), cmp_flow_keys))
 			continue;
+		/* NTLMv1 / LM first: the reason to look */
+		int kind = legacy_class(f->f[4]) ? 1 : !any_field(fa, na, 1, f->f[1]) ? 0 : 2;
+		list[kind][count[kind]++] = f;
 	}
-	if (b->fmt == FMT_JSON)
+	for (size_t i = 0; i < na; i++)
+		if (!bsearch(&fa[i], fb, nb, sizeof(*fb), cmp_flow_keys))
+			list[3][count[3]++] = &fa[i];
+
+	if (b->fmt == FMT_JSON) {
+		json_header(b, "diff", 1);
+		printf(",\"old\":{\"records\":%llu,\"exchanges\":%llu,\"flows\":%zu,\"refused\":%"
+		       "llu,",
+		       (unsigned long long)a->records, (unsigned long long)a->exchanges, na,
+		       (unsigned long long)a->refused);
+		json_files(a);
+		putchar('}');
+		for (int k = 0; k < 4; k++) {
+			bool first = true;
+			printf(",\"%s\":[", diff_key[k]);
+			for (size_t i = 0; i < count[k]; i++)
+				diff_json(list[k][i], &first);
+			printf("]");
+		}
 		printf("}\n");
+	} else if (b->fmt == FMT_HTML) {
+		html_diff(a, b, na, (const struct flow *const **)list, count);
+	} else {
+		printf("ntlm audit diff: old %llu exchanges in %zu flows, new %llu "
+		       "exchanges in %zu flows\n",
+		       (unsigned long long)a->exchanges, na, (unsigned long long)b->exchanges, nb);
+		printf("new: %zu clients, %zu NTLMv1 / LM flows, %zu other flows; gone: "
+		       "%zu flows\n",
+		       count[0], count[1], count[2], count[3]);
+		for (int k = 0; k < 4; k++) {
+			printf("\n%s:\n", diff_title[k]);
+			for (size_t i = 0; i < count[k]; i++)
+				diff_line(list[k][i], "");
+		}
+	}
+	for (int k = 0; k < 4; k++)
+		free(list[k]);
 	free_all(a, fa, na, ca);
 	free_all(b, fb, nb, cb);
 }
@@ -2507,8 +2688,8 @@ void cmd_audit_usage(FILE *f)
 {
 	fputs("usage: ntlm audit report [--json|--csv|--html] [--exclude-anonymous] "
 	      "[--exclude-machine] FILE...\n"
-	      "       ntlm audit propose-exceptions [--wildcards] [--json] FILE...\n"
-	      "       ntlm audit diff [--json] OLD NEW\n"
+	      "       ntlm audit propose-exceptions [--wildcards] [--json|--html] FILE...\n"
+	      "       ntlm audit diff [--json|--html] OLD NEW\n"
 	      "       (each also takes --format NAME and --threads N)\n"
 	      "       ntlm audit simulate --policy FILE [--policy FILE]... "
 	      "[--json|--csv|--html]\n"
@@ -2541,10 +2722,10 @@ void cmd_audit_usage(FILE *f)
 	      "  diff      what changed from the log OLD to the log NEW: new clients,\n"
 	      "            new NTLMv1 / LM flows, other new flows, flows gone\n"
 	      "\n"
-	      "  --json                one JSON object (schema ntlm-audit-report/1.1 or\n"
-	      "                        ntlm-audit-simulate/1.1)\n"
+	      "  --json                one JSON object (schema ntlm-audit-report/1.2,\n"
+	      "                        -simulate/1.1, -exceptions/1.1, -diff/1.1)\n"
 	      "  --csv                 one row per flow\n"
-	      "  --html                one static page with charts (report, simulate):\n"
+	      "  --html                one static page with charts:\n"
 	      "                        no script, nothing loaded from elsewhere\n"
 	      "  --format NAME         read every FILE as NAME, not detected\n"
 	      "  --threads N           read on N threads (default: the CPUs it may use): a\n"
@@ -2706,8 +2887,8 @@ int cmd_audit(const struct tool_cmd *self, int argc, char **argv)
 			used += (size_t)n;
 		}
 	}
-	if ((prop || dif) && (r.fmt == FMT_CSV || r.fmt == FMT_HTML))
-		usage_error(self, "%s writes a table or --json", sub);
+	if ((prop || dif) && r.fmt == FMT_CSV)
+		usage_error(self, "%s writes a table, --json or --html", sub);
 	r.want_series = !sim && !prop && !dif;
 	if (dif) {
 		if (nf != 2)
