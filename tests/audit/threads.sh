@@ -61,6 +61,30 @@ same "diff" diff --json "$E.gz" "$E"
 # several files: a file each, and the single-file ranges when one is left
 same "two files" report --json "$E" "$E.gz"
 
+# A flow's first facts are those of its first record in the file, whichever
+# thread read it: the first record to HTTP/erp.corp.example, past the
+# middle, has no target_host (later ones have), which propose-exceptions
+# --wildcards shows (the ranges are taken in turn: several runs)
+python3 - "$E" "$TMP/born.jsonl" <<'PY'
+import sys
+t = '"target":"HTTP/erp.corp.example"'
+lines = open(sys.argv[1]).read().split("\n")[:-1]
+out, first = [], True
+for i, l in enumerate(lines):
+    if t in l:
+        if i < len(lines) * 0.45:
+            continue
+        if first and '"target_host":"erp.corp.example",' in l:
+            l = l.replace('"target_host":"erp.corp.example",', "")
+            first = False
+    out.append(l)
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+for i in 1 2 3; do
+	same "first facts of a flow ($i)" propose-exceptions --wildcards "$TMP/born.jsonl"
+done
+contains "first facts of a flow: no erp entry" "4 entries for the outgoing targets seen working" "$OUT"
+
 # Refusals all over the file (line numbers chosen after the cut points),
 # blank lines, an oversized line, a last line cut short.
 python3 - "$E" "$TMP/bad.jsonl" <<'PY'

@@ -63,6 +63,7 @@ struct cell {
 	struct ntlm_decision cand, cur;
 	char *host;	       /* outgoing: the target's host as the library parsed it */
 	uint64_t send_blocked; /* outgoing: refused by RestrictSendingNTLMTraffic (4001) */
+	uint32_t born;	       /* the range of the file its first record is in (read_split) */
 };
 
 struct table {
@@ -79,6 +80,7 @@ struct run {
 	size_t n_files;
 	const char **formats; /* each file's format, as read (NULL: none) */
 	size_t threads;	      /* reading threads (--threads) */
+	uint32_t range;	      /* the range of the file being read (read_split) */
 	uint64_t records, refused, exchanges, other, excl_anon_n, excl_machine_n;
 	struct table t;
 	bool want_series;
@@ -260,6 +262,7 @@ static void fold(struct run *r, const struct obs *o)
 		c->flow_len = flow_len;
 		c->key_len = len;
 		c->hash = h;
+		c->born = r->range;
 		c->incoming = o->incoming;
 		c->machine = o->machine;
 		c->anonymous = o->anonymous;
@@ -617,67 +620,102 @@ static void cells_free(struct run *r)
 	free(r->s.b);
 }
 
-/* One range of a file (read_split). The first is read by the thread that
- * opened the file, its refusals said as they come; the others keep theirs
- * (the first MAX_SHOWN_ERRORS) to be said in the file's order. */
+/* One range of a file (read_split): what reading it left. The first range
+ * is read by the thread that opened the file, its refusals said as they
+ * come; the others keep theirs (the first MAX_SHOWN_ERRORS) to be said in
+ * the file's order. */
 struct part {
-	struct run t;
-	struct shared *sh;
-	struct reader *rd;
-	unsigned long long from;
-	bool first;
-	bool fatal;		 /* a read error or SPLIT_BARREN bytes with no record */
-	bool any;		 /* a record taken */
-	unsigned long long head; /* bytes up to the end of the first record */
+	unsigned long long from, to; /* to: 0 for the end */
+	bool fatal;		     /* a read error or SPLIT_BARREN bytes with no record */
+	bool any;		     /* a record taken */
+	unsigned long long head;     /* bytes up to the end of the first record */
+	unsigned long long consumed, good;
 	unsigned long lines;
 	size_t n_kept;
 	char *kept[MAX_SHOWN_ERRORS];
 	size_t n_shown; /* the first range: refusals it had said */
 };
 
+/* The ranges of one file, taken in turn by the threads. */
+struct split {
+	const struct run *r;
+	struct shared *sh;
+	size_t f;
+	struct reader *rd0; /* the first range's: the file opened, its format detected */
+	struct part *parts;
+	size_t np;
+	_Atomic size_t next;
+};
+
+struct worker {
+	struct split *sp;
+	struct run t; /* what the thread read, from whichever ranges */
+	bool ticks;
+};
+
 #define ERR_MAX 600
 
-static void read_part(struct part *p)
+static void read_part(struct worker *w, size_t i)
 {
+	struct split *sp = w->sp;
+	struct part *p = &sp->parts[i];
+	struct reader *rd = sp->rd0;
 	char err[ERR_MAX + 4200];
 	struct obs o;
 	uint64_t unsaid = 0;
 	int st;
-	while ((st = reader_next(p->rd, &o, err, sizeof(err))) != 0) {
+	if (i > 0) {
+		rd = reader_open_range(sp->r->files[sp->f], reader_format(sp->rd0), p->from, err,
+				       sizeof(err));
+		if (!rd)
+			die(sp->r->cmd, "%s", err);
+		if (p->to)
+			reader_stop_at(rd, p->to - p->from);
+	}
+	reader_barren_max(rd, SPLIT_BARREN);
+	w->t.range = (uint32_t)i;
+	while ((st = reader_next(rd, &o, err, sizeof(err))) != 0) {
 		if (st == -2) {
 			p->fatal = true; /* read again by one reader, which says it */
 			break;
 		}
 		if (st < 0) {
-			p->t.refused++;
-			if (p->first) {
-				pthread_mutex_lock(&p->sh->lock);
-				bool shows = p->sh->shown < MAX_SHOWN_ERRORS;
-				pthread_mutex_unlock(&p->sh->lock);
+			w->t.refused++;
+			if (i == 0) {
+				pthread_mutex_lock(&sp->sh->lock);
+				bool shows = sp->sh->shown < MAX_SHOWN_ERRORS;
+				pthread_mutex_unlock(&sp->sh->lock);
 				p->n_shown += shows;
-				say(p->sh, err, false);
-			} else if (p->n_kept < MAX_SHOWN_ERRORS &&
-				   !(p->kept[p->n_kept] = strdup(err))) {
-				die(p->t.cmd, "out of memory");
+				say(sp->sh, err, false);
 			} else if (p->n_kept < MAX_SHOWN_ERRORS) {
-				p->n_kept++;
+				if (!(p->kept[p->n_kept++] = strdup(err)))
+					die(sp->r->cmd, "out of memory");
 			}
 			continue;
 		}
 		if (!p->any) {
 			p->any = true;
-			p->head = reader_good(p->rd);
+			p->head = reader_good(rd);
 		}
-		take(&p->t, p->sh, &o, &unsaid, p->first);
+		take(&w->t, sp->sh, &o, &unsaid, w->ticks);
 	}
-	p->sh->records += unsaid;
-	p->lines = reader_line(p->rd);
+	sp->sh->records += unsaid;
+	p->lines = reader_line(rd);
+	p->consumed = reader_consumed(rd);
+	p->good = reader_good(rd);
+	if (i > 0)
+		reader_close(rd);
 }
 
-static void *read_part_thread(void *arg)
+static void *read_parts(void *arg)
 {
-	read_part(arg);
-	return NULL;
+	struct worker *w = arg;
+	for (;;) {
+		size_t i = w->sp->next++;
+		if (i >= w->sp->np)
+			return NULL;
+		read_part(w, i);
+	}
 }
 
 /* A refusal of a range that starts on line base + 1 of the file: said with
@@ -718,16 +756,20 @@ static unsigned long long line_start(int fd, unsigned long long at)
 
 static void merge(struct run *r, struct run *t);
 
+/* Ranges per thread: a thread the scheduler holds back leaves the others
+ * the ranges it has not taken. */
+#define RANGES_PER_THREAD 8
+
 /*
- * A plain file of our JSON Lines whose format rd has detected, read on
- * sh->per_file threads, one range each, merged in the file's order: what
- * one reader would give (records, refusals with their file:line, in order;
- * the first of a flow's facts is the first range's). Where one reader
- * would have given up (a read error, 256 MiB with no record, which a range
- * cannot see whole) the ranges are dropped and the file is read again
- * whole, its refusals already said not said twice. 1: read; 0: the file
- * is not worth cutting (small), nothing was read; -1: to be read again
- * whole (rd to be closed).
+ * A plain file of our JSON Lines whose format rd has detected, cut at line
+ * starts into ranges that sh->per_file threads take in turn, merged in the
+ * file's order: what one reader would give (records, refusals with their
+ * file:line, in order; a flow's first facts are those of its first record,
+ * cell.born). Where one reader would have given up (a read error, 256 MiB
+ * with no record, which a range cannot see whole) the ranges are dropped
+ * and the file is read again whole, its refusals already said not said
+ * twice. 1: read; 0: the file is not worth cutting (small), nothing was
+ * read; -1: to be read again whole (rd to be closed).
  */
 static int read_split(struct run *r, struct shared *sh, size_t f, struct reader *rd)
 {
@@ -740,83 +782,80 @@ static int read_split(struct run *r, struct shared *sh, size_t f, struct reader 
 		return 0;
 	}
 	unsigned long long size = (unsigned long long)sb.st_size;
-	size_t n = sh->per_file;
+	size_t nt = sh->per_file, n = nt * RANGES_PER_THREAD;
 	if (n > size / SPLIT_MIN)
 		n = (size_t)(size / SPLIT_MIN);
-	unsigned long long from[MAX_READ_THREADS];
+	struct part *parts = calloc(n + 1, sizeof(*parts));
+	if (!parts)
+		die(r->cmd, "out of memory");
 	size_t np = 1;
-	from[0] = 0;
 	for (size_t k = 1; k < n; k++) {
 		unsigned long long at = line_start(fd, size / n * k);
-		if (at > from[np - 1] + SPLIT_MIN / 2 && at < size)
-			from[np++] = at;
+		if (at > parts[np - 1].from + SPLIT_MIN / 2 && at < size) {
+			parts[np - 1].to = at;
+			parts[np++].from = at;
+		}
 	}
 	close(fd);
-	if (np < 2 || !reader_stop_at(rd, from[1]))
+	if (np < 2 || !reader_stop_at(rd, parts[0].to)) {
+		free(parts);
 		return 0;
-	struct part *p = calloc(np, sizeof(*p));
-	pthread_t *th = calloc(np, sizeof(*th));
-	char err[ERR_MAX];
-	if (!p || !th)
+	}
+	if (nt > np)
+		nt = np;
+	struct split sp = { .r = r, .sh = sh, .f = f, .rd0 = rd, .parts = parts, .np = np };
+	sp.next = 1; /* the first range: this thread, first */
+	struct worker *w = calloc(nt, sizeof(*w));
+	pthread_t *th = calloc(nt, sizeof(*th));
+	if (!w || !th)
 		die(r->cmd, "out of memory");
-	for (size_t i = 0; i < np; i++) {
-		run_fresh(&p[i].t, r);
-		p[i].sh = sh;
-		p[i].from = from[i];
-		p[i].first = i == 0;
-		if (i == 0) {
-			p[i].rd = rd;
-		} else {
-			p[i].rd = reader_open_range(r->files[f], reader_format(rd), from[i], err,
-						    sizeof(err));
-			if (!p[i].rd)
-				die(r->cmd, "%s", err);
-			if (i + 1 < np)
-				reader_stop_at(p[i].rd, from[i + 1] - from[i]);
-		}
-		reader_barren_max(p[i].rd, SPLIT_BARREN);
-		if (i > 0 && pthread_create(&th[i], NULL, read_part_thread, &p[i]) != 0)
+	for (size_t i = 0; i < nt; i++) {
+		w[i].sp = &sp;
+		run_fresh(&w[i].t, r);
+		w[i].ticks = i == 0;
+		if (i > 0 && pthread_create(&th[i], NULL, read_parts, &w[i]) != 0)
 			die(r->cmd, "cannot start a thread");
 	}
-	read_part(&p[0]);
-	for (size_t i = 1; i < np; i++)
+	read_part(&w[0], 0);
+	read_parts(&w[0]);
+	for (size_t i = 1; i < nt; i++)
 		pthread_join(th[i], NULL);
 	/* a stretch with no record across ranges, as one reader would see it */
-	bool again = p[0].fatal;
-	unsigned long long gap = reader_consumed(p[0].rd) - reader_good(p[0].rd);
+	bool again = parts[0].fatal;
+	unsigned long long gap = parts[0].consumed - parts[0].good;
 	for (size_t i = 1; i < np && !again; i++) {
-		again = p[i].fatal || (p[i].any && gap + p[i].head >= SPLIT_BARREN);
-		gap = p[i].any ? reader_consumed(p[i].rd) - reader_good(p[i].rd)
-			       : gap + reader_consumed(p[i].rd);
+		again = parts[i].fatal || (parts[i].any && gap + parts[i].head >= SPLIT_BARREN);
+		gap = parts[i].any ? parts[i].consumed - parts[i].good : gap + parts[i].consumed;
 		again = again || gap >= SPLIT_BARREN;
 	}
-	unsigned long base = p[0].lines;
+	for (size_t i = 0; i < nt; i++) {
+		if (!again)
+			merge(r, &w[i].t);
+		else
+			cells_free(&w[i].t);
+	}
+	unsigned long base = 0;
 	for (size_t i = 0; i < np; i++) {
-		if (!again) {
-			merge(r, &p[i].t);
-			for (size_t k = 0; k < p[i].n_kept; k++)
-				say_moved(sh, reader_path(p[i].rd), base, p[i].kept[k]);
-			if (i > 0)
-				base += p[i].lines;
-		} else {
-			cells_free(&p[i].t);
+		for (size_t k = 0; k < parts[i].n_kept; k++) {
+			if (!again)
+				say_moved(sh, reader_path(rd), base, parts[i].kept[k]);
+			free(parts[i].kept[k]);
 		}
-		for (size_t k = 0; k < p[i].n_kept; k++)
-			free(p[i].kept[k]);
-		if (i > 0)
-			reader_close(p[i].rd);
+		base += parts[i].lines;
 	}
 	if (again) {
 		pthread_mutex_lock(&sh->lock);
-		sh->mute = p[0].n_shown;
+		sh->mute = parts[0].n_shown;
 		sh->shown = 0;
 		pthread_mutex_unlock(&sh->lock);
 		sh->records = 0;
 	}
-	free(p);
+	free(parts);
+	free(w);
 	free(th);
 	return again ? -1 : 1;
 }
+
 static void read_file(struct run *r, struct shared *sh, size_t f, bool ticks)
 {
 	char err[ERR_MAX];
@@ -910,6 +949,22 @@ static void merge(struct run *r, struct run *t)
 			*slot = x;
 			r->t.n++;
 			continue;
+		}
+		if (x->born < c->born) {
+			/* x's first record comes first in the file: its facts
+			 * are the flow's, as one reader would keep them */
+			struct cell y = *c;
+			c->incoming = x->incoming;
+			c->machine = x->machine;
+			c->anonymous = x->anonymous;
+			c->o = x->o;
+			c->target = x->target;
+			c->resp = x->resp;
+			c->host = x->host;
+			c->born = x->born;
+			x->target = y.target;
+			x->resp = y.resp;
+			x->host = y.host;
 		}
 		c->n += x->n;
 		c->send_blocked += x->send_blocked;
@@ -2729,7 +2784,7 @@ void cmd_audit_usage(FILE *f)
 	      "                        no script, nothing loaded from elsewhere\n"
 	      "  --format NAME         read every FILE as NAME, not detected\n"
 	      "  --threads N           read on N threads (default: the CPUs it may use): a\n"
-	      "                        file each, or one plain file cut into N ranges, or a\n"
+	      "                        file each, or one plain file cut into ranges, or a\n"
 	      "                        gzip file inflated apart; the output is the same\n"
 	      "  --exclude-anonymous   leave anonymous logons out (the output says how many)\n"
 	      "  --exclude-machine     leave computer accounts (NAME$) out\n"
