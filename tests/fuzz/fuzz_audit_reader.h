@@ -58,6 +58,8 @@ static void fuzz_read(const char *path, const char *format)
 	reader_close(r);
 }
 
+/* The input as a file (a memfd): read with format named (NULL: only
+ * detected), then detected. */
 static int fuzz_reader(const uint8_t *data, size_t size, const char *format)
 {
 	char path[64];
@@ -74,10 +76,16 @@ static int fuzz_reader(const uint8_t *data, size_t size, const char *format)
 		off += (size_t)w;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	fuzz_read(path, format);
+	if (format)
+		fuzz_read(path, format);
 	fuzz_read(path, NULL);
 	close(fd);
 	return 0;
+}
+
+static inline int fuzz_reader_detected(const uint8_t *data, size_t size)
+{
+	return fuzz_reader(data, size, NULL);
 }
 
 #endif

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: a whole log in the `zeek-ntlm-json` format of `ntlm audit`
- * (tools/ntlm/audit_fmt_zeek.c), read as the tool reads it
- * (fuzz_audit_reader.h: the properties checked).
+ * (tools/ntlm/audit_fmt_zeek.c), its lines handed
+ * straight to the format (fuzz_audit_lines.h: how, and the properties checked).
  */
-#include "fuzz_audit_reader.h"
+#include "fuzz_audit_lines.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_reader(data, size, "zeek-ntlm-json");
+	return fuzz_lines(data, size, "zeek-ntlm-json");
 }
