@@ -33,6 +33,20 @@ flows() {
 	json_get "$1" '"\n".join(sorted("%s|%s|%s|%s|%s|%d|%d|%d|%d|%s|%s" % (f["direction"], f["client"], f["account"], f["target"], f["class"], f["exchanges"], f["success"], f["blocked"], f["failed"], f["first_seen"], f["last_seen"]) for f in d["flows"]))'
 }
 
+# hostile LABEL KEY FILE FORMAT RECORDS REFUSED [ARGS...]: report --json of a file
+# with hostile records (ARGS before it) exits 2, reads it as FORMAT, keeps its
+# RECORDS good records and refuses REFUSED; the output in $TMP/KEY.json
+hostile() {
+	local label=$1 key=$2 file=$3 format=$4 records=$5 refused=$6
+	shift 6
+	run audit report --json "$@" "$file"
+	eq "$label: exit 2" 2 "$RC"
+	printf '%s' "$OUT" >"$TMP/$key.json"
+	eq "$label: format" "['$format']" "$(json_get "$TMP/$key.json" 'd["formats"]')"
+	eq "$label: good records still read" "$records" "$(json_get "$TMP/$key.json" 'd["records"]')"
+	eq "$label: refused" "$refused" "$(json_get "$TMP/$key.json" 'd["refused"]')"
+}
+
 cat >"$TMP/cand.conf" <<'EOF'
 [Lsa]
 LmCompatibilityLevel = 5
@@ -139,11 +153,7 @@ REC=$(sed -n 2p "$FIX/ntlm.jsonl") # a 9005
 	printf 'Dec  3 14:16:25 vm ntlm-server[1]: %s\n' "$REC"                         # 9 good
 	printf 'Dec  3 14:16:25 vm sshd[2]: {"event" but not JSON\n'                      # 10 cut, ours by its start
 } >"$TMP/hostile.log"
-run audit report --json --format syslog "$TMP/hostile.log"
-eq "hostile syslog: exit 2" 2 "$RC"
-printf '%s' "$OUT" >"$TMP/hostile.json"
-eq "hostile syslog: good records still read" 2 "$(json_get "$TMP/hostile.json" 'd["records"]')"
-eq "hostile syslog: refused" 8 "$(json_get "$TMP/hostile.json" 'd["refused"]')"
+hostile "hostile syslog" hostile "$TMP/hostile.log" syslog 2 8 --format syslog
 contains "hostile syslog: cut" "hostile.log:2: column 336:" "$ERR"
 contains "hostile syslog: type" 'hostile.log:3: the record (from column 36): "event": expected an event id' "$ERR"
 contains "hostile syslog: UTF-8" "hostile.log:4: column" "$ERR"
@@ -172,12 +182,7 @@ d = dict(good); d["MESSAGE"] = list(rec.replace('"user":"alice"', '"user":"\xff"
 d = {"__CURSOR": "x", "MESSAGE": [104, 105], "SYSLOG_IDENTIFIER": "other"}; line(d)  # 10 not ours: skipped
 d = {"__CURSOR": "x", "MESSAGE": ["a", "b"]}; line(d)                 # 11 repeated field, not ours: skipped
 PY
-run audit report --json "$TMP/hostile-journal.json"
-eq "hostile journal: exit 2" 2 "$RC"
-printf '%s' "$OUT" >"$TMP/hj.json"
-eq "hostile journal: format" "['journal-json']" "$(json_get "$TMP/hj.json" 'd["formats"]')"
-eq "hostile journal: good records (one given as bytes)" 2 "$(json_get "$TMP/hj.json" 'd["records"]')"
-eq "hostile journal: refused" 7 "$(json_get "$TMP/hj.json" 'd["refused"]')"
+hostile "hostile journal" hj "$TMP/hostile-journal.json" journal-json 2 7
 contains "hostile journal: null" 'hostile-journal.json:3: "MESSAGE" is null: journalctl writes a field longer than 4096 bytes as null unless given --all' "$ERR"
 contains "hostile journal: cut bytes" 'hostile-journal.json:4: the record in "MESSAGE": column' "$ERR"
 contains "hostile journal: mismatch" 'hostile-journal.json:5: "NTLM_EVENT_ID" 9004 is not the record'"'"'s event 9010' "$ERR"
@@ -234,12 +239,7 @@ out.extend(head + b"\n" + b"MESSAGE\n" + struct.pack("<Q", 1000) + rec[:100])  #
 open(sys.argv[2], "wb").write(out)
 print("\n".join(want))
 PY
-run audit report --json "$TMP/hostile-export.txt"
-eq "hostile export: exit 2" 2 "$RC"
-printf '%s' "$OUT" >"$TMP/he.json"
-eq "hostile export: format" "['journal-export']" "$(json_get "$TMP/he.json" 'd["formats"]')"
-eq "hostile export: good records (one given as binary)" 3 "$(json_get "$TMP/he.json" 'd["records"]')"
-eq "hostile export: refused" 10 "$(json_get "$TMP/he.json" 'd["refused"]')"
+hostile "hostile export" he "$TMP/hostile-export.txt" journal-export 3 10
 while IFS='|' read -r l msg; do
 	contains "hostile export: line $l" "hostile-export.txt:$l: $msg" "$ERR"
 done <"$TMP/hostile-export.want"
@@ -305,12 +305,7 @@ eq "zeek gzip: same flows" "$zeek_flows" "$(flows "$TMP/zeek-gz.json")"
 	printf '#path\tconn\n'                                # 13 another log
 	printf '1796300000.1\tC1\t192.0.2.1\tbob\tT\n'        # 14 skipped
 } >"$TMP/hostile-zeek.log"
-run audit report --json "$TMP/hostile-zeek.log"
-eq "hostile zeek: exit 2" 2 "$RC"
-printf '%s' "$OUT" >"$TMP/hz.json"
-eq "hostile zeek: format" "['zeek-ntlm']" "$(json_get "$TMP/hz.json" 'd["formats"]')"
-eq "hostile zeek: good records" 2 "$(json_get "$TMP/hz.json" 'd["records"]')"
-eq "hostile zeek: refused" 9 "$(json_get "$TMP/hz.json" 'd["refused"]')"
+hostile "hostile zeek" hz "$TMP/hostile-zeek.log" zeek-ntlm 2 9
 contains "hostile zeek: before #fields" "hostile-zeek.log:2: a record before the #fields header" "$ERR"
 contains "hostile zeek: short" "hostile-zeek.log:5: 4 fields, #fields names 5" "$ERR"
 contains "hostile zeek: ts" 'hostile-zeek.log:6: ts: expected seconds since 1970 ("notatime")' "$ERR"
@@ -332,12 +327,7 @@ contains "hostile zeek: another log" "hostile-zeek.log:13: #path conn: a Zeek lo
 	printf '{"ts":1796300000.1,"uid":"C1","id.orig_h":"192.0.2.1","username":"a"\n'               # 7 cut
 	printf '{"ts":1796300000.1,"uid":"C1","success":true}\n'                                       # 8 no client
 } >"$TMP/hostile-zeek.json"
-run audit report --json "$TMP/hostile-zeek.json"
-eq "hostile zeek json: exit 2" 2 "$RC"
-printf '%s' "$OUT" >"$TMP/hzj.json"
-eq "hostile zeek json: format" "['zeek-ntlm-json']" "$(json_get "$TMP/hzj.json" 'd["formats"]')"
-eq "hostile zeek json: good records" 1 "$(json_get "$TMP/hzj.json" 'd["records"]')"
-eq "hostile zeek json: refused" 7 "$(json_get "$TMP/hzj.json" 'd["refused"]')"
+hostile "hostile zeek json" hzj "$TMP/hostile-zeek.json" zeek-ntlm-json 1 7
 contains "hostile zeek json: port" 'hostile-zeek.json:2: "id.orig_p": expected a port number' "$ERR"
 contains "hostile zeek json: success" 'hostile-zeek.json:3: "success": expected true, false or null' "$ERR"
 contains "hostile zeek json: ts" 'hostile-zeek.json:4: "ts": expected seconds since 1970 or an ISO 8601 time' "$ERR"
@@ -393,12 +383,7 @@ A='"version": {"major": 1, "minor": 2}, "serviceDescription": "SMB2", "authDescr
 	printf '  {"timestamp": "2026-12-03T15:00:08Z", "type": "Authentication", "Authentication": "NTLMv2"}\n' # 11 not an object
 	printf '  {"timestamp": "2026-12-03T15:00:09Z", "type": "Authentication", "Authentication": {%s, "passwordType": "NTLMv2"}}\n' "$A" # 12 no status
 } >"$TMP/hostile-samba.log"
-run audit report --json "$TMP/hostile-samba.log"
-eq "hostile samba: exit 2" 2 "$RC"
-printf '%s' "$OUT" >"$TMP/hs.json"
-eq "hostile samba: format" "['samba-json']" "$(json_get "$TMP/hs.json" 'd["formats"]')"
-eq "hostile samba: good records" 2 "$(json_get "$TMP/hs.json" 'd["records"]')"
-eq "hostile samba: refused" 7 "$(json_get "$TMP/hs.json" 'd["refused"]')"
+hostile "hostile samba" hs "$TMP/hostile-samba.log" samba-json 2 7
 eq "hostile samba: flows" 'incoming|KIOSK (2001:db8::5)|(anonymous)|SMB2/2001:db8::1|anonymous|1|1|0|0|2026-12-03T15:00:00.500000Z|2026-12-03T15:00:00.500000Z
 incoming|W95 (2001:db8::5)|CORP\old|SMB2/2001:db8::1|LM|1|0|1|0|2026-12-03T15:00:01.000000Z|2026-12-03T15:00:01.000000Z' "$(flows "$TMP/hs.json")"
 contains "hostile samba: version" 'hostile-samba.log:6: "Authentication"."version": not a version this tool reads (major 1)' "$ERR"
