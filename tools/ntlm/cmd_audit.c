@@ -1158,19 +1158,7 @@ static void free_all(struct run *r, struct flow *fl, size_t nf, struct cell **ce
 		free(fl[i].f[0]);
 	free(fl);
 	free(cells);
-	for (size_t i = 0; i < r->t.cap; i++) {
-		struct cell *c = r->t.slots[i];
-		if (!c)
-			continue;
-		free(c->key);
-		free(c->target);
-		free(c->resp);
-		free(c->host);
-		free(c);
-	}
-	free(r->t.slots);
-	free(r->keybuf);
-	free(r->s.b);
+	cells_free(r);
 }
 
 /* ---- output helpers ------------------------------------------------------ */
