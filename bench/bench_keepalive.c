@@ -1,0 +1,787 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_keepalive: the keep-alive load of bench_httpd without libcurl, so
+ * that the client costs little beside the server it measures. Each of N
+ * connections is a plain nonblocking TCP socket; T threads (--threads, 1 by
+ * default) each drive their share of them with epoll. On each connection:
+ *
+ *   phase 1: the NTLM handshake through the library's client context
+ *            (GET with "Authorization: NTLM <NEGOTIATE>", a 401 whose
+ *            "WWW-Authenticate: NTLM <CHALLENGE>" is answered with the
+ *            AUTHENTICATE, which must get 200): request 1 of M;
+ *   phase 2: M - 1 plain GETs on the same connection, one at a time (the
+ *            next is sent when the previous answer is whole).
+ *
+ * Every answer is read by its headers and Content-Length and must be a 200
+ * (a 401 to the NEGOTIATE) whose body arrives whole (a 200's is not empty);
+ * a chunked answer, "Connection: close", a closed
+ * connection, bytes nobody asked for or no answer within 120 s fail the run
+ * (exit 1, with a message). No connection is ever opened again, so the
+ * server must keep every authentication for the whole run. With --audit,
+ * the audit file must gain exactly N success events (9005), one per
+ * connection.
+ *
+ * Prints the lines of bench_httpd: handshakes/s (N / phase 1), requests/s of
+ * the keep-alive phase (N * (M - 1) / phase 2), overall requests/s, and with
+ * --server-pid PID the CPU time per keep-alive request of the server
+ * (utime + stime of PID, from /proc) and of this client (every thread).
+ *
+ * usage: bench_keepalive --url http://HOST:PORT/PATH --user 'DOMAIN\user'
+ *                        --password PW [--connections N] [--requests M]
+ *                        [--threads T] [--audit FILE] [--server-pid PID]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ntlmssp.h>
+#include <ntlmssp/unstable.h>
+
+#define IN_MAX 16384 /* the headers of one answer must fit */
+#define TIMEOUT_MS 120000
+
+enum state {
+	S_IDLE,		/* nothing asked */
+	S_NEGOTIATE,	/* NEGOTIATE sent, a 401 with the CHALLENGE awaited */
+	S_AUTHENTICATE, /* AUTHENTICATE sent, a 200 awaited */
+	S_GET,		/* plain GET sent, a 200 awaited */
+};
+
+struct bench {
+	const char *host, *port, *path;
+	const char *get; /* the plain request, the same for every connection */
+	size_t get_len;
+	struct addrinfo *ai;
+	struct ntlm_policy *pol;
+	struct ntlm_cred *cred;
+	unsigned n, m, threads;
+	pthread_barrier_t start, phase1, phase2;
+};
+
+struct conn {
+	int fd;
+	unsigned id;
+	enum state st;
+	bool out_armed; /* EPOLLOUT asked for */
+	struct ntlm_ctx *ctx;
+	unsigned ok;	 /* answers of 200 */
+	const char *req; /* the request being sent (b->get or c->own) */
+	size_t req_len, req_off;
+	char *own;     /* handshake request, allocated */
+	size_t in_len; /* header bytes kept in in[] */
+	bool in_body;  /* the headers were read; body_left bytes to come */
+	size_t body_left;
+	int code;      /* of the answer being read */
+	long body;     /* its Content-Length */
+	uint8_t *auth; /* the AUTHENTICATE, sent once the 401's body is read */
+	size_t auth_len;
+	char in[IN_MAX + 1];
+};
+
+struct worker {
+	struct bench *b;
+	pthread_t th;
+	int ep;
+	struct conn *c; /* its connections */
+	unsigned nc, active;
+	bool failed;
+	char error[512];
+};
+
+static double secs(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void failf(struct worker *w, const struct conn *c, const char *fmt, ...)
+{
+	if (w->failed)
+		return; /* the first failure says why */
+	w->failed = true;
+	int k = c ? snprintf(w->error, sizeof(w->error), "connection %u: ", c->id) : 0;
+	if (k < 0 || (size_t)k >= sizeof(w->error))
+		k = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->error + k, sizeof(w->error) - (size_t)k, fmt, ap);
+	va_end(ap);
+}
+
+static bool arm_out(struct worker *w, struct conn *c, bool on)
+{
+	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0), .data.ptr = c };
+	if (epoll_ctl(w->ep, EPOLL_CTL_MOD, c->fd, &ev) != 0) {
+		failf(w, c, "epoll_ctl: %s", strerror(errno));
+		return false;
+	}
+	c->out_armed = on;
+	return true;
+}
+
+/* Sends what is left of c->req; waits for EPOLLOUT when the socket is full. */
+static bool flush_req(struct worker *w, struct conn *c)
+{
+	while (c->req_off < c->req_len) {
+		ssize_t k = send(c->fd, c->req + c->req_off, c->req_len - c->req_off, MSG_NOSIGNAL);
+		if (k > 0) {
+			c->req_off += (size_t)k;
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return c->out_armed || arm_out(w, c, true);
+		failf(w, c, "send: %s", k < 0 ? strerror(errno) : "nothing sent");
+		return false;
+	}
+	if (c->out_armed)
+		return arm_out(w, c, false);
+	return true;
+}
+
+static bool send_req(struct worker *w, struct conn *c, const char *req, size_t len, enum state st)
+{
+	c->req = req;
+	c->req_len = len;
+	c->req_off = 0;
+	c->st = st;
+	c->in_len = 0;
+	c->in_body = false;
+	return flush_req(w, c);
+}
+
+static bool send_get(struct worker *w, struct conn *c)
+{
+	return send_req(w, c, w->b->get, w->b->get_len, S_GET);
+}
+
+/* A GET carrying "Authorization: NTLM <token>"; the token is freed. */
+static bool send_token(struct worker *w, struct conn *c, uint8_t *tok, size_t len, enum state st)
+{
+	struct bench *b = w->b;
+	char *text = NULL;
+	ntlm_status s = ntlm_base64_encode(tok, len, &text);
+	ntlm_free(tok);
+	if (s != NTLM_OK) {
+		failf(w, c, "base64: %s", ntlm_status_name(s));
+		return false;
+	}
+	free(c->own);
+	size_t cap = strlen(text) + strlen(b->path) + strlen(b->host) + strlen(b->port) + 64;
+	c->own = malloc(cap);
+	if (!c->own) {
+		ntlm_free(text);
+		failf(w, c, "out of memory");
+		return false;
+	}
+	int k = snprintf(c->own, cap,
+			 "GET %s HTTP/1.1\r\nHost: %s:%s\r\nAuthorization: NTLM %s\r\n\r\n",
+			 b->path, b->host, b->port, text);
+	ntlm_free(text);
+	return send_req(w, c, c->own, (size_t)k, st);
+}
+
+static bool start_handshake(struct worker *w, struct conn *c)
+{
+	struct bench *b = w->b;
+	uint8_t *tok = NULL;
+	size_t len = 0;
+	ntlm_status s = ntlm_client_new(b->pol, b->cred, "HTTP/bench", 0, &c->ctx);
+	if (s == NTLM_OK)
+		s = ntlm_step(c->ctx, NULL, 0, &tok, &len);
+	if (s != NTLM_CONTINUE) {
+		failf(w, c, "NEGOTIATE: %s: %s", ntlm_status_name(s), ntlm_error_message());
+		return false;
+	}
+	return send_token(w, c, tok, len, S_NEGOTIATE);
+}
+
+/* The value of the first "WWW-Authenticate: NTLM <token>" header of h
+ * (NUL-terminated header block), or NULL; *len gets its length. */
+static const char *ntlm_challenge(const char *h, size_t *len)
+{
+	static const char name[] = "www-authenticate:";
+	for (const char *p = strchr(h, '\n'); p; p = strchr(p, '\n')) {
+		p++;
+		if (strncasecmp(p, name, sizeof(name) - 1) != 0)
+			continue;
+		const char *v = p + sizeof(name) - 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (strncasecmp(v, "NTLM ", 5) != 0)
+			continue;
+		v += 5;
+		size_t k = strcspn(v, "\r\n");
+		while (k && (v[k - 1] == ' ' || v[k - 1] == '\t'))
+			k--;
+		*len = k;
+		return v;
+	}
+	return NULL;
+}
+
+/* The value of header name (lower case, with the colon) in h, or NULL. */
+static const char *header(const char *h, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *p = strchr(h, '\n'); p; p = strchr(p, '\n')) {
+		p++;
+		if (strncasecmp(p, name, nl) == 0) {
+			p += nl;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* A whole answer of status code arrived on c: the next step. */
+static bool answered(struct worker *w, struct conn *c, int code, long body)
+{
+	struct bench *b = w->b;
+
+	if (code == 200 && body == 0) {
+		failf(w, c, "a 200 without a body");
+		return false;
+	}
+	switch (c->st) {
+	case S_AUTHENTICATE:
+		if (code != 200) {
+			failf(w, c, "the AUTHENTICATE was answered %d (wrong password?)", code);
+			return false;
+		}
+		c->ok++;
+		c->st = S_IDLE;
+		free(c->own);
+		c->own = NULL;
+		w->active--;
+		return true;
+	case S_GET:
+		if (code != 200) {
+			failf(w, c, "request %u on the authenticated connection was answered %d",
+			      c->ok + 1, code);
+			return false;
+		}
+		if (++c->ok < b->m)
+			return send_get(w, c);
+		c->st = S_IDLE;
+		w->active--;
+		return true;
+	default:
+		failf(w, c, "an answer (%d) nobody asked for", code);
+		return false;
+	}
+}
+
+/* The header block of an answer is c->in[0 .. hl), NUL-terminated in place
+ * of its blank line; c->in_len - hl bytes of the body follow it. */
+static bool headers(struct worker *w, struct conn *c, size_t hl)
+{
+	const char *h = c->in;
+	if (strncmp(h, "HTTP/1.", 7) != 0 || (h[7] != '0' && h[7] != '1') || h[8] != ' ' ||
+	    h[9] < '1' || h[9] > '5' || h[10] < '0' || h[10] > '9' || h[11] < '0' || h[11] > '9' ||
+	    (h[12] != ' ' && h[12] != '\r' && h[12] != '\0')) {
+		failf(w, c, "not an HTTP answer: %.40s", h);
+		return false;
+	}
+	int code = (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
+	if (c->st == S_AUTHENTICATE && code != 200) {
+		failf(w, c, "the AUTHENTICATE was answered %d (wrong password?)", code);
+		return false;
+	}
+	if (header(h, "transfer-encoding:")) {
+		failf(w, c, "a chunked answer (%d): this client reads Content-Length only", code);
+		return false;
+	}
+	const char *conn = header(h, "connection:");
+	if (conn && strncasecmp(conn, "close", 5) == 0) {
+		failf(w, c, "the server closes the connection (answer %d)", code);
+		return false;
+	}
+	const char *cl = header(h, "content-length:");
+	char *end = NULL;
+	errno = 0;
+	unsigned long long body = cl ? strtoull(cl, &end, 10) : 0;
+	if (!cl || errno || end == cl || (*end != '\r' && *end != ' ' && *end != '\0') ||
+	    body > (1ull << 30)) {
+		failf(w, c, "answer %d without a usable Content-Length", code);
+		return false;
+	}
+	if (c->st == S_NEGOTIATE) {
+		size_t len = 0;
+		const char *v = code == 401 ? ntlm_challenge(h, &len) : NULL;
+		if (!v) {
+			failf(w, c, "the NEGOTIATE was answered %d without an NTLM challenge",
+			      code);
+			return false;
+		}
+		uint8_t *chal = NULL;
+		size_t chal_len = 0;
+		ntlm_status s = ntlm_base64_decode(v, len, NTLM_MAX_TOKEN, &chal, &chal_len);
+		if (s == NTLM_OK)
+			s = ntlm_step(c->ctx, chal, chal_len, &c->auth, &c->auth_len);
+		ntlm_free(chal);
+		if (s != NTLM_OK) {
+			failf(w, c, "CHALLENGE: %s: %s", ntlm_status_name(s), ntlm_error_message());
+			return false;
+		}
+	}
+	size_t have = c->in_len - hl;
+	if (have > body) {
+		failf(w, c, "%zu bytes after the answer nobody asked for", have - (size_t)body);
+		return false;
+	}
+	c->code = code;
+	c->body = (long)body;
+	c->body_left = (size_t)body - have;
+	c->in_body = true;
+	return true;
+}
+
+/* The whole answer (headers and body) of c arrived. */
+static bool whole(struct worker *w, struct conn *c)
+{
+	c->in_body = false;
+	c->in_len = 0;
+	if (c->st == S_NEGOTIATE) { /* a 401 with a CHALLENGE: send the AUTHENTICATE */
+		uint8_t *auth = c->auth;
+		c->auth = NULL;
+		ntlm_ctx_free(c->ctx); /* the AUTHENTICATE is all we need of it */
+		c->ctx = NULL;
+		return send_token(w, c, auth, c->auth_len, S_AUTHENTICATE);
+	}
+	return answered(w, c, c->code, c->body);
+}
+
+/* c is readable: one recv, and what it brings. */
+static bool readable(struct worker *w, struct conn *c)
+{
+	if (c->st == S_IDLE) {
+		failf(w, c, "the server sent bytes or closed the connection unasked");
+		return false;
+	}
+	ssize_t k;
+	if (c->in_body) { /* the body is counted, not kept */
+		char sink[IN_MAX];
+		k = recv(c->fd, sink, sizeof(sink), 0);
+		if (k > 0) {
+			if ((size_t)k > c->body_left) {
+				failf(w, c, "%zu bytes after the answer nobody asked for",
+				      (size_t)k - c->body_left);
+				return false;
+			}
+			c->body_left -= (size_t)k;
+			return c->body_left ? true : whole(w, c);
+		}
+		goto error;
+	}
+	k = recv(c->fd, c->in + c->in_len, IN_MAX - c->in_len, 0);
+	if (k > 0) {
+		size_t old = c->in_len;
+		c->in_len += (size_t)k;
+		c->in[c->in_len] = '\0';
+		size_t from = old > 3 ? old - 3 : 0;
+		char *e = memmem(c->in + from, c->in_len - from, "\r\n\r\n", 4);
+		if (!e) {
+			if (c->in_len == IN_MAX) {
+				failf(w, c, "headers over %d bytes", IN_MAX);
+				return false;
+			}
+			return true;
+		}
+		size_t hl = (size_t)(e - c->in) + 4;
+		*e = '\0';
+		if (!headers(w, c, hl))
+			return false;
+		return c->body_left ? true : whole(w, c);
+	}
+error:
+	if (k == 0) {
+		failf(w, c, "the server closed the connection (after %u answers of 200)", c->ok);
+		return false;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return true;
+	failf(w, c, "recv: %s", strerror(errno));
+	return false;
+}
+
+/* Runs w's connections until none is waiting for an answer. */
+static void loop(struct worker *w)
+{
+	struct epoll_event ev[64];
+	while (!w->failed && w->active) {
+		int k = epoll_wait(w->ep, ev, 64, TIMEOUT_MS);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			failf(w, NULL, "epoll_wait: %s", strerror(errno));
+			return;
+		}
+		if (k == 0) {
+			failf(w, NULL, "%u connections without an answer for %d s", w->active,
+			      TIMEOUT_MS / 1000);
+			return;
+		}
+		for (int i = 0; i < k && !w->failed; i++) {
+			struct conn *c = ev[i].data.ptr;
+			if ((ev[i].events & EPOLLOUT) && !flush_req(w, c))
+				return;
+			if ((ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !readable(w, c))
+				return;
+		}
+	}
+}
+
+static bool open_conn(struct worker *w, struct conn *c)
+{
+	struct bench *b = w->b;
+	c->fd = -1;
+	for (struct addrinfo *a = b->ai; a; a = a->ai_next) {
+		int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+			c->fd = fd;
+			break;
+		}
+		close(fd);
+	}
+	if (c->fd < 0) {
+		failf(w, c, "cannot connect to %s:%s: %s", b->host, b->port, strerror(errno));
+		return false;
+	}
+	int one = 1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	int fl = fcntl(c->fd, F_GETFL);
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+	if (fl < 0 || fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) {
+		failf(w, c, "socket setup: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static void *run(void *arg)
+{
+	struct worker *w = arg;
+	struct bench *b = w->b;
+
+	w->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (w->ep < 0)
+		failf(w, NULL, "epoll_create1: %s", strerror(errno));
+	for (unsigned i = 0; i < w->nc && !w->failed; i++)
+		open_conn(w, &w->c[i]);
+	pthread_barrier_wait(&b->start);
+	for (unsigned i = 0; i < w->nc && !w->failed; i++)
+		if (start_handshake(w, &w->c[i]))
+			w->active++;
+	loop(w);
+	pthread_barrier_wait(&b->phase1);
+	for (unsigned i = 0; b->m > 1 && i < w->nc && !w->failed; i++)
+		if (send_get(w, &w->c[i]))
+			w->active++;
+	loop(w);
+	pthread_barrier_wait(&b->phase2);
+	for (unsigned i = 0; i < w->nc; i++) {
+		struct conn *c = &w->c[i];
+		if (c->fd >= 0)
+			close(c->fd);
+		ntlm_ctx_free(c->ctx);
+		ntlm_free(c->auth);
+		free(c->own);
+	}
+	if (w->ep >= 0)
+		close(w->ep);
+	return NULL;
+}
+
+/* Lines of the audit file that are success events (9005); -1 if unreadable. */
+static long count_success(const char *path)
+{
+	static const char key[] = "{\"event\":9005,";
+	char line[16384];
+	long n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, sizeof(key) - 1) == 0)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* utime + stime of pid in seconds (every thread), or -1. */
+static double proc_cpu(long pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the name may hold spaces */
+	unsigned long long ut = 0, st = 0;
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double self_cpu(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static unsigned long number(const char *opt, const char *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || n == 0 || n > 100000) {
+		fprintf(stderr, "bench_keepalive: %s wants a number from 1 to 100000\n", opt);
+		exit(2);
+	}
+	return n;
+}
+
+/* "http://HOST[:PORT][/PATH]" into b (host, port, path point into buf). */
+static bool parse_url(struct bench *b, const char *url, char *buf, size_t len)
+{
+	if (strncmp(url, "http://", 7) != 0 || strlen(url + 7) + 2 > len)
+		return false;
+	const char *rest = url + 7;
+	size_t hp = strcspn(rest, "/");
+	memcpy(buf, rest, hp);
+	buf[hp] = '\0';
+	b->path = rest[hp] ? rest + hp : "/";
+	char *colon = strrchr(buf, ':');
+	b->port = "80";
+	if (colon) {
+		*colon = '\0';
+		b->port = colon + 1;
+	}
+	b->host = buf;
+	return *b->host && *b->port;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench b = { .n = 16, .m = 100, .threads = 1 };
+	struct worker *w = NULL;
+	struct conn *conns = NULL;
+	const char *url = NULL, *user = NULL, *pw = NULL, *audit = NULL;
+	long server_pid = 0;
+	double srv1 = 0, srv2 = 0, cli1 = 0, cli2 = 0;
+	char hostbuf[512], *get = NULL;
+	int rc = 2;
+
+	for (int i = 1; i < argc; i += 2) { /* every option takes a value */
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v) {
+			fprintf(stderr, "bench_keepalive: %s needs a value\n", a);
+			return 2;
+		}
+		if (strcmp(a, "--url") == 0)
+			url = v;
+		else if (strcmp(a, "--user") == 0)
+			user = v;
+		else if (strcmp(a, "--password") == 0)
+			pw = v;
+		else if (strcmp(a, "--connections") == 0)
+			b.n = (unsigned)number(a, v);
+		else if (strcmp(a, "--requests") == 0)
+			b.m = (unsigned)number(a, v);
+		else if (strcmp(a, "--threads") == 0)
+			b.threads = (unsigned)number(a, v);
+		else if (strcmp(a, "--audit") == 0)
+			audit = v;
+		else if (strcmp(a, "--server-pid") == 0) {
+			char *end;
+			errno = 0;
+			server_pid = strtol(v, &end, 10);
+			if (errno || end == v || *end || server_pid <= 0) {
+				fprintf(stderr,
+					"bench_keepalive: --server-pid wants a process id\n");
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "bench_keepalive: unknown option %s\n", a);
+			return 2;
+		}
+	}
+	if (!url || !user || !pw) {
+		fprintf(stderr,
+			"usage: bench_keepalive --url http://HOST:PORT/PATH --user 'DOMAIN\\user'\n"
+			"                       --password PW [--connections N] [--requests M]\n"
+			"                       [--threads T] [--audit FILE] [--server-pid PID]\n");
+		return 2;
+	}
+	if (!parse_url(&b, url, hostbuf, sizeof(hostbuf))) {
+		fprintf(stderr, "bench_keepalive: --url wants http://HOST[:PORT][/PATH]\n");
+		return 2;
+	}
+	if (b.threads > b.n)
+		b.threads = b.n;
+	const char *bs = strchr(user, '\\');
+	if (!bs) {
+		fprintf(stderr, "bench_keepalive: --user wants DOMAIN\\user\n");
+		return 2;
+	}
+	char domain[256];
+	if ((size_t)(bs - user) >= sizeof(domain)) {
+		fprintf(stderr, "bench_keepalive: the domain is too long\n");
+		return 2;
+	}
+	memcpy(domain, user, (size_t)(bs - user));
+	domain[bs - user] = '\0';
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	int gai = getaddrinfo(b.host, b.port, &hints, &b.ai);
+	if (gai != 0) {
+		fprintf(stderr, "bench_keepalive: %s:%s: %s\n", b.host, b.port, gai_strerror(gai));
+		return 2;
+	}
+	ntlm_status s = ntlm_policy_new("cis", &b.pol);
+	if (s == NTLM_OK)
+		s = ntlm_cred_new_password(domain, bs + 1, pw, &b.cred);
+	if (s != NTLM_OK) {
+		fprintf(stderr, "bench_keepalive: %s: %s\n", ntlm_status_name(s),
+			ntlm_error_message());
+		goto out;
+	}
+	size_t cap = strlen(b.path) + strlen(b.host) + strlen(b.port) + 64;
+	get = malloc(cap);
+	w = calloc(b.threads, sizeof(*w));
+	conns = calloc(b.n, sizeof(*conns));
+	if (!get || !w || !conns) {
+		fprintf(stderr, "bench_keepalive: out of memory\n");
+		goto out;
+	}
+	b.get_len = (size_t)snprintf(get, cap, "GET %s HTTP/1.1\r\nHost: %s:%s\r\n\r\n", b.path,
+				     b.host, b.port);
+	b.get = get;
+	long before = audit ? count_success(audit) : 0;
+	if (before < 0) {
+		fprintf(stderr, "bench_keepalive: cannot read %s\n", audit);
+		goto out;
+	}
+	pthread_barrier_init(&b.start, NULL, b.threads + 1);
+	pthread_barrier_init(&b.phase1, NULL, b.threads + 1);
+	pthread_barrier_init(&b.phase2, NULL, b.threads + 1);
+	for (unsigned i = 0; i < b.n; i++) {
+		conns[i].id = i;
+		conns[i].fd = -1;
+	}
+	unsigned started = 0;
+	for (unsigned i = 0, first = 0; i < b.threads; i++) {
+		unsigned share = b.n / b.threads + (i < b.n % b.threads);
+		w[i].b = &b;
+		w[i].ep = -1;
+		w[i].c = conns + first;
+		w[i].nc = share;
+		first += share;
+	}
+	for (; started < b.threads; started++)
+		if (pthread_create(&w[started].th, NULL, run, &w[started]) != 0)
+			break;
+	if (started < b.threads) {
+		fprintf(stderr, "bench_keepalive: could start only %u threads\n", started);
+		exit(2); /* the barriers cannot be released: give up at once */
+	}
+	struct timespec t0, t1, t2;
+	pthread_barrier_wait(&b.start);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_barrier_wait(&b.phase1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (server_pid) {
+		srv1 = proc_cpu(server_pid);
+		cli1 = self_cpu();
+	}
+	pthread_barrier_wait(&b.phase2);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	if (server_pid) {
+		srv2 = proc_cpu(server_pid);
+		cli2 = self_cpu();
+	}
+	for (unsigned i = 0; i < b.threads; i++)
+		pthread_join(w[i].th, NULL);
+	pthread_barrier_destroy(&b.start);
+	pthread_barrier_destroy(&b.phase1);
+	pthread_barrier_destroy(&b.phase2);
+
+	unsigned long ok = 0, failed = 0;
+	for (unsigned i = 0; i < b.n; i++)
+		ok += conns[i].ok;
+	for (unsigned i = 0; i < b.threads; i++)
+		if (w[i].failed) {
+			failed++;
+			fprintf(stderr, "bench_keepalive: %s\n", w[i].error);
+		}
+	double p1 = secs(&t0, &t1), p2 = secs(&t1, &t2), all = secs(&t0, &t2);
+	unsigned long total = (unsigned long)b.n * b.m;
+	printf("connections            %u (%u client threads, no libcurl)\n", b.n, b.threads);
+	printf("requests/connection    %u\n", b.m);
+	printf("requests ok            %lu of %lu\n", ok, total);
+	printf("handshake phase        %.3f s   %.1f handshakes/s\n", p1, b.n / p1);
+	if (b.m > 1)
+		printf("keep-alive phase       %.3f s   %.1f requests/s\n", p2,
+		       (double)b.n * (b.m - 1) / p2);
+	printf("overall                %.3f s   %.1f requests/s\n", all, total / all);
+	if (server_pid && b.m > 1 && srv1 >= 0 && srv2 >= 0) {
+		double k = (double)b.n * (b.m - 1);
+		printf("keep-alive CPU/request server %.1f us, client %.1f us\n",
+		       (srv2 - srv1) * 1e6 / k, (cli2 - cli1) * 1e6 / k);
+	}
+	rc = 0;
+	if (failed || ok != total) {
+		fprintf(stderr, "bench_keepalive: FAIL: %lu of %lu requests answered 200\n", ok,
+			total);
+		rc = 1;
+	}
+	if (audit) {
+		/* The server writes its audit file every 100 ms (buffered): give
+		 * the last records time to arrive; more than b.n still fails. */
+		long after = count_success(audit);
+		for (int i = 0; i < 30 && after >= 0 && after - before < (long)b.n; i++) {
+			nanosleep(&(struct timespec){ .tv_nsec = 100000000L }, NULL);
+			after = count_success(audit);
+		}
+		printf("audit 9005 events      %ld (want %u)\n", after - before, b.n);
+		if (after - before != (long)b.n) {
+			fprintf(stderr,
+				"bench_keepalive: FAIL: %ld success events for %u handshakes\n",
+				after - before, b.n);
+			rc = 1;
+		}
+	}
+out:
+	ntlm_cred_free(b.cred);
+	ntlm_policy_free(b.pol);
+	if (b.ai)
+		freeaddrinfo(b.ai);
+	free(get);
+	free(conns);
+	free(w);
+	return rc;
+}
