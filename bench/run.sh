@@ -7,6 +7,8 @@
 #  2. starts `ntlm httpd` (cis profile, built-in page, audit log in a
 #     temporary directory) on a free port, runs bench_httpd against it, and
 #     stops it. BENCH_CONNECTIONS (N) and BENCH_REQUESTS (M) set the load;
+#     then the same load from bench_keepalive (no libcurl, BENCH_RAW_THREADS
+#     threads, 1 by default), and both keep-alive rows side by side;
 #  3. bench_handshake: handshakes/s and p50/p99 latency at BENCH_CLIENTS
 #     clients (BENCH_HANDSHAKES each), local file and domain (winbind) rows,
 #     closed loop, then open loop (bench_handshake --rate) at each rate of
@@ -24,7 +26,7 @@
 #     records, then over BENCH_AUDIT_TOTAL (10 million) (BENCH_AUDIT=0 skips
 #     part 5).
 # Exit status: 1 when bench_ntlm fails, or bench_httpd's (1 when a request
-# or an audit event is missing).
+# or an audit event is missing), or bench_keepalive's.
 set -euo pipefail
 build=${1:-build}
 N=${BENCH_CONNECTIONS:-64}
@@ -69,7 +71,27 @@ done
 echo "== bench_httpd --connections $N --requests $M (ntlm httpd, cis profile, built-in page)"
 rc=0
 "$build/bench_httpd" --url "http://127.0.0.1:$port/" --user 'BENCH\user' --password "$pw" \
-	--connections "$N" --requests "$M" --audit "$tmp/audit.jsonl" --server-pid "$pid" || rc=$?
+	--connections "$N" --requests "$M" --audit "$tmp/audit.jsonl" --server-pid "$pid" |
+	tee "$tmp/curl.out" || rc=$?
+# The same load from bench_keepalive (plain sockets and epoll, no libcurl,
+# BENCH_RAW_THREADS threads): libcurl costs more CPU per request than the
+# server, and both share the machine's CPUs.
+RT=${BENCH_RAW_THREADS:-1}
+echo "== bench_keepalive --connections $N --requests $M --threads $RT (the same load, no libcurl)"
+"$build/bench_keepalive" --url "http://127.0.0.1:$port/" --user 'BENCH\user' --password "$pw" \
+	--connections "$N" --requests "$M" --threads "$RT" --audit "$tmp/audit.jsonl" \
+	--server-pid "$pid" | tee "$tmp/raw.out" || rc=$?
+ka_row() { # LABEL OUTPUT-FILE: keep-alive requests/s and CPU per request of one client
+	local rps srv cli
+	rps=$(sed -n 's/^keep-alive phase .* \([0-9.]*\) requests\/s/\1/p' "$2")
+	srv=$(sed -n 's/^keep-alive CPU\/request server \([0-9.]*\) us.*/\1/p' "$2")
+	cli=$(sed -n 's/^keep-alive CPU\/request server .*, client \([0-9.]*\) us/\1/p' "$2")
+	printf '%-22s %14s %18s %18s\n' "$1" "${rps:--}" "${srv:--}" "${cli:--}"
+}
+echo "== keep-alive phase side by side ($N connections x $((M - 1)) requests; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-22s %14s %18s %18s\n' client requests/s "server us/request" "client us/request"
+ka_row "bench_httpd (libcurl)" "$tmp/curl.out"
+ka_row "bench_keepalive (raw)" "$tmp/raw.out"
 kill -TERM "$pid"
 wait "$pid" || { echo "bench: the server did not stop cleanly" >&2; rc=1; }
 pid=
