@@ -26,6 +26,7 @@ eq "served after 3 s idle" "[200]" "$(jget "$out" then)"
 
 # Per-address limit: 3 connections held, the 4th is refused.
 out=$($PY "$HERE/ntlmclient.py" "$PORT" hold 3)
+eq "3 connections held, each answered" "[401, 401, 401]" "$(jget "$out" held)"
 contains "4th connection refused" '"error"' "$out"
 # Once they are closed, clients are served again (the server notices the
 # closed sockets on its own schedule: poll).

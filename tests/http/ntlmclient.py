@@ -11,7 +11,7 @@ http.client, so each step's connection is under the test's control.
                 [--between P]     (after the CHALLENGE: GET P, no token, same connection)
   ntlmclient.py PORT raw --auth VALUE [--auth VALUE ...]     (one connection)
   ntlmclient.py PORT idle                                    (seconds until closed)
-  ntlmclient.py PORT hold N                                  (N idle sockets; then GET)
+  ntlmclient.py PORT hold N                                  (N connections each answered once; then GET)
   ntlmclient.py PORT bigheader BYTES
   ntlmclient.py PORT fair --hold ADDR:N[,ADDR:N...] --new ADDR [--new ADDR ...]
                 (holds N idle connections from each ADDR, then opens one from
@@ -123,9 +123,17 @@ def idle(a):
 
 
 def hold(a):
+    # Each held connection is answered once (a 401, kept alive) so the server
+    # has surely accepted and counted it: with a listening socket per worker a
+    # connection merely connected may still wait in another worker's queue
+    # when the extra one is taken.
     socks = []
+    held = []
     for _ in range(a.n):
-        socks.append(socket.create_connection(("127.0.0.1", a.port), timeout=60))
+        c = conn(a.port, timeout=60)
+        status, _, _ = request(c, "/")
+        held.append(status)
+        socks.append(c)
     # One more connection beyond the limit: refused or closed without a reply.
     extra = {}
     try:
@@ -136,7 +144,7 @@ def hold(a):
         extra["error"] = type(e).__name__
     for s in socks:
         s.close()
-    return {"extra": extra}
+    return {"held": held, "extra": extra}
 
 
 def closed_within(s, secs):
