@@ -153,6 +153,15 @@ count_events() {
 	grep -c "^{\"event\":$1," "$f"
 }
 
+# last_record ID [FILE]: the newest audit record with this event id, once the
+# records of what just happened are written (as count_events).
+last_record() {
+	local f=${2:-$AUDIT}
+	sleep "${AUDIT_SETTLE:-0.3}"
+	[ -f "$f" ] || return 0
+	grep "^{\"event\":$1," "$f" | tail -n 1
+}
+
 # curl_ntlm USER:PASS [curl args...]: prints "HTTP_CODE" on the last line.
 curl_ntlm() {
 	local cred=$1
