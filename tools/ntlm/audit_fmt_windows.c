@@ -536,7 +536,19 @@ static void trim_values(struct winxml *x)
 	}
 }
 
-enum kind { K_LOGON, K_VALIDATE, K_CLIENT, K_SERVER, K_DOMAIN, K_DC };
+/* The field lists (templates) of each kind are the providers' manifests'
+ * (docs/audit.md "Windows events", where the names come from). */
+enum kind {
+	K_LOGON,    /* 4624, 4625 */
+	K_VALIDATE, /* 4776 */
+	K_CLIENT,   /* 4001's template: TargetName, UserName, DomainName, ... */
+	K_SERVER,   /* 4002's: the server process only */
+	K_DOMAIN,   /* 4003's: UserName, DomainName, Workstation, ... */
+	K_DC,	    /* 4004's: SChannelName, UserName, DomainName, ... */
+	K_MINSEC,   /* 4010 / 4011: CallerPID, ProcessName, NegotiatedSecurity,
+		     * RequiredSecurity (no target, no account) */
+	K_FALLBACK, /* 4012: AccountName, DeviceName */
+};
 
 #define P_SEC "Microsoft-Windows-Security-Auditing"
 #define P_NTLM "Microsoft-Windows-NTLM"
@@ -565,9 +577,9 @@ static const struct evmap {
 	{ 4004, K_DC, 1, OC_BLOCKED, "RestrictNTLMInDomain", NULL },
 	{ 4005, K_DC, 1, OC_BLOCKED, "RestrictNTLMInDomain", NULL },
 	{ 4006, K_DC, 1, OC_BLOCKED, "RestrictNTLMInDomain", NULL },
-	{ 4010, K_CLIENT, 0, OC_BLOCKED, "NtlmMinClientSec", NULL },
-	{ 4011, K_SERVER, 1, OC_BLOCKED, "NtlmMinServerSec", NULL },
-	{ 4012, K_CLIENT, 0, OC_AUDITED, NULL, NULL },
+	{ 4010, K_MINSEC, 0, OC_BLOCKED, "NtlmMinClientSec", NULL },
+	{ 4011, K_MINSEC, 1, OC_BLOCKED, "NtlmMinServerSec", NULL },
+	{ 4012, K_FALLBACK, 0, OC_AUDITED, NULL, NULL },
 	{ 4013, K_CLIENT, 0, OC_BLOCKED, NULL, "NTLMv1" },
 	{ 4020, K_CLIENT, 0, OC_AUDITED, NULL, NULL },
 	{ 4021, K_CLIENT, 0, OC_AUDITED, NULL, NULL },
@@ -768,6 +780,22 @@ static int map_event(struct winxml *x, struct obs *o, char *why, size_t why_len)
 		o->user = val(x, "UserName");
 		o->domain = val(x, "DomainName");
 		o->workstation = val(x, "WorkstationName");
+		break;
+	case K_MINSEC:
+		/* The calling process: on the client (4010) the client program;
+		 * on the server (4011) the server's own, as in 4002. The flags
+		 * the event gives are not taken for the negotiated flags: no
+		 * source says they are the whole NEGOTIATE flag word. */
+		if (m->incoming)
+			o->target = computer;
+		else
+			o->process_exe = val(x, "ProcessName");
+		break;
+	case K_FALLBACK:
+		/* The account and its device, as the same two fields of the
+		 * provider's events 100 / 101 name them. */
+		o->user = val(x, "AccountName");
+		o->workstation = val(x, "DeviceName");
 		break;
 	}
 	size_t ul = o->user ? strlen(o->user) : 0;
