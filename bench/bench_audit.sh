@@ -9,9 +9,14 @@
 #                        of JSON Lines in a temporary directory)
 #   BENCH_AUDIT_TOTAL    records of the large rows (default 10,000,000): the
 #                        generated log given that many times over on one
-#                        command line, as .gz (1.4 GB per million records
-#                        would not fit a small disk; the estate's flows stay
-#                        the same, so memory should too); 0: no large rows
+#                        command line, plain and as .gz (no more disk: the
+#                        estate's flows stay the same, so memory should too),
+#                        then one plain file of that many records (the
+#                        generated log written that many times over, 1.4 GB
+#                        per million records: skipped with a message unless
+#                        the temporary directory has that and 4 GB more
+#                        free); 0: no large rows
+#   BENCH_AUDIT_ONE_FILE 0: no large one-file rows (default 1)
 #   BENCH_AUDIT_ROUNDS   rounds of the one-file rows (default 3): each round
 #                        runs each row with --threads 1 then --threads 2, so
 #                        that the two are timed under the same load; then the
@@ -94,4 +99,26 @@ if [ "$total" -gt 0 ]; then
 	row "report ${times}x (gzip)" "$times" report --json "${files[@]}"
 	row "simulate ${times}x (gzip)" "$times" simulate --json \
 		--policy "$tmp/e/candidate.conf" "${files[@]}"
+	# the target's format, plain JSON Lines: the same file given $times
+	# times (read a file per thread), then one file of $times copies (cut
+	# into ranges that the threads take in turn)
+	plain=()
+	for ((i = 0; i < times; i++)); do plain+=("$tmp/e/estate.jsonl"); done
+	row "report ${times}x (plain)" "$times" report --json "${plain[@]}"
+	row "simulate ${times}x (plain)" "$times" simulate --json \
+		--policy "$tmp/e/candidate.conf" "${plain[@]}"
+	need=$((size * times))
+	avail=$(df -P -B1 "$tmp" | awk 'NR == 2 { print $4 }')
+	if [ "${BENCH_AUDIT_ONE_FILE:-1}" = 0 ]; then
+		echo "-- one plain file of $((recs * times)) records: skipped (BENCH_AUDIT_ONE_FILE=0)"
+	elif [ "$avail" -lt $((need + (4 << 30))) ]; then
+		echo "-- one plain file of $((recs * times)) records: skipped, it needs $((need >> 20)) MiB" \
+			"and 4 GiB to spare in $tmp, which has $((avail >> 20)) MiB free"
+	else
+		for ((i = 0; i < times; i++)); do cat "$tmp/e/estate.jsonl"; done >"$tmp/e/big.jsonl"
+		row "report, one file of ${times}x (plain)" "$times" report --json "$tmp/e/big.jsonl"
+		row "simulate, one file of ${times}x (plain)" "$times" simulate --json \
+			--policy "$tmp/e/candidate.conf" "$tmp/e/big.jsonl"
+		rm -f "$tmp/e/big.jsonl"
+	fi
 fi
