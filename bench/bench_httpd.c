@@ -34,6 +34,8 @@
 
 #include <curl/curl.h>
 
+#include "bench_util.h"
+
 struct bench {
 	const char *url;
 	const char *userpwd;
@@ -105,49 +107,6 @@ static void *run(void *arg)
 	pthread_barrier_wait(&b->phase2);
 	curl_easy_cleanup(c);
 	return NULL;
-}
-
-/* Lines of the audit file that are success events (9005); -1 if unreadable. */
-static long count_success(const char *path)
-{
-	static const char key[] = "{\"event\":9005,";
-	char line[16384];
-	long n = 0;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, sizeof(key) - 1) == 0)
-			n++;
-	fclose(f);
-	return n;
-}
-
-/* utime + stime of pid in seconds (every thread), or -1. */
-static double proc_cpu(long pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *p = strrchr(buf, ')'); /* the name may hold spaces */
-	unsigned long long ut = 0, st = 0;
-	if (!p ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 static unsigned long number(const char *opt, const char *v)
