@@ -26,9 +26,19 @@
  * --server-pid PID the CPU time per keep-alive request of the server
  * (utime + stime of PID, from /proc) and of this client (every thread).
  *
+ * With --logons K, each logon is a new connection instead: N clients each
+ * make K logons one after the other, a logon being connect, NEGOTIATE, 401
+ * with the CHALLENGE, AUTHENTICATE, 200 whose body arrives whole, then this
+ * client closes the connection (the server may close it after the 200).
+ * --requests is not used. Prints logons/s, the p50 and p99 of a logon's
+ * time (connect to the whole 200), with --server-pid the CPU per logon of
+ * the server and of this client, and with --audit wants N * K success
+ * events. With --body TEXT every 200's body must be TEXT, byte for byte.
+ *
  * usage: bench_keepalive --url http://HOST:PORT/PATH --user 'DOMAIN\user'
  *                        --password PW [--connections N] [--requests M]
- *                        [--threads T] [--audit FILE] [--server-pid PID]
+ *                        [--logons K] [--body TEXT] [--threads T]
+ *                        [--audit FILE] [--server-pid PID]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,8 +60,11 @@
 #include <ntlmssp.h>
 #include <ntlmssp/unstable.h>
 
+#include "bench_util.h"
+
 #define IN_MAX 16384 /* the headers of one answer must fit */
 #define TIMEOUT_MS 120000
+#define LOGONS_MAX 10000000UL /* N * K: one latency (a double) kept per logon */
 
 enum state {
 	S_IDLE,		/* nothing asked */
@@ -68,6 +81,9 @@ struct bench {
 	struct ntlm_policy *pol;
 	struct ntlm_cred *cred;
 	unsigned n, m, threads;
+	unsigned logons;    /* K: a new connection per logon; 0: keep-alive */
+	const char *expect; /* --body: what every 200 must carry, or NULL */
+	size_t expect_len;
 	pthread_barrier_t start, phase1, phase2;
 };
 
@@ -84,9 +100,12 @@ struct conn {
 	size_t in_len; /* header bytes kept in in[] */
 	bool in_body;  /* the headers were read; body_left bytes to come */
 	size_t body_left;
-	int code;      /* of the answer being read */
-	long body;     /* its Content-Length */
-	uint8_t *auth; /* the AUTHENTICATE, sent once the 401's body is read */
+	size_t body_off;    /* body bytes read (checked against --body) */
+	unsigned logons;    /* --logons: logons done */
+	struct timespec t0; /* --logons: when this logon's connect began */
+	int code;	    /* of the answer being read */
+	long body;	    /* its Content-Length */
+	uint8_t *auth;	    /* the AUTHENTICATE, sent once the 401's body is read */
 	size_t auth_len;
 	char in[IN_MAX + 1];
 };
@@ -97,6 +116,8 @@ struct worker {
 	int ep;
 	struct conn *c; /* its connections */
 	unsigned nc, active;
+	double *lat; /* --logons: each logon's time, seconds */
+	size_t nlat;
 	bool failed;
 	char error[512];
 };
@@ -249,6 +270,68 @@ static const char *header(const char *h, const char *name)
 	return NULL;
 }
 
+/* A new connection for c, in w's epoll set. In --logons mode the connect
+ * is not waited for: the first send finds the socket not yet writable and
+ * waits for EPOLLOUT (a refused connect then fails that send). */
+static bool open_conn(struct worker *w, struct conn *c)
+{
+	struct bench *b = w->b;
+	c->fd = -1;
+	for (struct addrinfo *a = b->ai; a; a = a->ai_next) {
+		int fd = socket(a->ai_family,
+				a->ai_socktype | SOCK_CLOEXEC | (b->logons ? SOCK_NONBLOCK : 0),
+				a->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 ||
+		    (b->logons && errno == EINPROGRESS)) {
+			c->fd = fd;
+			break;
+		}
+		close(fd);
+	}
+	if (c->fd < 0) {
+		failf(w, c, "cannot connect to %s:%s: %s", b->host, b->port, strerror(errno));
+		return false;
+	}
+	int one = 1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	int fl = b->logons ? 0 : fcntl(c->fd, F_GETFL);
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+	c->out_armed = false;
+	if (fl < 0 || (!b->logons && fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) != 0) ||
+	    epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) {
+		failf(w, c, "socket setup: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* --logons: a new connection and its NEGOTIATE. */
+static bool start_logon(struct worker *w, struct conn *c)
+{
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	return open_conn(w, c) && start_handshake(w, c);
+}
+
+/* --logons: c's logon got its 200, whole: its time is kept, the connection
+ * closed, and the next logon started. */
+static bool logon_done(struct worker *w, struct conn *c)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	w->lat[w->nlat++] = secs(&c->t0, &t);
+	close(c->fd); /* (which takes it out of the epoll set) */
+	c->fd = -1;
+	c->st = S_IDLE;
+	free(c->own);
+	c->own = NULL;
+	if (++c->logons < w->b->logons)
+		return start_logon(w, c);
+	w->active--;
+	return true;
+}
+
 /* A whole answer of status code arrived on c: the next step. */
 static bool answered(struct worker *w, struct conn *c, int code, long body)
 {
@@ -264,6 +347,8 @@ static bool answered(struct worker *w, struct conn *c, int code, long body)
 			failf(w, c, "the AUTHENTICATE was answered %d (wrong password?)", code);
 			return false;
 		}
+		if (b->logons)
+			return logon_done(w, c);
 		c->ok++;
 		c->st = S_IDLE;
 		free(c->own);
@@ -287,6 +372,18 @@ static bool answered(struct worker *w, struct conn *c, int code, long body)
 	}
 }
 
+/* k more bytes of the body of c's answer: a 200's must be --body's. */
+static bool check_body(struct worker *w, struct conn *c, const char *p, size_t k)
+{
+	const struct bench *b = w->b;
+	if (c->code == 200 && b->expect && memcmp(p, b->expect + c->body_off, k) != 0) {
+		failf(w, c, "the body of a 200 is not --body's (from byte %zu)", c->body_off);
+		return false;
+	}
+	c->body_off += k;
+	return true;
+}
+
 /* The header block of an answer is c->in[0 .. hl), NUL-terminated in place
  * of its blank line; c->in_len - hl bytes of the body follow it. */
 static bool headers(struct worker *w, struct conn *c, size_t hl)
@@ -308,7 +405,8 @@ static bool headers(struct worker *w, struct conn *c, size_t hl)
 		return false;
 	}
 	const char *conn = header(h, "connection:");
-	if (conn && strncasecmp(conn, "close", 5) == 0) {
+	if (conn && strncasecmp(conn, "close", 5) == 0 &&
+	    !(w->b->logons && c->st == S_AUTHENTICATE && code == 200)) {
 		failf(w, c, "the server closes the connection (answer %d)", code);
 		return false;
 	}
@@ -348,8 +446,13 @@ static bool headers(struct worker *w, struct conn *c, size_t hl)
 	c->code = code;
 	c->body = (long)body;
 	c->body_left = (size_t)body - have;
+	c->body_off = 0;
 	c->in_body = true;
-	return true;
+	if (code == 200 && w->b->expect && body != w->b->expect_len) {
+		failf(w, c, "a 200 of %llu bytes, not the %zu of --body", body, w->b->expect_len);
+		return false;
+	}
+	return check_body(w, c, c->in + hl, have);
 }
 
 /* The whole answer (headers and body) of c arrived. */
@@ -385,6 +488,8 @@ static bool readable(struct worker *w, struct conn *c)
 				return false;
 			}
 			c->body_left -= (size_t)k;
+			if (!check_body(w, c, sink, (size_t)k))
+				return false;
 			return c->body_left ? true : whole(w, c);
 		}
 		goto error;
@@ -447,36 +552,6 @@ static void loop(struct worker *w)
 	}
 }
 
-static bool open_conn(struct worker *w, struct conn *c)
-{
-	struct bench *b = w->b;
-	c->fd = -1;
-	for (struct addrinfo *a = b->ai; a; a = a->ai_next) {
-		int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-		if (fd < 0)
-			continue;
-		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-			c->fd = fd;
-			break;
-		}
-		close(fd);
-	}
-	if (c->fd < 0) {
-		failf(w, c, "cannot connect to %s:%s: %s", b->host, b->port, strerror(errno));
-		return false;
-	}
-	int one = 1;
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	int fl = fcntl(c->fd, F_GETFL);
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
-	if (fl < 0 || fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
-	    epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) {
-		failf(w, c, "socket setup: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
-
 static void *run(void *arg)
 {
 	struct worker *w = arg;
@@ -485,15 +560,15 @@ static void *run(void *arg)
 	w->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (w->ep < 0)
 		failf(w, NULL, "epoll_create1: %s", strerror(errno));
-	for (unsigned i = 0; i < w->nc && !w->failed; i++)
+	for (unsigned i = 0; !b->logons && i < w->nc && !w->failed; i++)
 		open_conn(w, &w->c[i]);
 	pthread_barrier_wait(&b->start);
 	for (unsigned i = 0; i < w->nc && !w->failed; i++)
-		if (start_handshake(w, &w->c[i]))
+		if (b->logons ? start_logon(w, &w->c[i]) : start_handshake(w, &w->c[i]))
 			w->active++;
 	loop(w);
 	pthread_barrier_wait(&b->phase1);
-	for (unsigned i = 0; b->m > 1 && i < w->nc && !w->failed; i++)
+	for (unsigned i = 0; !b->logons && b->m > 1 && i < w->nc && !w->failed; i++)
 		if (send_get(w, &w->c[i]))
 			w->active++;
 	loop(w);
@@ -511,47 +586,64 @@ static void *run(void *arg)
 	return NULL;
 }
 
-/* Lines of the audit file that are success events (9005); -1 if unreadable. */
-static long count_success(const char *path)
+/* The lines of the keep-alive mode (those of bench_httpd). */
+static void report_keepalive(const struct bench *b, unsigned long ok, double p1, double p2,
+			     double all)
 {
-	static const char key[] = "{\"event\":9005,";
-	char line[16384];
-	long n = 0;
-	FILE *f = fopen(path, "r");
+	unsigned long total = (unsigned long)b->n * b->m;
+	printf("connections            %u (%u client threads, no libcurl)\n", b->n, b->threads);
+	printf("requests/connection    %u\n", b->m);
+	printf("requests ok            %lu of %lu\n", ok, total);
+	printf("handshake phase        %.3f s   %.1f handshakes/s\n", p1, b->n / p1);
+	if (b->m > 1)
+		printf("keep-alive phase       %.3f s   %.1f requests/s\n", p2,
+		       (double)b->n * (b->m - 1) / p2);
+	printf("overall                %.3f s   %.1f requests/s\n", all, total / all);
+}
 
-	if (!f)
-		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, sizeof(key) - 1) == 0)
-			n++;
-	fclose(f);
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The lines of --logons: logons/s over the run, p50 and p99 of a logon. */
+static void report_logons(const struct bench *b, struct worker *w, unsigned long ok, double t)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < b->threads; i++)
+		n += w[i].nlat;
+	double *all = malloc((n ? n : 1) * sizeof(*all));
+	printf("clients                %u (%u client threads, no libcurl), a new connection per "
+	       "logon\n",
+	       b->n, b->threads);
+	printf("logons/client          %u\n", b->logons);
+	printf("logons ok              %lu of %lu\n", ok, (unsigned long)b->n * b->logons);
+	printf("logon phase            %.3f s   %.1f logons/s\n", t, (double)ok / t);
+	if (!all || !n)
+		goto out;
+	size_t k = 0;
+	for (unsigned i = 0; i < b->threads; k += w[i].nlat, i++)
+		memcpy(all + k, w[i].lat, w[i].nlat * sizeof(*all));
+	qsort(all, n, sizeof(*all), cmp_double);
+	printf("logon time             p50 %.3f ms   p99 %.3f ms\n", all[(n - 1) / 2] * 1e3,
+	       all[(n - 1) * 99 / 100] * 1e3);
+out:
+	free(all);
+}
+
+/* count_success once the audit file stopped growing: a server writes its
+ * records every 100 ms, so those of a run just before this one (a warm-up)
+ * may still be on their way. At most 3 s. */
+static long settled_success(const char *path)
+{
+	long n = count_success(path), last = -2;
+	for (int i = 0; i < 20 && n >= 0 && n != last; i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = 150000000L }, NULL);
+		last = n;
+		n = count_success(path);
+	}
 	return n;
-}
-
-/* utime + stime of pid in seconds (every thread), or -1. */
-static double proc_cpu(long pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *p = strrchr(buf, ')'); /* the name may hold spaces */
-	unsigned long long ut = 0, st = 0;
-	if (!p ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 static unsigned long number(const char *opt, const char *v)
@@ -593,7 +685,7 @@ int main(int argc, char **argv)
 	struct conn *conns = NULL;
 	const char *url = NULL, *user = NULL, *pw = NULL, *audit = NULL;
 	long server_pid = 0;
-	double srv1 = 0, srv2 = 0, cli1 = 0, cli2 = 0;
+	double srv[3] = { 0 }, cli[3] = { 0 }; /* at the start, after phase 1, 2 */
 	char hostbuf[512], *get = NULL;
 	int rc = 2;
 
@@ -615,7 +707,12 @@ int main(int argc, char **argv)
 			b.m = (unsigned)number(a, v);
 		else if (strcmp(a, "--threads") == 0)
 			b.threads = (unsigned)number(a, v);
-		else if (strcmp(a, "--audit") == 0)
+		else if (strcmp(a, "--logons") == 0)
+			b.logons = (unsigned)number(a, v);
+		else if (strcmp(a, "--body") == 0) {
+			b.expect = v;
+			b.expect_len = strlen(v);
+		} else if (strcmp(a, "--audit") == 0)
 			audit = v;
 		else if (strcmp(a, "--server-pid") == 0) {
 			char *end;
@@ -635,7 +732,8 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"usage: bench_keepalive --url http://HOST:PORT/PATH --user 'DOMAIN\\user'\n"
 			"                       --password PW [--connections N] [--requests M]\n"
-			"                       [--threads T] [--audit FILE] [--server-pid PID]\n");
+			"                       [--logons K] [--body TEXT] [--threads T]\n"
+			"                       [--audit FILE] [--server-pid PID]\n");
 		return 2;
 	}
 	if (!parse_url(&b, url, hostbuf, sizeof(hostbuf))) {
@@ -644,6 +742,10 @@ int main(int argc, char **argv)
 	}
 	if (b.threads > b.n)
 		b.threads = b.n;
+	if ((unsigned long)b.n * b.logons > LOGONS_MAX) {
+		fprintf(stderr, "bench_keepalive: --connections x --logons over %lu\n", LOGONS_MAX);
+		return 2;
+	}
 	const char *bs = strchr(user, '\\');
 	if (!bs) {
 		fprintf(stderr, "bench_keepalive: --user wants DOMAIN\\user\n");
@@ -681,7 +783,7 @@ int main(int argc, char **argv)
 	b.get_len = (size_t)snprintf(get, cap, "GET %s HTTP/1.1\r\nHost: %s:%s\r\n\r\n", b.path,
 				     b.host, b.port);
 	b.get = get;
-	long before = audit ? count_success(audit) : 0;
+	long before = audit ? settled_success(audit) : 0;
 	if (before < 0) {
 		fprintf(stderr, "bench_keepalive: cannot read %s\n", audit);
 		goto out;
@@ -701,6 +803,10 @@ int main(int argc, char **argv)
 		w[i].c = conns + first;
 		w[i].nc = share;
 		first += share;
+		if (b.logons && !(w[i].lat = malloc((size_t)share * b.logons * sizeof(double)))) {
+			fprintf(stderr, "bench_keepalive: out of memory\n");
+			goto out;
+		}
 	}
 	for (; started < b.threads; started++)
 		if (pthread_create(&w[started].th, NULL, run, &w[started]) != 0)
@@ -710,19 +816,23 @@ int main(int argc, char **argv)
 		exit(2); /* the barriers cannot be released: give up at once */
 	}
 	struct timespec t0, t1, t2;
+	if (server_pid) {
+		srv[0] = proc_cpu(server_pid);
+		cli[0] = self_cpu();
+	}
 	pthread_barrier_wait(&b.start);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_barrier_wait(&b.phase1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (server_pid) {
-		srv1 = proc_cpu(server_pid);
-		cli1 = self_cpu();
+		srv[1] = proc_cpu(server_pid);
+		cli[1] = self_cpu();
 	}
 	pthread_barrier_wait(&b.phase2);
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	if (server_pid) {
-		srv2 = proc_cpu(server_pid);
-		cli2 = self_cpu();
+		srv[2] = proc_cpu(server_pid);
+		cli[2] = self_cpu();
 	}
 	for (unsigned i = 0; i < b.threads; i++)
 		pthread_join(w[i].th, NULL);
@@ -732,50 +842,54 @@ int main(int argc, char **argv)
 
 	unsigned long ok = 0, failed = 0;
 	for (unsigned i = 0; i < b.n; i++)
-		ok += conns[i].ok;
+		ok += b.logons ? conns[i].logons : conns[i].ok;
 	for (unsigned i = 0; i < b.threads; i++)
 		if (w[i].failed) {
 			failed++;
 			fprintf(stderr, "bench_keepalive: %s\n", w[i].error);
 		}
 	double p1 = secs(&t0, &t1), p2 = secs(&t1, &t2), all = secs(&t0, &t2);
-	unsigned long total = (unsigned long)b.n * b.m;
-	printf("connections            %u (%u client threads, no libcurl)\n", b.n, b.threads);
-	printf("requests/connection    %u\n", b.m);
-	printf("requests ok            %lu of %lu\n", ok, total);
-	printf("handshake phase        %.3f s   %.1f handshakes/s\n", p1, b.n / p1);
-	if (b.m > 1)
-		printf("keep-alive phase       %.3f s   %.1f requests/s\n", p2,
-		       (double)b.n * (b.m - 1) / p2);
-	printf("overall                %.3f s   %.1f requests/s\n", all, total / all);
-	if (server_pid && b.m > 1 && srv1 >= 0 && srv2 >= 0) {
-		double k = (double)b.n * (b.m - 1);
-		printf("keep-alive CPU/request server %.1f us, client %.1f us\n",
-		       (srv2 - srv1) * 1e6 / k, (cli2 - cli1) * 1e6 / k);
+	unsigned long total = (unsigned long)b.n * (b.logons ? b.logons : b.m);
+	long want = b.logons ? (long)total : (long)b.n; /* success events */
+	if (b.logons) {
+		report_logons(&b, w, ok, p1);
+		if (server_pid && srv[0] >= 0 && srv[1] >= 0 && ok)
+			printf("CPU/logon              server %.1f us, client %.1f us\n",
+			       (srv[1] - srv[0]) * 1e6 / (double)ok,
+			       (cli[1] - cli[0]) * 1e6 / (double)ok);
+	} else {
+		report_keepalive(&b, ok, p1, p2, all);
+		if (server_pid && b.m > 1 && srv[1] >= 0 && srv[2] >= 0) {
+			double k = (double)b.n * (b.m - 1);
+			printf("keep-alive CPU/request server %.1f us, client %.1f us\n",
+			       (srv[2] - srv[1]) * 1e6 / k, (cli[2] - cli[1]) * 1e6 / k);
+		}
 	}
 	rc = 0;
 	if (failed || ok != total) {
-		fprintf(stderr, "bench_keepalive: FAIL: %lu of %lu requests answered 200\n", ok,
-			total);
+		fprintf(stderr, "bench_keepalive: FAIL: %lu of %lu %s answered 200\n", ok, total,
+			b.logons ? "logons" : "requests");
 		rc = 1;
 	}
 	if (audit) {
 		/* The server writes its audit file every 100 ms (buffered): give
-		 * the last records time to arrive; more than b.n still fails. */
+		 * the last records time to arrive; more than wanted still fails. */
 		long after = count_success(audit);
-		for (int i = 0; i < 30 && after >= 0 && after - before < (long)b.n; i++) {
+		for (int i = 0; i < 30 && after >= 0 && after - before < want; i++) {
 			nanosleep(&(struct timespec){ .tv_nsec = 100000000L }, NULL);
 			after = count_success(audit);
 		}
-		printf("audit 9005 events      %ld (want %u)\n", after - before, b.n);
-		if (after - before != (long)b.n) {
+		printf("audit 9005 events      %ld (want %ld)\n", after - before, want);
+		if (after - before != want) {
 			fprintf(stderr,
-				"bench_keepalive: FAIL: %ld success events for %u handshakes\n",
-				after - before, b.n);
+				"bench_keepalive: FAIL: %ld success events for %ld logons\n",
+				after - before, want);
 			rc = 1;
 		}
 	}
 out:
+	for (unsigned i = 0; w && i < b.threads; i++)
+		free(w[i].lat);
 	ntlm_cred_free(b.cred);
 	ntlm_policy_free(b.pol);
 	if (b.ai)
