@@ -5,11 +5,19 @@
 #   - ntlm httpd (event-driven workers, the default), --root DIR;
 #   - ntlm httpd --threads 0 (a thread per connection, as before);
 #   - Apache 2.4 (event MPM) + mod_auth_gssapi + gss-ntlmssp, the same file;
-# all with their request log on and the same account, driven by the same
-# client: bench_handshake --negotiate (libcurl -> MIT SPNEGO -> gss-ntlmssp,
-# which both servers accept; Apache + gss-ntlmssp refuses curl's own 32-byte
-# NTLM NEGOTIATE), a new connection per logon. CPU per logon = the server
-# processes' utime + stime (children reaped included) / logons.
+# all with their request log on and the same account, each driven by the
+# same two clients, a new connection per logon:
+#   1. bench_keepalive --logons (raw sockets, epoll, the library's client
+#      context: "Authorization: NTLM", a NEGOTIATE with the VERSION field,
+#      which Apache + gss-ntlmssp accepts), a client lighter than the
+#      servers: it shares their two CPUs, and a heavy client's cache
+#      pollution is charged to the server it measures;
+#   2. bench_handshake --negotiate (libcurl -> MIT SPNEGO -> gss-ntlmssp),
+#      the client of the earlier figures, about ten times the server's CPU.
+# (Apache + gss-ntlmssp refuses curl's own 32-byte NTLM NEGOTIATE.) CPU per
+# logon = the server processes' utime + stime (children reaped included) /
+# logons; the client's, its own utime + stime / logons. One table per client,
+# with the ratio to Apache in each; the load average before and after.
 # Then 10,000 authenticated keep-alive connections held at once
 # (bench_hold; BENCH_HOLD=N, 0 skips), the server under a raised descriptor
 # limit (the product's default limit is left alone).
@@ -63,24 +71,56 @@ ktime() { # PID: stime (+ cstime) of PID and its live children
 }
 hz=$(getconf CLK_TCK)
 
-# row NAME PID URL: warm up, then C clients x K logons; prints the row and
-# sets PER (CPU per logon, us).
+# Both clients: bench_keepalive --logons, and libcurl --negotiate.
+gss=(env GSS_MECH_CONFIG="$tmp/gssntlmssp.conf" NTLM_USER_FILE="$tmp/users")
+light() { # URL C K [bench_keepalive options]
+	local url=$1 c=$2 k=$3
+	shift 3
+	"$build/bench_keepalive" --url "$url" --user 'BENCH\user' --password "$pw" \
+		--connections "$c" --logons "$k" --body $'hello\n' "$@"
+}
+curlneg() { # URL C K
+	"${gss[@]}" "$build/bench_handshake" --negotiate --url "$1" --clients "$2" --handshakes "$3"
+}
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+LIGHT=()
+CURL=()
+
+# row light|curl NAME PID URL [bench_keepalive options]: warm up, then C
+# clients x K logons; adds the row to LIGHT or CURL and sets PER (server CPU
+# per logon, us).
 row() {
-	local name=$1 pid=$2 url=$3 t0 k0 t1 k1 out n
-	GSS_MECH_CONFIG="$tmp/gssntlmssp.conf" NTLM_USER_FILE="$tmp/users" \
-		"$build/bench_handshake" --negotiate --url "$url" --clients 2 --handshakes 10 >/dev/null
+	local client=$1 name=$2 pid=$3 url=$4 t0 k0 t1 k1 n cli rate lat
+	shift 4
+	"$client" "$url" 2 10 "$@" >/dev/null
 	t0=$(ticks "$pid")
 	k0=$(ktime "$pid")
-	out=$(GSS_MECH_CONFIG="$tmp/gssntlmssp.conf" NTLM_USER_FILE="$tmp/users" \
-		"$build/bench_handshake" --negotiate --url "$url" --clients "$C" --handshakes "$K")
+	if ! { time "$client" "$url" "$C" "$K" "$@" >"$tmp/row.out" 2>"$tmp/row.err"; } \
+		2>"$tmp/row.time"; then
+		cat "$tmp/row.out" "$tmp/row.err" >&2
+		echo "bench: FAIL: $client row of $name" >&2
+		exit 1
+	fi
 	t1=$(ticks "$pid")
 	k1=$(ktime "$pid")
 	n=$((C * K))
 	PER=$(((t1 - t0) * 1000000 / hz / n))
-	printf '| %-44s | %6d | %7s us | %7s us | %s |\n' "$name" "$n" "$PER" \
-		"$(((k1 - k0) * 1000000 / hz / n))" \
-		"$(sed -n 's/.*: \([0-9.]* handshakes\/s\).*/\1/p' <<<"$out")"
+	cli=$(awk -v n="$n" 'NF == 2 { printf "%d", ($1 + $2) * 1e6 / n }' "$tmp/row.time")
+	if [ "$client" = light ]; then
+		rate=$(sed -n 's/.* \([0-9.]* logons\/s\)$/\1/p' "$tmp/row.out")
+		lat=$(sed -n 's/^logon time *p50 \([0-9.]*\) ms *p99 \([0-9.]*\) ms/\1 \/ \2 ms/p' \
+			"$tmp/row.out")
+	else
+		rate=$(sed -n 's/.*: \([0-9.]* handshakes\/s\).*/\1/p' "$tmp/row.out")
+		lat=$(sed -n 's/.*latency p50 \([0-9.]*\) ms, p99 \([0-9.]*\) ms.*/\1 \/ \2 ms/p' \
+			"$tmp/row.out")
+	fi
+	local line
+	line=$(printf '| %-44s | %6d | %7s us | %7s us | %7s us | %s | %s | %s |' "$name" "$n" \
+		"$PER" "$(((k1 - k0) * 1000000 / hz / n))" "$cli" "$rate" "$lat" "$(load)")
+	if [ "$client" = light ]; then LIGHT+=("$line"); else CURL+=("$line"); fi
 }
+TIMEFORMAT='%3U %3S'
 
 start_ntlm() { # NAME [options]: sets NPID and NPORT
 	local name=$1 i
@@ -103,16 +143,19 @@ start_ntlm() { # NAME [options]: sets NPID and NPORT
 stop() { kill -TERM "$1"; wait "$1" || true; }
 
 echo "== ntlm httpd against Apache + mod_auth_gssapi + gss-ntlmssp: server CPU per NTLM logon"
-echo "   ($C clients x $K logons, a new connection each; client: libcurl --negotiate over gss-ntlmssp)"
-printf '| %-44s | %6s | %10s | %10s | %s |\n' server logons "CPU/logon" "of it kernel" "rate"
-echo "|---|---:|---:|---:|---|"
+echo "   ($C clients x $K logons, a new connection each, every 200 and its body checked; load average $(load))"
 [ -n "$GSSNTLMSSP" ] || { echo "bench: gss-ntlmssp is not installed" >&2; exit 1; }
+url() { echo "http://127.0.0.1:$1/private/index.html"; }
 start_ntlm ours
-row "ntlm httpd (epoll workers, one per CPU)" "$NPID" "http://127.0.0.1:$NPORT/private/index.html"
-ours=$PER
+row light "ntlm httpd (epoll workers, one per CPU)" "$NPID" "$(url "$NPORT")" --audit "$tmp/ours.jsonl"
+ours_light=$PER
+row curlneg "ntlm httpd (epoll workers, one per CPU)" "$NPID" "$(url "$NPORT")"
+ours_curl=$PER
 stop "$NPID"
 start_ntlm perconn --threads 0
-row "ntlm httpd --threads 0 (thread per connection)" "$NPID" "http://127.0.0.1:$NPORT/private/index.html"
+row light "ntlm httpd --threads 0 (thread per connection)" "$NPID" "$(url "$NPORT")" \
+	--audit "$tmp/perconn.jsonl"
+row curlneg "ntlm httpd --threads 0 (thread per connection)" "$NPID" "$(url "$NPORT")"
 stop "$NPID"
 
 if [ -x "$apache" ] && [ -f "$mods/mod_auth_gssapi.so" ]; then
@@ -134,6 +177,7 @@ LoadModule authn_core_module $mods/mod_authn_core.so
 LoadModule authz_core_module $mods/mod_authz_core.so
 LoadModule authz_user_module $mods/mod_authz_user.so
 LoadModule auth_gssapi_module $mods/mod_auth_gssapi.so
+LogFormat "%h %l %u %t \"%r\" %>s %b" common
 CustomLog "$tmp/access.log" common
 StartServers 2
 ServerLimit 2
@@ -159,14 +203,34 @@ CONF
 		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
 		sleep 0.1
 	done
-	row "Apache 2.4 event + mod_auth_gssapi + gss-ntlmssp" "$apid" \
-		"http://127.0.0.1:$port/private/index.html"
-	theirs=$PER
+	row light "Apache 2.4 event + mod_auth_gssapi + gss-ntlmssp" "$apid" "$(url "$port")"
+	theirs_light=$PER
+	row curlneg "Apache 2.4 event + mod_auth_gssapi + gss-ntlmssp" "$apid" "$(url "$port")"
+	theirs_curl=$PER
 	stop "$apid"
-	awk -v a="$theirs" -v o="$ours" 'BEGIN { if (o > 0) printf "ntlm httpd costs %.1fx less CPU per logon than Apache + gss-ntlmssp\n", a / o }'
 else
 	echo "Apache + mod_auth_gssapi: skipped (apache2 / libapache2-mod-auth-gssapi not installed)"
 fi
+header() {
+	printf '| %-44s | %6s | %10s | %10s | %10s | %s | %s | %s |\n' server logons "CPU/logon" \
+		"of it kernel" "client CPU" rate "p50 / p99" "load average"
+	echo "|---|---:|---:|---:|---:|---:|---:|---|"
+}
+ratio() { # APACHE OURS
+	[ -n "$1" ] || return 0
+	awk -v a="$1" -v o="$2" 'BEGIN { if (o > 0) printf "ntlm httpd costs %.1fx less CPU per logon than Apache + gss-ntlmssp\n", a / o }'
+}
+echo "-- client: bench_keepalive --logons (raw sockets + epoll + the library's client,"
+echo "   Authorization: NTLM with the VERSION field; lighter than the servers, which share its"
+echo "   2 CPUs: a real client runs on another machine)"
+header
+printf '%s\n' "${LIGHT[@]}"
+ratio "${theirs_light:-}" "$ours_light"
+echo "-- client: bench_handshake --negotiate (libcurl -> MIT SPNEGO -> gss-ntlmssp; heavier than"
+echo "   the servers: its cache pollution on the shared CPUs is charged to them)"
+header
+printf '%s\n' "${CURL[@]}"
+ratio "${theirs_curl:-}" "$ours_curl"
 
 if [ "$HOLD" -gt 0 ]; then
 	echo "== $HOLD authenticated keep-alive connections held at once (bench_hold)"

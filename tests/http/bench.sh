@@ -5,7 +5,9 @@
 # clients (libcurl and raw) side by side; then bench_keepalive alone against
 # its own server: every request answered 200, exactly one success event
 # (9005) per connection, and a wrong password or a server that closes the
-# connection makes the run fail (exit 1) with a message.
+# connection makes the run fail (exit 1) with a message; then bench_keepalive
+# --logons (a new connection per logon): N x K logons, N x K success events,
+# every 200's body checked, and a wrong password or a wrong body fails.
 set -u
 source "$(dirname "$0")/lib.bash"
 build=$(dirname "$NTLM")
@@ -29,6 +31,12 @@ contains "make bench: the raw client ran" "requests ok            160 of 160" \
 contains "make bench: the libcurl row" "bench_httpd (libcurl)" "$run"
 contains "make bench: the raw row" "bench_keepalive (raw)" "$run"
 contains "make bench: the load average" "load average" "$run"
+contains "make bench part 4: the light client's table" \
+	"client: bench_keepalive --logons" "$run"
+contains "make bench part 4: the libcurl client's table" \
+	"client: bench_handshake --negotiate" "$run"
+contains "make bench part 4: our row, light client" "| ntlm httpd (epoll workers, one per CPU)      |      6 |" \
+	"$(sed -n '/client: bench_keepalive --logons/,/client: bench_handshake/p' "$TMP/run.out")"
 
 # bench_keepalive alone: N connections x M requests over 2 threads.
 N=4
@@ -45,17 +53,60 @@ contains "raw: CPU per request" "keep-alive CPU/request server" "$out"
 eq "raw: one success event per connection" "$N" "$(count_events 9005)"
 eq "raw: no logon failure" 0 "$(count_events 9004)"
 
-out=$("$build/bench_keepalive" --url "$BASE/" --user 'DEMO\demo' --password 'Wrong-Passw0rd!' \
-	--connections $N --requests $M --audit "$AUDIT" 2>&1)
+# wrong_password LABEL OK-LINE URL [bench_keepalive options]: a run with a
+# wrong password fails at the first refusal, with no success event more and
+# at least one failure (9004) audited (the other handshakes may be abandoned).
+wrong_password() {
+	local label=$1 okline=$2 url=$3 before
+	shift 3
+	before=$(count_events 9005)
+	out=$("$build/bench_keepalive" --url "$url" --user 'DEMO\demo' --password 'Wrong-Passw0rd!' \
+		--connections $N --audit "$AUDIT" "$@" 2>&1)
+	eq "$label: the run fails" 1 "$?"
+	contains "$label: why" "the AUTHENTICATE was answered 401 (wrong password?)" "$out"
+	contains "$label: nothing answered 200" "$okline" "$out"
+	eq "$label: no success event" "$before" "$(count_events 9005)"
+	CHECKS=$((CHECKS + 1))
+	[ "$(count_events 9004)" -ge 1 ] || fail "$label: no logon failure (9004) audited"
+	server_alive "after: $label"
+}
+wrong_password "wrong password" "requests ok            0 of $((N * M))" "$BASE/" --requests $M
+stop_server
+
+# bench_keepalive --logons: N clients x K logons, each on a new connection,
+# against a static file (its body checked byte for byte).
+K=15
+mkdir -p "$TMP/www"
+printf 'logon page\n' >"$TMP/www/page.html"
+start_server logons --profile windows-default --root "$TMP/www" --max-per-ip 0 --quiet
+out=$("$build/bench_keepalive" --url "$BASE/page.html" --user 'DEMO\demo' --password "$DEMO_PW" \
+	--connections $N --logons $K --threads 2 --body $'logon page\n' --audit "$AUDIT" \
+	--server-pid "$SERVER_PID" 2>&1)
 rc=$?
-eq "wrong password: the run fails" 1 "$rc"
-contains "wrong password: why" "the AUTHENTICATE was answered 401 (wrong password?)" "$out"
-contains "wrong password: nothing answered 200" "requests ok            0 of $((N * M))" "$out"
-eq "wrong password: no success event" "$N" "$(count_events 9005)"
-# The run stops at the first refusal: the other handshakes may be abandoned.
-CHECKS=$((CHECKS + 1))
-[ "$(count_events 9004)" -ge 1 ] || fail "wrong password: no logon failure (9004) audited"
-server_alive "after the raw runs"
+echo "$out"
+eq "logons: exit status" 0 "$rc"
+contains "logons: every logon answered 200" "logons ok              $((N * K)) of $((N * K))" "$out"
+contains "logons: a new connection per logon" "a new connection per logon" "$out"
+contains "logons: its own audit count" "audit 9005 events      $((N * K)) (want $((N * K)))" "$out"
+contains "logons: the rate" "logons/s" "$out"
+contains "logons: p50 and p99" "logon time             p50 " "$out"
+contains "logons: CPU per logon" "CPU/logon              server " "$out"
+eq "logons: one success event per logon" "$((N * K))" "$(count_events 9005)"
+eq "logons: no logon failure" 0 "$(count_events 9004)"
+
+out=$("$build/bench_keepalive" --url "$BASE/page.html" --user 'DEMO\demo' --password "$DEMO_PW" \
+	--connections $N --logons $K --body $'another page\n' 2>&1)
+rc=$?
+eq "logons, wrong body: the run fails" 1 "$rc"
+contains "logons, wrong body: why" "a 200 of 11 bytes, not the 13 of --body" "$out"
+out=$("$build/bench_keepalive" --url "$BASE/page.html" --user 'DEMO\demo' --password "$DEMO_PW" \
+	--connections $N --logons $K --body $'logon Page\n' 2>&1)
+rc=$?
+eq "logons, other body of the same length: the run fails" 1 "$rc"
+contains "logons, other body: why" "the body of a 200 is not --body's" "$out"
+
+wrong_password "logons, wrong password" "logons ok              0 of $((N * K))" \
+	"$BASE/page.html" --logons $K
 stop_server
 
 # A server that closes each connection once it has read the NEGOTIATE.
