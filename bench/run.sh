@@ -14,7 +14,9 @@
 #     closed loop, then open loop (bench_handshake --rate) at each rate of
 #     BENCH_RATES (per client, or a share of the domain row's throughput, up
 #     to saturation), domain and local file side by side, and a table of
-#     what winbind adds at each rate;
+#     what winbind adds at each rate. BENCH_HS_THREADS=N runs every
+#     ntlm httpd of this part with --threads N (a winbind validation blocks
+#     its worker: docs/domain.md, "Throughput and latency");
 #  4. bench/vs_apache.sh: server CPU per NTLM logon, ntlm httpd against
 #     Apache + mod_auth_gssapi + gss-ntlmssp (BENCH_LOGON_CLIENTS x
 #     BENCH_LOGONS), and BENCH_HOLD authenticated connections held at once
@@ -129,7 +131,7 @@ start_httpd() { # ACCOUNTS [wrapper...]: sets pid and port
 	shift
 	"$@" "$build/ntlm" httpd --listen 127.0.0.1:0 --accounts "$acc" --profile cis \
 		--audit "$tmp/hs.jsonl" --max-connections $((C + 16)) --max-per-ip 0 --quiet \
-		>"$tmp/hs.out" 2>"$tmp/hs.err" &
+		${BENCH_HS_THREADS:+--threads "$BENCH_HS_THREADS"} >"$tmp/hs.out" 2>"$tmp/hs.err" &
 	pid=$!
 	port=
 	for ((i = 0; i < 600; i++)); do
@@ -147,7 +149,8 @@ stop_httpd() {
 	wait "$pid" || { echo "bench: the server did not stop cleanly" >&2; rc=1; }
 	pid=
 }
-echo "== bench_handshake --clients $C --handshakes $K (a new connection, so a handshake, per request)"
+echo "== bench_handshake --clients $C --handshakes $K (a new connection, so a handshake, per request;" \
+	"ntlm httpd --threads ${BENCH_HS_THREADS:-default: one worker per CPU})"
 # p99 NAME OUTPUT-FILE: the p99 latency (ms) bench_handshake printed
 p99() { sed -n 's/.*latency p50 [0-9.]* ms, p99 \([0-9.]*\) ms.*/\1/p' "$2"; }
 p50() { sed -n 's/.*latency p50 \([0-9.]*\) ms.*/\1/p' "$1"; }
