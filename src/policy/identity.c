@@ -5,6 +5,7 @@
  * Profile line, so two policies that decide alike hash alike whatever their
  * files) and a summary of where its values came from.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,8 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 	return h;
 }
 
-ntlm_status ntlm_policy_identity(const struct ntlm_policy *p, char *hash, size_t hash_len,
-				 char *source, size_t source_len)
+static ntlm_status work_out(const struct ntlm_policy *p, char *hash, size_t hash_len, char *source,
+			    size_t source_len)
 {
 	char *text = malloc(NTLM_POLICY_TEXT_MAX);
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -69,5 +70,39 @@ ntlm_status ntlm_policy_identity(const struct ntlm_policy *p, char *hash, size_t
 			used += (size_t)n;
 		}
 	}
+	return NTLM_OK;
+}
+
+void ntlm_policy_identity_forget(struct ntlm_policy *p)
+{
+	atomic_store_explicit(&p->id_state, 0, memory_order_release);
+}
+
+ntlm_status ntlm_policy_identity(const struct ntlm_policy *p, char *hash, size_t hash_len,
+				 char *source, size_t source_len)
+{
+	/* The kept answer serves callers whose buffers hold it whole (a shorter
+	 * source is cut at whole names, as work_out cuts it). The policy is
+	 * const to its users: only these kept fields are written, once, by the
+	 * thread that moves id_state from 0 to 1; the others read them after
+	 * seeing 2. */
+	struct ntlm_policy *kept = (struct ntlm_policy *)p;
+	bool whole = hash_len >= sizeof(p->id_hash) && source_len >= sizeof(p->id_source);
+	if (!whole)
+		return work_out(p, hash, hash_len, source, source_len);
+	if (atomic_load_explicit(&kept->id_state, memory_order_acquire) != 2) {
+		ntlm_status st = work_out(p, hash, hash_len, source, source_len);
+		unsigned empty = 0;
+		if (st == NTLM_OK && atomic_compare_exchange_strong_explicit(
+					     &kept->id_state, &empty, 1, memory_order_acquire,
+					     memory_order_relaxed)) {
+			memcpy(kept->id_hash, hash, sizeof(kept->id_hash));
+			memcpy(kept->id_source, source, sizeof(kept->id_source));
+			atomic_store_explicit(&kept->id_state, 2, memory_order_release);
+		}
+		return st;
+	}
+	memcpy(hash, p->id_hash, sizeof(p->id_hash));
+	memcpy(source, p->id_source, sizeof(p->id_source));
 	return NTLM_OK;
 }

@@ -171,6 +171,7 @@ bool ntlm_policy_lines_next(struct policy_lines *it, struct sv *line, unsigned *
 void ntlm_policy_mark_source(struct policy_load *l, enum ntlm_setting id, unsigned line)
 {
 	struct ntlm_policy_source *s = &l->p->source[id];
+	ntlm_policy_identity_forget(l->p);
 	copy_str(s->file, sizeof(s->file), l->src_name);
 	s->line = line;
 	s->undefined = false;
@@ -178,6 +179,7 @@ void ntlm_policy_mark_source(struct policy_load *l, enum ntlm_setting id, unsign
 
 void ntlm_policy_mark_all_undefined(struct ntlm_policy *p)
 {
+	ntlm_policy_identity_forget(p);
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++) {
 		memset(&p->source[i], 0, sizeof(p->source[i]));
 		p->source[i].undefined = true;

@@ -348,6 +348,7 @@ ntlm_status ntlm_policy_set(struct ntlm_policy *p, const char *name, const char 
 	l.name = NULL;
 	snprintf(l.src_name, sizeof(l.src_name), "(set)");
 	l.p = p;
+	ntlm_policy_identity_forget(p);
 	conf_apply(&l, d, sv_trim(sv_of(value)), 0);
 	ntlm_policy_update_insecure(p);
 	if (l.n_errors)

@@ -9,6 +9,8 @@
 #ifndef NTLM_POLICY_H
 #define NTLM_POLICY_H
 
+#include <stdatomic.h>
+
 #include "internal.h"
 #include "wire/wire.h"
 
@@ -105,6 +107,14 @@ struct ntlm_policy {
 	size_t n_audit_log;
 	char audit_log[NTLM_POLICY_MAX_SERVERS][NTLM_POLICY_MAX_PATTERN + 1];
 	struct ntlm_policy_source source[NTLM_SET_COUNT];
+	/* ntlm_policy_identity's answer, kept at its first call (every logon's
+	 * audit records carry it, and working it out renders the whole policy):
+	 * id_state 0 = not kept, 1 = being written, 2 = kept. Every setter
+	 * forgets it (ntlm_policy_identity_forget); a loader starts from a
+	 * zeroed policy. Read and written by any thread using the policy. */
+	_Atomic unsigned id_state;
+	char id_hash[17];
+	char id_source[256];
 };
 
 /* AuditFailure: what a handshake does when one of its audit records cannot
@@ -194,6 +204,8 @@ NTLM_RESULT ntlm_policy_write_native(const struct ntlm_policy *p, char *buf, siz
  * each file that set a value (whole names; cut when source_len is short). */
 NTLM_RESULT ntlm_policy_identity(const struct ntlm_policy *p, char *hash, size_t hash_len,
 				 char *source, size_t source_len);
+/* A setting of p changed: its identity is worked out again at the next call. */
+void ntlm_policy_identity_forget(struct ntlm_policy *p);
 
 /* Renders the effective settings (for `ntlm policy show` and the snapshot
  * tests): two header comments (profile, insecure), then one line per setting

@@ -270,6 +270,7 @@ void ntlm_policy_set_u32(struct ntlm_policy *p, enum ntlm_setting id, uint32_t v
 
 	if ((unsigned)id >= NTLM_SET_COUNT || d->kind == PK_LIST)
 		return;
+	ntlm_policy_identity_forget(p);
 	if (d->size == sizeof(bool))
 		memcpy(at, &b, sizeof(b));
 	else
@@ -374,6 +375,7 @@ void ntlm_policy_list_clear(struct ntlm_policy *p, enum ntlm_setting id)
 
 	if ((unsigned)id < NTLM_SET_COUNT && d->kind == PK_LIST)
 		*list_count_at(p, d) = 0;
+	ntlm_policy_identity_forget(p);
 }
 
 bool ntlm_policy_list_push(struct ntlm_policy *p, enum ntlm_setting id, struct sv entry)
@@ -386,6 +388,7 @@ bool ntlm_policy_list_push(struct ntlm_policy *p, enum ntlm_setting id, struct s
 	n = list_count_at(p, d);
 	if (*n >= NTLM_POLICY_MAX_SERVERS || entry.n > NTLM_POLICY_MAX_PATTERN)
 		return false;
+	ntlm_policy_identity_forget(p);
 	memcpy(list_at(p, d)[*n], entry.p, entry.n);
 	list_at(p, d)[*n][entry.n] = '\0';
 	(*n)++;
@@ -483,6 +486,7 @@ bool ntlm_policy_setting_insecure(const struct ntlm_policy *p, enum ntlm_setting
 
 void ntlm_policy_update_insecure(struct ntlm_policy *p)
 {
+	ntlm_policy_identity_forget(p);
 	p->insecure = false;
 	for (unsigned i = 0; i < NTLM_SET_COUNT; i++)
 		if (ntlm_policy_setting_insecure(p, (enum ntlm_setting)i))

@@ -20,6 +20,8 @@
 #include "ntlmssp.h"
 #include "ntlmssp/unstable.h"
 #include "policy/policy.h"
+#include "policy/settings.h"
+#include "policy/sv.h"
 
 #define PASSWORD "Passw0rd!"
 #define SPN "HTTP/websrv.corp.example"
@@ -313,6 +315,36 @@ static void test_policy_identity(void **state)
 	assert_int_equal(ntlm_policy_set(&b, "LmCompatibilityLevel", "5"), NTLM_OK);
 	assert_int_equal(ntlm_policy_identity(&b, hb, sizeof(hb), NULL, 0), NTLM_OK);
 	assert_string_equal(ha, hb);
+
+	/* The identity is kept at the first call with whole buffers (a logon's
+	 * audit records ask it every time), and a setter forgets it. */
+	char kept[17], ks[256];
+	assert_int_equal(ntlm_policy_identity(&b, kept, sizeof(kept), ks, sizeof(ks)), NTLM_OK);
+	assert_string_equal(kept, ha);
+	assert_string_equal(ks, "profile cis, (set)");
+	b.lm_compat = 2; /* not through a setter: the kept identity stays */
+	assert_int_equal(ntlm_policy_identity(&b, hb, sizeof(hb), sb, sizeof(sb)), NTLM_OK);
+	assert_string_equal(hb, kept);
+	assert_string_equal(sb, ks);
+	/* short buffers are worked out again, whole names only */
+	char shortsrc[16];
+	assert_int_equal(ntlm_policy_identity(&b, hb, sizeof(hb), shortsrc, sizeof(shortsrc)),
+			 NTLM_OK);
+	assert_string_not_equal(hb, kept);
+	assert_string_equal(shortsrc, "profile cis");
+	/* each setter forgets the kept identity */
+	assert_int_equal(ntlm_policy_set(&b, "LmCompatibilityLevel", "3"), NTLM_OK);
+	assert_int_equal(ntlm_policy_identity(&b, hb, sizeof(hb), sb, sizeof(sb)), NTLM_OK);
+	assert_string_not_equal(hb, kept);
+	ntlm_policy_set_u32(&b, NTLM_SET_LM_COMPAT, 5);
+	assert_int_equal(ntlm_policy_identity(&b, hb, sizeof(hb), sb, sizeof(sb)), NTLM_OK);
+	assert_string_equal(hb, kept);
+	assert_true(ntlm_policy_list_push(&b, NTLM_SET_AUDIT_LOG, sv_of("file:/x")));
+	assert_int_equal(ntlm_policy_identity(&b, hb, sizeof(hb), sb, sizeof(sb)), NTLM_OK);
+	assert_string_not_equal(hb, kept);
+	ntlm_policy_list_clear(&b, NTLM_SET_AUDIT_LOG);
+	assert_int_equal(ntlm_policy_identity(&b, kept, sizeof(kept), sb, sizeof(sb)), NTLM_OK);
+	assert_string_not_equal(hb, kept);
 }
 
 /* ---- the round trip: records of exchanges under P1, decided under P2 by
