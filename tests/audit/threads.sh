@@ -7,7 +7,8 @@
 # the file's order with the file's line (errors in the second and third
 # ranges), the 20-shown cap, an oversized line, a last line cut short; a
 # plain file with 300 MiB of blank lines (given up as one reader gives up,
-# read again whole) and a gzip bomb.
+# read again whole) and a gzip bomb; several files read a file per thread
+# say their refusals in the files' order, a missing file after them.
 set -u
 source "$(dirname "$0")/../cli/lib.bash"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +61,42 @@ done
 same "diff" diff --json "$E.gz" "$E"
 # several files: a file each, and the single-file ranges when one is left
 same "two files" report --json "$E" "$E.gz"
+
+# Several files with refusals, read a file per thread: each file's refusals
+# are said in the files' order, as one thread says them (a small file read
+# by a second thread while the first file's refusals, near its end, are still
+# to come waits for them); the 20-shown cap counts in that order; a file
+# that cannot be opened is said after the refusals of the files before it.
+python3 - "$E" "$TMP/sev" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")[:-1]
+n = len(lines)
+def write(name, ls, bad):
+    for i in bad:
+        ls[i] = '{"event":9005,"direction":"file %s, line %d"}' % (name, i + 1)
+    open(sys.argv[2] + "." + name + ".jsonl", "w").write("\n".join(ls) + "\n")
+write("a", list(lines), [n - 1500 + 100 * k for k in range(15)])
+write("b", lines[:2000], [10 + 100 * k for k in range(10)])
+write("c", lines[:500], [20, 30, 40])
+with open(sys.argv[2] + ".want", "w") as f:
+    for k in range(15):
+        print("sev.a.jsonl:%d:" % (n - 1500 + 100 * k + 1), file=f)
+    for k in range(5):
+        print("sev.b.jsonl:%d:" % (10 + 100 * k + 1), file=f)
+PY
+S=$TMP/sev
+same "several files: refusals in file order" report --json "$S.a.jsonl" "$S.b.jsonl" "$S.c.jsonl"
+eq "several files: exit 2" 2 "$RC"
+eq "several files: refused" 28 "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["refused"])')"
+CHECKS=$((CHECKS + 1))
+want=$(cat "$S.want")
+got=$(printf '%s\n' "$ERR" | head -20 | sed 's/^ntlm audit: .*\/\(sev\.[abc]\.jsonl:[0-9]*:\).*/\1/')
+[ "$got" = "$want" ] || fail "several files: refusals not in file order: $(diff <(echo "$want") <(echo "$got") | head -6)"
+contains "several files: the cap" "ntlm audit: 8 more records refused" "$ERR"
+same "several files: a missing file last" report --json "$S.a.jsonl" "$S.b.jsonl" "$S.c.jsonl" "$TMP/none.jsonl"
+CHECKS=$((CHECKS + 1))
+[[ "$(printf '%s\n' "$ERR" | tail -1)" == *none.jsonl* ]] || fail "several files: the missing file not said last: $(printf '%s\n' "$ERR" | tail -2)"
+eq "several files: a missing file last: 21 lines" 21 "$(printf '%s\n' "$ERR" | wc -l)"
 
 # A flow's first facts are those of its first record in the file, whichever
 # thread read it: the first record to HTTP/erp.corp.example, past the

@@ -531,8 +531,23 @@ static void progress_tick(struct progress *p, uint64_t records, bool done)
  * thread of its own (audit_input.h). Each thread folds into cells of its
  * own, merged at the end: the output does not depend on it. What the
  * threads share: */
+/* Several files on several threads: what a file says on stderr while an
+ * earlier one is still being read waits here, to be said in the files'
+ * order (as one thread would say it). */
+struct said {
+	size_t n;
+	char *msg[MAX_SHOWN_ERRORS + 1]; /* the first refusals, and a last word */
+	bool always[MAX_SHOWN_ERRORS + 1];
+	bool done;
+};
+
 struct shared {
-	pthread_mutex_t lock;	/* stderr, next, shown */
+	pthread_mutex_t lock;  /* stderr, next, shown, turn, said */
+	pthread_cond_t turned; /* turn moved */
+	size_t turn;	       /* the file that says its refusals as they come */
+	struct said *said;     /* per file; NULL: one file at a time */
+	size_t n_files;
+	const struct tool_cmd *cmd;
 	pthread_mutex_t serial; /* held while a file of another format is read */
 	size_t next;		/* the next file to read */
 	uint64_t shown;		/* refusals shown */
@@ -550,15 +565,72 @@ struct shared {
  * read again by it whole (read_split). */
 #define SPLIT_BARREN (READER_BARREN_MAX - (4ull << 20))
 
-static void say(struct shared *sh, const char *err, bool always)
+static void say_locked(struct shared *sh, const char *err, bool always)
 {
-	pthread_mutex_lock(&sh->lock);
 	if (always || sh->shown++ < MAX_SHOWN_ERRORS) {
 		if (!always && sh->mute)
 			sh->mute--; /* shown already */
 		else
 			fprintf(stderr, "ntlm audit: %s\n", err);
 	}
+}
+
+static void say(struct shared *sh, const char *err, bool always)
+{
+	pthread_mutex_lock(&sh->lock);
+	say_locked(sh, err, always);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+/* A refusal of file f: said now if it is f's turn, else kept for it (the
+ * first MAX_SHOWN_ERRORS: no more could be shown). */
+static void say_file(struct shared *sh, size_t f, const char *err, bool always)
+{
+	pthread_mutex_lock(&sh->lock);
+	struct said *s = sh->said && f != sh->turn ? &sh->said[f] : NULL;
+	if (!s) {
+		say_locked(sh, err, always);
+	} else if (always || s->n < MAX_SHOWN_ERRORS) {
+		if (!(s->msg[s->n] = strdup(err))) {
+			pthread_mutex_unlock(&sh->lock);
+			die(sh->cmd, "out of memory");
+		}
+		s->always[s->n++] = always;
+	}
+	pthread_mutex_unlock(&sh->lock);
+}
+
+/* File f is read: the turn passes to the next file not done yet, each
+ * file it passes to saying what it kept, in order. */
+static void file_done(struct shared *sh, size_t f)
+{
+	if (!sh->said)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	sh->said[f].done = true;
+	while (sh->turn < sh->n_files && sh->said[sh->turn].done) {
+		if (++sh->turn >= sh->n_files)
+			break;
+		struct said *s = &sh->said[sh->turn];
+		for (size_t i = 0; i < s->n; i++) {
+			say_locked(sh, s->msg[i], s->always[i]);
+			free(s->msg[i]);
+		}
+		s->n = 0;
+	}
+	pthread_cond_broadcast(&sh->turned);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+/* Before a message that ends the run while reading file f: the files
+ * before it said all theirs. */
+static void wait_turn(struct shared *sh, size_t f)
+{
+	if (!sh->said)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	while (sh->turn < f)
+		pthread_cond_wait(&sh->turned, &sh->lock);
 	pthread_mutex_unlock(&sh->lock);
 }
 
@@ -864,8 +936,10 @@ static void read_file(struct run *r, struct shared *sh, size_t f, bool ticks)
 	bool split = sh->per_file > 1;
 again:;
 	struct reader *rd = reader_open(r->files[f], r->format, err, sizeof(err));
-	if (!rd)
+	if (!rd) {
+		wait_turn(sh, f);
 		die(r->cmd, "%s", err);
+	}
 	/* our JSON Lines reader may run on several threads at once; the other
 	 * formats' readers, one file at a time */
 	int st = reader_detect(rd, err, sizeof(err));
@@ -893,14 +967,14 @@ again:;
 			break;
 		if (st < 0) {
 			r->refused++;
-			say(sh, err, false);
+			say_file(sh, f, err, false);
 			continue;
 		}
 		take(r, sh, &o, &unsaid, ticks);
 	}
 	if (st == -2) {
 		r->refused++;
-		say(sh, err, true);
+		say_file(sh, f, err, true);
 	}
 	if (serial)
 		pthread_mutex_unlock(&sh->serial);
@@ -924,6 +998,7 @@ static void *read_files(void *arg)
 		if (f >= rg->r->n_files)
 			return NULL;
 		read_file(rg->r, rg->sh, f, rg->ticks);
+		file_done(rg->sh, f);
 	}
 }
 
@@ -1018,6 +1093,7 @@ static void read_all(struct run *r)
 	struct shared sh = { .pg = { isatty(STDERR_FILENO) == 1, false, { 0, 0 }, { 0, 0 } } };
 
 	pthread_mutex_init(&sh.lock, NULL);
+	pthread_cond_init(&sh.turned, NULL);
 	pthread_mutex_init(&sh.serial, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &sh.pg.start);
 	sh.pg.last = sh.pg.start;
@@ -1031,6 +1107,10 @@ static void read_all(struct run *r)
 		read_files(&rg);
 	} else {
 		sh.per_file = 1;
+		sh.n_files = r->n_files;
+		sh.cmd = r->cmd;
+		if (!(sh.said = calloc(r->n_files, sizeof(*sh.said))))
+			die(r->cmd, "out of memory");
 		struct run *t = calloc(n, sizeof(*t));
 		struct reading *rg = calloc(n, sizeof(*rg));
 		pthread_t *th = calloc(n, sizeof(*th));
@@ -1047,6 +1127,7 @@ static void read_all(struct run *r)
 			pthread_join(th[i], NULL);
 		for (size_t i = 0; i < n; i++)
 			merge(r, &t[i]);
+		free(sh.said); /* all said: every file is done */
 		free(t);
 		free(rg);
 		free(th);
@@ -1056,6 +1137,7 @@ static void read_all(struct run *r)
 		fprintf(stderr, "ntlm audit: %llu more records refused\n",
 			(unsigned long long)(r->refused - MAX_SHOWN_ERRORS));
 	pthread_mutex_destroy(&sh.lock);
+	pthread_cond_destroy(&sh.turned);
 	pthread_mutex_destroy(&sh.serial);
 }
 
