@@ -48,6 +48,7 @@ struct hconn {
 	int64_t hdr_deadline;	       /* ms: this request's headers in by then; 0 = none */
 	bool g_authed;		       /* authenticated, as the guard sees it */
 	const char *closing;	       /* why the guard closed it, or NULL */
+	bool held; /* refused, held until the guard's next tick (never served) */
 };
 
 struct hreq {
@@ -123,6 +124,8 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 unsigned httpd_guard_hard_limit(unsigned max_connections);
 /* A connection starts (its handshake deadline runs from now) or ends. */
 void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn);
+/* A refused connection held until the guard's next tick: answer nothing. */
+bool httpd_guard_held(const struct hconn *hc);
 void httpd_guard_remove(struct hconn *hc);
 /* The connection authenticated (no handshake deadline), or starts a new
  * handshake (a deadline from now). */

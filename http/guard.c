@@ -13,17 +13,24 @@
  *   - once authenticated, each request's headers must be in within
  *     --header-timeout of its request line.
  *
- * A thread closes the connections past a deadline (shutdown(2) of the
- * socket: the connection's own thread then sees the end and libmicrohttpd
- * closes it). At --max-connections, a newcomer closes an unauthenticated
+ * A thread closes the connections past a deadline (a reset of the socket,
+ * close_conn: the connection's own thread then sees the error and
+ * libmicrohttpd closes it). At --max-connections, a newcomer closes an unauthenticated
  * connection of the address that holds the most (victim_for) instead of
  * being refused, so slow handshakes cannot keep other clients out; with none
  * to close, it is refused. --max-per-ip caps what one address holds. Every refusal, eviction
  * and timeout is an audit event (rate limited, fe_live_event).
  *
+ * A refused connection is held, never served, until the guard's next tick
+ * (at most TICK_MS), then reset: a client that reconnects the moment it is
+ * refused (an attacker's loop, or a client's retry) otherwise turns each
+ * refusal into a busy loop of accept, refusal and reconnection that both
+ * sides pay for in CPU, at the expense of the clients being served. At most
+ * HELD_MAX(limit) are held; beyond that a refusal closes at once, as before.
+ *
  * The list of connections and each connection's guard fields are under
  * one lock. A connection leaves the list in libmicrohttpd's "closed"
- * notification, which comes before its socket is closed, so a shutdown here
+ * notification, which comes before its socket is closed, so a reset here
  * never hits a reused descriptor.
  */
 #include <errno.h>
@@ -41,6 +48,19 @@
 
 #define TICK_MS 100 /* how often deadlines are checked */
 
+/* Refused connections held at once, at most (within the slack libmicrohttpd
+ * is given over --max-connections, httpd_guard_hard_limit, half of it). */
+static unsigned held_max(unsigned max_connections)
+{
+	unsigned slack = max_connections / 4;
+	return (slack < 32 ? 32 : slack) / 2;
+}
+
+/* Set by httpd_guard_accept for the connection it lets in only to hold it:
+ * libmicrohttpd calls httpd_guard_add for that connection next, on the
+ * same thread (each accept calls httpd_guard_accept first, which resets it). */
+static _Thread_local bool hold_next;
+
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -48,6 +68,7 @@ static struct {
 	bool running, stop;
 	struct hconn *head, *tail; /* oldest first */
 	unsigned count;		   /* connections in the list not being closed */
+	unsigned held;		   /* refused connections held (hconn.held) */
 	struct pollfd *pfd;	   /* reclaim_closed's, pfd_cap of them */
 	unsigned pfd_cap;
 	int64_t reclaimed_at; /* ms: the last reclaim_closed over all */
@@ -160,7 +181,23 @@ static void addr_release(struct hconn *hc)
 	}
 }
 
-/* Under the lock: closes hc (once) and says why. */
+/*
+ * Under the lock: closes hc (once) and says why (reset_fd). The connection is reset
+ * (connect(2) to AF_UNSPEC: tcp_disconnect, one RST), not shut down: a
+ * shutdown(2) sent a FIN the client answered, and the close that followed
+ * a RST as well (the trickled bytes unread), each packet a wakeup of the
+ * client and of the connection's worker; an attacker's connection evicted
+ * for each legitimate logon at the limit made that a cost per logon. The
+ * worker serving it sees the error at once, reading or writing, and closes
+ * it. Where the reset is refused, the shutdown as before.
+ */
+static void reset_fd(int fd)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	if (fd >= 0 && connect(fd, &unspec, sizeof(unspec)) != 0)
+		shutdown(fd, SHUT_RDWR);
+}
+
 static void close_conn(struct hconn *hc, const char *why)
 {
 	if (hc->closing)
@@ -168,8 +205,7 @@ static void close_conn(struct hconn *hc, const char *why)
 	hc->closing = why;
 	G.count--;
 	addr_release(hc);
-	if (hc->fd >= 0)
-		shutdown(hc->fd, SHUT_RDWR);
+	reset_fd(hc->fd);
 }
 
 /*
@@ -264,6 +300,7 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 
 	(void)cls;
 	(void)addrlen;
+	hold_next = false;
 	fe_sockaddr_addr(addr, ip, sizeof(ip));
 	pthread_mutex_lock(&G.lock);
 	struct addr_count *mine = *addr_slot(ip);
@@ -296,6 +333,10 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 			full = true;
 		}
 	}
+	/* A refusal is held until the next tick if there is room (counted in
+	 * httpd_guard_add, which resets it at once if there is none by then). */
+	if ((per_ip || full) && G.held < held_max(cfg->max_connections))
+		hold_next = true;
 	pthread_mutex_unlock(&G.lock);
 	if (full)
 		fe_live_event(&httpd_S.live, NTLM_EVENT_CONN_REFUSED, ip,
@@ -312,7 +353,7 @@ enum MHD_Result httpd_guard_accept(void *cls, const struct sockaddr *addr, sockl
 			      "unauthenticated connection closed to make room for %s "
 			      "(--max-connections %u reached)",
 			      ip, cfg->max_connections);
-	return per_ip || full ? MHD_NO : MHD_YES;
+	return (per_ip || full) && !hold_next ? MHD_NO : MHD_YES;
 }
 
 void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn)
@@ -322,10 +363,12 @@ void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn)
 	const union MHD_ConnectionInfo *ai =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
+	bool hold = hold_next;
+
+	hold_next = false;
 	hc->fd = ci ? ci->connect_fd : -1;
 	fe_sockaddr_addr(ai ? ai->client_addr : NULL, hc->addr, sizeof(hc->addr));
 	pthread_mutex_lock(&G.lock);
-	hc->hs_deadline = fe_now_ms() + (int64_t)httpd_S.cfg->handshake_timeout * 1000;
 	hc->prev = G.tail;
 	hc->next = NULL;
 	if (G.tail)
@@ -333,10 +376,27 @@ void httpd_guard_add(struct hconn *hc, struct MHD_Connection *conn)
 	else
 		G.head = hc;
 	G.tail = hc;
-	G.count++;
-	if (!addr_hold(hc))
-		close_conn(hc, "out of memory");
+	if (hold) {
+		/* refused (httpd_guard_accept): not counted, never served
+		 * (httpd_guard_held), reset at the next tick (sweep) */
+		hc->held = true;
+		hc->closing = "refused";
+		if (G.held++ >= held_max(httpd_S.cfg->max_connections)) {
+			reset_fd(hc->fd); /* no room to hold it: closed at once */
+			hc->hs_deadline = 1;
+		}
+	} else {
+		hc->hs_deadline = fe_now_ms() + (int64_t)httpd_S.cfg->handshake_timeout * 1000;
+		G.count++;
+		if (!addr_hold(hc))
+			close_conn(hc, "out of memory");
+	}
 	pthread_mutex_unlock(&G.lock);
+}
+
+bool httpd_guard_held(const struct hconn *hc)
+{
+	return hc->held; /* set before its first request, on its own thread */
 }
 
 void httpd_guard_remove(struct hconn *hc)
@@ -350,7 +410,9 @@ void httpd_guard_remove(struct hconn *hc)
 		hc->next->prev = hc->prev;
 	else if (G.tail == hc)
 		G.tail = hc->prev;
-	if (!hc->closing)
+	if (hc->held)
+		G.held--;
+	else if (!hc->closing)
 		G.count--;
 	addr_release(hc);
 	hc->prev = hc->next = NULL;
@@ -394,6 +456,11 @@ static void sweep(void)
 
 	pthread_mutex_lock(&G.lock);
 	for (struct hconn *c = G.head; c; c = c->next) {
+		if (c->held && c->fd >= 0 && !c->hs_deadline) {
+			reset_fd(c->fd);      /* a refusal held since the last tick */
+			c->hs_deadline = now; /* (as a mark: reset once) */
+			continue;
+		}
 		if (c->closing)
 			continue;
 		bool hs = c->hs_deadline && now >= c->hs_deadline;

@@ -230,6 +230,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	if (!rq || !hc || !rq->target)
 		return MHD_NO; /* allocation failed: drop the connection */
+	if (httpd_guard_held(hc))
+		return MHD_NO; /* refused at a limit (guard.c): nothing served */
 	if (!rq->started) {
 		rq->started = true;
 		if (header_size(conn, rq, method) > httpd_S.cfg->max_header_size) {

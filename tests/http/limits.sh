@@ -28,6 +28,16 @@ eq "served after 3 s idle" "[200]" "$(jget "$out" then)"
 out=$($PY "$HERE/ntlmclient.py" "$PORT" hold 3)
 eq "3 connections held, each answered" "[401, 401, 401]" "$(jget "$out" held)"
 contains "4th connection refused" '"error"' "$out"
+# A client that reconnects the moment it is refused: each refusal is held
+# until the guard's next tick (100 ms) before it is closed, never answered,
+# so the retries come at most about 10 a second (at once, a refusal took a
+# millisecond and such a loop hundreds a second); each is still refused.
+out=$($PY "$HERE/ntlmclient.py" "$PORT" retry 3 --secs 1)
+echo "retry at once after a refusal: $out"
+eq "refused connections get nothing" 0 "$(jget "$out" answered)"
+CHECKS=$((CHECKS + 1))
+$PY -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if 2 <= d["opened"] <= 40 and d["longest"] < 1.5 else 1)' \
+	"$out" || fail "refusals not held until the next tick, or held too long: $out"
 # Once they are closed, clients are served again (the server notices the
 # closed sockets on its own schedule: poll).
 code=000
@@ -55,6 +65,8 @@ eq "newcomer from an address at par refused" True "$($PY -c 'import json,sys; pr
 eq "no eviction for it" "[]" "$($PY -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1])["new"][0]["evicted"]))' "$out")"
 eq "newcomer from a fourth address let in" False "$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["new"][1]["refused"])' "$out")"
 ev=$($PY -c 'import json,sys; print(",".join(json.loads(sys.argv[1])["new"][1]["evicted"]))' "$out")
+# The evicted connection is reset (one RST), not shut down (FIN, then RST).
+eq "the eviction is a reset" reset "$($PY -c 'import json,sys; print(",".join(json.loads(sys.argv[1])["new"][1]["how"]))' "$out")"
 CHECKS=$((CHECKS + 1))
 [[ "$ev" == 127.0.0.2 || "$ev" == 127.0.0.3 ]] || fail "the fourth address evicted '$ev', want one of 127.0.0.2/3"
 server_alive "after the fair shares"

@@ -16,7 +16,11 @@ http.client, so each step's connection is under the test's control.
   ntlmclient.py PORT fair --hold ADDR:N[,ADDR:N...] --new ADDR [--new ADDR ...]
                 (holds N idle connections from each ADDR, then opens one from
                  each --new ADDR in turn: was it closed at once, and how many
-                 of the held ones were closed meanwhile)
+                 of the held ones were closed meanwhile, and how: reset or eof)
+  ntlmclient.py PORT retry N --secs S
+                (N connections each answered once, then for S seconds a new
+                 connection the moment the last one is closed: how many were
+                 opened, how many got any byte, the longest one lived)
 
 Prints one JSON object on stdout.
 """
@@ -147,19 +151,53 @@ def hold(a):
     return {"held": held, "extra": extra}
 
 
-def closed_within(s, secs):
-    """Has the server closed s (EOF or reset) within secs?"""
+def closed_how(s, secs):
+    """How the server closed s within secs: "eof", "reset", or None."""
     end = time.monotonic() + secs
     while time.monotonic() < end:
         s.settimeout(max(0.01, end - time.monotonic()))
         try:
             if s.recv(4096) == b"":
-                return True
+                return "eof"
         except socket.timeout:
-            return False
+            return None
         except OSError:
-            return True
-    return False
+            return "reset"
+    return None
+
+
+def closed_within(s, secs):
+    """Has the server closed s (EOF or reset) within secs?"""
+    return closed_how(s, secs) is not None
+
+
+def retry(a):
+    socks = []
+    for _ in range(a.n):
+        c = conn(a.port, timeout=60)
+        request(c, "/")
+        socks.append(c)
+    opened = answered = 0
+    longest = 0.0
+    end = time.monotonic() + a.secs
+    while time.monotonic() < end:
+        s = socket.create_connection(("127.0.0.1", a.port))
+        t0 = time.monotonic()
+        opened += 1
+        s.settimeout(5)
+        try:
+            while True:
+                b = s.recv(4096)
+                if not b:
+                    break
+                answered += 1
+        except OSError:
+            pass
+        longest = max(longest, time.monotonic() - t0)
+        s.close()
+    for c in socks:
+        c.close()
+    return {"opened": opened, "answered": answered, "longest": round(longest, 3)}
 
 
 def fair(a):
@@ -180,11 +218,17 @@ def fair(a):
         s.connect(("127.0.0.1", a.port))
         refused = closed_within(s, 0.5)
         evicted = []
+        how = []
         for i, (haddr, h) in enumerate(held):
-            if i not in gone and closed_within(h, 0.05):
+            if i in gone:
+                continue
+            k = closed_how(h, 0.05)
+            if k:
                 gone.add(i)
                 evicted.append(haddr)
-        out["new"].append({"addr": addr, "refused": refused, "evicted": evicted})
+                how.append(k)
+        out["new"].append({"addr": addr, "refused": refused, "evicted": evicted,
+                           "how": how})
         if refused:
             s.close()
         else:
@@ -231,11 +275,14 @@ def main():
     f = sub.add_parser("fair")
     f.add_argument("--hold", required=True)
     f.add_argument("--new", action="append", default=[])
+    rt = sub.add_parser("retry")
+    rt.add_argument("n", type=int)
+    rt.add_argument("--secs", type=float, default=1.0)
     b = sub.add_parser("bigheader")
     b.add_argument("n", type=int)
     a = p.parse_args()
     fn = {"handshake": handshake, "raw": raw, "idle": idle, "hold": hold,
-          "bigheader": bigheader, "fair": fair}[a.cmd]
+          "bigheader": bigheader, "fair": fair, "retry": retry}[a.cmd]
     print(json.dumps(fn(a)))
 
 
