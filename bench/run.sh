@@ -129,6 +129,7 @@ cpu_ticks() { # PID...: utime + stime of these processes, in clock ticks
 start_httpd() { # ACCOUNTS [wrapper...]: sets pid and port
 	local acc=$1
 	shift
+	: >"$tmp/hs.out" # created now: the server opens it in the background
 	"$@" "$build/ntlm" httpd --listen 127.0.0.1:0 --accounts "$acc" --profile cis \
 		--audit "$tmp/hs.jsonl" --max-connections $((C + 16)) --max-per-ip 0 --quiet \
 		${BENCH_HS_THREADS:+--threads "$BENCH_HS_THREADS"} >"$tmp/hs.out" 2>"$tmp/hs.err" &

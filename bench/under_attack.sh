@@ -60,6 +60,7 @@ ticks() { # PID...: utime + stime (+ reaped children) of these processes
 	echo "$t"
 }
 
+: >"$tmp/out" # created now: the server opens it in the background
 "$build/ntlm-httpd" --listen 127.0.0.1:0 --accounts "$tmp/accounts" --profile windows-default \
 	--root "$tmp/www" --audit "$tmp/audit.jsonl" --quiet >"$tmp/out" 2>"$tmp/err" &
 spid=$!

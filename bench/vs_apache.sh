@@ -125,6 +125,7 @@ TIMEFORMAT='%3U %3S'
 start_ntlm() { # NAME [options]: sets NPID and NPORT
 	local name=$1 i
 	shift
+	: >"$tmp/$name.out" # created now: the server opens it in the background
 	"$build/ntlm-httpd" --listen 127.0.0.1:0 --accounts "$tmp/accounts" --profile windows-default \
 		--root "$tmp/www" --audit "$tmp/$name.jsonl" --max-connections $((HOLD + 100)) \
 		--max-per-ip 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.log" &
