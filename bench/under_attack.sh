@@ -20,7 +20,7 @@
 #   - keep-alive: bench_httpd, 16 connections x BENCH_ATTACK_REQUESTS
 #     requests (one NTLM handshake each, then requests on the authenticated
 #     connection): requests/s of the keep-alive phase;
-#   - logons: bench_handshake, 8 clients x BENCH_ATTACK_LOGONS logons, each
+#   - logons: bench_handshake, 8 clients x BENCH_ATTACK_LOGONS (1000) logons, each
 #     on a new connection (at the limit, each evicts an attacker's).
 # Prints the medians of each and the ratio attacked / unattacked (target:
 # >= 0.90), the server's and the attacker's CPU, and fails when a legitimate
@@ -31,7 +31,7 @@ build=$(cd "${1:?usage: under_attack.sh BUILD_DIR}" && pwd)
 cd "$(dirname "$0")/.."
 ROUNDS=${BENCH_ATTACK_ROUNDS:-3}
 REQ=${BENCH_ATTACK_REQUESTS:-2000}
-LOGONS=${BENCH_ATTACK_LOGONS:-250}
+LOGONS=${BENCH_ATTACK_LOGONS:-1000}
 ADDRS=${BENCH_ATTACK_ADDRS:-127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5}
 PER=${BENCH_ATTACK_PER_ADDR:-64}
 NICE=${BENCH_ATTACK_NICE:-10}
