@@ -35,6 +35,8 @@
 
 #include <curl/curl.h>
 
+#include "bench_util.h"
+
 struct bench {
 	const char *url, *userpwd;
 	unsigned n, k;
@@ -120,12 +122,6 @@ static void *run(void *arg)
 	}
 	curl_easy_cleanup(c);
 	return NULL;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 static unsigned long number(const char *opt, const char *v)
@@ -227,7 +223,7 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	qsort(all, total, sizeof(double), cmp);
+	qsort(all, total, sizeof(double), cmp_double);
 	size_t first = 0;
 	while (first < total && all[first] < 0)
 		first++;
@@ -242,13 +238,13 @@ int main(int argc, char **argv)
 		       total, failed, secs, total / secs);
 	if (n_ok)
 		printf(", latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-		       all[first + (n_ok - 1) / 2], all[first + (n_ok * 99 + 99) / 100 - 1],
+		       rank_pct(all + first, n_ok, 50), rank_pct(all + first, n_ok, 99),
 		       all[total - 1]);
 	if (n_ok && b.rate > 0) {
 		/* the same without the time a handshake waited for its client */
-		qsort(svc, total, sizeof(double), cmp);
-		printf(" (service alone: p50 %.2f ms, p99 %.2f ms)", svc[first + (n_ok - 1) / 2],
-		       svc[first + (n_ok * 99 + 99) / 100 - 1]);
+		qsort(svc, total, sizeof(double), cmp_double);
+		printf(" (service alone: p50 %.2f ms, p99 %.2f ms)",
+		       rank_pct(svc + first, n_ok, 50), rank_pct(svc + first, n_ok, 99));
 	}
 	printf("\n");
 	curl_global_cleanup();

@@ -601,12 +601,6 @@ static void report_keepalive(const struct bench *b, unsigned long ok, double p1,
 	printf("overall                %.3f s   %.1f requests/s\n", all, total / all);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The lines of --logons: logons/s over the run, p50 and p99 of a logon. */
 static void report_logons(const struct bench *b, struct worker *w, unsigned long ok, double t)
 {
@@ -626,8 +620,8 @@ static void report_logons(const struct bench *b, struct worker *w, unsigned long
 	for (unsigned i = 0; i < b->threads; k += w[i].nlat, i++)
 		memcpy(all + k, w[i].lat, w[i].nlat * sizeof(*all));
 	qsort(all, n, sizeof(*all), cmp_double);
-	printf("logon time             p50 %.3f ms   p99 %.3f ms\n", all[(n - 1) / 2] * 1e3,
-	       all[(n - 1) * 99 / 100] * 1e3);
+	printf("logon time             p50 %.3f ms   p99 %.3f ms\n", rank_pct(all, n, 50) * 1e3,
+	       rank_pct(all, n, 99) * 1e3);
 out:
 	free(all);
 }

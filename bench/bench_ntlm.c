@@ -60,6 +60,8 @@
 
 #include "ntlmssp.h"
 
+#include "bench_util.h"
+
 #if NETTLE_VERSION_MAJOR >= 4
 #define DIGEST(fn, ctx, len, out) fn(ctx, out)
 #else
@@ -706,12 +708,6 @@ static double child(const char *self, int impl, const struct row *r, unsigned ms
 	    got <= 0)
 		die("%s %s: the measurement failed", impl_names[impl], r->name);
 	return strtod(buf, NULL);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 static double median(double *v, unsigned n)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* What the HTTP load tools (bench_httpd, bench_keepalive) read back after a
- * run: the audit file's success events and the CPU time of a process. */
+/* What the load tools share: the audit file's success events and the CPU
+ * time of a process, read back after a run (bench_httpd, bench_keepalive),
+ * and the order and ranks of measured times (bench_keepalive,
+ * bench_handshake, bench_ntlm). */
 #ifndef NTLM_BENCH_UTIL_H
 #define NTLM_BENCH_UTIL_H
 
@@ -51,6 +53,20 @@ static inline double self_cpu(void)
 	struct timespec t;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* qsort's comparison of doubles, ascending. */
+static inline int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The pct-th percentile of v, sorted ascending, n > 0: the nearest rank
+ * (the smallest value with at least pct % of v at or below it). */
+static inline double rank_pct(const double *v, size_t n, unsigned pct)
+{
+	return v[(n * pct + 99) / 100 - 1];
 }
 
 #endif

@@ -26,7 +26,7 @@
  * refused (an attacker's loop, or a client's retry) otherwise turns each
  * refusal into a busy loop of accept, refusal and reconnection that both
  * sides pay for in CPU, at the expense of the clients being served. At most
- * HELD_MAX(limit) are held; beyond that a refusal closes at once, as before.
+ * held_max(limit) are held; beyond that a refusal closes at once, as before.
  *
  * The list of connections and each connection's guard fields are under
  * one lock. A connection leaves the list in libmicrohttpd's "closed"
