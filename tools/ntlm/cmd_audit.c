@@ -590,7 +590,9 @@ static void say_file(struct shared *sh, size_t f, const char *err, bool always)
 	struct said *s = sh->said && f != sh->turn ? &sh->said[f] : NULL;
 	if (!s) {
 		say_locked(sh, err, always);
-	} else if (always || s->n < MAX_SHOWN_ERRORS) {
+	} else if (s->n < MAX_SHOWN_ERRORS || (always && s->n == MAX_SHOWN_ERRORS)) {
+		/* the room: MAX_SHOWN_ERRORS refusals and one last word (a file
+		 * read by one reader ends once) */
 		if (!(s->msg[s->n] = strdup(err))) {
 			pthread_mutex_unlock(&sh->lock);
 			die(sh->cmd, "out of memory");
