@@ -3,9 +3,10 @@
 # bench_validate (handshakes in one process, no HTTP; docs/domain.md, "The
 # winbind path alone") against a local account file: 4 threads x 20
 # handshakes all succeed, closed loop and open loop (--rate), with one audit
-# success event each (and one for the self-check); a wrong password and an
-# unknown user make every handshake fail, say why and exit 1; a bad option
-# or account store exits 2.
+# success event each (and one for the warm-up); --self-check's wrong
+# password is refused (one failure event); a wrong password and an unknown
+# user make every handshake fail, say why and exit 1; a bad option or
+# account store exits 2.
 set -u
 source "$(dirname "$0")/lib.bash"
 build=$(dirname "$NTLM")
@@ -13,11 +14,11 @@ BV=$build/bench_validate
 [ -x "$BV" ] || { echo "no $BV"; exit 1; }
 
 out=$("$BV" --accounts "file:$TMP/accounts" --user 'DEMO\demo' --password "$DEMO_PW" \
-	--threads 4 --handshakes 20 --audit "$TMP/v.audit" 2>&1)
+	--threads 4 --handshakes 20 --audit "$TMP/v.audit" --self-check 2>&1)
 rc=$?
 echo "$out"
 eq "closed loop: exit status" 0 "$rc"
-contains "closed loop: the self-check passes" "self-check: the password: ok" "$out"
+contains "closed loop: the warm-up passes" "warm-up: the password: ok" "$out"
 contains "closed loop: the self-check refuses a wrong password" \
 	"self-check: a wrong password: refused, NTLM_E_LOGON_FAILURE" "$out"
 contains "closed loop: the count" "threads 4, handshakes 80 (0 failed)" "$out"
@@ -35,6 +36,7 @@ out=$("$BV" --accounts "file:$TMP/accounts" --user 'DEMO\demo' --password "$DEMO
 rc=$?
 echo "$out"
 eq "open loop: exit status" 0 "$rc"
+lacks "open loop: no self-check unless asked" "self-check:" "$out"
 contains "open loop: the schedule" "threads 4, offered 400.0/s, handshakes 80 (0 failed, " "$out"
 contains "open loop: 80 successes" "ok 80 of 80" "$out"
 contains "open loop: the service time" "(service alone: p50 " "$out"
@@ -49,8 +51,8 @@ out=$("$BV" --accounts "file:$TMP/accounts" --user 'DEMO\demo' --password 'Wrong
 rc=$?
 echo "$out"
 eq "wrong password: exit status" 1 "$rc"
-contains "wrong password: the self-check says so" \
-	"self-check: the password: FAILED (validation: NTLM_E_LOGON_FAILURE" "$out"
+contains "wrong password: the warm-up says so" \
+	"warm-up: the password: FAILED (validation: NTLM_E_LOGON_FAILURE" "$out"
 contains "wrong password: every handshake fails" "handshakes 80 (80 failed)" "$out"
 contains "wrong password: no success" "ok 0 of 80" "$out"
 contains "wrong password: why" "first failure: validation: NTLM_E_LOGON_FAILURE" "$out"
