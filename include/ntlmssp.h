@@ -233,6 +233,13 @@ typedef ntlm_status (*ntlm_accounts_fn)(void *arg, const char *domain, const cha
 					uint8_t nt_hash[16]);
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_accounts_new_callback(ntlm_accounts_fn fn, void *arg,
 							      struct ntlm_accounts **out);
+/* Can checking a response against a (ntlm_step on an AUTHENTICATE) wait
+ * on something outside this process: a "winbind" backend (winbindd, then a
+ * domain controller: milliseconds, or seconds when one is down), or a
+ * callback store (the library cannot tell what the callback does)? 1 if
+ * so, 0 for file stores alone and for NULL. A server that serves many
+ * connections on one thread takes such steps to another thread. */
+NTLM_API int ntlm_accounts_may_wait(const struct ntlm_accounts *a);
 NTLM_API void ntlm_accounts_close(struct ntlm_accounts *a);
 
 /* ---- audit --------------------------------------------------------------- */
@@ -360,6 +367,18 @@ NTLM_API NTLM_MUST_USE ntlm_status ntlm_ctx_set_peer(struct ntlm_ctx *ctx, const
  */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_step(struct ntlm_ctx *ctx, const uint8_t *in, size_t in_len,
 					     uint8_t **out, size_t *out_len);
+/*
+ * Would ntlm_step(ctx, in, in_len) wait on something outside this process?
+ * 1 when ctx is a server waiting for its AUTHENTICATE, in is one, and the
+ * account it names would be checked by a backend that may wait
+ * (ntlm_accounts_may_wait): no file store before it knows the name. 0
+ * otherwise: a file store knows the account, a client, a NEGOTIATE, a
+ * message that does not decode (the step fails at once). Changes nothing in
+ * ctx and asks no backend that may wait; clears ntlm_error_message(). A
+ * server that serves many connections on one thread takes the steps for
+ * which this says 1 to another thread, and keeps the others.
+ */
+NTLM_API int ntlm_step_may_wait(struct ntlm_ctx *ctx, const uint8_t *in, size_t in_len);
 
 /* Message protection after NTLM_OK. sig is the 16-byte NTLMSSP_MESSAGE_SIGNATURE. */
 NTLM_API NTLM_MUST_USE ntlm_status ntlm_sign(struct ntlm_ctx *ctx, const uint8_t *msg, size_t len,

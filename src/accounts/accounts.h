@@ -64,6 +64,12 @@ void ntlm_accounts_append(struct ntlm_accounts *head, struct ntlm_accounts *tail
 /* The first verifier in the chain (the one whose names the CHALLENGE
  * carries), or NULL. */
 struct ntlm_verifier *ntlm_accounts_first_verifier(const struct ntlm_accounts *s);
+/* Can checking a response wait on something outside this process: a
+ * verifier (winbindd, then a domain controller), or a callback store (the
+ * library cannot tell what the callback does)? File stores alone: false. */
+bool ntlm_accounts_chain_may_wait(const struct ntlm_accounts *s);
+/* The same for this one backend. */
+bool ntlm_accounts_backend_may_wait(const struct ntlm_accounts *s);
 /*
  * Opens the backends a spec names, in order (docs/domain.md):
  *   "file:PATH"                   a file store

@@ -81,6 +81,21 @@ struct ntlm_verifier *ntlm_accounts_first_verifier(const struct ntlm_accounts *s
 	return NULL;
 }
 
+static const struct ntlm_accounts_ops cb_ops;
+
+bool ntlm_accounts_backend_may_wait(const struct ntlm_accounts *s)
+{
+	return s && (s->verifier || s->ops == &cb_ops);
+}
+
+bool ntlm_accounts_chain_may_wait(const struct ntlm_accounts *s)
+{
+	for (; s; s = s->next)
+		if (ntlm_accounts_backend_may_wait(s))
+			return true;
+	return false;
+}
+
 ntlm_status ntlm_accounts_lookup(struct ntlm_accounts *s, const char *domain, const char *user,
 				 struct ntlm_account *acct)
 {

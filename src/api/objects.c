@@ -219,6 +219,11 @@ ntlm_status ntlm_accounts_new_callback(ntlm_accounts_fn fn, void *arg, struct nt
 	return ntlm_accounts_callback_new(fn, arg, out);
 }
 
+int ntlm_accounts_may_wait(const struct ntlm_accounts *a)
+{
+	return ntlm_accounts_chain_may_wait(a);
+}
+
 void ntlm_accounts_close(struct ntlm_accounts *a)
 {
 	ntlm_accounts_free(a);

@@ -413,6 +413,15 @@ ntlm_status ntlm_ctx_set_peer(struct ntlm_ctx *c, const char *peer)
 
 /* ---- the exchange -------------------------------------------------------- */
 
+int ntlm_step_may_wait(struct ntlm_ctx *c, const uint8_t *in, size_t in_len)
+{
+	int r = 0;
+	if (c && c->is_server && in && in_len <= NTLM_MAX_TOKEN)
+		r = ntlm_ctx_server_may_wait(c, in, in_len);
+	ntlm_err_clear();
+	return r;
+}
+
 ntlm_status ntlm_step(struct ntlm_ctx *c, const uint8_t *in, size_t in_len, uint8_t **out,
 		      size_t *out_len)
 {

@@ -93,6 +93,8 @@ struct ntlm_ctx {
 /* client.c / server.c */
 NTLM_RESULT ntlm_ctx_client_step(struct ntlm_ctx *c, const uint8_t *in, size_t in_len,
 				 uint8_t **out, size_t *out_len);
+/* ntlm_step_may_wait for a server (errors are set, not cleared). */
+int ntlm_ctx_server_may_wait(struct ntlm_ctx *c, const uint8_t *in, size_t in_len);
 NTLM_RESULT ntlm_ctx_server_step(struct ntlm_ctx *c, const uint8_t *in, size_t in_len,
 				 uint8_t **out, size_t *out_len);
 

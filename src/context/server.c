@@ -640,6 +640,38 @@ static const struct {
 	{ CTX_WAIT_AUTHENTICATE, NTLM_WIRE_AUTHENTICATE, on_authenticate },
 };
 
+/* The backends in lookup order, as verify_response asks them, up to the
+ * first that may wait; the file stores before it are asked for the name
+ * (their answer is kept nowhere). */
+int ntlm_ctx_server_may_wait(struct ntlm_ctx *c, const uint8_t *in, size_t in_len)
+{
+	struct ntlm_wire_authenticate am;
+	struct ntlm_account acct;
+	char user[sizeof(c->user)], domain[sizeof(c->domain)];
+	uint32_t type;
+	int r = 0;
+
+	if (c->state != CTX_WAIT_AUTHENTICATE || !ntlm_accounts_chain_may_wait(c->accounts) ||
+	    ntlm_wire_peek_type(in, in_len, &type) != NTLM_OK || type != NTLM_WIRE_AUTHENTICATE ||
+	    ntlm_wire_authenticate_decode(in, in_len, &am) != NTLM_OK ||
+	    ntlm_ctx_wire_string(am.user, am.flags, user, sizeof(user), "UserName") != NTLM_OK ||
+	    ntlm_ctx_wire_string(am.domain, am.flags, domain, sizeof(domain), "DomainName") !=
+		    NTLM_OK)
+		return 0;
+	if (!user[0])
+		return 0; /* anonymous: no backend is asked */
+	for (struct ntlm_accounts *b = c->accounts; b; b = b->next) {
+		if (ntlm_accounts_backend_may_wait(b)) {
+			r = 1;
+			break;
+		}
+		if (ntlm_accounts_lookup(b, domain, user, &acct) != NTLM_E_NO_SUCH_USER)
+			break; /* this store decides (or fails at once) */
+	}
+	ntlm_account_clear(&acct);
+	return r;
+}
+
 ntlm_status ntlm_ctx_server_step(struct ntlm_ctx *c, const uint8_t *in, size_t in_len,
 				 uint8_t **out, size_t *out_len)
 {

@@ -410,6 +410,111 @@ static void test_account_type_from_domain(void **state)
 	ntlm_accounts_free(acc);
 }
 
+static ntlm_status no_such_user(void *arg, const char *domain, const char *user,
+				uint8_t nt_hash[16])
+{
+	(void)arg;
+	(void)domain;
+	(void)user;
+	(void)nt_hash;
+	return NTLM_E_NO_SUCH_USER;
+}
+
+/* A server waiting for its AUTHENTICATE, and that AUTHENTICATE (t3). */
+struct half {
+	struct ntlm_ctx *client, *server;
+	uint8_t *t1, *t3;
+	size_t l1, l3;
+};
+
+static void half_run(struct half *h, const struct ntlm_policy *p, struct ntlm_accounts *acc,
+		     const char *domain, const char *user, const char *pw)
+{
+	struct ntlm_cred *cred = NULL;
+	uint8_t *t2 = NULL;
+	size_t l2;
+
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(ntlm_cred_new_password(domain, user, pw, &cred), NTLM_OK);
+	assert_int_equal(ntlm_client_new(p, cred, "host/mem1", 0, &h->client), NTLM_OK);
+	assert_int_equal(ntlm_server_new(p, acc, &h->server), NTLM_OK);
+	assert_int_equal(ntlm_step(h->client, NULL, 0, &h->t1, &h->l1), NTLM_CONTINUE);
+	/* a NEGOTIATE never waits */
+	assert_int_equal(ntlm_step_may_wait(h->server, h->t1, h->l1), 0);
+	assert_int_equal(ntlm_step(h->server, h->t1, h->l1, &t2, &l2), NTLM_CONTINUE);
+	assert_int_equal(ntlm_step(h->client, t2, l2, &h->t3, &h->l3), NTLM_OK);
+	ntlm_free(t2);
+	ntlm_cred_free(cred);
+}
+
+static void half_free(struct half *h)
+{
+	ntlm_ctx_free(h->client);
+	ntlm_ctx_free(h->server);
+	ntlm_free(h->t1);
+	ntlm_free(h->t3);
+}
+
+/* ntlm_step_may_wait: 1 only when the backend that would decide may wait,
+ * and asking changes nothing (the DC is not called, the step then works). */
+static void test_step_may_wait(void **state)
+{
+	(void)state;
+	struct ntlm_policy p = pol("cis");
+	struct dc dc = { 0 };
+	struct ntlm_accounts *file = NULL, *chain = NULL, *dconly = dc_backend(&dc);
+	struct half h;
+	uint8_t *out = NULL;
+	size_t out_len = 0;
+	char dir[256], path[300];
+
+	assert_int_equal(t_mkdtemp(dir, sizeof(dir), "wait"), 0);
+	snprintf(path, sizeof(path), "%s/acc", dir);
+	/* D\u, password "Password" */
+	t_write_file(path, "D:u:a4f49c406510bdcab6824ee7c30fd852\n", 37);
+	assert_int_equal(ntlm_accounts_open(path, &file), NTLM_OK);
+	assert_int_equal(ntlm_accounts_open(path, &chain), NTLM_OK);
+	ntlm_accounts_append(chain, dc_backend(&dc));
+
+	/* file, then the domain: the file's account is decided here */
+	half_run(&h, &p, chain, "D", "u", "Password");
+	assert_int_equal(ntlm_step_may_wait(h.server, h.t3, h.l3), 0);
+	/* not the client's, not garbage, not a truncated message */
+	assert_int_equal(ntlm_step_may_wait(h.client, h.t3, h.l3), 0);
+	assert_int_equal(ntlm_step_may_wait(h.server, (const uint8_t *)"NTLMSSP", 8), 0);
+	assert_int_equal(ntlm_step_may_wait(h.server, h.t3, 40), 0);
+	assert_int_equal(ntlm_step_may_wait(NULL, h.t3, h.l3), 0);
+	assert_int_equal(ntlm_step_may_wait(h.server, NULL, 0), 0);
+	assert_int_equal(ntlm_step(h.server, h.t3, h.l3, &out, &out_len), NTLM_OK);
+	/* once done, nothing waits any more */
+	assert_int_equal(ntlm_step_may_wait(h.server, h.t3, h.l3), 0);
+	half_free(&h);
+	assert_int_equal(dc.calls, 0);
+
+	/* a name the file does not know goes on to the domain */
+	half_run(&h, &p, chain, "TESTDOM", "alice", PASSWORD);
+	assert_int_equal(ntlm_step_may_wait(h.server, h.t3, h.l3), 1);
+	assert_int_equal(dc.calls, 0); /* asking did not ask the DC */
+	assert_int_equal(ntlm_step(h.server, h.t3, h.l3, &out, &out_len), NTLM_OK);
+	assert_int_equal(dc.calls, 1);
+	assert_string_equal(ntlm_ctx_user(h.server), "alice");
+	half_free(&h);
+
+	/* the domain alone: every account; a file alone: none */
+	half_run(&h, &p, dconly, "D", "u", "Password");
+	assert_int_equal(ntlm_step_may_wait(h.server, h.t3, h.l3), 1);
+	half_free(&h);
+	half_run(&h, &p, file, "TESTDOM", "alice", PASSWORD);
+	assert_int_equal(ntlm_step_may_wait(h.server, h.t3, h.l3), 0);
+	half_free(&h);
+
+	ntlm_accounts_free(chain);
+	ntlm_accounts_free(dconly);
+	ntlm_accounts_free(file);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_spec(void **state)
 {
 	(void)state;
@@ -423,6 +528,13 @@ static void test_spec(void **state)
 	assert_int_equal(ntlm_accounts_spec_open(path, &a), NTLM_OK);
 	assert_null(a->next);
 	assert_null(ntlm_accounts_first_verifier(a));
+	/* A file store never waits on another process; NULL neither. */
+	assert_int_equal(ntlm_accounts_may_wait(a), 0);
+	assert_int_equal(ntlm_accounts_may_wait(NULL), 0);
+	ntlm_accounts_free(a);
+	/* A callback store may (the library cannot tell what it does). */
+	assert_int_equal(ntlm_accounts_new_callback(no_such_user, NULL, &a), NTLM_OK);
+	assert_int_equal(ntlm_accounts_may_wait(a), 1);
 	ntlm_accounts_free(a);
 	/* file then winbind, with blanks. */
 	snprintf(spec, sizeof(spec), " file:%s ,  winbind ", path);
@@ -432,6 +544,10 @@ static void test_spec(void **state)
 	assert_non_null(a->next);
 	assert_non_null(a->next->verifier);
 	assert_ptr_equal(ntlm_accounts_first_verifier(a), a->next->verifier);
+	/* winbind behind a file: a check may wait on winbindd. */
+	assert_int_equal(ntlm_accounts_may_wait(a), 1);
+	assert_int_equal(ntlm_accounts_may_wait(a->next), 1);
+	assert_int_equal(ntlm_accounts_chain_may_wait(a->next->next), false);
 	struct ntlm_account acct;
 	assert_int_equal(ntlm_accounts_lookup(a->next, "D", "u", &acct), NTLM_E_NO_SUCH_USER);
 	ntlm_accounts_free(a);
@@ -461,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_order),
 		cmocka_unit_test(test_account_type_from_domain),
 		cmocka_unit_test(test_spec),
+		cmocka_unit_test(test_step_may_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
