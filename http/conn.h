@@ -54,6 +54,8 @@ struct hconn {
 struct hreq {
 	char *target; /* the raw request target, as received (stored after the struct) */
 	bool started;
+	bool decided;		   /* what follows the decision was done (on_request) */
+	struct httpd_job *job;	   /* the decision left a step for a domain thread */
 	bool serve;		   /* authorized: serve it once the body is in */
 	struct MHD_Response *resp; /* else: this response; owned until queued */
 	unsigned status;
@@ -74,10 +76,14 @@ struct httpd_shared {
 	 * --threads 0 or 1 */
 	struct MHD_Daemon *daemon[HTTPD_MAX_WORKERS];
 	unsigned n_daemons;
+	bool async; /* workers serve many connections: steps that may wait go to
+		       the domain threads (validate.c) */
 };
 extern struct httpd_shared httpd_S;
 
 /* handshake.c ------------------------------------------------------------------ */
+
+struct httpd_job; /* validate.c */
 
 /* A plain-text response with a static message. */
 struct MHD_Response *httpd_text_response(const char *msg);
@@ -99,9 +105,35 @@ void httpd_on_audit_event(const struct ntlm_audit_event *e, void *arg);
  * connection's handshake, an AUTHENTICATE finishes it. */
 void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq);
 
+/* The AUTHENTICATE step and what follows it (the identity, or the
+ * refusal): on the worker, or on a domain thread (validate.c). */
+void httpd_finish_step(struct hconn *hc, struct hreq *rq, bool spnego, const uint8_t *tok,
+		       size_t len);
+/* A job dropped because the server stops: 503, the handshake dropped and
+ * audited as abandoned. */
+void httpd_refuse_stopping(struct hconn *hc, struct hreq *rq);
+
 /* Frees the connection's handshake in progress, if any (its CHALLENGE goes
  * unanswered), and the generation it borrowed from. */
 void httpd_drop_handshake(struct hconn *hc);
+
+/* validate.c: steps that may wait on the domain, off the workers ------------------ */
+
+/* The job for a step of this suspended-to-be connection (tok copied), or
+ * NULL when out of memory. */
+struct httpd_job *httpd_job_new(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq,
+				bool spnego, const uint8_t *tok, size_t len);
+/* Runs the step on this thread, and frees the job. */
+void httpd_job_run_here(struct httpd_job *j);
+/* Up to max_threads threads, started on demand. 0, or -1 with *why. */
+int httpd_validate_start(unsigned max_threads, char *why, size_t why_len);
+/* Is there a thread to take a job (one is started if none is)? If so,
+ * suspend the connection, then submit: the job's thread resumes it. */
+bool httpd_validate_ready(void);
+void httpd_validate_submit(struct httpd_job *j);
+/* Answers the jobs not started (503), waits up to wait_ms for the running
+ * ones; returns how many still run (0: all threads joined). */
+unsigned httpd_validate_stop(unsigned wait_ms);
 
 /* guard.c: connection limits and deadlines ---------------------------------------- */
 

@@ -302,13 +302,28 @@ out:
 	fe_live_put(&httpd_S.live, gen);
 }
 
-static void finish_handshake(struct hconn *hc, struct hreq *rq, bool spnego, const uint8_t *tok,
-			     size_t len)
+/* Would this step wait on the domain (ntlm_step_may_wait)? Under SPNEGO,
+ * of the NTLMSSP message inside the NegTokenResp. */
+static bool step_may_wait(struct hconn *hc, bool spnego, const uint8_t *tok, size_t len)
+{
+	if (!ntlm_accounts_may_wait(hc->gen->accounts))
+		return false; /* file stores alone: no need to look */
+	if (spnego) {
+		struct ntlm_spnego_token t;
+		if (ntlm_spnego_decode(tok, len, &t) != NTLM_OK || !t.mech_token.len)
+			return false;
+		tok = t.mech_token.p;
+		len = t.mech_token.len;
+	}
+	return ntlm_step_may_wait(hc->ctx, tok, len) == 1;
+}
+
+static void finish_handshake(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq,
+			     bool spnego, const uint8_t *tok, size_t len)
 {
 	uint8_t *out = NULL;
 	size_t out_len = 0;
 	char reason[200];
-	ntlm_status st;
 
 	if (!hc->ctx || hc->spnego != spnego) {
 		httpd_drop_handshake(hc);
@@ -355,6 +370,38 @@ static void finish_handshake(struct hconn *hc, struct hreq *rq, bool spnego, con
 		httpd_health_refused(HTTPD_REFUSED_HANDSHAKE_TIMEOUT);
 		return;
 	}
+	/* An AUTHENTICATE that the domain checks (winbind): on a domain
+	 * thread, this connection suspended meanwhile (validate.c), so that
+	 * this worker's other connections do not wait for the domain
+	 * controller. A local account's: here. Out of memory: here too. */
+	if (hc->challenged && httpd_S.async && step_may_wait(hc, spnego, tok, len)) {
+		rq->job = httpd_job_new(conn, hc, rq, spnego, tok, len);
+		if (rq->job)
+			return;
+	}
+	httpd_finish_step(hc, rq, spnego, tok, len);
+}
+
+void httpd_refuse_stopping(struct hconn *hc, struct hreq *rq)
+{
+	if (hc->ctx)
+		fe_live_event(&httpd_S.live, NTLM_EVENT_HANDSHAKE_ABANDONED, hc->peer,
+			      "the server stopped before the AUTHENTICATE was checked: the "
+			      "handshake was dropped");
+	httpd_drop_handshake(hc);
+	httpd_set_response(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+			   httpd_text_response("503 Service Unavailable: the server is "
+					       "stopping\n"));
+	hc->refusals = MAX_REFUSALS; /* and the connection closes */
+	httpd_set_detail(rq, "(the server is stopping)");
+}
+
+void httpd_finish_step(struct hconn *hc, struct hreq *rq, bool spnego, const uint8_t *tok,
+		       size_t len)
+{
+	uint8_t *out = NULL;
+	size_t out_len = 0;
+	ntlm_status st;
 	unsigned before = tl_events;
 	bool challenged = hc->challenged;
 	st = step(hc, tok, len, &out, &out_len);
@@ -488,7 +535,7 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 		} else if (t.kind == NTLM_SPNEGO_INIT) {
 			start_handshake(hc, rq, scheme, true, tok, len);
 		} else {
-			finish_handshake(hc, rq, true, tok, len);
+			finish_handshake(conn, hc, rq, true, tok, len);
 		}
 		goto out;
 	}
@@ -516,7 +563,7 @@ void httpd_decide(struct MHD_Connection *conn, struct hconn *hc, struct hreq *rq
 	if (type == 1) {
 		start_handshake(hc, rq, scheme, false, tok, len);
 	} else if (type == 3) {
-		finish_handshake(hc, rq, false, tok, len);
+		finish_handshake(conn, hc, rq, false, tok, len);
 	} else {
 		httpd_set_response(
 			rq, MHD_HTTP_BAD_REQUEST,

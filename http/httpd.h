@@ -34,6 +34,9 @@
 	0xffffffffu /* one worker per CPU; a thread per connection with --proxy */
 #define HTTPD_THREADS_MAX 256u
 #define HTTPD_MAX_HANDSHAKES 16u /* NEGOTIATEs per connection */
+#define HTTPD_DOMAIN_THREADS_DEFAULT 16u
+#define HTTPD_DOMAIN_THREADS_MAX 256u
+#define HTTPD_STOP_WAIT_MS 5000u /* for the domain logons in flight, at the stop */
 
 struct httpd_config {
 	const char *listen;	      /* "HOST:PORT", "[v6]:PORT"; port 0 = any free port */
@@ -58,9 +61,10 @@ struct httpd_config {
 	size_t max_header_size;
 	size_t max_body_size;
 	unsigned proxy_timeout;
-	unsigned threads; /* workers; 0: a thread per connection; HTTPD_THREADS_DEFAULT */
-	bool quiet;	  /* no request log on stderr */
-	const char *user; /* started as root: become this user once listening */
+	unsigned threads;	 /* workers; 0: a thread per connection; HTTPD_THREADS_DEFAULT */
+	unsigned domain_threads; /* at most, for the steps that may wait (validate.c) */
+	bool quiet;		 /* no request log on stderr */
+	const char *user;	 /* started as root: become this user once listening */
 };
 
 void httpd_config_defaults(struct httpd_config *cfg);

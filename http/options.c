@@ -76,6 +76,8 @@ void cmd_httpd_usage(FILE *f)
 		"  --threads N              worker threads, each serving many connections\n"
 		"                           (default: one per CPU; 0 = a thread per\n"
 		"                           connection, the default with --proxy)\n"
+		"  --domain-threads N       at most N threads check domain logons (winbind)\n"
+		"                           while the workers go on (default %u)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -u, --user NAME          started as root: become NAME (its groups too)\n"
 		"                           once the files are open and the socket bound\n"
@@ -89,7 +91,8 @@ void cmd_httpd_usage(FILE *f)
 		HTTPD_DEFAULT_MAX_CONNECTIONS, HTTPD_DEFAULT_MAX_PER_IP,
 		HTTPD_DEFAULT_HANDSHAKE_TIMEOUT, HTTPD_DEFAULT_HEADER_TIMEOUT,
 		HTTPD_DEFAULT_IDLE_TIMEOUT, HTTPD_DEFAULT_MAX_HEADER_SIZE,
-		HTTPD_DEFAULT_MAX_BODY_SIZE, HTTPD_DEFAULT_PROXY_TIMEOUT);
+		HTTPD_DEFAULT_MAX_BODY_SIZE, HTTPD_DEFAULT_PROXY_TIMEOUT,
+		HTTPD_DOMAIN_THREADS_DEFAULT);
 }
 
 /* A decimal number in [min, max], or a usage error. */
@@ -137,6 +140,7 @@ enum {
 	OPT_MAX_BODY_SIZE,
 	OPT_PROXY_TIMEOUT,
 	OPT_THREADS,
+	OPT_DOMAIN_THREADS,
 	OPT_ACCOUNTS,
 };
 
@@ -166,6 +170,7 @@ static const struct option long_options[] = {
 	{ "max-body-size", required_argument, NULL, OPT_MAX_BODY_SIZE },
 	{ "proxy-timeout", required_argument, NULL, OPT_PROXY_TIMEOUT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "domain-threads", required_argument, NULL, OPT_DOMAIN_THREADS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -257,6 +262,10 @@ int cmd_httpd(const struct tool_cmd *self, int argc, char **argv)
 			break;
 		case OPT_THREADS:
 			cfg.threads = (unsigned)number(self, "--threads", v, 0, HTTPD_THREADS_MAX);
+			break;
+		case OPT_DOMAIN_THREADS:
+			cfg.domain_threads = (unsigned)number(self, "--domain-threads", v, 1,
+							      HTTPD_DOMAIN_THREADS_MAX);
 			break;
 		default:
 			usage_error(self, "unknown option");

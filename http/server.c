@@ -215,6 +215,28 @@ static unsigned long long declared_length(struct MHD_Connection *conn)
 	return n;
 }
 
+/* What the decision means for the request's body: refused with a body too
+ * large to be read, or authorized with one too large to forward. Else
+ * MHD_YES, nothing queued. */
+static enum MHD_Result after_decision(struct MHD_Connection *conn, struct hconn *hc,
+				      struct hreq *rq, const char *method)
+{
+	struct MHD_Response *r;
+	unsigned long long declared = declared_length(conn);
+
+	if (!rq->serve && declared > UNAUTH_BODY_MAX) {
+		r = rq->resp;
+		rq->resp = NULL;
+		return queue(conn, hc, rq, method, rq->status, r, true);
+	}
+	if (rq->serve && httpd_S.cfg->proxy && declared > httpd_S.cfg->max_body_size) {
+		hc->id.requests++;
+		return queue(conn, hc, rq, method, MHD_HTTP_CONTENT_TOO_LARGE,
+			     httpd_text_response("413 Content Too Large\n"), true);
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_size, void **req_cls)
@@ -252,18 +274,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			httpd_decide(conn, hc, rq);
 		}
 		httpd_guard_request(hc, true);
-		unsigned long long declared = declared_length(conn);
-		if (!rq->serve && declared > UNAUTH_BODY_MAX) {
-			r = rq->resp;
-			rq->resp = NULL;
-			return queue(conn, hc, rq, method, rq->status, r, true);
+		if (rq->job) {
+			/* A step that may wait on the domain (validate.c): the
+			 * connection waits, suspended, and this worker goes on
+			 * with its others; the job's thread resumes it, and
+			 * libmicrohttpd calls here again. */
+			struct httpd_job *job = rq->job;
+			rq->job = NULL;
+			if (httpd_validate_ready()) {
+				MHD_suspend_connection(conn);
+				httpd_validate_submit(job);
+				return MHD_YES;
+			}
+			httpd_job_run_here(job); /* no thread could be started */
 		}
-		if (rq->serve && httpd_S.cfg->proxy && declared > httpd_S.cfg->max_body_size) {
-			hc->id.requests++;
-			return queue(conn, hc, rq, method, MHD_HTTP_CONTENT_TOO_LARGE,
-				     httpd_text_response("413 Content Too Large\n"), true);
-		}
-		return MHD_YES;
+		rq->decided = true;
+		return after_decision(conn, hc, rq, method);
+	}
+	if (!rq->decided) {
+		/* The first call since the domain thread resumed the connection:
+		 * libmicrohttpd calls again at the stage where it was suspended
+		 * (the headers), so this is that first call's end; a response
+		 * queued now would close the connection after it. */
+		rq->decided = true;
+		return after_decision(conn, hc, rq, method);
 	}
 	if (*upload_size) {
 		/* A body that is only discarded is not read forever either
@@ -393,6 +427,7 @@ void httpd_config_defaults(struct httpd_config *cfg)
 	cfg->max_body_size = HTTPD_DEFAULT_MAX_BODY_SIZE;
 	cfg->proxy_timeout = HTTPD_DEFAULT_PROXY_TIMEOUT;
 	cfg->threads = HTTPD_THREADS_DEFAULT;
+	cfg->domain_threads = HTTPD_DOMAIN_THREADS_DEFAULT;
 }
 
 /* --threads when not given: one worker per CPU, or a thread per connection
@@ -528,6 +563,8 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	struct ntlm_audit *audit = NULL;
 	ntlm_status st;
 	bool proxy_ready = false, files_ready = false, live_ready = false, guard_ready = false;
+	bool pool_ready = false;
+	unsigned stranded = 0;
 
 	memset(&httpd_S, 0, sizeof(httpd_S));
 	httpd_S.cfg = cfg;
@@ -639,7 +676,18 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 	if (pool < 16384)
 		pool = 16384;
 	unsigned threads = worker_threads(cfg);
+	/* Workers that serve many connections each hand the steps that may
+	 * wait on the domain to the domain threads (validate.c); a thread per
+	 * connection (--threads 0) waits on its own. */
+	if (threads > 0) {
+		if (httpd_validate_start(cfg->domain_threads, why, why_len) != 0)
+			goto out;
+		pool_ready = true;
+		httpd_S.async = true;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	if (httpd_S.async)
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
 	if (threads == 0)
 		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
 	else
@@ -696,9 +744,29 @@ int httpd_run(const struct httpd_config *cfg, char *why, size_t why_len)
 		reload();
 	}
 	httpd_log_now("ntlm httpd: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	stop_daemons(); /* closes the connections, and the sockets */
 	rc = 0;
+	/* Before the daemons: libmicrohttpd cannot stop with a connection
+	 * suspended. */
+	if (pool_ready) {
+		stranded = httpd_validate_stop(HTTPD_STOP_WAIT_MS);
+		pool_ready = false;
+	}
+	if (stranded) {
+		/* Their threads still wait on winbindd, with the connections,
+		 * the contexts and the accounts they use: leave all of it to
+		 * the end of the process, but write the log and the audit. */
+		httpd_log_now("ntlm httpd: %u domain logon%s still waiting on winbind after %u ms: "
+			      "stopping without %s\n",
+			      stranded, stranded == 1 ? "" : "s", HTTPD_STOP_WAIT_MS,
+			      stranded == 1 ? "it" : "them");
+		fe_live_flush(&httpd_S.live, true);
+		httpd_log_flush();
+		return rc;
+	}
+	stop_daemons(); /* closes the connections, and the sockets */
 out:
+	if (pool_ready)
+		(void)httpd_validate_stop(HTTPD_STOP_WAIT_MS); /* none started: no jobs */
 	httpd_log_flush();
 	if (guard_ready)
 		httpd_guard_stop();
