@@ -7,7 +7,8 @@
  * pinned (fz_pin_server), so a recorded exchange (the seeds, gen_seeds.c)
  * verifies and the fuzzer starts from the success path. Checked: failures
  * carry a peer/policy status; success names a user and leaves working keys;
- * a second AUTHENTICATE is always refused as a replay.
+ * a second AUTHENTICATE is always refused as a replay; ntlm_step_may_wait,
+ * asked first, says 0 or 1, and 1 only of an AUTHENTICATE.
  */
 #include "fuzz_ctx.h"
 
@@ -42,6 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_check(chal != NULL && chal_len <= NTLM_MAX_TOKEN);
 	fz_pin_server(c);
 
+	/* the question a front end asks first: the callback store may wait,
+	 * so 1 for an AUTHENTICATE that decodes with a user name, else 0 */
+	int w = ntlm_step_may_wait(c, auth, auth_len);
+	fz_check(w == 0 || w == 1);
+	fz_check(w == 0 || (auth_len >= 12 && memcmp(auth, "NTLMSSP\0\3\0\0\0", 12) == 0));
 	st = ntlm_step(c, auth, auth_len, &none, &none_len);
 	fz_check(none == NULL);
 	if (st != NTLM_OK) {
