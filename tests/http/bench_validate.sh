@@ -3,7 +3,7 @@
 # bench_validate (handshakes in one process, no HTTP; docs/domain.md, "The
 # winbind path alone") against a local account file: 4 threads x 20
 # handshakes all succeed, closed loop and open loop (--rate), with one audit
-# success event each (and one for the warm-up); --self-check's wrong
+# success event each (and one for each of the 5 warm-ups); --self-check's wrong
 # password is refused (one failure event); a wrong password and an unknown
 # user make every handshake fail, say why and exit 1; a bad option or
 # account store exits 2.
@@ -22,12 +22,13 @@ contains "closed loop: the warm-up passes" "warm-up: the password: ok" "$out"
 contains "closed loop: the self-check refuses a wrong password" \
 	"self-check: a wrong password: refused, NTLM_E_LOGON_FAILURE" "$out"
 contains "closed loop: the count" "threads 4, handshakes 80 (0 failed)" "$out"
-contains "closed loop: 80 successes" "ok 80 of 80" "$out"
+contains "closed loop: 80 successes" "ok 80 of 80 (warm-up: 4 of 4 threads ok)" "$out"
 contains "closed loop: the rate and latency" "handshakes/s, latency p50 " "$out"
 contains "closed loop: p90" " p90 " "$out"
 contains "closed loop: CPU per handshake" "cpu per handshake: process " "$out"
-contains "closed loop: its audit count" "audit 9005 events 81 (want 81)" "$out"
-eq "closed loop: 81 success events in the file" 81 "$(grep -c '^{"event":9005,' "$TMP/v.audit")"
+contains "closed loop: its audit count" "audit 9005 events 85 (want 85)" "$out"
+eq "closed loop: 85 success events in the file (and the warm-ups')" 85 \
+	"$(grep -c '^{"event":9005,' "$TMP/v.audit")"
 eq "closed loop: one failure event (the self-check's wrong password)" 1 \
 	"$(grep -c '^{"event":9004,' "$TMP/v.audit")"
 
