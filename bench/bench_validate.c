@@ -228,6 +228,19 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* Frees what main set up (each may be NULL). */
+static void release(struct bench *b)
+{
+	ntlm_audit_close(b->audit);
+	ntlm_cred_free(b->cred);
+	ntlm_accounts_close(b->acc);
+	ntlm_policy_free(b->pol);
+	b->audit = NULL;
+	b->cred = NULL;
+	b->acc = NULL;
+	b->pol = NULL;
+}
+
 static unsigned long number(const char *opt, const char *v)
 {
 	char *end;
@@ -331,6 +344,8 @@ int main(int argc, char **argv)
 	if (st != NTLM_OK) {
 		fprintf(stderr, "bench_validate: %s: %s: %s\n", what, ntlm_status_name(st),
 			ntlm_error_message());
+		ntlm_cred_free(bad);
+		release(&b);
 		return 2;
 	}
 	long events0 = audit ? count_success(audit) : 0;
@@ -370,6 +385,10 @@ int main(int argc, char **argv)
 	double *svc = calloc(total, sizeof(double));
 	if (!w || !all || !svc) {
 		fprintf(stderr, "bench_validate: out of memory\n");
+		free(w);
+		free(all);
+		free(svc);
+		release(&b);
 		return 2;
 	}
 	pthread_barrier_init(&b.start, NULL, b.n + 1);
@@ -469,8 +488,6 @@ int main(int argc, char **argv)
 	free(all);
 	free(svc);
 	free(w);
-	ntlm_cred_free(b.cred);
-	ntlm_accounts_close(b.acc);
-	ntlm_policy_free(b.pol);
+	release(&b);
 	return rc;
 }
