@@ -34,7 +34,7 @@
 	0xffffffffu /* one worker per CPU; a thread per connection with --proxy */
 #define HTTPD_THREADS_MAX 256u
 #define HTTPD_MAX_HANDSHAKES 16u /* NEGOTIATEs per connection */
-#define HTTPD_DOMAIN_THREADS_DEFAULT 16u
+#define HTTPD_DOMAIN_THREADS_DEFAULT 8u
 #define HTTPD_DOMAIN_THREADS_MAX 256u
 #define HTTPD_STOP_WAIT_MS 5000u /* for the domain logons in flight, at the stop */
 

@@ -21,17 +21,27 @@
 #ifdef NTLM_HAVE_WBCLIENT
 #include <wbclient.h>
 
-#define POOL_MAX 16 /* idle contexts kept */
+#define POOL_MAX                                                                                  \
+	64 /* idle contexts kept: as many as calls in flight, or they are closed and opened again \
+	    */
 
 struct wb {
 	pthread_mutex_t lock;
+	/* Held for the first call on a new context, which connects it to
+	 * winbindd: connections are made one at a time. winbindd's listening
+	 * socket has a small backlog, and libwbclient, refused there, waits
+	 * a whole second before it tries again: a burst of new contexts (16
+	 * threads starting at once) cost some logons 1-2 s. */
+	pthread_mutex_t connect;
 	struct wbcContext *idle[POOL_MAX];
 	size_t n_idle;
 	bool has_names; /* names cached: a member's names change only with a new join */
 	struct ntlm_verify_names names;
 };
 
-static struct wbcContext *ctx_get(struct wb *w)
+/* An idle context, or a new one (*fresh: not connected yet; make its first
+ * call under w->connect). */
+static struct wbcContext *ctx_get(struct wb *w, bool *fresh)
 {
 	struct wbcContext *c = NULL;
 
@@ -39,6 +49,7 @@ static struct wbcContext *ctx_get(struct wb *w)
 	if (w->n_idle)
 		c = w->idle[--w->n_idle];
 	pthread_mutex_unlock(&w->lock);
+	*fresh = !c;
 	return c ? c : wbcCtxCreate();
 }
 
@@ -93,6 +104,7 @@ static ntlm_status wb_names(void *self, struct ntlm_verify_names *out)
 	struct wb *w = self;
 	struct wbcInterfaceDetails *d = NULL;
 	struct wbcContext *c;
+	bool fresh;
 	wbcErr e;
 
 	pthread_mutex_lock(&w->lock);
@@ -102,10 +114,14 @@ static ntlm_status wb_names(void *self, struct ntlm_verify_names *out)
 	if (out->nb_computer[0])
 		return NTLM_OK;
 
-	c = ctx_get(w);
+	c = ctx_get(w, &fresh);
 	if (!c)
 		return ntlm_err(NTLM_E_NOMEM, "winbind: out of memory");
+	if (fresh)
+		pthread_mutex_lock(&w->connect);
 	e = wbcCtxInterfaceDetails(c, &d);
+	if (fresh)
+		pthread_mutex_unlock(&w->connect);
 	ctx_put(w, c, WBC_ERROR_IS_OK(e));
 	if (!WBC_ERROR_IS_OK(e))
 		return wbc_failure(e, "interface details");
@@ -133,6 +149,7 @@ static ntlm_status wb_verify(void *self, const struct ntlm_verify_req *req,
 	struct ntlm_verify_names own = { 0 };
 	char what[2 * NTLM_VERIFY_NAME_MAX + 16];
 	ntlm_status st;
+	bool fresh;
 	wbcErr e;
 
 	if (req->nt_response.len > UINT32_MAX || req->lm_response.len > UINT32_MAX)
@@ -151,10 +168,14 @@ static ntlm_status wb_verify(void *self, const struct ntlm_verify_req *req,
 	p.password.response.lm_length = (uint32_t)req->lm_response.len;
 	p.password.response.lm_data = (uint8_t *)(uintptr_t)req->lm_response.p;
 
-	c = ctx_get(w);
+	c = ctx_get(w, &fresh);
 	if (!c)
 		return ntlm_err(NTLM_E_NOMEM, "winbind: out of memory");
+	if (fresh)
+		pthread_mutex_lock(&w->connect);
 	e = wbcCtxAuthenticateUserEx(c, &p, &info, &err);
+	if (fresh)
+		pthread_mutex_unlock(&w->connect);
 	ctx_put(w, c, e == WBC_ERR_SUCCESS || e == WBC_ERR_AUTH_ERROR);
 	snprintf(what, sizeof(what), "%s\\%s", req->domain, req->user);
 
@@ -218,6 +239,7 @@ static void wb_free(void *self)
 	for (size_t i = 0; i < w->n_idle; i++)
 		wbcCtxFree(w->idle[i]);
 	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->connect);
 	free(w);
 }
 
@@ -240,6 +262,11 @@ ntlm_status ntlm_verifier_winbind_new(struct ntlm_verifier **out)
 	if (!w)
 		return ntlm_err(NTLM_E_NOMEM, "out of memory");
 	if (pthread_mutex_init(&w->lock, NULL) != 0) {
+		free(w);
+		return ntlm_err(NTLM_E_INTERNAL, "winbind: pthread_mutex_init failed");
+	}
+	if (pthread_mutex_init(&w->connect, NULL) != 0) {
+		pthread_mutex_destroy(&w->lock);
 		free(w);
 		return ntlm_err(NTLM_E_INTERNAL, "winbind: pthread_mutex_init failed");
 	}
