@@ -21,18 +21,22 @@
 #ifdef NTLM_HAVE_WBCLIENT
 #include <wbclient.h>
 
-#define POOL_MAX                                                                                  \
-	64 /* idle contexts kept: as many as calls in flight, or they are closed and opened again \
-	    */
+/* Idle contexts kept: as many as calls in flight, or they are closed and
+ * opened again. */
+#define POOL_MAX 64
+/* New contexts connecting at once: under winbindd's listening queue of 5. */
+#define CONNECTING_MAX 4
 
 struct wb {
 	pthread_mutex_t lock;
-	/* Held for the first call on a new context, which connects it to
-	 * winbindd: connections are made one at a time. winbindd's listening
-	 * socket has a small backlog, and libwbclient, refused there, waits
-	 * a whole second before it tries again: a burst of new contexts (16
-	 * threads starting at once) cost some logons 1-2 s. */
-	pthread_mutex_t connect;
+	/* New contexts whose first call (the one that connects them to
+	 * winbindd) is under way: at most CONNECTING_MAX at once, the others
+	 * wait on `opened`. winbindd's listening sockets have a queue of 5, and
+	 * libwbclient, turned away there, waits a whole second before it tries
+	 * again: a burst of new contexts (16 threads starting at once) cost
+	 * some logons 1-2 s. */
+	unsigned connecting;
+	pthread_cond_t opened;
 	struct wbcContext *idle[POOL_MAX];
 	size_t n_idle;
 	bool has_names; /* names cached: a member's names change only with a new join */
@@ -40,7 +44,24 @@ struct wb {
 };
 
 /* An idle context, or a new one (*fresh: not connected yet; make its first
- * call under w->connect). */
+ * call between connect_begin and connect_end). */
+static void connect_begin(struct wb *w)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->connecting >= CONNECTING_MAX)
+		pthread_cond_wait(&w->opened, &w->lock);
+	w->connecting++;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void connect_end(struct wb *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->connecting--;
+	pthread_cond_signal(&w->opened);
+	pthread_mutex_unlock(&w->lock);
+}
+
 static struct wbcContext *ctx_get(struct wb *w, bool *fresh)
 {
 	struct wbcContext *c = NULL;
@@ -118,10 +139,10 @@ static ntlm_status wb_names(void *self, struct ntlm_verify_names *out)
 	if (!c)
 		return ntlm_err(NTLM_E_NOMEM, "winbind: out of memory");
 	if (fresh)
-		pthread_mutex_lock(&w->connect);
+		connect_begin(w);
 	e = wbcCtxInterfaceDetails(c, &d);
 	if (fresh)
-		pthread_mutex_unlock(&w->connect);
+		connect_end(w);
 	ctx_put(w, c, WBC_ERROR_IS_OK(e));
 	if (!WBC_ERROR_IS_OK(e))
 		return wbc_failure(e, "interface details");
@@ -172,10 +193,10 @@ static ntlm_status wb_verify(void *self, const struct ntlm_verify_req *req,
 	if (!c)
 		return ntlm_err(NTLM_E_NOMEM, "winbind: out of memory");
 	if (fresh)
-		pthread_mutex_lock(&w->connect);
+		connect_begin(w);
 	e = wbcCtxAuthenticateUserEx(c, &p, &info, &err);
 	if (fresh)
-		pthread_mutex_unlock(&w->connect);
+		connect_end(w);
 	ctx_put(w, c, e == WBC_ERR_SUCCESS || e == WBC_ERR_AUTH_ERROR);
 	snprintf(what, sizeof(what), "%s\\%s", req->domain, req->user);
 
@@ -239,7 +260,7 @@ static void wb_free(void *self)
 	for (size_t i = 0; i < w->n_idle; i++)
 		wbcCtxFree(w->idle[i]);
 	pthread_mutex_destroy(&w->lock);
-	pthread_mutex_destroy(&w->connect);
+	pthread_cond_destroy(&w->opened);
 	free(w);
 }
 
@@ -265,7 +286,7 @@ ntlm_status ntlm_verifier_winbind_new(struct ntlm_verifier **out)
 		free(w);
 		return ntlm_err(NTLM_E_INTERNAL, "winbind: pthread_mutex_init failed");
 	}
-	if (pthread_mutex_init(&w->connect, NULL) != 0) {
+	if (pthread_cond_init(&w->opened, NULL) != 0) {
 		pthread_mutex_destroy(&w->lock);
 		free(w);
 		return ntlm_err(NTLM_E_INTERNAL, "winbind: pthread_mutex_init failed");
