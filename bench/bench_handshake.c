@@ -87,24 +87,11 @@ static void *run(void *arg)
 		curl_off_t us = 0;
 		double wait_ms = 0;
 		if (b->rate > 0) {
-			/* handshake s of the whole run starts at epoch + s / rate */
-			double at = (double)((size_t)i * b->n + w->idx) / b->rate;
-			struct timespec due = b->epoch, now;
-			due.tv_sec += (time_t)at;
-			due.tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
-			if (due.tv_nsec >= 1000000000L) {
-				due.tv_sec++;
-				due.tv_nsec -= 1000000000L;
-			}
-			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
-				;
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			wait_ms = (double)(now.tv_sec - due.tv_sec) * 1e3 +
-				  (double)(now.tv_nsec - due.tv_nsec) / 1e6;
+			struct timespec due;
+			wait_ms = bench_wait_turn(&b->epoch, (size_t)i * b->n + w->idx, b->rate,
+						  &due);
 			if (wait_ms > 1.0)
 				w->late++;
-			if (wait_ms < 0)
-				wait_ms = 0;
 		}
 		if (!c || curl_easy_perform(c) != CURLE_OK) {
 			w->failed++;
@@ -122,18 +109,6 @@ static void *run(void *arg)
 	}
 	curl_easy_cleanup(c);
 	return NULL;
-}
-
-static unsigned long number(const char *opt, const char *v)
-{
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n == 0 || n > 100000) {
-		fprintf(stderr, "bench_handshake: %s wants a number from 1 to 100000\n", opt);
-		exit(2);
-	}
-	return n;
 }
 
 int main(int argc, char **argv)
@@ -161,17 +136,12 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--password") == 0)
 			pw = v;
 		else if (strcmp(a, "--clients") == 0)
-			b.n = (unsigned)number(a, v);
+			b.n = (unsigned)bench_number("bench_handshake", a, v, 100000);
 		else if (strcmp(a, "--handshakes") == 0)
-			b.k = (unsigned)number(a, v);
+			b.k = (unsigned)bench_number("bench_handshake", a, v, 100000);
 		else if (strcmp(a, "--rate") == 0) {
-			char *end;
-			b.rate = strtod(v, &end);
-			if (end == v || *end || !(b.rate > 0 && b.rate <= 1e6)) {
-				fprintf(stderr, "bench_handshake: --rate wants handshakes/s, "
-						"over 0\n");
+			if (!bench_rate("bench_handshake", v, &b.rate))
 				return 2;
-			}
 		} else {
 			fprintf(stderr, "bench_handshake: unknown option %s\n", a);
 			return 2;

@@ -31,6 +31,8 @@
 
 #include <curl/curl.h>
 
+#include "bench_util.h"
+
 static size_t sink(char *p, size_t size, size_t nmemb, void *arg)
 {
 	(void)p;
@@ -43,18 +45,6 @@ static double now(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static unsigned long number(const char *opt, const char *v, unsigned long max)
-{
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n == 0 || n > max) {
-		fprintf(stderr, "bench_hold: %s wants a number from 1 to %lu\n", opt, max);
-		exit(2);
-	}
-	return n;
 }
 
 /* "VmRSS" or "Threads" of /proc/PID/status, or -1. */
@@ -139,11 +129,11 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--password") == 0)
 			pw = v;
 		else if (strcmp(a, "--connections") == 0)
-			n = number(a, v, 100000);
+			n = bench_number("bench_hold", a, v, 100000);
 		else if (strcmp(a, "--batch") == 0)
-			batch = number(a, v, 100000);
+			batch = bench_number("bench_hold", a, v, 100000);
 		else if (strcmp(a, "--server-pid") == 0)
-			server = (long)number(a, v, 1UL << 30);
+			server = (long)bench_number("bench_hold", a, v, 1UL << 30);
 		else {
 			fprintf(stderr, "bench_hold: unknown option %s\n", a);
 			return 2;

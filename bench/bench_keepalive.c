@@ -640,18 +640,6 @@ static long settled_success(const char *path)
 	return n;
 }
 
-static unsigned long number(const char *opt, const char *v)
-{
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n == 0 || n > 100000) {
-		fprintf(stderr, "bench_keepalive: %s wants a number from 1 to 100000\n", opt);
-		exit(2);
-	}
-	return n;
-}
-
 /* "http://HOST[:PORT][/PATH]" into b (host, port, path point into buf). */
 static bool parse_url(struct bench *b, const char *url, char *buf, size_t len)
 {
@@ -696,13 +684,13 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--password") == 0)
 			pw = v;
 		else if (strcmp(a, "--connections") == 0)
-			b.n = (unsigned)number(a, v);
+			b.n = (unsigned)bench_number("bench_keepalive", a, v, 100000);
 		else if (strcmp(a, "--requests") == 0)
-			b.m = (unsigned)number(a, v);
+			b.m = (unsigned)bench_number("bench_keepalive", a, v, 100000);
 		else if (strcmp(a, "--threads") == 0)
-			b.threads = (unsigned)number(a, v);
+			b.threads = (unsigned)bench_number("bench_keepalive", a, v, 100000);
 		else if (strcmp(a, "--logons") == 0)
-			b.logons = (unsigned)number(a, v);
+			b.logons = (unsigned)bench_number("bench_keepalive", a, v, 100000);
 		else if (strcmp(a, "--body") == 0) {
 			b.expect = v;
 			b.expect_len = strlen(v);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* What the load tools share: the audit file's success events and the CPU
  * time of a process, read back after a run (bench_httpd, bench_keepalive),
- * and the order and ranks of measured times (bench_keepalive,
- * bench_handshake, bench_ntlm). */
+ * the order and ranks of measured times (bench_keepalive,
+ * bench_handshake, bench_ntlm), their numeric options, and the open loop's
+ * schedule (bench_handshake, bench_validate). */
 #ifndef NTLM_BENCH_UTIL_H
 #define NTLM_BENCH_UTIL_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +70,58 @@ static inline int cmp_double(const void *a, const void *b)
 static inline double rank_pct(const double *v, size_t n, unsigned pct)
 {
 	return v[(n * pct + 99) / 100 - 1];
+}
+
+/* A count option: a decimal number from 1 to max, or exit 2 with a word
+ * from prog. */
+static inline unsigned long bench_number(const char *prog, const char *opt, const char *v,
+					 unsigned long max)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || n == 0 || n > max) {
+		fprintf(stderr, "%s: %s wants a number from 1 to %lu\n", prog, opt, max);
+		exit(2);
+	}
+	return n;
+}
+
+/* --rate R: handshakes per second in all, over 0 and at most a million;
+ * false (and a word from prog) otherwise. */
+static inline bool bench_rate(const char *prog, const char *v, double *rate)
+{
+	char *end;
+	*rate = strtod(v, &end);
+	if (end == v || *end || !(*rate > 0 && *rate <= 1e6)) {
+		fprintf(stderr, "%s: --rate wants handshakes/s, over 0\n", prog);
+		return false;
+	}
+	return true;
+}
+
+/* The open loop: handshake s of the whole run starts at epoch + s / rate.
+ * Sleeps until then and returns how late the caller is, in ms (0 when on
+ * time); *due is the scheduled start. */
+static inline double bench_wait_turn(const struct timespec *epoch, size_t s, double rate,
+				     struct timespec *due)
+{
+	double at = (double)s / rate;
+	struct timespec now;
+
+	*due = *epoch;
+	due->tv_sec += (time_t)at;
+	due->tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
+	if (due->tv_nsec >= 1000000000L) {
+		due->tv_sec++;
+		due->tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, due, NULL) == EINTR)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double late = (double)(now.tv_sec - due->tv_sec) * 1e3 +
+		      (double)(now.tv_nsec - due->tv_nsec) / 1e6;
+	return late > 0 ? late : 0;
 }
 
 #endif

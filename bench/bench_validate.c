@@ -191,26 +191,12 @@ static void *run(void *arg)
 		struct timespec due = { 0 }, t0, t1;
 		double wait_ms = 0;
 		if (b->rate > 0) {
-			/* handshake s of the whole run starts at epoch + s / rate */
-			double at = (double)((size_t)i * b->n + w->idx) / b->rate;
-			due = b->epoch;
-			due.tv_sec += (time_t)at;
-			due.tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
-			if (due.tv_nsec >= 1000000000L) {
-				due.tv_sec++;
-				due.tv_nsec -= 1000000000L;
-			}
-			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
-				;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (b->rate > 0) {
-			wait_ms = ts_ms(&due, &t0);
+			wait_ms = bench_wait_turn(&b->epoch, (size_t)i * b->n + w->idx, b->rate,
+						  &due);
 			if (wait_ms > 1.0)
 				w->late++;
-			if (wait_ms < 0)
-				wait_ms = 0;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ntlm_status st = handshake(b, b->cred, &w->server_cpu, why, sizeof(why));
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (st != NTLM_OK) {
@@ -239,18 +225,6 @@ static void release(struct bench *b)
 	b->cred = NULL;
 	b->acc = NULL;
 	b->pol = NULL;
-}
-
-static unsigned long number(const char *opt, const char *v)
-{
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n == 0 || n > 100000) {
-		fprintf(stderr, "bench_validate: %s wants a number from 1 to 100000\n", opt);
-		exit(2);
-	}
-	return n;
 }
 
 static double tv_s(const struct timeval *t)
@@ -287,17 +261,12 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--audit") == 0)
 			audit = v;
 		else if (strcmp(a, "--threads") == 0)
-			b.n = (unsigned)number(a, v);
+			b.n = (unsigned)bench_number("bench_validate", a, v, 100000);
 		else if (strcmp(a, "--handshakes") == 0)
-			b.k = (unsigned)number(a, v);
+			b.k = (unsigned)bench_number("bench_validate", a, v, 100000);
 		else if (strcmp(a, "--rate") == 0) {
-			char *end;
-			b.rate = strtod(v, &end);
-			if (end == v || *end || !(b.rate > 0 && b.rate <= 1e6)) {
-				fprintf(stderr,
-					"bench_validate: --rate wants handshakes/s, over 0\n");
+			if (!bench_rate("bench_validate", v, &b.rate))
 				return 2;
-			}
 		} else {
 			fprintf(stderr, "bench_validate: unknown option %s\n", a);
 			return 2;
