@@ -495,6 +495,22 @@ static void test_step_may_wait(void **state)
 	half_run(&h, &p, chain, "TESTDOM", "alice", PASSWORD);
 	assert_int_equal(ntlm_step_may_wait(h.server, h.t3, h.l3), 1);
 	assert_int_equal(dc.calls, 0); /* asking did not ask the DC */
+	{
+		/* hostile: a name whose offset points past the message, and a
+		 * message over NTLM_MAX_TOKEN; both 0 (the step fails at once),
+		 * where the honest message says 1 */
+		uint8_t *lie = malloc(NTLM_MAX_TOKEN + 1);
+		assert_non_null(lie);
+		memset(lie, 0, NTLM_MAX_TOKEN + 1);
+		memcpy(lie, h.t3, h.l3);
+		lie[36 + 4] = 0xf0; /* UserNameFields.BufferOffset */
+		lie[36 + 7] = 0x7f;
+		assert_int_equal(ntlm_step_may_wait(h.server, lie, h.l3), 0);
+		memcpy(lie, h.t3, h.l3);
+		assert_int_equal(ntlm_step_may_wait(h.server, lie, NTLM_MAX_TOKEN + 1), 0);
+		free(lie);
+	}
+
 	assert_int_equal(ntlm_step(h.server, h.t3, h.l3, &out, &out_len), NTLM_OK);
 	assert_int_equal(dc.calls, 1);
 	assert_string_equal(ntlm_ctx_user(h.server), "alice");
