@@ -35,9 +35,17 @@
  * the server and of this client, and with --audit wants N * K success
  * events. With --body TEXT every 200's body must be TEXT, byte for byte.
  *
+ * --rate R (with --logons): an open loop. Logon s of the N * K (s = k * N +
+ * c for client c's logon k) is due at start + s / R, R logons per second in
+ * all; a client starts it when it is due and its previous logon is done, and
+ * its time counts from when it was due, so a queue anywhere shows ("late":
+ * started over 1 ms after its time). Prints, besides the lines above, one
+ * line in bench_handshake's words ("clients N, offered R/s, handshakes ...
+ * latency p50 ..., p99 ..."), so that make bench reads both the same way.
+ *
  * usage: bench_keepalive --url http://HOST:PORT/PATH --user 'DOMAIN\user'
  *                        --password PW [--connections N] [--requests M]
- *                        [--logons K] [--body TEXT] [--threads T]
+ *                        [--logons K [--rate R]] [--body TEXT] [--threads T]
  *                        [--audit FILE] [--server-pid PID]
  */
 #include <errno.h>
@@ -54,6 +62,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,8 +90,10 @@ struct bench {
 	struct ntlm_policy *pol;
 	struct ntlm_cred *cred;
 	unsigned n, m, threads;
-	unsigned logons;    /* K: a new connection per logon; 0: keep-alive */
-	const char *expect; /* --body: what every 200 must carry, or NULL */
+	unsigned logons;       /* K: a new connection per logon; 0: keep-alive */
+	double rate;	       /* --rate: logons/s in all (open loop); 0: closed loop */
+	struct timespec epoch; /* --rate: when logon 0 is due */
+	const char *expect;    /* --body: what every 200 must carry, or NULL */
 	size_t expect_len;
 	pthread_barrier_t start, phase1, phase2;
 };
@@ -100,12 +111,14 @@ struct conn {
 	size_t in_len; /* header bytes kept in in[] */
 	bool in_body;  /* the headers were read; body_left bytes to come */
 	size_t body_left;
-	size_t body_off;    /* body bytes read (checked against --body) */
-	unsigned logons;    /* --logons: logons done */
-	struct timespec t0; /* --logons: when this logon's connect began */
-	int code;	    /* of the answer being read */
-	long body;	    /* its Content-Length */
-	uint8_t *auth;	    /* the AUTHENTICATE, sent once the 401's body is read */
+	size_t body_off;     /* body bytes read (checked against --body) */
+	unsigned logons;     /* --logons: logons done */
+	struct timespec t0;  /* --logons: when this logon's connect began */
+	struct timespec due; /* --rate: when this logon is due (its time counts from it) */
+	bool waiting;	     /* --rate: the next logon waits until it is due */
+	int code;	     /* of the answer being read */
+	long body;	     /* its Content-Length */
+	uint8_t *auth;	     /* the AUTHENTICATE, sent once the 401's body is read */
 	size_t auth_len;
 	char in[IN_MAX + 1];
 };
@@ -116,8 +129,11 @@ struct worker {
 	int ep;
 	struct conn *c; /* its connections */
 	unsigned nc, active;
-	double *lat; /* --logons: each logon's time, seconds */
+	double *lat; /* --logons: each logon's time, seconds (--rate: from when it was due) */
+	double *svc; /* --rate: each logon's time from its connect */
 	size_t nlat;
+	unsigned long late; /* --rate: logons started over 1 ms after they were due */
+	int tfd;	    /* --rate: a timer for the next logon due */
 	bool failed;
 	char error[512];
 };
@@ -314,20 +330,78 @@ static bool start_logon(struct worker *w, struct conn *c)
 	return open_conn(w, c) && start_handshake(w, c);
 }
 
+/* --rate: when c's next logon (its c->logons-th) is due. */
+static void set_due(const struct bench *b, struct conn *c)
+{
+	double at = ((double)c->logons * b->n + c->id) / b->rate;
+	c->due = b->epoch;
+	c->due.tv_sec += (time_t)at;
+	c->due.tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
+	if (c->due.tv_nsec >= 1000000000L) {
+		c->due.tv_sec++;
+		c->due.tv_nsec -= 1000000000L;
+	}
+	c->waiting = true;
+}
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
+}
+
+/* --rate: starts every logon of w that is due, and sets w's timer to the
+ * next one due (or stops it). */
+static bool start_due(struct worker *w)
+{
+	struct timespec now;
+	const struct timespec *next = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (unsigned i = 0; i < w->nc; i++) {
+		struct conn *c = &w->c[i];
+		if (!c->waiting)
+			continue;
+		if (before(&c->due, &now)) {
+			c->waiting = false;
+			if (secs(&c->due, &now) > 1e-3)
+				w->late++;
+			if (!start_logon(w, c))
+				return false;
+			continue;
+		}
+		if (!next || before(&c->due, next))
+			next = &c->due;
+	}
+	struct itimerspec it = { .it_value = next ? *next : (struct timespec){ 0 } };
+	if (timerfd_settime(w->tfd, TFD_TIMER_ABSTIME, &it, NULL) != 0) {
+		failf(w, NULL, "timerfd_settime: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /* --logons: c's logon got its 200, whole: its time is kept, the connection
- * closed, and the next logon started. */
+ * closed, and the next logon started (--rate: when it is due). */
 static bool logon_done(struct worker *w, struct conn *c)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	w->lat[w->nlat++] = secs(&c->t0, &t);
+	if (w->b->rate > 0) {
+		w->svc[w->nlat] = secs(&c->t0, &t);
+		w->lat[w->nlat++] = secs(&c->due, &t);
+	} else {
+		w->lat[w->nlat++] = secs(&c->t0, &t);
+	}
 	close(c->fd); /* (which takes it out of the epoll set) */
 	c->fd = -1;
 	c->st = S_IDLE;
 	free(c->own);
 	c->own = NULL;
-	if (++c->logons < w->b->logons)
-		return start_logon(w, c);
+	if (++c->logons < w->b->logons) {
+		if (w->b->rate <= 0)
+			return start_logon(w, c);
+		set_due(w->b, c);
+		return start_due(w);
+	}
 	w->active--;
 	return true;
 }
@@ -530,6 +604,8 @@ static void loop(struct worker *w)
 {
 	struct epoll_event ev[64];
 	while (!w->failed && w->active) {
+		if (w->b->rate > 0 && !start_due(w))
+			return;
 		int k = epoll_wait(w->ep, ev, 64, TIMEOUT_MS);
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -544,6 +620,12 @@ static void loop(struct worker *w)
 		}
 		for (int i = 0; i < k && !w->failed; i++) {
 			struct conn *c = ev[i].data.ptr;
+			if (!c) { /* --rate: the timer; start_due runs at the top */
+				uint64_t n;
+				if (read(w->tfd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+					failf(w, NULL, "timerfd read: %s", strerror(errno));
+				continue;
+			}
 			if ((ev[i].events & EPOLLOUT) && !flush_req(w, c))
 				return;
 			if ((ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !readable(w, c))
@@ -560,12 +642,22 @@ static void *run(void *arg)
 	w->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (w->ep < 0)
 		failf(w, NULL, "epoll_create1: %s", strerror(errno));
+	if (b->rate > 0 && w->ep >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+		w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (w->tfd < 0 || epoll_ctl(w->ep, EPOLL_CTL_ADD, w->tfd, &ev) != 0)
+			failf(w, NULL, "timerfd: %s", strerror(errno));
+	}
 	for (unsigned i = 0; !b->logons && i < w->nc && !w->failed; i++)
 		open_conn(w, &w->c[i]);
 	pthread_barrier_wait(&b->start);
-	for (unsigned i = 0; i < w->nc && !w->failed; i++)
-		if (b->logons ? start_logon(w, &w->c[i]) : start_handshake(w, &w->c[i]))
+	for (unsigned i = 0; i < w->nc && !w->failed; i++) {
+		if (b->rate > 0) /* started by loop, each when due */
+			set_due(b, &w->c[i]);
+		if (b->rate > 0 ||
+		    (b->logons ? start_logon(w, &w->c[i]) : start_handshake(w, &w->c[i])))
 			w->active++;
+	}
 	loop(w);
 	pthread_barrier_wait(&b->phase1);
 	for (unsigned i = 0; !b->logons && b->m > 1 && i < w->nc && !w->failed; i++)
@@ -583,6 +675,8 @@ static void *run(void *arg)
 	}
 	if (w->ep >= 0)
 		close(w->ep);
+	if (w->tfd >= 0)
+		close(w->tfd);
 	return NULL;
 }
 
@@ -620,8 +714,25 @@ static void report_logons(const struct bench *b, struct worker *w, unsigned long
 	for (unsigned i = 0; i < b->threads; k += w[i].nlat, i++)
 		memcpy(all + k, w[i].lat, w[i].nlat * sizeof(*all));
 	qsort(all, n, sizeof(*all), cmp_double);
-	printf("logon time             p50 %.3f ms   p99 %.3f ms\n", rank_pct(all, n, 50) * 1e3,
-	       rank_pct(all, n, 99) * 1e3);
+	printf("logon time             p50 %.3f ms   p99 %.3f ms%s\n", rank_pct(all, n, 50) * 1e3,
+	       rank_pct(all, n, 99) * 1e3, b->rate > 0 ? " (from when each was due)" : "");
+	if (b->rate > 0) {
+		unsigned long late = 0;
+		for (unsigned i = 0; i < b->threads; i++)
+			late += w[i].late;
+		unsigned long total = (unsigned long)b->n * b->logons;
+		printf("clients %u, offered %.1f/s, handshakes %lu (%lu failed, %lu late) in %.3f "
+		       "s: "
+		       "%.1f handshakes/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+		       b->n, b->rate, total, total - ok, late, t, (double)ok / t,
+		       rank_pct(all, n, 50) * 1e3, rank_pct(all, n, 99) * 1e3, all[n - 1] * 1e3);
+		k = 0;
+		for (unsigned i = 0; i < b->threads; k += w[i].nlat, i++)
+			memcpy(all + k, w[i].svc, w[i].nlat * sizeof(*all));
+		qsort(all, n, sizeof(*all), cmp_double);
+		printf(" (service alone: p50 %.2f ms, p99 %.2f ms)\n", rank_pct(all, n, 50) * 1e3,
+		       rank_pct(all, n, 99) * 1e3);
+	}
 out:
 	free(all);
 }
@@ -691,7 +802,10 @@ int main(int argc, char **argv)
 			b.threads = (unsigned)bench_number("bench_keepalive", a, v, 100000);
 		else if (strcmp(a, "--logons") == 0)
 			b.logons = (unsigned)bench_number("bench_keepalive", a, v, 100000);
-		else if (strcmp(a, "--body") == 0) {
+		else if (strcmp(a, "--rate") == 0) {
+			if (!bench_rate("bench_keepalive", v, &b.rate))
+				return 2;
+		} else if (strcmp(a, "--body") == 0) {
 			b.expect = v;
 			b.expect_len = strlen(v);
 		} else if (strcmp(a, "--audit") == 0)
@@ -714,12 +828,17 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"usage: bench_keepalive --url http://HOST:PORT/PATH --user 'DOMAIN\\user'\n"
 			"                       --password PW [--connections N] [--requests M]\n"
-			"                       [--logons K] [--body TEXT] [--threads T]\n"
+			"                       [--logons K [--rate R]] [--body TEXT] [--threads "
+			"T]\n"
 			"                       [--audit FILE] [--server-pid PID]\n");
 		return 2;
 	}
 	if (!parse_url(&b, url, hostbuf, sizeof(hostbuf))) {
 		fprintf(stderr, "bench_keepalive: --url wants http://HOST[:PORT][/PATH]\n");
+		return 2;
+	}
+	if (b.rate > 0 && !b.logons) {
+		fprintf(stderr, "bench_keepalive: --rate needs --logons\n");
 		return 2;
 	}
 	if (b.threads > b.n)
@@ -782,10 +901,13 @@ int main(int argc, char **argv)
 		unsigned share = b.n / b.threads + (i < b.n % b.threads);
 		w[i].b = &b;
 		w[i].ep = -1;
+		w[i].tfd = -1;
 		w[i].c = conns + first;
 		w[i].nc = share;
 		first += share;
-		if (b.logons && !(w[i].lat = malloc((size_t)share * b.logons * sizeof(double)))) {
+		size_t nl = (size_t)share * b.logons;
+		if (b.logons && (!(w[i].lat = malloc(nl * sizeof(double))) ||
+				 (b.rate > 0 && !(w[i].svc = malloc(nl * sizeof(double)))))) {
 			fprintf(stderr, "bench_keepalive: out of memory\n");
 			goto out;
 		}
@@ -802,8 +924,17 @@ int main(int argc, char **argv)
 		srv[0] = proc_cpu(server_pid);
 		cli[0] = self_cpu();
 	}
+	/* --rate: logon 0 is due 50 ms from now, once every thread has set up */
+	clock_gettime(CLOCK_MONOTONIC, &b.epoch);
+	b.epoch.tv_nsec += 50000000L;
+	if (b.epoch.tv_nsec >= 1000000000L) {
+		b.epoch.tv_sec++;
+		b.epoch.tv_nsec -= 1000000000L;
+	}
 	pthread_barrier_wait(&b.start);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (b.rate > 0)
+		t0 = b.epoch;
 	pthread_barrier_wait(&b.phase1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (server_pid) {
@@ -870,8 +1001,10 @@ int main(int argc, char **argv)
 		}
 	}
 out:
-	for (unsigned i = 0; w && i < b.threads; i++)
+	for (unsigned i = 0; w && i < b.threads; i++) {
 		free(w[i].lat);
+		free(w[i].svc);
+	}
 	ntlm_cred_free(b.cred);
 	ntlm_policy_free(b.pol);
 	if (b.ai)

@@ -7,7 +7,8 @@
 # (9005) per connection, and a wrong password or a server that closes the
 # connection makes the run fail (exit 1) with a message; then bench_keepalive
 # --logons (a new connection per logon): N x K logons, N x K success events,
-# every 200's body checked, and a wrong password or a wrong body fails.
+# every 200's body checked, and a wrong password or a wrong body fails; and
+# --logons --rate (an open loop): the same, on schedule, with the late count.
 set -u
 source "$(dirname "$0")/lib.bash"
 build=$(dirname "$NTLM")
@@ -105,8 +106,42 @@ rc=$?
 eq "logons, other body of the same length: the run fails" 1 "$rc"
 contains "logons, other body: why" "the body of a 200 is not --body's" "$out"
 
+# --rate: the same N x K logons in an open loop at 400/s (each due at
+# s / 400 s): all answered, the offered rate and the late count printed in
+# bench_handshake's line, latency counted from when each was due, and its own
+# success events; the elapsed time is at least the schedule's (N*K-1)/400 s.
+before=$(count_events 9005)
+out=$("$build/bench_keepalive" --url "$BASE/page.html" --user 'DEMO\demo' --password "$DEMO_PW" \
+	--connections $N --logons $K --rate 400 --threads 2 --body $'logon page\n' --audit "$AUDIT" 2>&1)
+rc=$?
+echo "$out"
+eq "rate: exit status" 0 "$rc"
+contains "rate: every logon answered 200" "logons ok              $((N * K)) of $((N * K))" "$out"
+contains "rate: its own audit count" "audit 9005 events      $((N * K)) (want $((N * K)))" "$out"
+contains "rate: latency from when due" "(from when each was due)" "$out"
+contains "rate: the offered line" "clients $N, offered 400.0/s, handshakes $((N * K)) (0 failed, " "$out"
+contains "rate: service time beside" "(service alone: p50 " "$out"
+eq "rate: one success event per logon" "$((before + N * K))" "$(count_events 9005)"
+secs=$(sed -n 's/.*) in \([0-9.]*\) s: .*/\1/p' <<<"$out")
+CHECKS=$((CHECKS + 1))
+awk -v s="${secs:-0}" -v want="$(((N * K - 1) * 1000 / 400))" \
+	'BEGIN { exit !(s * 1000 >= want) }' ||
+	fail "rate: $N x $K logons at 400/s took ${secs:-?} s, under the schedule's $(((N * K - 1) * 1000 / 400)) ms"
+out=$("$build/bench_keepalive" --url "$BASE/page.html" --user 'DEMO\demo' --password "$DEMO_PW" \
+	--connections $N --requests 2 --rate 400 2>&1)
+eq "rate without --logons: refused" 2 "$?"
+contains "rate without --logons: why" "bench_keepalive: --rate needs --logons" "$out"
+for bad in 0 -5 abc 1e99; do
+	out=$("$build/bench_keepalive" --url "$BASE/page.html" --user 'DEMO\demo' \
+		--password "$DEMO_PW" --connections $N --logons $K --rate "$bad" 2>&1)
+	eq "rate $bad: refused" 2 "$?"
+	contains "rate $bad: why" "bench_keepalive: --rate" "$out"
+done
+
 wrong_password "logons, wrong password" "logons ok              0 of $((N * K))" \
 	"$BASE/page.html" --logons $K
+wrong_password "rate, wrong password" "logons ok              0 of $((N * K))" \
+	"$BASE/page.html" --logons $K --rate 400
 stop_server
 
 # A server that closes each connection once it has read the NEGOTIATE.
