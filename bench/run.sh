@@ -14,7 +14,9 @@
 #     closed loop, then open loop (bench_handshake --rate) at each rate of
 #     BENCH_RATES (per client, or a share of the domain row's throughput, up
 #     to saturation), domain and local file side by side, and a table of
-#     what winbind adds at each rate. BENCH_HS_THREADS=N runs every
+#     what winbind adds at each rate; the same open loop again from the
+#     light client (bench_keepalive --logons --rate, one epoll thread, no
+#     libcurl) and its own table. BENCH_HS_THREADS=N runs every
 #     ntlm httpd of this part with --threads N (a winbind validation blocks
 #     its worker: docs/domain.md, "Throughput and latency"). Beside each
 #     HTTP row, the winbind path alone: bench_validate (client and server
@@ -165,6 +167,14 @@ hs() { # LABEL USER PASSWORD CLIENTS HANDSHAKES OUT [--rate R]: one row, printed
 	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user "$2" --password "$3" \
 		--clients "$4" --handshakes "$5" "${@:7}" | tee "$6" || rc=$?
 }
+kh() { # LABEL USER PASSWORD CLIENTS LOGONS RATE OUT: one open-loop row of the light
+	# client (bench_keepalive --logons --rate: one epoll thread, no libcurl),
+	# its line in bench_handshake's words printed and kept
+	printf '%-13s' "$1"
+	"$build/bench_keepalive" --url "http://127.0.0.1:$port/" --user "$2" --password "$3" \
+		--connections "$4" --logons "$5" --rate "$6" >"$7.all" 2>&1 || rc=1
+	grep '^clients .*offered' "$7.all" | tee "$7" || { echo "bench_keepalive failed:"; cat "$7.all"; }
+}
 by_process() { # SNAP0 SNAP1 [N]: CPU per process name between two cpu_snap files
 	# (and per handshake, given the N handshakes made in between)
 	awk -v hz="$(getconf CLK_TCK)" -v n="${3:-0}" 'NR == FNR { t0[$1] = $3; next }
@@ -308,6 +318,7 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	nd=0 nv=0
 	: >"$tmp/sweep"
 	: >"$tmp/vsweep"
+	: >"$tmp/ksweep"
 	for spec in ${BENCH_RATES:-1/c 25% 50% 75% 100%}; do
 		R=$(awk -v s="$spec" -v t="$T" -v c="$C" 'BEGIN {
 			if (s ~ /\/c$/) r = (s + 0) * c; else if (s ~ /%$/) r = t * (s + 0) / 100
@@ -325,6 +336,17 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 			"$(sed -n 's/.*failed, \([0-9]*\) late.*/\1/p' "$tmp/dp")" \
 			"$(sed -n 's/.*late) in [0-9.]* s: \([0-9.]*\) handshakes.*/\1/p' "$tmp/dp")" \
 			>>"$tmp/sweep"
+		# the same rate from the light client (bench_keepalive: one thread,
+		# no libcurl, so less of the client on the two CPUs), domain then file
+		port=$dport
+		kh "light d $spec" 'TESTDOM\alice' Passw0rd1 "$C" "$PK" "$R" "$tmp/kdp"
+		port=$lport
+		kh "light l $spec" 'BENCH\user' "$pw" "$C" "$PK" "$R" "$tmp/klp"
+		echo "$spec $R $(p50 "$tmp/klp") $(p99 x "$tmp/klp") $(p50 "$tmp/kdp") $(p99 x "$tmp/kdp")" \
+			"$(sed -n 's/.*failed, \([0-9]*\) late.*/\1/p' "$tmp/kdp")" \
+			"$(sed -n 's/.*late) in [0-9.]* s: \([0-9.]*\) handshakes.*/\1/p' "$tmp/kdp")" \
+			>>"$tmp/ksweep"
+		nd=$((nd + C * PK))
 		if [ "${BENCH_VALIDATE:-1}" != 0 ]; then
 			bv "alone d $spec" winbind 'TESTDOM\alice' Passw0rd1 "$tmp/vdp" \
 				--handshakes "$PK" --rate "$R"
@@ -350,6 +372,8 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	stop_httpd
 	dpid=
 	sweep_table "open loop, $C clients, through ntlm httpd" "$tmp/sweep"
+	sweep_table "open loop, $C clients, through ntlm httpd, light client (bench_keepalive)" \
+		"$tmp/ksweep"
 	[ ! -s "$tmp/vsweep" ] ||
 		sweep_table "the winbind path alone (bench_validate, $C threads, no HTTP)" "$tmp/vsweep"
 	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; this machine has $(nproc) CPUs)"
