@@ -21,7 +21,10 @@
 #     its worker: docs/domain.md, "Throughput and latency"). Beside each
 #     HTTP row, the winbind path alone: bench_validate (client and server
 #     contexts in one process, no HTTP) with BENCH_CLIENTS threads, domain
-#     and local file, closed loop and at each rate (BENCH_VALIDATE=0 skips);
+#     and local file, closed loop and at each rate (BENCH_VALIDATE=0 skips),
+#     and during each open-loop domain row of it the DC's own answer time,
+#     from a capture between the member and the DC (tshark; BENCH_WIRE=0
+#     skips it);
 #  4. bench/vs_apache.sh: server CPU per NTLM logon, ntlm httpd against
 #     Apache + mod_auth_gssapi + gss-ntlmssp (BENCH_LOGON_CLIENTS x
 #     BENCH_LOGONS), and BENCH_HOLD authenticated connections held at once
@@ -202,6 +205,53 @@ sweep_table() {
 	  else printf "winbind adds under 3 ms p99 at none of these rates from the lowest" \
 		" up (or the machine was too loaded to tell)\n" }' "$2"
 }
+# wire_start / wire_stop OUT: the DC's own answer time. A capture (tshark,
+# in the domain's namespace, of everything but the DC talking to itself at
+# 127.0.0.10, tests/domain/domain.sh's DC address) while a row runs; then
+# each NETLOGON answer's time from its request (by connection and call id),
+# as seen on the wire between the member and the DC: neither winbindd nor
+# our code is in it. wire_stop OUT SKIP: the first SKIP requests are left
+# out (bench_validate's warm-up: one, then one per thread at once, a burst
+# that is not the row's schedule). OUT gets "n p50 p90 p99 max over-3-ms".
+# No tshark: no capture, and OUT is left empty.
+wpid=
+wire_start() {
+	wpid=
+	command -v tshark >/dev/null || return 0
+	ip netns exec "$ns" tshark -i lo -w "$tmp/wire.pcapng" \
+		-f 'not (src host 127.0.0.10 and dst host 127.0.0.10)' >/dev/null 2>"$tmp/wire.err" &
+	wpid=$!
+	local i
+	for ((i = 0; i < 300; i++)); do
+		grep -q "Capturing on" "$tmp/wire.err" && return 0
+		sleep 0.05
+	done
+	echo "  (tshark did not start capturing: no wire figures)"
+	kill -INT "$wpid" 2>/dev/null || true
+	wait "$wpid" 2>/dev/null || true
+	wpid=
+}
+wire_stop() {
+	: >"$1"
+	[ -n "$wpid" ] || return 0
+	sleep 0.3 # the last answer reaches the capture
+	kill -INT "$wpid" 2>/dev/null || true
+	wait "$wpid" 2>/dev/null || true
+	wpid=
+	tshark -r "$tmp/wire.pcapng" -Y 'dcerpc.pkt_type == 0 || dcerpc.pkt_type == 2' -T fields \
+		-e dcerpc.pkt_type -e frame.time_relative -e tcp.stream -e dcerpc.cn_call_id \
+		2>/dev/null | awk -v skip="${2:-0}" '$1 == 0 { rq[$3 " " $4] = $2; nth[$3 " " $4] = ++n }
+			$1 == 2 && (($3 " " $4) in rq) && nth[$3 " " $4] > skip {
+				print ($2 - rq[$3 " " $4]) * 1000 }' |
+		sort -g | awk '{ a[NR] = $1; if ($1 > 3) o++ }
+			function r(p) { return a[int((NR * p + 99) / 100)] } # nearest rank, as bench_util.h
+			END { if (NR) printf "%d %.2f %.2f %.2f %.2f %d\n", NR, r(50), r(90), r(99),
+				a[NR], o }' >"$1"
+	rm -f "$tmp/wire.pcapng"
+	[ ! -s "$1" ] || awk '{ printf "  the DC alone (its NETLOGON answers on the wire): %d," \
+		" p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, %d over 3 ms\n",
+		$1, $2, $3, $4, $5, $6 }' "$1"
+}
 # bv LABEL ACCOUNTS USER PASSWORD OUT [--snap PREFIX] [bench_validate options]:
 # one row of bench_validate (the winbind path alone), C threads; through the
 # member's winbindd for ACCOUNTS winbind. OUT gets its main line (p50 and
@@ -305,7 +355,8 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	dpid=$pid dport=$port
 	# (each step || true: under set -e a failing step would end the trap
 	# and leave the domain running)
-	trap '[ -z "$dpid" ] || kill -TERM "$dpid" 2>/dev/null || true; cleanup || true
+	trap '[ -z "$dpid" ] || kill -TERM "$dpid" 2>/dev/null || true
+		[ -z "$wpid" ] || kill -INT "$wpid" 2>/dev/null || true; cleanup || true
 		bash tests/domain/domain.sh down "$dom" "$ns" || true; rm -rf "$dom"' EXIT
 	start_httpd "$tmp/accounts" || exit 1
 	lpid=$pid lport=$port
@@ -319,6 +370,7 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	: >"$tmp/sweep"
 	: >"$tmp/vsweep"
 	: >"$tmp/ksweep"
+	: >"$tmp/wsweep"
 	for spec in ${BENCH_RATES:-1/c 25% 50% 75% 100%}; do
 		R=$(awk -v s="$spec" -v t="$T" -v c="$C" 'BEGIN {
 			if (s ~ /\/c$/) r = (s + 0) * c; else if (s ~ /%$/) r = t * (s + 0) / 100
@@ -348,8 +400,13 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 			>>"$tmp/ksweep"
 		nd=$((nd + C * PK))
 		if [ "${BENCH_VALIDATE:-1}" != 0 ]; then
+			[ "${BENCH_WIRE:-1}" = 0 ] || wire_start
 			bv "alone d $spec" winbind 'TESTDOM\alice' Passw0rd1 "$tmp/vdp" \
 				--handshakes "$PK" --rate "$R"
+			if [ "${BENCH_WIRE:-1}" != 0 ]; then
+				wire_stop "$tmp/wire" $((C + 1))
+				[ ! -s "$tmp/wire" ] || echo "$spec $R $(cat "$tmp/wire")" >>"$tmp/wsweep"
+			fi
 			bv "alone l $spec" "file:$tmp/accounts" 'BENCH\user' "$pw" "$tmp/vlp" \
 				--handshakes "$PK" --rate "$R"
 			echo "$spec $R $(p50 "$tmp/vlp") $(p99 x "$tmp/vlp") $(p50 "$tmp/vdp")" \
@@ -376,6 +433,11 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 		"$tmp/ksweep"
 	[ ! -s "$tmp/vsweep" ] ||
 		sweep_table "the winbind path alone (bench_validate, $C threads, no HTTP)" "$tmp/vsweep"
+	# the DC's own share: its answer time at each rate, during the rows above
+	[ ! -s "$tmp/wsweep" ] || awk 'BEGIN { print "the DC alone, its NETLOGON answers on the wire" \
+		" during those rows: offered/s  answers  p50 / p90 / p99 / max ms  over 3 ms" }
+		{ printf "  %-6s %8s/s  %7d  %5.2f / %5.2f / %5.2f / %6.2f  %d\n",
+			$1, $2, $3, $4, $5, $6, $7, $8 }' "$tmp/wsweep"
 	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; this machine has $(nproc) CPUs)"
 else
 	echo "domain      skipped (needs root and a network namespace; BENCH_DOMAIN=0 skips)"
