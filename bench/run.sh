@@ -24,7 +24,9 @@
 #     and local file, closed loop and at each rate (BENCH_VALIDATE=0 skips),
 #     and during each open-loop domain row of it the DC's own answer time,
 #     from a capture between the member and the DC (tshark; BENCH_WIRE=0
-#     skips it);
+#     skips it), and the time of each call into winbindd, in bench_validate
+#     and in ntlm httpd (bench/wbc_clock.c, LD_PRELOAD; BENCH_CLOCK=0 skips
+#     it): a last table of the three, hop by hop;
 #  4. bench/vs_apache.sh: server CPU per NTLM logon, ntlm httpd against
 #     Apache + mod_auth_gssapi + gss-ntlmssp (BENCH_LOGON_CLIENTS x
 #     BENCH_LOGONS), and BENCH_HOLD authenticated connections held at once
@@ -252,6 +254,24 @@ wire_stop() {
 		" p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, %d over 3 ms\n",
 		$1, $2, $3, $4, $5, $6 }' "$1"
 }
+# The clock around each call into winbindd (bench/wbc_clock.c, loaded with
+# LD_PRELOAD; BENCH_CLOCK=0 or no such library: not used). clock_env LOG:
+# the env words that load it, logging to LOG (none when not used).
+# clock_stats LOG FROM SKIP: the calls logged after line FROM, the first
+# SKIP of them left out (warm-ups), as "p50 p99" (ms, nearest rank).
+clock_lib=$PWD/$build/libbench_wbc_clock.so
+[[ "$build" = /* ]] && clock_lib=$build/libbench_wbc_clock.so
+clock_env() {
+	[ "${BENCH_CLOCK:-1}" != 0 ] && [ -f "$clock_lib" ] || return 0
+	echo env LD_PRELOAD="$clock_lib" NTLM_BENCH_WBC_LOG="$1"
+}
+lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+clock_stats() {
+	[ -s "$1" ] || return 0
+	tail -n +$(($2 + 1)) "$1" | tail -n +$(($3 + 1)) | cut -d' ' -f1 | sort -g |
+		awk 'function r(p) { return a[int((NR * p + 99) / 100)] } { a[NR] = $1 }
+			END { if (NR) printf "%.2f %.2f\n", r(50), r(99) }'
+}
 # bv LABEL ACCOUNTS USER PASSWORD OUT [--snap PREFIX] [bench_validate options]:
 # one row of bench_validate (the winbind path alone), C threads; through the
 # member's winbindd for ACCOUNTS winbind. OUT gets its main line (p50 and
@@ -266,7 +286,9 @@ bv() {
 		shift 2
 	fi
 	local wrap=()
-	[ "$acc" = winbind ] && wrap=(bash tests/domain/domain.sh wb "$dom" member)
+	# shellcheck disable=SC2046 # (clock_env's words)
+	[ "$acc" = winbind ] &&
+		wrap=(bash tests/domain/domain.sh wb "$dom" member $(clock_env "$tmp/vcalls"))
 	[ -z "$snap" ] || cpu_snap $(ip netns pids "$ns") >"$snap.0"
 	"${wrap[@]}" "$build/bench_validate" --accounts "$acc" --user "$user" --password "$password" \
 		--threads "$C" "$@" >"$out.all" 2>&1 || rc=1
@@ -293,7 +315,9 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	trap 'cleanup; bash tests/domain/domain.sh down "$dom" "$ns"; rm -rf "$dom"' EXIT
 	bash tests/domain/domain.sh up "$dom" "$ns" 2>"$tmp/domain.log" ||
 		{ cat "$tmp/domain.log" >&2; exit 1; }
-	start_httpd winbind bash tests/domain/domain.sh wb "$dom" member || exit 1
+	# shellcheck disable=SC2046 # (clock_env's words)
+	start_httpd winbind bash tests/domain/domain.sh wb "$dom" member $(clock_env "$tmp/hcalls") ||
+		exit 1
 	# warm up (winbindd's connection to the DC, our context pool)
 	"$build/bench_handshake" --url "http://127.0.0.1:$port/" --user 'TESTDOM\alice' \
 		--password Passw0rd1 --clients 2 --handshakes 5 >/dev/null || rc=1
@@ -370,7 +394,7 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 	: >"$tmp/sweep"
 	: >"$tmp/vsweep"
 	: >"$tmp/ksweep"
-	: >"$tmp/wsweep"
+	: >"$tmp/hopsweep"
 	for spec in ${BENCH_RATES:-1/c 25% 50% 75% 100%}; do
 		R=$(awk -v s="$spec" -v t="$T" -v c="$C" 'BEGIN {
 			if (s ~ /\/c$/) r = (s + 0) * c; else if (s ~ /%$/) r = t * (s + 0) / 100
@@ -391,7 +415,9 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 		# the same rate from the light client (bench_keepalive: one thread,
 		# no libcurl, so less of the client on the two CPUs), domain then file
 		port=$dport
+		c0=$(lines "$tmp/hcalls")
 		kh "light d $spec" 'TESTDOM\alice' Passw0rd1 "$C" "$PK" "$R" "$tmp/kdp"
+		kcall=$(clock_stats "$tmp/hcalls" "$c0" 0)
 		port=$lport
 		kh "light l $spec" 'BENCH\user' "$pw" "$C" "$PK" "$R" "$tmp/klp"
 		echo "$spec $R $(p50 "$tmp/klp") $(p99 x "$tmp/klp") $(p50 "$tmp/kdp") $(p99 x "$tmp/kdp")" \
@@ -401,12 +427,19 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 		nd=$((nd + C * PK))
 		if [ "${BENCH_VALIDATE:-1}" != 0 ]; then
 			[ "${BENCH_WIRE:-1}" = 0 ] || wire_start
+			c0=$(lines "$tmp/vcalls")
 			bv "alone d $spec" winbind 'TESTDOM\alice' Passw0rd1 "$tmp/vdp" \
 				--handshakes "$PK" --rate "$R"
-			if [ "${BENCH_WIRE:-1}" != 0 ]; then
-				wire_stop "$tmp/wire" $((C + 1))
-				[ ! -s "$tmp/wire" ] || echo "$spec $R $(cat "$tmp/wire")" >>"$tmp/wsweep"
-			fi
+			vcall=$(clock_stats "$tmp/vcalls" "$c0" $((C + 1)))
+			[ "${BENCH_WIRE:-1}" = 0 ] || wire_stop "$tmp/wire" $((C + 1))
+			[ -z "$vcall" ] ||
+				echo "  the call into winbindd (bench/wbc_clock.c): p50 / p99 ms $vcall"
+			# hop by hop: "spec rate dc-p50 dc-p99 call-p50 call-p99 hs-p50
+			# hs-p99 (alone) call-p50 call-p99 hs-p50 hs-p99 (httpd, light)",
+			# "-" where not measured
+			w=$(awk '{ print $2, $4 }' "$tmp/wire" 2>/dev/null)
+			echo "$spec $R ${w:-- -} ${vcall:-- -} $(p50 "$tmp/vdp") $(p99 x "$tmp/vdp")" \
+				"${kcall:-- -} $(p50 "$tmp/kdp") $(p99 x "$tmp/kdp")" >>"$tmp/hopsweep"
 			bv "alone l $spec" "file:$tmp/accounts" 'BENCH\user' "$pw" "$tmp/vlp" \
 				--handshakes "$PK" --rate "$R"
 			echo "$spec $R $(p50 "$tmp/vlp") $(p99 x "$tmp/vlp") $(p50 "$tmp/vdp")" \
@@ -433,11 +466,16 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 		"$tmp/ksweep"
 	[ ! -s "$tmp/vsweep" ] ||
 		sweep_table "the winbind path alone (bench_validate, $C threads, no HTTP)" "$tmp/vsweep"
-	# the DC's own share: its answer time at each rate, during the rows above
-	[ ! -s "$tmp/wsweep" ] || awk 'BEGIN { print "the DC alone, its NETLOGON answers on the wire" \
-		" during those rows: offered/s  answers  p50 / p90 / p99 / max ms  over 3 ms" }
-		{ printf "  %-6s %8s/s  %7d  %5.2f / %5.2f / %5.2f / %6.2f  %d\n",
-			$1, $2, $3, $4, $5, $6, $7, $8 }' "$tmp/wsweep"
+	# hop by hop: the DC's answer on the wire, the call into winbindd around
+	# it, the handshake around that, at each rate (docs/domain.md)
+	[ ! -s "$tmp/hopsweep" ] || awk 'BEGIN {
+		print "hop by hop, domain logons, p50 / p99 ms: the DC'"'"'s answer on the wire," \
+			" the call into winbindd, the handshake; in one process, then through" \
+			" ntlm httpd (light client)"
+		printf "  %-6s %10s  %-15s %-15s %-15s %-15s %-15s\n", "", "offered", "DC (wire)",
+			"call (alone)", "handshake", "call (httpd)", "handshake" }
+		{ printf "  %-6s %8s/s  %5s / %-7s %5s / %-7s %5s / %-7s %5s / %-7s %5s / %-7s\n",
+			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$tmp/hopsweep"
 	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; this machine has $(nproc) CPUs)"
 else
 	echo "domain      skipped (needs root and a network namespace; BENCH_DOMAIN=0 skips)"
