@@ -175,12 +175,7 @@ int main(int argc, char **argv)
 			exit(2);
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &b.epoch);
-	b.epoch.tv_nsec += 20000000L; /* every client is past the barrier by then */
-	if (b.epoch.tv_nsec >= 1000000000L) {
-		b.epoch.tv_sec++;
-		b.epoch.tv_nsec -= 1000000000L;
-	}
+	b.epoch = bench_epoch(0.02); /* every client is past the barrier by then */
 	pthread_barrier_wait(&b.start);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (b.rate > 0)

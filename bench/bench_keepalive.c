@@ -333,14 +333,7 @@ static bool start_logon(struct worker *w, struct conn *c)
 /* --rate: when c's next logon (its c->logons-th) is due. */
 static void set_due(const struct bench *b, struct conn *c)
 {
-	double at = ((double)c->logons * b->n + c->id) / b->rate;
-	c->due = b->epoch;
-	c->due.tv_sec += (time_t)at;
-	c->due.tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
-	if (c->due.tv_nsec >= 1000000000L) {
-		c->due.tv_sec++;
-		c->due.tv_nsec -= 1000000000L;
-	}
+	c->due = bench_after(b->epoch, ((double)c->logons * b->n + c->id) / b->rate);
 	c->waiting = true;
 }
 
@@ -925,12 +918,7 @@ int main(int argc, char **argv)
 		cli[0] = self_cpu();
 	}
 	/* --rate: logon 0 is due 50 ms from now, once every thread has set up */
-	clock_gettime(CLOCK_MONOTONIC, &b.epoch);
-	b.epoch.tv_nsec += 50000000L;
-	if (b.epoch.tv_nsec >= 1000000000L) {
-		b.epoch.tv_sec++;
-		b.epoch.tv_nsec -= 1000000000L;
-	}
+	b.epoch = bench_epoch(0.05);
 	pthread_barrier_wait(&b.start);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (b.rate > 0)

@@ -3,7 +3,7 @@
  * time of a process, read back after a run (bench_httpd, bench_keepalive),
  * the order and ranks of measured times (bench_keepalive,
  * bench_handshake, bench_ntlm), their numeric options, and the open loop's
- * schedule (bench_handshake, bench_validate). */
+ * schedule (bench_handshake, bench_validate, bench_keepalive). */
 #ifndef NTLM_BENCH_UTIL_H
 #define NTLM_BENCH_UTIL_H
 
@@ -100,22 +100,36 @@ static inline bool bench_rate(const char *prog, const char *v, double *rate)
 	return true;
 }
 
+/* t + secs (secs >= 0). */
+static inline struct timespec bench_after(struct timespec t, double secs)
+{
+	t.tv_sec += (time_t)secs;
+	t.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+/* The open loop's start: secs from now, on CLOCK_MONOTONIC (time for every
+ * thread to be past its barrier first). */
+static inline struct timespec bench_epoch(double secs)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return bench_after(now, secs);
+}
+
 /* The open loop: handshake s of the whole run starts at epoch + s / rate.
  * Sleeps until then and returns how late the caller is, in ms (0 when on
  * time); *due is the scheduled start. */
 static inline double bench_wait_turn(const struct timespec *epoch, size_t s, double rate,
 				     struct timespec *due)
 {
-	double at = (double)s / rate;
 	struct timespec now;
 
-	*due = *epoch;
-	due->tv_sec += (time_t)at;
-	due->tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
-	if (due->tv_nsec >= 1000000000L) {
-		due->tv_sec++;
-		due->tv_nsec -= 1000000000L;
-	}
+	*due = bench_after(*epoch, (double)s / rate);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, due, NULL) == EINTR)
 		;
 	clock_gettime(CLOCK_MONOTONIC, &now);

@@ -374,12 +374,7 @@ int main(int argc, char **argv)
 	struct rusage r0, r1;
 	struct timespec t0, t1;
 	pthread_barrier_wait(&b.start); /* every thread warm */
-	clock_gettime(CLOCK_MONOTONIC, &b.epoch);
-	b.epoch.tv_nsec += 20000000L; /* every thread is past the barrier by then */
-	if (b.epoch.tv_nsec >= 1000000000L) {
-		b.epoch.tv_sec++;
-		b.epoch.tv_nsec -= 1000000000L;
-	}
+	b.epoch = bench_epoch(0.02);	/* every thread is past the barrier by then */
 	getrusage(RUSAGE_SELF, &r0);
 	pthread_barrier_wait(&b.start);
 	clock_gettime(CLOCK_MONOTONIC, &t0);

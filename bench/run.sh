@@ -207,6 +207,24 @@ sweep_table() {
 	  else printf "winbind adds under 3 ms p99 at none of these rates from the lowest" \
 		" up (or the machine was too loaded to tell)\n" }' "$2"
 }
+# sweep_row FILE SPEC RATE LOCAL-OUT DOMAIN-OUT: one line of a sweep_table
+# file, from the two rows' outputs (bench_handshake's line, or its like).
+sweep_row() {
+	echo "$2 $3 $(p50 "$4") $(p99 x "$4") $(p50 "$5") $(p99 x "$5")" \
+		"$(sed -n 's/.*failed, \([0-9]*\) late.*/\1/p' "$5")" \
+		"$(sed -n 's/.*late) in [0-9.]* s: \([0-9.]*\) handshakes.*/\1/p' "$5")" >>"$1"
+}
+# ranks P...: the numbers on stdin as "n pP... max over-3" (their count, each
+# P-th percentile by nearest rank as bench_util.h's rank_pct, the largest,
+# and how many are over 3); nothing for no numbers.
+ranks() {
+	sort -g | awk -v ps="$*" 'BEGIN { np = split(ps, P, " ") }
+		{ a[NR] = $1; if ($1 > 3) o++ }
+		END { if (!NR) exit
+			printf "%d", NR
+			for (i = 1; i <= np; i++) printf " %.2f", a[int((NR * P[i] + 99) / 100)]
+			printf " %.2f %d\n", a[NR], o }'
+}
 # wire_start / wire_stop OUT: the DC's own answer time. A capture (tshark,
 # in the domain's namespace, of everything but the DC talking to itself at
 # 127.0.0.10, tests/domain/domain.sh's DC address) while a row runs; then
@@ -244,11 +262,7 @@ wire_stop() {
 		-e dcerpc.pkt_type -e frame.time_relative -e tcp.stream -e dcerpc.cn_call_id \
 		2>/dev/null | awk -v skip="${2:-0}" '$1 == 0 { rq[$3 " " $4] = $2; nth[$3 " " $4] = ++n }
 			$1 == 2 && (($3 " " $4) in rq) && nth[$3 " " $4] > skip {
-				print ($2 - rq[$3 " " $4]) * 1000 }' |
-		sort -g | awk '{ a[NR] = $1; if ($1 > 3) o++ }
-			function r(p) { return a[int((NR * p + 99) / 100)] } # nearest rank, as bench_util.h
-			END { if (NR) printf "%d %.2f %.2f %.2f %.2f %d\n", NR, r(50), r(90), r(99),
-				a[NR], o }' >"$1"
+				print ($2 - rq[$3 " " $4]) * 1000 }' | ranks 50 90 99 >"$1"
 	rm -f "$tmp/wire.pcapng"
 	[ ! -s "$1" ] || awk '{ printf "  the DC alone (its NETLOGON answers on the wire): %d," \
 		" p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, %d over 3 ms\n",
@@ -259,8 +273,7 @@ wire_stop() {
 # the env words that load it, logging to LOG (none when not used).
 # clock_stats LOG FROM SKIP: the calls logged after line FROM, the first
 # SKIP of them left out (warm-ups), as "p50 p99" (ms, nearest rank).
-clock_lib=$PWD/$build/libbench_wbc_clock.so
-[[ "$build" = /* ]] && clock_lib=$build/libbench_wbc_clock.so
+clock_lib=$(realpath -m "$build/libbench_wbc_clock.so")
 clock_env() {
 	[ "${BENCH_CLOCK:-1}" != 0 ] && [ -f "$clock_lib" ] || return 0
 	echo env LD_PRELOAD="$clock_lib" NTLM_BENCH_WBC_LOG="$1"
@@ -268,9 +281,7 @@ clock_env() {
 lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 clock_stats() {
 	[ -s "$1" ] || return 0
-	tail -n +$(($2 + 1)) "$1" | tail -n +$(($3 + 1)) | cut -d' ' -f1 | sort -g |
-		awk 'function r(p) { return a[int((NR * p + 99) / 100)] } { a[NR] = $1 }
-			END { if (NR) printf "%.2f %.2f\n", r(50), r(99) }'
+	tail -n +$(($2 + $3 + 1)) "$1" | cut -d' ' -f1 | ranks 50 99 | cut -d' ' -f2,3
 }
 # bv LABEL ACCOUNTS USER PASSWORD OUT [--snap PREFIX] [bench_validate options]:
 # one row of bench_validate (the winbind path alone), C threads; through the
@@ -408,10 +419,7 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 		hs "domain $spec" 'TESTDOM\alice' Passw0rd1 "$C" "$PK" "$tmp/dp" --rate "$R"
 		port=$lport
 		hs "local $spec" 'BENCH\user' "$pw" "$C" "$PK" "$tmp/lp" --rate "$R"
-		echo "$spec $R $(p50 "$tmp/lp") $(p99 x "$tmp/lp") $(p50 "$tmp/dp") $(p99 x "$tmp/dp")" \
-			"$(sed -n 's/.*failed, \([0-9]*\) late.*/\1/p' "$tmp/dp")" \
-			"$(sed -n 's/.*late) in [0-9.]* s: \([0-9.]*\) handshakes.*/\1/p' "$tmp/dp")" \
-			>>"$tmp/sweep"
+		sweep_row "$tmp/sweep" "$spec" "$R" "$tmp/lp" "$tmp/dp"
 		# the same rate from the light client (bench_keepalive: one thread,
 		# no libcurl, so less of the client on the two CPUs), domain then file
 		port=$dport
@@ -420,10 +428,7 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 		kcall=$(clock_stats "$tmp/hcalls" "$c0" 0)
 		port=$lport
 		kh "light l $spec" 'BENCH\user' "$pw" "$C" "$PK" "$R" "$tmp/klp"
-		echo "$spec $R $(p50 "$tmp/klp") $(p99 x "$tmp/klp") $(p50 "$tmp/kdp") $(p99 x "$tmp/kdp")" \
-			"$(sed -n 's/.*failed, \([0-9]*\) late.*/\1/p' "$tmp/kdp")" \
-			"$(sed -n 's/.*late) in [0-9.]* s: \([0-9.]*\) handshakes.*/\1/p' "$tmp/kdp")" \
-			>>"$tmp/ksweep"
+		sweep_row "$tmp/ksweep" "$spec" "$R" "$tmp/klp" "$tmp/kdp"
 		nd=$((nd + C * PK))
 		if [ "${BENCH_VALIDATE:-1}" != 0 ]; then
 			[ "${BENCH_WIRE:-1}" = 0 ] || wire_start
@@ -442,11 +447,7 @@ if [ "${BENCH_DOMAIN:-1}" != 0 ] && bash tests/domain/domain.sh check 2>/dev/nul
 				"${kcall:-- -} $(p50 "$tmp/kdp") $(p99 x "$tmp/kdp")" >>"$tmp/hopsweep"
 			bv "alone l $spec" "file:$tmp/accounts" 'BENCH\user' "$pw" "$tmp/vlp" \
 				--handshakes "$PK" --rate "$R"
-			echo "$spec $R $(p50 "$tmp/vlp") $(p99 x "$tmp/vlp") $(p50 "$tmp/vdp")" \
-				"$(p99 x "$tmp/vdp")" \
-				"$(sed -n 's/.*failed, \([0-9]*\) late.*/\1/p' "$tmp/vdp")" \
-				"$(sed -n 's/.*late) in [0-9.]* s: \([0-9.]*\) handshakes.*/\1/p' "$tmp/vdp")" \
-				>>"$tmp/vsweep"
+			sweep_row "$tmp/vsweep" "$spec" "$R" "$tmp/vlp" "$tmp/vdp"
 			nv=$((nv + C * PK))
 		fi
 	done

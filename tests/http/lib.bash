@@ -64,6 +64,17 @@ lacks() {
 }
 
 # Accounts: DEMO\demo, CORP\alice, and ":local" (any domain).
+# took LABEL OUTPUT MIN MAX: an open-loop run's line ("... late) in S s:
+# ...", bench_handshake's words) says it took from MIN to MAX seconds: the
+# schedule's length, and not far past it.
+took() {
+	local secs
+	secs=$(sed -n 's/.*late) in \([0-9.]*\) s: .*/\1/p' <<<"$2")
+	CHECKS=$((CHECKS + 1))
+	awk -v s="${secs:-x}" -v lo="$3" -v hi="$4" 'BEGIN { exit !(s ~ /^[0-9.]+$/ && s >= lo && s < hi) }' ||
+		fail "$1: the run took ${secs:-?} s, not from $3 to $4 s"
+}
+
 make_accounts() {
 	{
 		echo "# test accounts"
